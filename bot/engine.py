@@ -1,0 +1,148 @@
+"""The engine: a loaded index with its retriever, evidence scorer and composer. Shared, read-only."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from bot.chunking import Chunker
+from bot.composer import Composer
+from bot.corpus import document_hash, load_corpus
+from bot.embedding import Embedder, SentenceTransformerEmbedder
+from bot.errors import IndexStateError
+from bot.evidence import EvidenceScorer
+from bot.glossary import Glossary
+from bot.index_store import (
+    BuildReport,
+    IndexData,
+    build_index,
+    check_manifest,
+    chunker_config,
+    clean_leftovers,
+    load_index,
+)
+from bot.models import Answer, Hit
+from bot.query import Query, QueryProcessor
+from bot.retrieval import HybridRetriever
+from bot.settings import PROJECT_ROOT, Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def resolve_glossary(settings: Settings) -> Path | None:
+    candidates = [settings.glossary] if settings.glossary else []
+    corpus = Path(settings.corpus)
+    candidates.append((corpus if corpus.is_dir() else corpus.parent) / "glossary.json")
+    candidates.append(PROJECT_ROOT / "corpus" / "glossary.json")
+    return next((p for p in candidates if p is not None and p.is_file()), None)
+
+
+class _LockedEmbedder:
+    """Serialises query encoding: torch already uses both cores for one call."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        with self._lock:
+            return self.inner.encode(texts, progress=progress)
+
+
+class Engine:
+    def __init__(self, data: IndexData, embedder: Embedder, glossary: Glossary, settings: Settings) -> None:
+        self.data = data
+        self.settings = settings
+        self.embedder = _LockedEmbedder(embedder)
+        self.glossary = glossary
+        self.queries = QueryProcessor(data.vocab, glossary)
+        self.retriever = HybridRetriever(data, self.embedder)
+        self.scorer = EvidenceScorer(data, glossary)
+        self.composer = Composer(data, glossary, self.scorer, settings.abstain_below)
+        self.build_report: BuildReport | None = None
+        self.problems: list[str] = []
+
+    @property
+    def manifest(self) -> dict:
+        return self.data.manifest
+
+    def process(self, text: str) -> Query:
+        return self.queries.process(text)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.embedder.encode([text])[0]
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+        """Ranked passages for a free-text query (spelling corrected, glossary expanded)."""
+        from bot.text import clean_question
+
+        text, _ = clean_question(str(query), self.settings.max_question_chars)
+        if not text:
+            return []
+        q = self.process(text)
+        return self.retriever.search(q.expanded, k=k, mode=mode)
+
+    def session(self):  # noqa: ANN201 - Session imports Engine
+        from bot.dialogue import Session
+
+        return Session(self)
+
+    def ask(self, question: str) -> Answer:
+        """One question, answered in a fresh session."""
+        return self.session().ask(question)
+
+
+def load(
+    corpus: str | Path | None = None,
+    index: str | Path | None = None,
+    *,
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+    rebuild: bool | None = None,
+    progress: bool = False,
+) -> Engine:
+    """Load the engine for ``corpus`` and ``index``, building or rebuilding the index when needed.
+
+    Defaults: ``corpus/`` and ``index/`` of the current directory (the project's own when the
+    current directory has no ``corpus/``). With ``rebuild=False`` a missing or stale index is an
+    IndexStateError instead of a rebuild.
+    """
+    settings = (settings or Settings()).model_copy()
+    if corpus is not None:
+        settings.corpus = Path(corpus)
+    elif not settings.corpus.is_absolute() and not settings.corpus.exists():
+        settings.corpus = PROJECT_ROOT / settings.corpus
+    if index is not None:
+        settings.index = Path(index)
+    elif not settings.index.is_absolute() and corpus is None and not Path("corpus").exists():
+        settings.index = PROJECT_ROOT / settings.index
+    allow = settings.rebuild if rebuild is None else rebuild
+    embedder = embedder or SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
+    chunker = Chunker(settings.max_chunk_tokens, settings.chunk_overlap_sentences)
+    gpath = resolve_glossary(settings)
+    glossary = Glossary.load(gpath) if gpath else Glossary([])
+
+    report: BuildReport | None = None
+    docs, problems = load_corpus(settings.corpus)
+    doc_hashes = {d.id: document_hash(d) for d in docs}
+    try:
+        clean_leftovers(settings.index) if settings.index.parent.exists() else None
+        data = load_index(settings.index)
+        check_manifest(settings.index, data.manifest, embedder.name, chunker_config(chunker), doc_hashes)
+    except IndexStateError:
+        if not allow:
+            raise
+        report = build_index(
+            settings.corpus, settings.index, embedder, chunker, progress=progress,
+            hnsw_threshold=settings.hnsw_threshold,
+        )
+        data = load_index(settings.index)
+    engine = Engine(data, embedder, glossary, settings)
+    engine.build_report = report
+    engine.problems = problems
+    return engine

@@ -1,0 +1,151 @@
+"""Sentence-level evidence: score the sentences of the retrieved chunks against the question."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from bot.glossary import Glossary
+from bot.index_store import IndexData
+from bot.models import Hit
+from bot.question import SUBJECT_KINDS, Analysis
+from bot.text import content_words
+
+KINDS = ("prose", "lead_in", "item")
+
+
+@dataclass
+class Evidence:
+    row: int  # sentence row in the index
+    doc: int
+    start: int
+    end: int
+    block: int
+    kind: str
+    text: str
+    score: float = 0.0
+    dense: float = 0.0
+    lexical: float = 0.0
+    entity: float = 0.0
+    cue: bool = False
+    chunk_score: float = 0.0
+    subjects: list[str] = field(default_factory=list)
+    own: list[str] = field(default_factory=list)
+
+
+class EvidenceScorer:
+    """Weights are fitted on the project's own answerable/unanswerable sets (scripts/fit_thresholds.py)."""
+
+    W_DENSE = 0.45
+    W_LEX = 0.30
+    W_ENTITY = 0.20
+    W_CUE = 0.10
+    W_CHUNK = 0.05
+    P_WRONG = 0.22
+
+    def __init__(self, data: IndexData, glossary: Glossary) -> None:
+        self.data = data
+        self.glossary = glossary
+        import Stemmer
+
+        self._stem = Stemmer.Stemmer("english").stemWord
+        self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
+
+    def stems(self, text: str) -> set[str]:
+        out = {self._stem(w) for w in content_words(text)}
+        for term in self.glossary.terms(text):
+            out.update(self._stem(w) for w in content_words(term))
+        return out
+
+    def sentence(self, row: int) -> Evidence:
+        d, s, e, b, k = (int(x) for x in self.data.sentences[row])
+        return Evidence(row, d, s, e, b, KINDS[k], self.data.documents[d].text[s:e])
+
+    def _sentence_mentions(self, row: int) -> tuple[str, ...]:
+        ev = self.sentence(row)
+        return tuple(m.term for m in self.glossary.mentions(ev.text) if m.kind in SUBJECT_KINDS)
+
+    def block_rows(self, row: int) -> list[int]:
+        """Rows of the sentences in the same paragraph (block) of the same document."""
+        sents = self.data.sentences
+        d, b = int(sents[row, 0]), int(sents[row, 3])
+        lo = row
+        while lo > 0 and int(sents[lo - 1, 0]) == d and int(sents[lo - 1, 3]) == b:
+            lo -= 1
+        hi = row
+        while hi + 1 < len(sents) and int(sents[hi + 1, 0]) == d and int(sents[hi + 1, 3]) == b:
+            hi += 1
+        return list(range(lo, hi + 1))
+
+    def subjects(self, row: int) -> tuple[list[str], list[str]]:
+        """(own subject mentions, subjects including the paragraph's topic when it names none)."""
+        own = list(self._mentions(row))
+        if own:
+            return own, own
+        topic: list[str] = []
+        for r in self.block_rows(row):
+            if r >= row:
+                break
+            topic = list(self._mentions(r))
+            if topic:
+                break
+        return own, topic
+
+    def candidates(self, hits: list[Hit], limit_chunks: int = 6) -> dict[int, float]:
+        """Sentence rows of the top chunks, each with the best score of a chunk holding it."""
+        rows: dict[int, float] = {}
+        for hit in hits[:limit_chunks]:
+            crow = int(hit.metadata["row"])
+            first, last = int(self.data.chunks[crow, 4]), int(self.data.chunks[crow, 5])
+            for r in range(first, last):
+                rows[r] = max(rows.get(r, 0.0), hit.score)
+        return rows
+
+    def score(self, analysis: Analysis, expanded: str, qvec: np.ndarray, rows: dict[int, float]) -> list[Evidence]:
+        if not rows:
+            return []
+        order = sorted(rows)
+        vecs = np.asarray(self.data.sentence_vectors[order], dtype=np.float32)
+        dense = vecs @ qvec
+        q_stems = self.stems(expanded)
+        sent_stems = {r: self.stems(self.sentence(r).text) for r in order}
+        n = len(order)
+        df: dict[str, int] = {}
+        for st in sent_stems.values():
+            for w in st & q_stems:
+                df[w] = df.get(w, 0) + 1
+        idf = {w: math.log(1 + n / (1 + df.get(w, 0))) + 0.1 for w in q_stems}
+        total = sum(idf.values()) or 1.0
+        focus = set(analysis.focus)
+        subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
+        cue = analysis.cue
+        out: list[Evidence] = []
+        for i, r in enumerate(order):
+            ev = self.sentence(r)
+            ev.dense = float(dense[i])
+            ev.lexical = sum(idf[w] for w in sent_stems[r] & q_stems) / total
+            own, subjects = self.subjects(r)
+            ev.own, ev.subjects = own, subjects
+            mentioned = {m.term for m in self.glossary.mentions(ev.text)} | set(subjects)
+            ev.entity = len(focus & mentioned) / len(focus) if focus else 0.0
+            wrong = 0.0
+            if subject_focus and not (subject_focus & set(subjects)):
+                wrong = 1.0 if own else (0.6 if subjects else 0.0)
+            ev.cue = bool(cue and cue.search(ev.text))
+            ev.chunk_score = rows[r]
+            # A bare list item ("Blinatumomab") names a thing but says nothing about it.
+            short = 0.15 if len(ev.text.split()) < 4 else 0.0
+            ev.score = -short + (
+                self.W_DENSE * ev.dense
+                + self.W_LEX * ev.lexical
+                + self.W_ENTITY * ev.entity
+                + self.W_CUE * ev.cue
+                + self.W_CHUNK * ev.chunk_score
+                - self.P_WRONG * wrong
+            )
+            out.append(ev)
+        out.sort(key=lambda e: (-e.score, e.row))
+        return out

@@ -1,0 +1,122 @@
+"""The domain glossary: canonical terms with their abbreviations, brand names and lay words.
+
+Kept as data (``glossary.json`` in the corpus folder); this module only reads and matches it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import CorpusError
+from bot.text import fold
+
+
+@dataclass(frozen=True)
+class Entry:
+    term: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    case_sensitive: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    term: str  # canonical
+    kind: str
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass
+class Glossary:
+    entries: list[Entry] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        merged: dict[str, Entry] = {}
+        for e in self.entries:
+            old = merged.get(e.term)
+            if old:
+                e = Entry(e.term, old.kind, old.aliases + e.aliases, old.case_sensitive + e.case_sensitive)
+            merged[e.term] = e
+        self.entries = list(merged.values())
+        self._by_term = merged
+        surfaces: dict[str, str] = {}
+        for e in self.entries:
+            for s in (e.term, *e.aliases):
+                surfaces.setdefault(fold(s), e.term)
+        self._surface = surfaces
+        self._folded = self._compile(list(surfaces), re.IGNORECASE)
+        cs = {s: e.term for e in self.entries for s in e.case_sensitive}
+        self._cs_surface = cs
+        self._cased = self._compile(list(cs), 0)
+
+    @staticmethod
+    def _compile(surfaces: list[str], flags: int) -> re.Pattern[str] | None:
+        if not surfaces:
+            return None
+        alts = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+        # Word bounds that also work for surfaces ending in '+' or '-'.
+        return re.compile(rf"(?<![\w-])(?:{alts})(?![\w+])", flags)
+
+    @classmethod
+    def load(cls, path: Path) -> Glossary:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            entries = [
+                Entry(
+                    term=fold(row["term"]),
+                    kind=row.get("kind", "term"),
+                    aliases=tuple(fold(a) for a in row.get("aliases", [])),
+                    case_sensitive=tuple(row.get("case_sensitive_aliases", [])),
+                )
+                for row in data["entries"]
+            ]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CorpusError(f"{path}: cannot read glossary ({exc})") from None
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise CorpusError(f"{path}: not a glossary file ({exc})") from None
+        return cls(entries)
+
+    def kind(self, term: str) -> str:
+        entry = self._by_term.get(term)
+        return entry.kind if entry else "term"
+
+    def surfaces(self, term: str) -> tuple[str, ...]:
+        entry = self._by_term.get(term)
+        return (entry.term, *entry.aliases) if entry else (term,)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Glossary terms named in ``text`` (longest match first, no overlaps), in order."""
+        found: list[Mention] = []
+        if self._folded is not None:
+            folded = fold(text)
+            # fold() keeps length except for NFKC changes; map back only when lengths agree.
+            for m in self._folded.finditer(folded):
+                term = self._surface[m.group(0).lower()]
+                found.append(Mention(term, self.kind(term), m.start(), m.end(), m.group(0)))
+        if self._cased is not None:
+            for m in self._cased.finditer(text):
+                term = self._cs_surface[m.group(0)]
+                if not any(f.start < m.end() and m.start() < f.end for f in found):
+                    found.append(Mention(term, self.kind(term), m.start(), m.end(), m.group(0)))
+        found.sort(key=lambda x: x.start)
+        return found
+
+    def terms(self, text: str) -> list[str]:
+        out: list[str] = []
+        for m in self.mentions(text):
+            if m.term not in out:
+                out.append(m.term)
+        return out
+
+    def vocabulary(self) -> set[str]:
+        """Every word of every term and alias, for spelling correction."""
+        vocab: set[str] = set()
+        for e in self.entries:
+            for s in (e.term, *e.aliases):
+                vocab.update(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", s))
+        return vocab

@@ -1,0 +1,381 @@
+"""Build, save and load the index folder: a fixed set of files and a JSON manifest, never pickles.
+
+Layout of ``index/``::
+
+    manifest.json          format version, model, chunker, corpus hash, per-document hashes, counts
+    documents.jsonl        the documents (text and metadata), so quotes and offsets need no corpus
+    sentences.npy          int32 rows: doc, start, end, block, kind
+    chunks.npy             int32 rows: doc, number, start, end, first sentence, end sentence
+    chunk_hashes.npy       content hash per chunk (the embedding cache key)
+    sentence_hashes.npy    content hash per sentence
+    dense.faiss            chunk vectors (flat inner product, or HNSW above a size threshold)
+    sentence_vectors.npy   sentence vectors, memory-mapped at load
+    bm25/                  the bm25s keyword index of the chunks
+    vocab.json             corpus words and their document frequencies (spelling correction)
+
+A build writes everything into a temporary sibling folder and renames it into place, under a lock,
+so a reader never sees a half-written index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.chunking import CHUNKER_VERSION, Chunker, split_sentences
+from bot.corpus import corpus_hash, document_hash, load_corpus
+from bot.embedding import Embedder
+from bot.errors import IndexBusyError, IndexStateError
+from bot.models import Document
+from bot.text import words
+
+FORMAT_VERSION = 1
+KINDS = ("prose", "lead_in", "item")
+REQUIRED_FILES = (
+    "manifest.json",
+    "documents.jsonl",
+    "sentences.npy",
+    "chunks.npy",
+    "chunk_hashes.npy",
+    "sentence_hashes.npy",
+    "dense.faiss",
+    "sentence_vectors.npy",
+    "bm25/params.index.json",
+    "vocab.json",
+)
+
+
+def _stemmer():  # noqa: ANN202
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def bm25_tokens(texts: list[str]) -> list[list[str]]:
+    import bm25s
+
+    out = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+    return out  # type: ignore[return-value]
+
+
+def text_hash(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()
+
+
+@dataclass
+class BuildReport:
+    documents: int
+    chunks: int
+    sentences: int
+    embedded: int
+    reused: int
+    sentences_embedded: int
+    seconds: float
+    rebuilt: bool
+    problems: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class IndexData:
+    """A loaded index: arrays, vectors and the keyword index, ready for retrieval."""
+
+    def __init__(self, path: Path, manifest: dict[str, Any], documents: list[Document]) -> None:
+        import bm25s
+        import faiss
+
+        self.path = path
+        self.manifest = manifest
+        self.documents = documents
+        self.doc_pos = {d.id: i for i, d in enumerate(documents)}
+        self.sentences = np.load(path / "sentences.npy")
+        self.chunks = np.load(path / "chunks.npy")
+        self.sentence_vectors = np.load(path / "sentence_vectors.npy", mmap_mode="r")
+        self.dense = faiss.read_index(str(path / "dense.faiss"))
+        self.bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False, verbosity=0)
+        self.vocab: dict[str, int] = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+        n_chunks, n_sents = len(self.chunks), len(self.sentences)
+        if self.dense.ntotal != n_chunks or len(self.sentence_vectors) != n_sents:
+            raise IndexStateError(
+                f"{path / 'dense.faiss'}: holds {self.dense.ntotal} vectors for {n_chunks} chunks"
+                if self.dense.ntotal != n_chunks
+                else f"{path / 'sentence_vectors.npy'}: {len(self.sentence_vectors)} vectors for {n_sents} sentences"
+            )
+
+    def chunk_id(self, row: int) -> str:
+        doc, number = int(self.chunks[row, 0]), int(self.chunks[row, 1])
+        return f"{self.documents[doc].id}#{number}"
+
+
+# ---------------------------------------------------------------- locking and atomic replacement
+
+
+@contextlib.contextmanager
+def build_lock(index: Path, wait: bool = True) -> Iterator[None]:
+    index.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = index.parent / f".{index.name}.lock"
+    with open(lock_path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise IndexBusyError(f"{index}: another build is running (lock {lock_path})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _replace_dir(tmp: Path, index: Path) -> None:
+    old = index.parent / f".{index.name}.old-{os.getpid()}"
+    if index.exists():
+        os.rename(index, old)
+    os.rename(tmp, index)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    for f in path.rglob("*"):
+        if f.is_file():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def clean_leftovers(index: Path) -> None:
+    """Remove temporary folders of builds that were killed: they are never mistaken for an index."""
+    for p in index.parent.glob(f".{index.name}.tmp-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in index.parent.glob(f".{index.name}.old-*"):
+        if index.exists():
+            shutil.rmtree(p, ignore_errors=True)
+        else:  # killed between the two renames: the old index is the latest complete one
+            os.rename(p, index)
+
+
+# ---------------------------------------------------------------- manifest checks
+
+
+def read_manifest(index: Path) -> dict[str, Any]:
+    path = index / "manifest.json"
+    if not index.exists():
+        raise IndexStateError(f"{index}: no index here yet")
+    if not path.exists():
+        raise IndexStateError(f"{path}: missing; {index} is not an index folder built by this bot")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexStateError(f"{path}: unreadable manifest ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != "bot-index":
+        raise IndexStateError(f"{path}: not a manifest of this bot's index")
+    return manifest
+
+
+def check_manifest(
+    index: Path, manifest: dict[str, Any], model: str, chunker: dict[str, Any], doc_hashes: dict[str, str] | None
+) -> None:
+    """Raise IndexStateError naming what does not match."""
+    where = index / "manifest.json"
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexStateError(f"{where}: format version {manifest.get('format_version')!r}, expected {FORMAT_VERSION}")
+    if manifest.get("model", {}).get("name") != model:
+        raise IndexStateError(f"{where}: built with model {manifest.get('model', {}).get('name')!r}, not {model!r}")
+    if manifest.get("chunker") != chunker:
+        raise IndexStateError(f"{where}: built with chunker settings {manifest.get('chunker')}, now {chunker}")
+    for name in REQUIRED_FILES:
+        if not (index / name).exists():
+            raise IndexStateError(f"{index / name}: missing")
+    if doc_hashes is not None and manifest.get("corpus_hash") != corpus_hash(doc_hashes):
+        old = manifest.get("documents", {})
+        changed = sorted(set(old.items()) ^ set(doc_hashes.items()))
+        ids = sorted({d for d, _ in changed})
+        raise IndexStateError(f"{where}: stale, {len(ids)} document(s) changed since the build (e.g. {ids[:3]})")
+
+
+def chunker_config(chunker: Chunker) -> dict[str, Any]:
+    return {"version": CHUNKER_VERSION, "max_tokens": chunker.max_tokens, "overlap": chunker.overlap}
+
+
+def load_index(index: Path) -> IndexData:
+    manifest = read_manifest(index)
+    docs_path = index / "documents.jsonl"
+    try:
+        documents = [Document.model_validate_json(line) for line in docs_path.read_text(encoding="utf-8").splitlines()]
+        return IndexData(index, manifest, documents)
+    except IndexStateError:
+        raise
+    except Exception as exc:  # a damaged file of any kind: name the folder and the reason
+        raise IndexStateError(f"{index}: damaged index ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+# ---------------------------------------------------------------- building
+
+
+def _previous_vectors(index: Path, model: str) -> tuple[dict[bytes, np.ndarray], dict[bytes, np.ndarray]]:
+    """Vectors of the previous build keyed by content hash: the embedding cache."""
+    try:
+        manifest = read_manifest(index)
+        if manifest.get("model", {}).get("name") != model:
+            return {}, {}
+        import faiss
+
+        dense = faiss.read_index(str(index / "dense.faiss"))
+        chunk_vecs = dense.reconstruct_n(0, dense.ntotal) if dense.ntotal else np.zeros((0, 1), np.float32)
+        chunk_h = np.load(index / "chunk_hashes.npy")
+        sent_vecs = np.load(index / "sentence_vectors.npy")
+        sent_h = np.load(index / "sentence_hashes.npy")
+        if len(chunk_h) != len(chunk_vecs) or len(sent_h) != len(sent_vecs):
+            return {}, {}
+        return (
+            {bytes(h): chunk_vecs[i] for i, h in enumerate(chunk_h)},
+            {bytes(h): sent_vecs[i] for i, h in enumerate(sent_h)},
+        )
+    except Exception:  # no usable previous index: embed everything
+        return {}, {}
+
+
+def _embed_with_cache(
+    texts: list[str], hashes: list[bytes], cache: dict[bytes, np.ndarray], embedder: Embedder, progress: bool
+) -> tuple[np.ndarray, int]:
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    missing: dict[bytes, list[int]] = {}
+    for i, h in enumerate(hashes):
+        vec = cache.get(h)
+        if vec is not None and vec.shape == (embedder.dim,):
+            out[i] = vec
+        else:
+            missing.setdefault(h, []).append(i)
+    if missing:
+        first = [rows[0] for rows in missing.values()]
+        vecs = embedder.encode([texts[i] for i in first], progress=progress)
+        for rows, vec in zip(missing.values(), vecs, strict=True):
+            out[rows] = vec
+    return out, len(missing)
+
+
+def chunk_index_text(doc: Document, text: str) -> str:
+    """What is embedded and keyword-indexed for a chunk: its document's title gives it context."""
+    return f"{doc.title}: {text}" if doc.title else text
+
+
+def build_index(
+    corpus: Path,
+    index: Path,
+    embedder: Embedder,
+    chunker: Chunker,
+    progress: bool = True,
+    force: bool = False,
+    hnsw_threshold: int = 200_000,
+) -> BuildReport:
+    """Build (or bring up to date) the index of ``corpus`` at ``index``. Atomic; locked."""
+    import bm25s
+    import faiss
+    from tqdm import tqdm
+
+    t0 = time.perf_counter()
+    index = Path(index)
+    with build_lock(index):
+        clean_leftovers(index)
+        docs, problems = load_corpus(Path(corpus))
+        doc_hashes = {d.id: document_hash(d) for d in docs}
+        config = chunker_config(chunker)
+        if not force:
+            try:
+                manifest = read_manifest(index)
+                check_manifest(index, manifest, embedder.name, config, doc_hashes)
+                counts = manifest["counts"]
+                return BuildReport(
+                    counts["documents"], counts["chunks"], counts["sentences"], 0, counts["chunks"], 0,
+                    time.perf_counter() - t0, False, problems,
+                )
+            except IndexStateError:
+                pass
+        chunk_cache, sent_cache = _previous_vectors(index, embedder.name)
+
+        sent_rows: list[tuple[int, int, int, int, int]] = []
+        sent_texts: list[str] = []
+        chunk_rows: list[tuple[int, int, int, int, int, int]] = []
+        chunk_texts: list[str] = []
+        vocab: Counter[str] = Counter()
+        for d_i, doc in enumerate(tqdm(docs, desc="chunking", unit="doc", disable=not progress)):
+            sents = split_sentences(doc.text)
+            base = len(sent_rows)
+            pos = {s.start: base + k for k, s in enumerate(sents)}
+            for s in sents:
+                sent_rows.append((d_i, s.start, s.end, s.block, KINDS.index(s.kind)))
+                sent_texts.append(s.text)
+            for n, ch in enumerate(chunker.chunk(doc, sents)):
+                first = pos[ch.sentences[0].start]
+                chunk_rows.append((d_i, n, ch.start, ch.end, first, first + len(ch.sentences)))
+                chunk_texts.append(chunk_index_text(doc, ch.text))
+            vocab.update(set(words(doc.title + " " + doc.text)))
+
+        chunk_hashes = [text_hash(f"{embedder.name}\0{t}") for t in chunk_texts]
+        sent_hashes = [text_hash(f"{embedder.name}\0{t}") for t in sent_texts]
+        if progress:
+            print(f"embedding {len(chunk_texts)} chunks ({len(chunk_cache)} cached vectors available)", flush=True)
+        chunk_vecs, embedded = _embed_with_cache(chunk_texts, chunk_hashes, chunk_cache, embedder, progress)
+        if progress:
+            print(f"embedding {len(sent_texts)} sentences", flush=True)
+        sent_vecs, sents_embedded = _embed_with_cache(sent_texts, sent_hashes, sent_cache, embedder, progress)
+
+        tmp = index.parent / f".{index.name}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        try:
+            with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
+                for doc in docs:
+                    fh.write(doc.model_dump_json() + "\n")
+            np.save(tmp / "sentences.npy", np.asarray(sent_rows, dtype=np.int32).reshape(-1, 5))
+            np.save(tmp / "chunks.npy", np.asarray(chunk_rows, dtype=np.int32).reshape(-1, 6))
+            np.save(tmp / "chunk_hashes.npy", np.asarray(chunk_hashes, dtype="S12"))
+            np.save(tmp / "sentence_hashes.npy", np.asarray(sent_hashes, dtype="S12"))
+            np.save(tmp / "sentence_vectors.npy", sent_vecs)
+            dim = embedder.dim
+            if len(chunk_texts) > hnsw_threshold:
+                dense = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+                dense.hnsw.efSearch = 128
+                index_type = "hnsw"
+            else:
+                dense = faiss.IndexFlatIP(dim)
+                index_type = "flat"
+            dense.add(chunk_vecs)
+            faiss.write_index(dense, str(tmp / "dense.faiss"))
+            retriever = bm25s.BM25()
+            retriever.index(bm25_tokens(chunk_texts), show_progress=False)
+            retriever.save(str(tmp / "bm25"), show_progress=False)
+            (tmp / "vocab.json").write_text(json.dumps(dict(vocab)), encoding="utf-8")
+            manifest = {
+                "kind": "bot-index",
+                "format_version": FORMAT_VERSION,
+                "model": {"name": embedder.name, "dim": dim},
+                "chunker": config,
+                "dense_index": index_type,
+                "corpus": str(corpus),
+                "corpus_hash": corpus_hash(doc_hashes),
+                "documents": doc_hashes,
+                "counts": {"documents": len(docs), "chunks": len(chunk_rows), "sentences": len(sent_rows)},
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            }
+            # The manifest is written last: a folder without one is never taken for an index.
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            _fsync_dir(tmp)
+            _replace_dir(tmp, index)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return BuildReport(
+        len(docs), len(chunk_rows), len(sent_rows), embedded, len(chunk_rows) - embedded, sents_embedded,
+        time.perf_counter() - t0, True, problems,
+    )

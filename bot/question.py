@@ -1,0 +1,98 @@
+"""Question understanding without a language model: type, focus entities, answer-type needs.
+
+The type rules and their domain words are data (``bot/data/question_types.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from bot.glossary import Glossary, Mention
+from bot.text import fold
+
+# Glossary kinds that can be what a question is about (not generic context such as "relapse").
+FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route"})
+SUBJECT_KINDS = frozenset({"drug", "therapy", "procedure", "site"})
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    name: str
+    ask: re.Pattern[str]
+    cue: re.Pattern[str] | None
+    need: re.Pattern[str] | None
+
+
+@dataclass
+class QuestionRules:
+    types: list[QuestionType]
+    yes_no: re.Pattern[str]
+    follow_up: re.Pattern[str]
+    list_items_max: int
+
+    def get(self, name: str) -> QuestionType | None:
+        return next((t for t in self.types if t.name == name), None)
+
+
+@cache
+def rules() -> QuestionRules:
+    raw: dict[str, Any] = json.loads(resources.files("bot").joinpath("data/question_types.json").read_text("utf-8"))
+
+    def rx(p: str | None, flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
+        return re.compile(p, flags) if p else None
+
+    types = [
+        QuestionType(t["name"], re.compile(t["ask"], re.IGNORECASE), rx(t.get("cue")), rx(t.get("need"), 0))
+        for t in raw["types"]
+    ]
+    return QuestionRules(
+        types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"]
+    )
+
+
+@dataclass
+class Analysis:
+    text: str  # the question as analysed (after spelling correction)
+    qtype: str
+    types: list[str]  # every type whose rule matched, primary first
+    yes_no: bool
+    focus: list[str]  # canonical glossary terms the question is about
+    focus_surface: dict[str, str] = field(default_factory=dict)  # term -> phrase as written
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def cue(self) -> re.Pattern[str] | None:
+        t = rules().get(self.qtype)
+        return t.cue if t else None
+
+    @property
+    def need(self) -> re.Pattern[str] | None:
+        t = rules().get(self.qtype)
+        return t.need if t else None
+
+
+def classify(text: str) -> list[str]:
+    folded = fold(text)
+    found = [t.name for t in rules().types if t.ask.search(folded)]
+    return found or ["definition"]
+
+
+def analyse(text: str, glossary: Glossary) -> Analysis:
+    types = [t for t in classify(text) if t != "yes_no"] or ["definition"]
+    yes_no = bool(rules().yes_no.search(fold(text).strip()))
+    mentions = glossary.mentions(text)
+    focus: list[str] = []
+    surface: dict[str, str] = {}
+    for m in mentions:
+        if m.kind in FOCUS_KINDS and m.term not in focus:
+            focus.append(m.term)
+            phrase = text[m.start : m.end]
+            # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
+            tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
+            surface[m.term] = phrase + (tail.group(0) if tail else "")
+    return Analysis(text, types[0], types, yes_no, focus, surface, mentions)

@@ -1,0 +1,37 @@
+"""The one configuration object. Every field can be set from the environment with the prefix ``BOT_``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore")
+
+    corpus: Path = Field(default=Path("corpus"), description="folder (or .jsonl file) of source documents")
+    index: Path = Field(default=Path("index"), description="folder of built index artifacts")
+    glossary: Path | None = Field(
+        default=None,
+        description="glossary JSON; default: glossary.json in the corpus folder, else the project's own",
+    )
+    model_path: Path | None = Field(default=None, description="sentence-transformers model folder")
+    embed_batch_size: int = Field(default=64, ge=1, le=4096)
+    max_chunk_tokens: int = Field(default=200, ge=32, le=256)
+    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+    rebuild: bool = Field(default=True, description="rebuild a stale or broken index on load (else refuse)")
+    max_question_chars: int = Field(default=1000, ge=10)
+    search_k: int = Field(default=8, ge=1, le=100)
+    abstain_below: float = Field(default=0.42, ge=0.0, le=1.0)
+    feedback_dir: Path = Field(default=Path("feedback"))
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=0, le=65535)
+    kiosk_idle_seconds: int = Field(default=180, ge=10)
+    concurrency: int = Field(default=2, ge=1, le=64)
+    hnsw_threshold: int = Field(
+        default=200_000, ge=1, description="chunk count above which an approximate (HNSW) index is used"
+    )

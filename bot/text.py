@@ -1,0 +1,53 @@
+"""Text normalisation and tokenisation shared by indexing and querying."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*[+]?")
+
+
+def clean_question(text: str, limit: int) -> tuple[str, bool]:
+    """A question made safe to process: Unicode-normalised, no tags or control characters, one line.
+
+    Returns the text and whether it was cut to ``limit`` characters.
+    """
+    text = _SURROGATE.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _TAG.sub(" ", text)
+    text = _CONTROL.sub(" ", text)
+    text = " ".join(text.split())
+    cut = len(text) > limit
+    if cut:
+        text = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return text, cut
+
+
+def fold(text: str) -> str:
+    """Lower-case, Unicode-normalised, dashes unified: the form used for matching."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return text.replace("\u2011", "-").replace("\u2013", "-").replace("\u2014", " ").replace("\u2010", "-")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing done down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most my
+    myself no nor not now of off on once only or other our ours out over own same she should so some such
+    than that the their theirs them themselves then there these they this those through to too under until
+    up very was we were what when where which while who whom why will with would you your yours yourself
+    tell me please know explain describe give show list anything something thing things kind type
+    get got use used using also may might must shall us let lets ok okay hi hello thanks thank want""".split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
