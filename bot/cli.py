@@ -1,0 +1,190 @@
+"""Command line: ``bot index | search | ask | chat | serve``. Thin layer over the public API.
+
+Domain errors become one clear line on stderr (exit 2); no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def _engine(args: argparse.Namespace, progress: bool = True) -> Any:
+    import bot
+
+    return bot.load(
+        corpus=args.corpus, index=args.index, rebuild=not getattr(args, "no_rebuild", False), progress=progress
+    )
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from bot.chunking import Chunker
+    from bot.embedding import SentenceTransformerEmbedder
+    from bot.index_store import build_index
+    from bot.settings import PROJECT_ROOT, Settings
+
+    settings = Settings()
+    corpus = Path(args.corpus) if args.corpus else settings.corpus
+    if args.corpus is None and not corpus.exists():
+        corpus = PROJECT_ROOT / corpus
+    index = Path(args.index) if args.index else (corpus.parent / "index" if args.corpus is None else settings.index)
+    report = build_index(
+        corpus,
+        index,
+        SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size),
+        Chunker(settings.max_chunk_tokens, settings.chunk_overlap_sentences),
+        progress=not args.json,
+        force=args.force,
+        hnsw_threshold=settings.hnsw_threshold,
+    )
+    for problem in report.problems:
+        print(f"warning: skipped {problem}", file=sys.stderr)
+    if args.json:
+        out = report.as_dict()
+        out["seconds"] = round(out["seconds"], 3)
+        out["problems"] = len(report.problems)
+        print(json.dumps(out))
+    else:
+        state = "built" if report.rebuilt else "up to date"
+        print(
+            f"index {state}: {report.documents} documents, {report.chunks} chunks "
+            f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f}s -> {index}"
+        )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    hits = engine.search(args.query, k=args.k)
+    if args.json:
+        print(json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False))
+        return 0
+    if not hits:
+        print("no passages found")
+    for n, h in enumerate(hits, 1):
+        print(f"{n}. [{h.score:.3f}] {h.chunk_id}  {h.title}")
+        print(f"   {h.text[:300]}{'...' if len(h.text) > 300 else ''}")
+    return 0
+
+
+def _print_answer(answer: Any) -> None:
+    print(answer.answer)
+    if answer.citations:
+        print()
+        for c in answer.citations:
+            print(f"[{c.marker}] {c.doc_id} chars {c.start}-{c.end}{', ' + c.date if c.date else ''}")
+    print(f"\n(confidence {answer.confidence:.2f}{', abstained' if answer.abstained else ''})")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    answer = engine.session().ask(args.question)
+    if args.json:
+        print(answer.model_dump_json())
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    session = engine.session()
+    print("Ask about the text. Commands: /new starts a new conversation, /quit leaves.")
+    while True:
+        try:
+            line = input("\n> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line.strip() in ("/quit", "/exit"):
+            return 0
+        if line.strip() == "/new":
+            session = engine.session()
+            print("(new conversation)")
+            continue
+        _print_answer(session.ask(line))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.app import serve
+
+    serve(
+        corpus=args.corpus, index=args.index, host=args.host, port=args.port, kiosk=args.kiosk,
+        auth_file=args.auth_file,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="bot",
+        description="Offline medical reference chatbot. Answers only from the documents in the corpus, "
+        "quoting them verbatim with citations; says so when the text does not answer.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--corpus", default=None, help="corpus folder or .jsonl file (default: ./corpus)")
+        sp.add_argument("--index", default=None, help="index folder (default: ./index)")
+
+    sp = sub.add_parser("index", help="build or update the index (re-embeds only changed text)")
+    common(sp)
+    sp.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    sp.add_argument("--json", action="store_true", help="print one JSON line: documents, chunks, embedded, ...")
+    sp.set_defaults(func=cmd_index)
+
+    sp = sub.add_parser("search", help="show the passages that best match a query")
+    common(sp)
+    sp.add_argument("query")
+    sp.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--no-rebuild", action="store_true", help="refuse a stale index instead of rebuilding")
+    sp.set_defaults(func=cmd_search)
+
+    sp = sub.add_parser("ask", help="answer one question with quotes and citations")
+    common(sp)
+    sp.add_argument("question")
+    sp.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    sp.add_argument("--no-rebuild", action="store_true", help="refuse a stale index instead of rebuilding")
+    sp.set_defaults(func=cmd_ask)
+
+    sp = sub.add_parser("chat", help="a conversation in the terminal (follow-up questions work)")
+    common(sp)
+    sp.set_defaults(func=cmd_chat)
+
+    sp = sub.add_parser("serve", help="start the web chat (Gradio) on 127.0.0.1")
+    common(sp)
+    sp.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    sp.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    sp.add_argument("--kiosk", action="store_true", help="kiosk mode: large type, conversation resets when idle")
+    sp.add_argument("--auth-file", default=None, help="file of 'user:password' lines for basic auth")
+    sp.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from bot.errors import BotError
+
+    try:
+        return int(args.func(args))
+    except BotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
