@@ -17,6 +17,7 @@ from bot.question import Analysis, rules
 from bot.text import fold
 
 CONFIDENCE_SLOPE = 12.0
+LIST_BONUS = 0.08
 
 
 def _md_escape_cell(text: str) -> str:
@@ -78,11 +79,17 @@ class Composer:
 
     @staticmethod
     def sources_footer(citations: list[Citation]) -> str:
-        lines = []
+        """One line per document: its markers, title and date."""
+        by_doc: dict[str, list[Citation]] = {}
         for c in citations:
+            by_doc.setdefault(c.doc_id, []).append(c)
+        parts = []
+        for cites in by_doc.values():
+            c = cites[0]
+            markers = ", ".join(str(x.marker) for x in cites)
             date = f", {c.date}" if c.date else ""
-            lines.append(f"[{c.marker}] {c.title or c.doc_id}{date}")
-        return "Sources: " + "; ".join(lines)
+            parts.append(f"[{markers}] {c.title or c.doc_id}{date}")
+        return "Sources: " + "; ".join(parts)
 
     # ------------------------------------------------------------------ abstention
 
@@ -140,6 +147,11 @@ class Composer:
                     self.confidence(best.score),
                 )
             best = typed[0]
+        if analysis.qtype == "list":
+            # A list question is answered by a list: the best paragraph that holds one.
+            listed = self._list_anchor(ranked)
+            if listed is not None and listed.score + LIST_BONUS > best.score:
+                best = Evidence(**{**listed.__dict__, "score": listed.score + LIST_BONUS})
         conf = self.confidence(best.score)
         if best.score < self.abstain_below:
             return self.abstain(
@@ -204,12 +216,20 @@ class Composer:
         )
         return self._render(question, analysis, body, cites, searched_for, conf, notes)
 
+    def _list_anchor(self, ranked: list[Evidence]) -> Evidence | None:
+        """The best-ranked sentence (of the top six) whose paragraph holds list items."""
+        for e in ranked[:6]:
+            if e.kind in ("lead_in", "item") or any(
+                self.scorer.sentence(r).kind == "item" for r in self.scorer.block_rows(e.row)
+            ):
+                return e
+        return None
+
     def _list(
         self, question: str, analysis: Analysis, ranked: list[Evidence], searched_for: str, conf: float,
         notes: list[str],
     ) -> Answer | None:
-        # The list is the paragraph of the best-ranked lead-in or item among the top sentences.
-        anchor = next((e for e in ranked[:4] if e.kind in ("lead_in", "item")), None)
+        anchor = self._list_anchor(ranked)
         if anchor is None:
             return None
         rows = self.scorer.block_rows(anchor.row)
@@ -241,12 +261,21 @@ class Composer:
         names = lambda e: {m.term for m in self.glossary.mentions(e.text)} | set(e.subjects)  # noqa: E731
         if {a, b} <= names(best):
             return None  # one sentence already compares them: quote it
+        # The attribute compared ("targets", "side effects") is the question's next type, if any.
+        attr = next((t for t in analysis.types if t not in ("comparison", "definition")), None)
+        attr_rule = rules().get(attr) if attr else None
+        attr_cue = attr_rule.cue if attr_rule else None
         cells: list[Evidence] = []
         for term in (a, b):
-            own = [e for e in ranked if term in e.subjects or term in e.own]
+            own = [e for e in ranked if term in e.own or (not e.own and term in e.subjects)]
             if not own:
                 return None
-            cells.append(own[0])
+
+            def cell_score(e: Evidence, term: str = term) -> float:
+                starts = any(fold(e.text).startswith(s) for s in self.glossary.surfaces(term))
+                return e.score + 0.15 * bool(attr_cue and attr_cue.search(e.text)) + 0.1 * starts
+
+            cells.append(max(own, key=cell_score))
         cites = [self.citation(ev, i + 1) for i, ev in enumerate(cells)]
         head = f"| | {a} | {b} |\n|---|---|---|\n"
         row = "| What the text says | " + " | ".join(f"“{_md_escape_cell(c.quote)}” [{c.marker}]" for c in cites) + " |"

@@ -36,13 +36,22 @@ class Evidence:
     own: list[str] = field(default_factory=list)
 
 
+def _matches(stem: str, stems: set[str]) -> bool:
+    """Same stem, or one a prefix of the other ("treat" ~ "treatment"): the stemmer keeps derivations apart."""
+    if stem in stems:
+        return True
+    if len(stem) < 4:
+        return False
+    return any(len(s) >= 4 and (s.startswith(stem) or stem.startswith(s)) for s in stems)
+
+
 class EvidenceScorer:
     """Weights are fitted on the project's own answerable/unanswerable sets (scripts/fit_thresholds.py)."""
 
     W_DENSE = 0.45
     W_LEX = 0.30
     W_ENTITY = 0.20
-    W_CUE = 0.10
+    W_CUE = 0.15
     W_CHUNK = 0.05
     P_WRONG = 0.22
 
@@ -53,6 +62,8 @@ class EvidenceScorer:
 
         self._stem = Stemmer.Stemmer("english").stemWord
         self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
+        # Words of questions that carry little: they match half weight.
+        self.generic = {self._stem(w) for w in ("patient", "people", "treatment", "use", "used", "available")}
 
     def stems(self, text: str) -> set[str]:
         out = {self._stem(w) for w in content_words(text)}
@@ -118,6 +129,7 @@ class EvidenceScorer:
             for w in st & q_stems:
                 df[w] = df.get(w, 0) + 1
         idf = {w: math.log(1 + n / (1 + df.get(w, 0))) + 0.1 for w in q_stems}
+        idf = {w: v * (0.5 if w in self.generic else 1.0) for w, v in idf.items()}
         total = sum(idf.values()) or 1.0
         focus = set(analysis.focus)
         subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
@@ -126,7 +138,7 @@ class EvidenceScorer:
         for i, r in enumerate(order):
             ev = self.sentence(r)
             ev.dense = float(dense[i])
-            ev.lexical = sum(idf[w] for w in sent_stems[r] & q_stems) / total
+            ev.lexical = sum(idf[w] for w in q_stems if _matches(w, sent_stems[r])) / total
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
             mentioned = {m.term for m in self.glossary.mentions(ev.text)} | set(subjects)

@@ -32,9 +32,13 @@ class QueryProcessor:
         self._choices = sorted(w for w in self.known if len(w) >= 4 and not w.isdigit())
         self.min_score = min_score
         self._correct = lru_cache(maxsize=4096)(self._correct_word)
+        import Stemmer
+
+        self._stem = Stemmer.Stemmer("english").stemWord
+        self._known_stems = {self._stem(w) for w in self.known}
 
     def _correct_word(self, word: str) -> str | None:
-        if len(word) < 5 or not word.isalpha():
+        if len(word) < 5 or not word.isalpha() or _is_english(word):
             return None
         cutoff = self.min_score if len(word) >= 8 else max(self.min_score, 88.0)
         best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
@@ -47,12 +51,14 @@ class QueryProcessor:
         def fix(m: re.Match[str]) -> str:
             w = m.group(0)
             low = w.lower()
-            if low in self.known or low in STOPWORDS or low.rstrip("s") in self.known:
+            if low in self.known or low in STOPWORDS:
                 return w
             fixed = self._correct(low)
             if fixed:
                 corrections[low] = fixed
                 return fixed
+            if self._stem(low) in self._known_stems:
+                return w  # another form of a corpus word ("treated" ~ "treat")
             if len(low) > 1 and not low.isdigit():
                 unknown.append(low)
             return w
@@ -63,6 +69,13 @@ class QueryProcessor:
         extra = [t for t in terms if t not in folded]
         expanded = corrected + (" " + " ".join(extra) if extra else "")
         return Query(text, corrected, terms, expanded, corrections, unknown)
+
+
+def _is_english(word: str) -> bool:
+    """A common English word is never "corrected" into a corpus word ("clinical" is not "clinically")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= 3.0
 
 
 def query_words(text: str) -> list[str]:
