@@ -70,8 +70,9 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
     return out  # type: ignore[return-value]
 
 
-def text_hash(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()
+def text_hash(text: str) -> str:
+    # Hex, not raw bytes: numpy's fixed-width bytes type drops trailing NULs.
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 @dataclass
@@ -223,7 +224,12 @@ def load_index(index: Path) -> IndexData:
 # ---------------------------------------------------------------- building
 
 
-def _previous_vectors(index: Path, model: str) -> tuple[dict[bytes, np.ndarray], dict[bytes, np.ndarray]]:
+def _hash_key(h: object) -> str:
+    # Early indexes stored raw 12-byte digests (numpy strips their trailing NULs; pad them back).
+    return bytes(h).ljust(12, b"\0").hex() if isinstance(h, bytes | np.bytes_) else str(h)
+
+
+def _previous_vectors(index: Path, model: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Vectors of the previous build keyed by content hash: the embedding cache."""
     try:
         manifest = read_manifest(index)
@@ -239,18 +245,18 @@ def _previous_vectors(index: Path, model: str) -> tuple[dict[bytes, np.ndarray],
         if len(chunk_h) != len(chunk_vecs) or len(sent_h) != len(sent_vecs):
             return {}, {}
         return (
-            {bytes(h): chunk_vecs[i] for i, h in enumerate(chunk_h)},
-            {bytes(h): sent_vecs[i] for i, h in enumerate(sent_h)},
+            {_hash_key(h): chunk_vecs[i] for i, h in enumerate(chunk_h)},
+            {_hash_key(h): sent_vecs[i] for i, h in enumerate(sent_h)},
         )
     except Exception:  # no usable previous index: embed everything
         return {}, {}
 
 
 def _embed_with_cache(
-    texts: list[str], hashes: list[bytes], cache: dict[bytes, np.ndarray], embedder: Embedder, progress: bool
+    texts: list[str], hashes: list[str], cache: dict[str, np.ndarray], embedder: Embedder, progress: bool
 ) -> tuple[np.ndarray, int]:
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    missing: dict[bytes, list[int]] = {}
+    missing: dict[str, list[int]] = {}
     for i, h in enumerate(hashes):
         vec = cache.get(h)
         if vec is not None and vec.shape == (embedder.dim,):
@@ -340,8 +346,8 @@ def build_index(
                     fh.write(doc.model_dump_json() + "\n")
             np.save(tmp / "sentences.npy", np.asarray(sent_rows, dtype=np.int32).reshape(-1, 5))
             np.save(tmp / "chunks.npy", np.asarray(chunk_rows, dtype=np.int32).reshape(-1, 6))
-            np.save(tmp / "chunk_hashes.npy", np.asarray(chunk_hashes, dtype="S12"))
-            np.save(tmp / "sentence_hashes.npy", np.asarray(sent_hashes, dtype="S12"))
+            np.save(tmp / "chunk_hashes.npy", np.asarray(chunk_hashes, dtype="U24"))
+            np.save(tmp / "sentence_hashes.npy", np.asarray(sent_hashes, dtype="U24"))
             np.save(tmp / "sentence_vectors.npy", sent_vecs)
             dim = embedder.dim
             if len(chunk_texts) > hnsw_threshold:

@@ -73,3 +73,25 @@ def real_engine(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
     index = tmp_path_factory.mktemp("real") / "index"
     return bot.load(corpus=ROOT / "corpus", index=index)
+
+
+@pytest.fixture(autouse=True)
+def every_quote_is_verbatim(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Every answer any test produces is checked: each quote is its document's text at start:end."""
+    from bot.dialogue import Session
+
+    original = Session.ask
+    bad: list[str] = []
+
+    def checked(self: Session, question: object):  # noqa: ANN202
+        answer = original(self, question)
+        data = self.engine.data
+        for c in [*answer.citations, *answer.related]:
+            text = data.documents[data.doc_pos[c.doc_id]].text
+            if text[c.start : c.end] != c.quote or not c.quote.strip():
+                bad.append(f"{question!r}: {c.quote!r} != text[{c.start}:{c.end}]")
+        return answer
+
+    monkeypatch.setattr(Session, "ask", checked)
+    yield
+    assert not bad, "quotes not verbatim: " + "; ".join(bad[:3])

@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+
+from bot.errors import CorpusError
+from bot.glossary import Glossary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    return Glossary.load(ROOT / "corpus" / "glossary.json")
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Is Blincyto approved?", "blinatumomab"),
+        ("besponsa and the liver", "inotuzumab ozogamicin"),
+        ("KYMRIAH for kids", "tisagenlecleucel"),
+        ("what about Tecartus", "brexucabtagene autoleucel"),
+        ("CAR-T toxicity", "chimeric antigen receptor t"),
+        ("risk of CRS", "cytokine release syndrome"),
+        ("VOD after transplant", "veno-occlusive disease"),
+        ("HSCT donors", "stem cell transplantation"),
+        ("BMT in older people", "stem cell transplantation"),
+        ("IT MTX schedule", "methotrexate"),
+    ],
+)
+def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):
+    assert term in glossary.terms(text)
+
+
+def test_case_sensitive_alias_only_in_capitals(glossary: Glossary):
+    assert "acute lymphoblastic leukemia" in glossary.terms("relapsed ALL in adults")
+    assert "acute lymphoblastic leukemia" not in glossary.terms("all of the patients")
+
+
+def test_longest_match_wins(glossary: Glossary):
+    mentions = glossary.mentions("bone marrow transplant")
+    assert [m.term for m in mentions] == ["stem cell transplantation"]
+
+
+def test_glossary_is_data_not_code():
+    source = (ROOT / "bot" / "glossary.py").read_text()
+    assert "kymriah" not in source.lower() and "blincyto" not in source.lower()
+
+
+def test_bad_glossary_file_is_named(tmp_path: Path):
+    bad = tmp_path / "glossary.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CorpusError, match="glossary.json: not a glossary"):
+        Glossary.load(bad)

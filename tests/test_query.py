@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import pytest
+
+from bot.glossary import Glossary
+from bot.query import QueryProcessor
+from bot.text import clean_question
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def qp() -> QueryProcessor:
+    vocab = {w: 1 for w in "blinatumomab tisagenlecleucel inotuzumab ozogamicin effects methotrexate clofarabine".split()}
+    return QueryProcessor(vocab, Glossary.load(ROOT / "corpus" / "glossary.json"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed"),
+    [("blinatumumab", "blinatumomab"), ("tisagenlecleucell", "tisagenlecleucel"), ("efects", "effects"),
+     ("clofarabin", "clofarabine"), ("methotrexat", "methotrexate")],
+)
+def test_misspelled_medical_words_are_corrected(qp: QueryProcessor, typed: str, fixed: str):
+    q = qp.process(f"side {typed} please")
+    assert q.corrections == {typed: fixed}
+    assert fixed in q.corrected
+
+
+def test_real_english_words_are_left_alone(qp: QueryProcessor):
+    q = qp.process("which clinical trials exist")
+    assert q.corrections == {}
+    assert q.corrected == "which clinical trials exist"
+
+
+def test_garbage_is_unknown_not_corrected(qp: QueryProcessor):
+    q = qp.process("asdkjh qwpoeiru zmxncb")
+    assert q.corrections == {}
+    assert set(q.unknown) == {"asdkjh", "qwpoeiru", "zmxncb"}
+
+
+def test_brand_name_expands_to_canonical_term(qp: QueryProcessor):
+    q = qp.process("Kymriah toxicity")
+    assert q.terms == ["tisagenlecleucel"]
+    assert q.expanded.endswith("tisagenlecleucel")
+
+
+def test_clean_question_strips_markup_and_controls():
+    text, cut = clean_question("  <script>alert(1)</script>\x00 what\u200b is\n\tthis ", 100)
+    assert text == "alert(1) what is this"
+    assert not cut
+    text, cut = clean_question("word " * 100, 50)
+    assert cut and len(text) <= 50
+
+
+def test_clean_question_survives_lone_surrogates():
+    text, _ = clean_question("a\ud800b", 100)
+    assert text == "a b"
