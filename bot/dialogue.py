@@ -124,7 +124,12 @@ class Session:
                                   searched_for, [])
             return answer
         zipf = _zipf()
-        rare = [w for w in q.unknown if len(w) >= 4 and 0 < zipf(w, "en") < RARE_ZIPF]
+        # Words that only say what kind of question it is ("dosage") are not its subject.
+        asked = rules().get(analysis.qtype)
+        rare = [
+            w for w in q.unknown
+            if len(w) >= 4 and 0 < zipf(w, "en") < RARE_ZIPF and not (asked and asked.ask.search(w))
+        ]
         qvec = engine.encode_query(q.expanded)
         hits = engine.retriever.search(q.expanded, k=engine.settings.search_k, qvec=qvec)
         if rare:

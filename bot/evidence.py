@@ -142,7 +142,10 @@ class EvidenceScorer:
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
             mentioned = {m.term for m in self.glossary.mentions(ev.text)} | set(subjects)
-            ev.entity = len(focus & mentioned) / len(focus) if focus else 0.0
+            if analysis.qtype == "comparison":  # each side of a comparison is quoted on its own
+                ev.entity = 1.0 if focus & mentioned else 0.0
+            else:
+                ev.entity = len(focus & mentioned) / len(focus) if focus else 0.0
             wrong = 0.0
             if subject_focus and not (subject_focus & set(subjects)):
                 wrong = 1.0 if own else (0.6 if subjects else 0.0)

@@ -67,8 +67,12 @@ class Analysis:
 
     @property
     def cue(self) -> re.Pattern[str] | None:
-        t = rules().get(self.qtype)
-        return t.cue if t else None
+        """What an answering sentence looks like: the primary type's cue, else the next type's."""
+        for name in self.types:
+            t = rules().get(name)
+            if t and t.cue:
+                return t.cue
+        return None
 
     @property
     def need(self) -> re.Pattern[str] | None:

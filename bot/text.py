@@ -38,14 +38,7 @@ def words(text: str) -> list[str]:
 
 
 STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing done down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most my
-    myself no nor not now of off on once only or other our ours out over own same she should so some such
-    than that the their theirs them themselves then there these they this those through to too under until
-    up very was we were what when where which while who whom why will with would you your yours yourself
-    tell me please know explain describe give show list anything something thing things kind type
-    get got use used using also may might must shall us let lets ok okay hi hello thanks thank want""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "tell", "me", "please", "know", "explain", "describe", "give", "show", "list", "anything", "something", "thing", "things", "kind", "type", "get", "got", "use", "used", "using", "also", "may", "might", "must", "shall", "us", "let", "lets", "ok", "okay", "hi", "hello", "thanks", "thank", "want"]
 )
 
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def qp() -> QueryProcessor:
-    vocab = {w: 1 for w in "blinatumomab tisagenlecleucel inotuzumab ozogamicin effects methotrexate clofarabine".split()}
+    vocab = {w: 1 for w in ["blinatumomab", "tisagenlecleucel", "inotuzumab", "ozogamicin", "effects", "methotrexate", "clofarabine"]}
     return QueryProcessor(vocab, Glossary.load(ROOT / "corpus" / "glossary.json"))
 
 

@@ -1,0 +1,108 @@
+"""The CLI is a thin layer: real commands in subprocesses, on the fixture corpus.
+
+These load the real bundled model (the CLI has no fake-embedder switch), so they are marked ``model``.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=300, cwd=cwd, env=env
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    import shutil
+
+    base = tmp_path_factory.mktemp("cli")
+    corpus = base / "corpus"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "corpus", corpus)
+    index = base / "index"
+    out = run("index", "--corpus", str(corpus), "--index", str(index), "--json")
+    assert out.returncode == 0, out.stderr
+    return corpus, index
+
+
+def test_index_json_reports_counts(built: tuple[Path, Path]):
+    corpus, index = built
+    out = run("index", "--corpus", str(corpus), "--index", str(index), "--json")
+    report = json.loads(out.stdout)
+    assert report["documents"] == 3 and report["embedded"] == 0 and report["reused"] == report["chunks"]
+    assert {"seconds", "chunks", "embedded", "reused", "documents"} <= set(report)
+
+
+def test_index_json_after_one_change_embeds_only_that_document(built: tuple[Path, Path], tmp_path: Path):
+    import shutil
+
+    corpus, index = built
+    c2, i2 = tmp_path / "c", tmp_path / "i"
+    shutil.copytree(corpus, c2)
+    shutil.copytree(index, i2)
+    (c2 / "extra.jsonl").write_text(
+        (c2 / "extra.jsonl").read_text().replace("painless swelling", "painless firm swelling"), encoding="utf-8"
+    )
+    report = json.loads(run("index", "--corpus", str(c2), "--index", str(i2), "--json").stdout)
+    assert report["embedded"] == 1 and report["reused"] == report["chunks"] - 1
+
+
+def test_ask_json_is_the_answer_model(built: tuple[Path, Path]):
+    corpus, index = built
+    out = run("ask", "--corpus", str(corpus), "--index", str(index), "--json", "What is betacel?")
+    answer = json.loads(out.stdout)
+    assert answer["abstained"] is False
+    assert answer["citations"][0]["quote"].startswith("Betacel, a CD22-directed conjugate")
+
+
+def test_search_prints_ranked_passages(built: tuple[Path, Path]):
+    corpus, index = built
+    out = run("search", "--corpus", str(corpus), "--index", str(index), "-k", "2", "sibling donor")
+    assert out.returncode == 0
+    assert out.stdout.startswith("1. [") and "extra-2#0" in out.stdout
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path):
+    out = run("ask", "--corpus", str(tmp_path / "missing"), "--index", str(tmp_path / "i"), "hello")
+    assert out.returncode == 2
+    assert out.stderr.strip().startswith("error:") and "corpus not found" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_stale_index_refused_with_flag(built: tuple[Path, Path], tmp_path: Path):
+    import shutil
+
+    corpus, index = built
+    c2, i2 = tmp_path / "c", tmp_path / "i"
+    shutil.copytree(corpus, c2)
+    shutil.copytree(index, i2)
+    (c2 / "new.md").write_text("---\ntitle: New\n---\nA new document.", encoding="utf-8")
+    out = run("ask", "--corpus", str(c2), "--index", str(i2), "--no-rebuild", "What is betacel?")
+    assert out.returncode == 2 and "stale" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_chat_keeps_the_conversation(built: tuple[Path, Path]):
+    corpus, index = built
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--corpus", str(corpus), "--index", str(index)],
+        input="What is betacel?\nWhat are its side effects?\n/quit\n", capture_output=True, text=True,
+        timeout=300, env=env,
+    )
+    assert "Searched for: What are betacel side effects?" in out.stdout
+    assert "hepatotoxicity" in out.stdout
+
+
+def test_help_lists_the_commands():
+    out = run("--help")
+    for cmd in ("index", "search", "ask", "chat", "serve"):
+        assert cmd in out.stdout

@@ -1,0 +1,72 @@
+"""Follow-up questions resolve against the previous turn's focus; sessions never share state."""
+
+
+def test_pronoun_follow_up_uses_the_previous_focus(engine):
+    s = engine.session()
+    s.ask("What is betacel?")
+    a = s.ask("What are its side effects?")
+    assert not a.abstained
+    assert a.searched_for == "What are betacel side effects?"
+    assert "*Searched for: What are betacel side effects?*" in a.answer
+    assert "Betacel may cause hepatotoxicity" in a.citations[0].quote
+
+
+def test_elliptical_follow_up_swaps_the_focus(engine):
+    s = engine.session()
+    s.ask("What are the adverse effects of betacel?")
+    a = s.ask("and alphamab?")
+    assert "alphamab" in a.searched_for.lower() and "adverse effects" in a.searched_for
+    assert not a.abstained
+    assert "alphamab" in a.citations[0].quote.lower() or a.citations[0].quote.startswith("Life-threatening")
+
+
+def test_site_follow_up_keeps_the_relapse_phrase(engine):
+    s = engine.session()
+    s.ask("How is testicular relapse recognised?")
+    a = s.ask("And how is it treated?")
+    assert a.searched_for == "How is testicular relapse treated?"
+    assert a.citations[0].quote == "Treatment is radiation therapy of the involved testis."
+
+
+def test_two_interleaved_sessions_keep_their_own_focus(engine):
+    one, two = engine.session(), engine.session()
+    one.ask("What is alphamab?")
+    two.ask("What is betacel?")
+    a1 = one.ask("What are its side effects?")
+    a2 = two.ask("What are its side effects?")
+    assert "alphamab" in a1.searched_for and "betacel" not in a1.searched_for
+    assert "betacel" in a2.searched_for and "alphamab" not in a2.searched_for
+    assert a2.citations[0].quote.startswith("Betacel may cause")
+
+
+def test_a_question_with_its_own_focus_is_not_rewritten(engine):
+    s = engine.session()
+    s.ask("What is alphamab?")
+    a = s.ask("What are the side effects of betacel?")
+    assert a.searched_for == ""
+
+
+def test_no_previous_turn_means_no_rewrite(engine):
+    a = engine.session().ask("What are its side effects?")
+    assert a.searched_for == ""
+
+
+def test_reset_forgets_the_conversation(engine):
+    s = engine.session()
+    s.ask("What is betacel?")
+    s.reset()
+    assert s.ask("What are its side effects?").searched_for == ""
+
+
+def test_long_conversations_keep_bounded_memory(engine):
+    s = engine.session()
+    for _ in range(50):
+        s.ask("What is alphamab?")
+    assert len(s.turns) <= 20
+
+
+def test_date_follow_up_reports_the_cited_document(engine):
+    s = engine.session()
+    s.ask("What is alphamab?")
+    a = s.ask("When was this published?")
+    assert "2024-01-15" in a.answer and "Fixture drugs" in a.answer

@@ -1,0 +1,59 @@
+import pytest
+
+from bot.question import analyse, classify
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("Explain what tisagenlecleucel is", "definition"),
+        ("How does alphamab act on leukemic cells?", "mechanism"),
+        ("Who is eligible to receive betacel?", "indication"),
+        ("Is there an age limit for this therapy?", "age"),
+        ("What are the adverse effects of betacel?", "side_effects"),
+        ("How should CRS be managed?", "toxicity_management"),
+        ("How do clinicians handle CNS relapse?", "site_treatment"),
+        ("List the agents approved for relapse", "list"),
+        ("What is the difference between alphamab and betacel?", "comparison"),
+        ("What is the outlook after an early marrow relapse?", "prognosis"),
+        ("How frequently is the intrathecal drug given?", "frequency"),
+        ("What dosage of betacel is used?", "dose"),
+        ("What does a course of betacel cost?", "cost"),
+        ("When was this text last updated?", "date"),
+        ("Please compose a limerick about cats", "out_of_scope"),
+        ("How can a swollen testis signal relapse, and how is it found?", "diagnosis"),
+        ("Why is transplant avoided in the elderly?", "age"),
+    ],
+)
+def test_question_types(question: str, qtype: str):
+    assert classify(question)[0] == qtype
+
+
+def test_yes_no_is_a_flag_beside_the_type():
+    from bot.glossary import Glossary
+
+    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    a = analyse("Does Kymriah cause seizures?", g)
+    assert a.yes_no and a.qtype == "side_effects"
+    assert a.focus[0] == "tisagenlecleucel"
+
+
+def test_focus_keeps_the_site_phrase():
+    from bot.glossary import Glossary
+
+    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    a = analyse("What is done for testicular relapse in boys?", g)
+    assert a.focus == ["testes"]
+    assert a.focus_surface["testes"] == "testicular relapse"
+
+
+def test_question_rules_are_data():
+    import json
+
+    data = json.loads((PROJECT_ROOT / "bot" / "data" / "question_types.json").read_text())
+    names = [t["name"] for t in data["types"]]
+    for needed in ("definition", "mechanism", "indication", "age", "side_effects", "toxicity_management",
+                   "site_treatment", "list", "comparison", "yes_no", "prognosis", "frequency", "dose", "cost",
+                   "date", "out_of_scope"):
+        assert needed in names
