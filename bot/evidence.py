@@ -32,6 +32,7 @@ class Evidence:
     entity: float = 0.0
     cue: bool = False
     chunk_score: float = 0.0
+    context: float = 0.0
     subjects: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
 
@@ -53,7 +54,9 @@ class EvidenceScorer:
     W_ENTITY = 0.20
     W_CUE = 0.15
     W_CHUNK = 0.05
+    W_CONTEXT = 0.12
     P_WRONG = 0.22
+    P_UNNAMED = 0.2
 
     def __init__(self, data: IndexData, glossary: Glossary) -> None:
         self.data = data
@@ -62,6 +65,7 @@ class EvidenceScorer:
 
         self._stem = Stemmer.Stemmer("english").stemWord
         self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
+        self._context_stems = lru_cache(maxsize=20_000)(self._block_stems)
         # Words of questions that carry little: they match half weight.
         self.generic = {self._stem(w) for w in ("patient", "people", "treatment", "use", "used", "available")}
 
@@ -78,6 +82,13 @@ class EvidenceScorer:
     def _sentence_mentions(self, row: int) -> tuple[str, ...]:
         ev = self.sentence(row)
         return tuple(m.term for m in self.glossary.mentions(ev.text) if m.kind in SUBJECT_KINDS)
+
+    def _block_stems(self, doc: int, first_row: int) -> frozenset[str]:
+        """Stems of a paragraph and its document's title: the context a sentence is read in."""
+        rows = self.block_rows(first_row)
+        d = self.data.documents[doc]
+        start, end = int(self.data.sentences[rows[0], 1]), int(self.data.sentences[rows[-1], 2])
+        return frozenset(self.stems(d.title + " " + d.text[start:end]))
 
     def block_rows(self, row: int) -> list[int]:
         """Rows of the sentences in the same paragraph (block) of the same document."""
@@ -134,11 +145,14 @@ class EvidenceScorer:
         focus = set(analysis.focus)
         subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
         cue = analysis.cue
+        specific = [self._stem(w) for w in analysis.specific]
         out: list[Evidence] = []
         for i, r in enumerate(order):
             ev = self.sentence(r)
             ev.dense = float(dense[i])
             ev.lexical = sum(idf[w] for w in q_stems if _matches(w, sent_stems[r])) / total
+            ctx = self._context_stems(ev.doc, self.block_rows(r)[0])
+            ev.context = sum(idf[w] for w in q_stems if w in ctx) / total
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
             mentioned = {m.term for m in self.glossary.mentions(ev.text)} | set(subjects)
@@ -153,12 +167,15 @@ class EvidenceScorer:
             ev.chunk_score = rows[r]
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
             short = 0.15 if len(ev.text.split()) < 4 else 0.0
-            ev.score = -short + (
+            # A technical word of the question the sentence never names: likely a look-alike passage.
+            unnamed = sum(not _matches(w, sent_stems[r]) for w in specific) / len(specific) if specific else 0.0
+            ev.score = -short - self.P_UNNAMED * unnamed + (
                 self.W_DENSE * ev.dense
                 + self.W_LEX * ev.lexical
                 + self.W_ENTITY * ev.entity
                 + self.W_CUE * ev.cue
                 + self.W_CHUNK * ev.chunk_score
+                + self.W_CONTEXT * ev.context
                 - self.P_WRONG * wrong
             )
             out.append(ev)

@@ -41,8 +41,13 @@ class QueryProcessor:
         if len(word) < 5 or not word.isalpha() or _is_english(word):
             return None
         cutoff = self.min_score if len(word) >= 8 else max(self.min_score, 88.0)
-        best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return best[0] if best else None
+        found = process.extract(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)
+        if not found:
+            return None
+        # Among equally close words, the commoner one ("efects": "effects", not "defects").
+        top = max(score for _, score, _ in found)
+        ties = [w for w, score, _ in found if score >= top - 1e-6]
+        return max(ties, key=lambda w: (_zipf(w), w))
 
     def process(self, text: str) -> Query:
         corrections: dict[str, str] = {}
@@ -71,11 +76,15 @@ class QueryProcessor:
         return Query(text, corrected, terms, expanded, corrections, unknown)
 
 
-def _is_english(word: str) -> bool:
-    """A common English word is never "corrected" into a corpus word ("clinical" is not "clinically")."""
+def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en") >= 3.0
+    return float(zipf_frequency(word, "en"))
+
+
+def _is_english(word: str) -> bool:
+    """A common English word is never "corrected" into a corpus word ("clinical" is not "clinically")."""
+    return _zipf(word) >= 3.0
 
 
 def query_words(text: str) -> list[str]:

@@ -64,6 +64,7 @@ class Analysis:
     focus: list[str]  # canonical glossary terms the question is about
     focus_surface: dict[str, str] = field(default_factory=dict)  # term -> phrase as written
     mentions: list[Mention] = field(default_factory=list)
+    specific: list[str] = field(default_factory=list)  # rare non-glossary words an answer must contain
 
     @property
     def cue(self) -> re.Pattern[str] | None:
@@ -99,4 +100,25 @@ def analyse(text: str, glossary: Glossary) -> Analysis:
             # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
             tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
             surface[m.term] = phrase + (tail.group(0) if tail else "")
-    return Analysis(text, types[0], types, yes_no, focus, surface, mentions)
+    specific = specific_words(text, mentions, types[0])
+    return Analysis(text, types[0], types, yes_no, focus, surface, mentions, specific)
+
+
+# Below this Zipf frequency a word is technical ("migraine", "myeloid"): the sentence must name it.
+SPECIFIC_ZIPF = 4.0
+
+
+def specific_words(text: str, mentions: list[Mention], qtype: str) -> list[str]:
+    from wordfreq import zipf_frequency
+
+    from bot.text import content_words
+
+    covered = "".join(" " if any(m.start <= i < m.end for m in mentions) else ch for i, ch in enumerate(text))
+    asked = rules().get(qtype)
+    out = []
+    for w in content_words(covered):
+        if len(w) < 4 or w.isdigit() or (asked and asked.ask.search(w)):
+            continue
+        if zipf_frequency(w, "en") < SPECIFIC_ZIPF and w not in out:
+            out.append(w)
+    return out
