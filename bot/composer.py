@@ -150,8 +150,11 @@ class Composer:
         if analysis.qtype == "list":
             # A list question is answered by a list: the best paragraph that holds one.
             listed = self._list_anchor(ranked)
-            if listed is not None and listed.score + LIST_BONUS > best.score:
-                best = Evidence(**{**listed.__dict__, "score": listed.score + LIST_BONUS})
+            if listed is not None:
+                # A list is read as a whole: its paragraph, not one sentence, must name the subject.
+                named = self.scorer.P_UNNAMED * (listed.unnamed - listed.unnamed_context)
+                if listed.score + named + LIST_BONUS > best.score:
+                    best = Evidence(**{**listed.__dict__, "score": listed.score + named + LIST_BONUS})
         conf = self.confidence(best.score)
         if best.score < self.abstain_below:
             return self.abstain(

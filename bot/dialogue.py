@@ -132,7 +132,8 @@ class Session:
         ]
         qvec = engine.encode_query(q.expanded)
         hits = engine.retriever.search(q.expanded, k=engine.settings.search_k, qvec=qvec)
-        if rare:
+        # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
+        if rare and not analysis.focus:
             shown = ", ".join(f"“{w}”" for w in rare[:3])
             answer = comp.abstain(raw, f"The text does not mention {shown}.", analysis, searched_for, hits)
             self._remember(text, q.corrected, analysis, answer)

@@ -33,6 +33,8 @@ class Evidence:
     cue: bool = False
     chunk_score: float = 0.0
     context: float = 0.0
+    unnamed: float = 0.0  # weighted share of the question's subject words the sentence does not name
+    unnamed_context: float = 0.0  # the same, for its paragraph and document title
     subjects: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
 
@@ -145,7 +147,8 @@ class EvidenceScorer:
         focus = set(analysis.focus)
         subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
         cue = analysis.cue
-        specific = [self._stem(w) for w in analysis.specific]
+        subject = [(self._stem(w), wt) for w, wt in analysis.subject.items()]
+        subject_total = sum(wt for _, wt in subject) or 1.0
         out: list[Evidence] = []
         for i, r in enumerate(order):
             ev = self.sentence(r)
@@ -168,7 +171,9 @@ class EvidenceScorer:
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
             short = 0.15 if len(ev.text.split()) < 4 else 0.0
             # A technical word of the question the sentence never names: likely a look-alike passage.
-            unnamed = sum(not _matches(w, sent_stems[r]) for w in specific) / len(specific) if specific else 0.0
+            unnamed = sum(wt for w, wt in subject if not _matches(w, sent_stems[r])) / subject_total
+            ev.unnamed = unnamed
+            ev.unnamed_context = sum(wt for w, wt in subject if not _matches(w, set(ctx))) / subject_total
             ev.score = -short - self.P_UNNAMED * unnamed + (
                 self.W_DENSE * ev.dense
                 + self.W_LEX * ev.lexical

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,12 @@ class QueryProcessor:
         self._stem = Stemmer.Stemmer("english").stemWord
         self._known_stems = {self._stem(w) for w in self.known}
 
+    def _prefix_known(self, word: str) -> bool:
+        if len(word) < 4:
+            return False
+        i = bisect.bisect_left(self._choices, word)
+        return i < len(self._choices) and self._choices[i].startswith(word)
+
     def _correct_word(self, word: str) -> str | None:
         if len(word) < 5 or not word.isalpha() or _is_english(word):
             return None
@@ -62,8 +69,8 @@ class QueryProcessor:
             if fixed:
                 corrections[low] = fixed
                 return fixed
-            if self._stem(low) in self._known_stems:
-                return w  # another form of a corpus word ("treated" ~ "treat")
+            if self._stem(low) in self._known_stems or self._prefix_known(low):
+                return w  # another form of a corpus word ("treated" ~ "treat", "neuro" ~ "neurologic")
             if len(low) > 1 and not low.isdigit():
                 unknown.append(low)
             return w

@@ -64,7 +64,7 @@ class Analysis:
     focus: list[str]  # canonical glossary terms the question is about
     focus_surface: dict[str, str] = field(default_factory=dict)  # term -> phrase as written
     mentions: list[Mention] = field(default_factory=list)
-    specific: list[str] = field(default_factory=list)  # rare non-glossary words an answer must contain
+    subject: dict[str, float] = field(default_factory=dict)  # non-glossary subject words and their weights
 
     @property
     def cue(self) -> re.Pattern[str] | None:
@@ -100,25 +100,36 @@ def analyse(text: str, glossary: Glossary) -> Analysis:
             # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
             tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
             surface[m.term] = phrase + (tail.group(0) if tail else "")
-    specific = specific_words(text, mentions, types[0])
-    return Analysis(text, types[0], types, yes_no, focus, surface, mentions, specific)
+    subject = subject_words(text, mentions, types)
+    return Analysis(text, types[0], types, yes_no, focus, surface, mentions, subject)
 
 
-# Below this Zipf frequency a word is technical ("migraine", "myeloid"): the sentence must name it.
-SPECIFIC_ZIPF = 4.0
+# Words commoner than this (Zipf scale) say nothing about the subject ("best", "older", "hair").
+SUBJECT_ZIPF = 5.0
 
 
-def specific_words(text: str, mentions: list[Mention], qtype: str) -> list[str]:
+def subject_words(text: str, mentions: list[Mention], types: list[str]) -> dict[str, float]:
+    """Words naming what is asked about, beyond glossary terms and the question type, with weights.
+
+    Rarer words weigh more (Zipf scale): "migraine" says more about the subject than "best".
+    A passage that names none of them is likely a look-alike.
+    """
     from wordfreq import zipf_frequency
 
     from bot.text import content_words
 
-    covered = "".join(" " if any(m.start <= i < m.end for m in mentions) else ch for i, ch in enumerate(text))
-    asked = rules().get(qtype)
-    out = []
+    spans = [(m.start, m.end) for m in mentions]
+    folded = fold(text)
+    for name in types:  # the words that made the question a "side effects" question are not its subject
+        rule = rules().get(name)
+        if rule is not None and len(folded) == len(text):
+            spans += [(m.start(), m.end()) for m in rule.ask.finditer(folded)]
+    covered = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
+    out: dict[str, float] = {}
     for w in content_words(covered):
-        if len(w) < 4 or w.isdigit() or (asked and asked.ask.search(w)):
+        if len(w) < 3 or w.isdigit():
             continue
-        if zipf_frequency(w, "en") < SPECIFIC_ZIPF and w not in out:
-            out.append(w)
+        weight = max(0.0, SUBJECT_ZIPF - zipf_frequency(w, "en"))
+        if weight > 0:
+            out[w] = weight
     return out

@@ -1,0 +1,83 @@
+"""The real bundled model on the project's own corpus: behaviour users see, end to end.
+
+Marked ``model``: loads all-MiniLM-L6-v2 from its package (offline) and builds a fresh index once.
+Questions here are the project's own wording, not the evaluation kit's.
+"""
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+
+def first_quote(answer) -> str:  # noqa: ANN001
+    assert not answer.abstained, answer.answer
+    return answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("question", "starts"),
+    [
+        ("tell me what brexucabtagene autoleucel is", "Brexucabtagene autoleucel, a CD19-directed"),
+        ("which target does Besponsa bind", "Inotuzumab ozogamicin, a CD22-directed"),
+        ("what are the most frequent neuro symptoms with Blincyto", "The most common neurologic symptoms"),
+        ("who qualifies for Tecartus", "Brexucabtagene autoleucel, a CD19-directed"),
+        ("how do you treat leukemia that came back in the brain", "CNS relapse treatment includes"),
+        ("how is a relapse in the testicles handled", "Treatment is radiation therapy"),
+        ("does inotuzamab harm the liver", "Inotuzumab may cause hepatotoxicity"),
+        ("is a bone marrow relapse serious", "Bone marrow relapse is particularly ominous."),
+        ("what is clofarabin approved for", "Clofarabine (a purine nucleoside analog)"),
+    ],
+)
+def test_answers_quote_the_right_sentence(real_engine, question: str, starts: str):
+    assert first_quote(real_engine.session().ask(question)).startswith(starts)
+
+
+def test_list_of_immunotherapies(real_engine):
+    a = real_engine.session().ask("name the immunotherapy options for refractory ALL")
+    quotes = [c.quote for c in a.citations]
+    assert "Blinatumomab" in quotes and "Tisagenlecleucel" in quotes and "Inotuzumab ozogamicin" in quotes
+
+
+def test_follow_up_about_a_brand_name(real_engine):
+    s = real_engine.session()
+    s.ask("What is Kymriah?")
+    a = s.ask("up to what age is it given?")
+    assert "kymriah" in a.searched_for.lower()  # the user's own word, resolved from the last turn
+    assert "25 years of age" in first_quote(a)
+
+
+def test_switching_drug_in_a_follow_up(real_engine):
+    s = real_engine.session()
+    s.ask("what toxicities does inotuzumab have")
+    a = s.ask("what about blinatumomab?")
+    assert "blinatumomab" in a.searched_for.lower()
+    assert "blinatumomab" in " ".join(c.quote for c in a.citations).lower() or first_quote(a).startswith("Life")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many milligrams of clofarabine per day",
+        "what is the price of brexucabtagene",
+        "what are the symptoms of chronic lymphocytic leukemia",
+        "is imatinib used for Ph+ ALL",
+        "how do I get rid of a migraine",
+        "recommend a good pizza place",
+        "zxqv plmokn",
+    ],
+)
+def test_questions_the_text_does_not_answer_are_abstained(real_engine, question: str):
+    a = real_engine.session().ask(question)
+    assert a.abstained, a.answer
+    assert a.citations == [] and a.confidence < 0.5
+
+
+def test_answers_are_short(real_engine):
+    a = real_engine.session().ask("what is nelarabine")
+    assert len(a.citations[0].quote) < 320
+    assert len(a.answer) < 700
+
+
+def test_source_date_question(real_engine):
+    a = real_engine.session().ask("how recent is this information?")
+    assert not a.abstained and "2023-10-05" in a.answer
