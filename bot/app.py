@@ -326,7 +326,11 @@ def build_app(
     with ChatBlocks(title=title, analytics_enabled=False, fill_width=kiosk) as demo:
         state = gr.State(None, time_to_live=idle if kiosk else None)
         gr.Markdown(f"# {esc(title)}")
-        gr.Markdown(disclaimer_text(documents), elem_id="bot-disclaimer")
+        notice = disclaimer_text(documents)
+        if kiosk:
+            span = f"{round(idle / 60)} minutes" if idle >= 120 else f"{round(idle)} seconds"
+            notice += f" The conversation is cleared after {span} without use, and by “New conversation”."
+        gr.Markdown(notice, elem_id="bot-disclaimer")
         chatbot = gr.Chatbot(
             label="Conversation",
             elem_id="chat",
