@@ -166,6 +166,8 @@ class EvidenceScorer:
             wrong = 0.0
             if subject_focus and not (subject_focus & set(subjects)):
                 wrong = 1.0 if own else (0.6 if subjects else 0.0)
+            if analysis.required and not set(analysis.required) <= {m.term for m in self.glossary.mentions(ev.text)}:
+                wrong = max(wrong, 1.0)
             ev.cue = bool(cue and cue.search(ev.text))
             ev.chunk_score = rows[r]
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.

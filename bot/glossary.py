@@ -60,7 +60,7 @@ class Glossary:
             return None
         alts = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
         # Word bounds that also work for surfaces ending in '+' or '-'.
-        return re.compile(rf"(?<![\w-])(?:{alts})(?![\w+])", flags)
+        return re.compile(rf"(?<!\w)(?:{alts})(?![\w+])", flags)
 
     @classmethod
     def load(cls, path: Path) -> Glossary:

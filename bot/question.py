@@ -65,6 +65,7 @@ class Analysis:
     focus_surface: dict[str, str] = field(default_factory=dict)  # term -> phrase as written
     mentions: list[Mention] = field(default_factory=list)
     subject: dict[str, float] = field(default_factory=dict)  # non-glossary subject words and their weights
+    required: list[str] = field(default_factory=list)  # terms an answering sentence must itself name
 
     @property
     def cue(self) -> re.Pattern[str] | None:
@@ -101,7 +102,14 @@ def analyse(text: str, glossary: Glossary) -> Analysis:
             tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
             surface[m.term] = phrase + (tail.group(0) if tail else "")
     subject = subject_words(text, mentions, types)
-    return Analysis(text, types[0], types, yes_no, focus, surface, mentions, subject)
+    # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
+    required = [
+        m.term for m in mentions if CAUSE_OF.search(text[max(0, m.start - 30) : m.start])
+    ]
+    return Analysis(text, types[0], types, yes_no, focus, surface, mentions, subject, required)
+
+
+CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\s+(an?\s+|the\s+)?$", re.I)
 
 
 # Words commoner than this (Zipf scale) say nothing about the subject ("best", "older", "hair").
@@ -118,7 +126,8 @@ def subject_words(text: str, mentions: list[Mention], types: list[str]) -> dict[
 
     from bot.text import content_words
 
-    spans = [(m.start, m.end) for m in mentions]
+    # Glossary terms are matched as entities; only conditions ("leukemia") stay subject words.
+    spans = [(m.start, m.end) for m in mentions if m.kind != "condition"]
     folded = fold(text)
     for name in types:  # the words that made the question a "side effects" question are not its subject
         rule = rules().get(name)
