@@ -57,6 +57,8 @@ CSS = """
 .bot-table { border-collapse: collapse; }
 .bot-table td, .bot-table th { border: 1px solid var(--border-color-primary); padding: .3em .5em; vertical-align: top; }
 #bot-disclaimer { font-size: .9em; }
+#bot-examples { align-items: center; }
+#bot-examples .bot-examples-label { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
 """
 
 KIOSK_CSS = """
@@ -120,6 +122,10 @@ def body_html(markdown: str) -> str:
     return "".join(out)
 
 
+def _esc_passage(text: str) -> str:
+    return esc(re.sub(r"\n\s*\n+", "\n", text))  # a list's blank lines as single line breaks
+
+
 def passage_html(c: Citation) -> str:
     """The passage around a quote, the quoted sentence highlighted."""
     context = c.context or c.quote
@@ -127,11 +133,11 @@ def passage_html(c: Citation) -> str:
     if not (off >= 0 and context[off : off + len(c.quote)] == c.quote):
         off = context.find(c.quote) if c.quote else -1
     if off < 0 or not c.quote:
-        return f'<blockquote class="bot-passage">{esc(context)}</blockquote>'
+        return f'<blockquote class="bot-passage">{_esc_passage(context)}</blockquote>'
     end = off + len(c.quote)
     return (
-        f'<blockquote class="bot-passage">{esc(context[:off])}<mark>{esc(c.quote)}</mark>'
-        f"{esc(context[end:])}</blockquote>"
+        f'<blockquote class="bot-passage">{_esc_passage(context[:off])}<mark>{_esc_passage(c.quote)}</mark>'
+        f"{_esc_passage(context[end:])}</blockquote>"
     )
 
 
@@ -355,9 +361,10 @@ def build_app(
                 submit_btn=False,
             )
             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-        with gr.Row():
+            new = gr.Button("New conversation", variant="secondary", scale=1, elem_id="new-conversation")
+        with gr.Row(elem_id="bot-examples"):
+            gr.Markdown("Examples:", elem_classes=["bot-examples-label"])
             example_buttons = [gr.Button(q, size="sm", elem_classes=["bot-example"]) for q in questions]
-            new = gr.Button("New conversation", size="sm", variant="secondary", elem_id="new-conversation")
 
         outputs = [msg, chatbot, state]
         msg.submit(respond, [msg, state], outputs, api_name="chat", show_progress="minimal")
