@@ -95,13 +95,13 @@ class Composer:
 
     def abstain(
         self, question: str, reason: str, analysis: Analysis | None, searched_for: str, related: list[Hit],
-        confidence: float = 0.0,
+        confidence: float = 0.0, evidence: list[Evidence] | None = None,
     ) -> Answer:
-        rel: list[Citation] = []
-        for hit in related[:3]:
-            first, _ = self._first_sentence(hit)
-            if first is not None:
-                rel.append(self.citation(first, len(rel) + 1))
+        # The nearest sentences when they were scored, else the opening sentence of each nearest passage.
+        near = [e for e in (evidence or []) if len(e.text) >= 40][:3]
+        if not near:
+            near = [e for e in (self._first_sentence(h)[0] for h in related[:3]) if e is not None]
+        rel = [self.citation(e, i + 1) for i, e in enumerate(near)]
         text = reason
         if rel:
             text += "\n\nNearest passages in the text (they may not answer the question):\n" + "\n".join(
@@ -144,7 +144,7 @@ class Composer:
                 about = f" for {', '.join(analysis.focus)}" if analysis.focus else ""
                 return self.abstain(
                     question, f"The text does not state {what}{about}.", analysis, searched_for, hits,
-                    self.confidence(best.score),
+                    self.confidence(best.score), ranked,
                 )
             best = typed[0]
         if analysis.qtype == "list":
@@ -158,7 +158,8 @@ class Composer:
         conf = self.confidence(best.score)
         if best.score < self.abstain_below:
             return self.abstain(
-                question, "The text does not clearly answer this question.", analysis, searched_for, hits, conf
+                question, "The text does not clearly answer this question.", analysis, searched_for, hits, conf,
+                ranked,
             )
 
         if analysis.qtype == "comparison" and len(analysis.focus) >= 2:
