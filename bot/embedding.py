@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -37,7 +37,7 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"batch_size must be at least 1, got {batch_size!r}")
         self.model_path = Path(model_path) if model_path else None
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None
 
     def _load(self):  # noqa: ANN202 - the SentenceTransformer type is imported lazily
         if self._model is None:

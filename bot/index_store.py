@@ -67,7 +67,7 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
     import bm25s
 
     out = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
-    return out  # type: ignore[return-value]
+    return list(out)
 
 
 def text_hash(text: str) -> str:
@@ -350,6 +350,7 @@ def build_index(
             np.save(tmp / "sentence_hashes.npy", np.asarray(sent_hashes, dtype="U24"))
             np.save(tmp / "sentence_vectors.npy", sent_vecs)
             dim = embedder.dim
+            dense: Any
             if len(chunk_texts) > hnsw_threshold:
                 dense = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
                 dense.hnsw.efSearch = 128
