@@ -434,9 +434,14 @@ def serve(
     for problem in engine.problems:
         print(f"warning: skipped {problem}", file=sys.stderr)
     demo = build_app(engine, kiosk=kiosk, settings=engine.settings)
+    host = host or settings.host
+    port = settings.port if port is None else port
+    mode = " (kiosk mode)" if kiosk else ""
+    print(f"Serving the chat on http://{host}:{port}/{mode}; press Ctrl+C to stop.", flush=True)
     demo.launch(
-        server_name=host or settings.host,
-        server_port=settings.port if port is None else port,
+        server_name=host,
+        server_port=port,
         auth=auth,
         auth_message="Sign in to use the reference chat." if auth else None,
+        quiet=True,
     )

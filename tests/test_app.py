@@ -292,3 +292,16 @@ def test_body_renders_lists_tables_and_notes_as_escaped_html():
     assert '<p class="bot-meta"><em>Your question was cut.</em></p>' in out
     assert "<ul><li>“A &lt;x&gt;” " in out and out.count("<li>") == 2
     assert "<table" in out and "<td>“p &#124; q” " in out and out.count("<td>") == 3
+
+
+@pytest.mark.server
+def test_any_input_gets_an_answer_and_the_server_survives(app_url: str):
+    c = client(app_url)
+    for text in ["x" * 200_000, "\x00\x1b[31m\u202e\ud7ff 🙂", "   ", "?!?", "<" * 5000]:
+        answer = Answer.model_validate(c.predict(text, api_name="/ask"))
+        assert answer.answer
+        c.predict(text, api_name="/chat")
+    _, history = c.predict("What is alphamab?", api_name="/chat")
+    assert "Alphamab, a CD19-directed antibody" in assistant_texts(history)[-1]
+    long_shown = [m for m in history if m["role"] == "user"][0]
+    assert len(str(long_shown["content"])) < 10_000  # a pasted novel is shown cut, not echoed whole
