@@ -31,7 +31,11 @@ FUZZ = settings(
     max_examples=60,
     deadline=None,
     derandomize=True,  # the same examples on every run: a CI failure reproduces locally
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 
 # ---------------------------------------------------------------------------------------------- inputs
@@ -61,7 +65,7 @@ HTML_JS = [
 SQL = [
     "'; DROP TABLE documents; --",
     "1 OR 1=1",
-    "\" UNION SELECT * FROM users --",
+    '" UNION SELECT * FROM users --',
     "admin'--",
     "'; EXEC xp_cmdshell('dir'); --",
     "SELECT text FROM corpus WHERE id = 1; DELETE FROM corpus",
@@ -86,8 +90,22 @@ RTL = [
 EMOJI = ["💊", "🤒", "👩🏽‍⚕️", "🧬", "❤️", "🇫🇷", "\U0001f9ea", "\u2764\ufe0f"]
 WHITESPACE = " \t\n\r\x0b\x0c\u00a0\u1680\u2000\u2003\u2028\u2029\u202f\u205f\u3000\ufeff\u200b"
 CONTROL = [chr(c) for c in [*range(0, 32), 127, *range(128, 160)]] + ["\u200e", "\u2066", "\ufffe", "\uffff"]
-NON_STR: list[Any] = [None, 0, -1, 3.5, float("nan"), True, b"What is alphamab?", b"\xff\xfe", ["x"], {"q": 1},
-                      ("What is betacel?",), object(), Path("/etc/passwd"), bytearray(b"betacel")]
+NON_STR: list[Any] = [
+    None,
+    0,
+    -1,
+    3.5,
+    float("nan"),
+    True,
+    b"What is alphamab?",
+    b"\xff\xfe",
+    ["x"],
+    {"q": 1},
+    ("What is betacel?",),
+    object(),
+    Path("/etc/passwd"),
+    bytearray(b"betacel"),
+]
 
 
 def _questions() -> st.SearchStrategy[str]:
@@ -100,27 +118,40 @@ def _tagged(name: str, strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[tu
 
 def _long(pieces: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     # Built by repetition, not drawn character by character: 100k characters stay cheap to generate.
-    return st.builds(lambda p, n: (p * (n // max(1, len(p)) + 1))[:n], pieces, st.integers(LIMIT + 1, 100_000))
+    return st.builds(
+        lambda p, n: (p * (n // max(1, len(p)) + 1))[:n], pieces, st.integers(LIMIT + 1, 100_000)
+    )
 
 
 def _surrogates() -> st.SearchStrategy[str]:
     lone = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
-    return st.builds(lambda q, s, at: q[:at] + s + q[at:], _questions(), st.text(lone, min_size=1, max_size=5),
-                     st.integers(0, 20))
+    return st.builds(
+        lambda q, s, at: q[:at] + s + q[at:],
+        _questions(),
+        st.text(lone, min_size=1, max_size=5),
+        st.integers(0, 20),
+    )
 
 
 INPUT_CLASSES: dict[str, st.SearchStrategy[Any]] = {
     "any unicode (incl. surrogates)": st.text(st.characters(exclude_categories=()), max_size=300),
     "empty or whitespace": st.text(st.sampled_from(WHITESPACE), max_size=50),
-    "control characters": st.lists(st.one_of(st.sampled_from(CONTROL), _questions()), max_size=12).map("".join),
+    "control characters": st.lists(st.one_of(st.sampled_from(CONTROL), _questions()), max_size=12).map(
+        "".join
+    ),
     "lone surrogates in a question": _surrogates(),
     "RTL text": st.builds(lambda t, d: t.format(d=d), st.sampled_from(RTL), st.sampled_from(DRUGS)),
     "emoji": st.lists(st.one_of(st.sampled_from(EMOJI), _questions()), min_size=1, max_size=8).map(" ".join),
-    "HTML/JS": st.builds(lambda h, q, first: h + q if first else q + h, st.sampled_from(HTML_JS), _questions(),
-                         st.booleans()),
+    "HTML/JS": st.builds(
+        lambda h, q, first: h + q if first else q + h, st.sampled_from(HTML_JS), _questions(), st.booleans()
+    ),
     "SQL-looking": st.builds(lambda s, q: f"{q} {s}", st.sampled_from(SQL), st.sampled_from(["", *DRUGS])),
-    "prompt injection": st.builds(lambda s, q: f"{s} {q}", st.sampled_from(INJECTION), st.sampled_from(["", *QUESTIONS])),
-    "over-long (1k-100k chars)": _long(st.one_of(_questions().map(lambda q: q + " "), st.text(min_size=1, max_size=8))),
+    "prompt injection": st.builds(
+        lambda s, q: f"{s} {q}", st.sampled_from(INJECTION), st.sampled_from(["", *QUESTIONS])
+    ),
+    "over-long (1k-100k chars)": _long(
+        st.one_of(_questions().map(lambda q: q + " "), st.text(min_size=1, max_size=8))
+    ),
     "real questions": _questions(),
     "non-str (None, bytes, numbers, containers)": st.sampled_from(NON_STR),
 }
@@ -132,8 +163,9 @@ ANY_INPUT = st.one_of(*(_tagged(name, s) for name, s in INPUT_CLASSES.items()))
 @pytest.fixture(scope="module")
 def fuzz_engine(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """One fake-embedder engine for the whole module (hypothesis reuses it across examples)."""
-    import bot
     from conftest import FakeEmbedder
+
+    import bot
 
     base = tmp_path_factory.mktemp("fuzz")
     shutil.copytree(FIXTURES / "corpus", base / "corpus")
@@ -192,8 +224,12 @@ def test_any_conversation_gets_answers(fuzz_engine: Any, turns: list[tuple[str, 
     assert not answer.abstained and "Betacel" in answer.answer
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(st.text(st.characters(exclude_categories=()), max_size=3000), st.integers(10, 2000))
 def test_clean_question_is_bounded_and_safe(raw: str, limit: int):
     text, cut = clean_question(raw, limit)
@@ -258,7 +294,9 @@ REAL_EXAMPLES: list[tuple[str, Any]] = [
 
 
 @pytest.mark.model
-@pytest.mark.parametrize(("name", "value"), REAL_EXAMPLES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(REAL_EXAMPLES)])
+@pytest.mark.parametrize(
+    ("name", "value"), REAL_EXAMPLES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(REAL_EXAMPLES)]
+)
 def test_bad_input_with_the_real_model(real_engine: Any, name: str, value: Any):
     answer = ask_checked(real_engine.session(), value, bound=MODEL_CALL_SECONDS)
     if name == "over-long (1k-100k chars)":
