@@ -1,0 +1,155 @@
+"""An alternative embedding backend: the bundled all-MiniLM-L6-v2 run by onnxruntime.
+
+The transformer is exported once with ``torch.onnx`` (no optimum, no sentence-transformers[onnx])
+into a cache folder, optionally quantised to int8 (dynamic quantisation of the MatMul weights).
+At run time only ``onnxruntime`` and ``tokenizers`` are imported — not torch — so it also starts
+faster. Pooling follows the model's own modules: mean over the attention mask, then L2-normalise.
+
+    emb = OnnxEmbedder(cache_dir=Path("bench/work/onnx"), quantize=True)
+    vecs = emb.encode(["What is blinatumomab?"])      # (1, 384) float32, unit length
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from bot.embedding import MODEL_NAME, bundled_model_path
+
+
+def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
+    """Export the model's transformer to ``out`` (last_hidden_state for ids, mask and type ids)."""
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(model_path), local_files_only=True, attn_implementation="eager")
+    model.eval()
+
+    class Wrapper(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: ANN001, ANN201
+            return self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    ids = torch.ones((2, 16), dtype=torch.int64)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp.onnx")
+    with torch.no_grad():
+        torch.onnx.export(
+            Wrapper(model),
+            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+            str(tmp),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "seq"},
+                "attention_mask": {0: "batch", 1: "seq"},
+                "token_type_ids": {0: "batch", 1: "seq"},
+                "last_hidden_state": {0: "batch", 1: "seq"},
+            },
+            opset_version=opset,
+            dynamo=False,
+        )
+    os.replace(tmp, out)
+    return out
+
+
+def quantize_int8(src: Path, out: Path) -> Path:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = out.with_suffix(".tmp.onnx")
+    quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8)
+    os.replace(tmp, out)
+    return out
+
+
+class OnnxEmbedder:
+    """Same interface as SentenceTransformerEmbedder; vectors from onnxruntime.
+
+    ``name`` differs from the torch backend's (``+onnx`` / ``+onnx-int8``) so an index records which
+    vectors it holds and the embedding cache never mixes them.
+    """
+
+    dim = 384
+
+    def __init__(
+        self,
+        cache_dir: Path,
+        model_path: Path | None = None,
+        quantize: bool = False,
+        batch_size: int = 64,
+        threads: int | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size!r}")
+        self.model_path = Path(model_path) if model_path else None
+        self.cache_dir = Path(cache_dir)
+        self.quantize = quantize
+        self.batch_size = batch_size
+        self.threads = threads
+        self.name = f"{MODEL_NAME}+onnx{'-int8' if quantize else ''}"
+        self._session = None
+        self._tokenizer = None
+
+    def model_file(self) -> Path:
+        """The ONNX file, exported (and quantised) on first use."""
+        fp32 = self.cache_dir / "model.onnx"
+        path = self.cache_dir / ("model-int8.onnx" if self.quantize else "model.onnx")
+        if not path.exists():
+            if not fp32.exists():
+                export_onnx(self.model_path or bundled_model_path(), fp32)
+            if self.quantize:
+                quantize_int8(fp32, path)
+        return path
+
+    def _load(self):  # noqa: ANN202
+        if self._session is None:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            src = self.model_path or bundled_model_path()
+            max_len = json.loads((src / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
+            tok = Tokenizer.from_file(str(src / "tokenizer.json"))
+            tok.enable_truncation(max_length=max_len)
+            tok.no_padding()
+            opts = ort.SessionOptions()
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            if self.threads:
+                opts.intra_op_num_threads = self.threads
+            self._session = ort.InferenceSession(
+                str(self.model_file()), opts, providers=["CPUExecutionProvider"]
+            )
+            self._tokenizer = tok
+        return self._session, self._tokenizer
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        session, tok = self._load()
+        encs = tok.encode_batch(list(texts))
+        order = np.argsort([len(e.ids) for e in encs], kind="stable")  # similar lengths share a batch
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            width = max(len(encs[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for j, i in enumerate(rows):
+                n = len(encs[i].ids)
+                ids[j, :n] = encs[i].ids
+                mask[j, :n] = 1
+            (hidden,) = session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            out[rows] = pooled
+        return out
