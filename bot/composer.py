@@ -18,6 +18,7 @@ from bot.text import fold
 
 CONFIDENCE_SLOPE = 12.0
 LIST_BONUS = 0.08
+YES_NO_MISSING = 1.2  # summed rarity of claim words a deciding sentence may leave unnamed
 
 
 def _md_escape_cell(text: str) -> str:
@@ -140,8 +141,11 @@ class Composer:
             typed = [e for e in pool if need.search(e.text)]
             if not typed:
                 what = {"dose": "a dose", "cost": "a cost or price", "percentage": "a figure or rate",
-                        "frequency": "a schedule or frequency", "age": "an age"}.get(analysis.qtype, "this")
-                about = f" for {', '.join(analysis.focus)}" if analysis.focus else ""
+                        "frequency": "a schedule, duration or frequency", "age": "an age",
+                        "side_effects": "side effects", "toxicity_management": "how this is managed",
+                        "etiology": "a cause", "site_treatment": "a treatment", "diagnosis": "how this is found"}.get(analysis.qtype, "this")
+                names = [analysis.focus_surface.get(t, t) for t in analysis.focus]
+                about = f" for {', '.join(names)}" if names else ""
                 return self.abstain(
                     question, f"The text does not state {what}{about}.", analysis, searched_for, hits,
                     self.confidence(best.score), ranked,
@@ -149,12 +153,20 @@ class Composer:
             best = typed[0]
         if analysis.qtype == "list":
             # A list question is answered by a list: the best paragraph that holds one.
-            listed = self._list_anchor(ranked)
+            listed = self._list_anchor(ranked, bool(analysis.focus))
             if listed is not None:
                 # A list is read as a whole: its paragraph, not one sentence, must name the subject.
-                named = self.scorer.P_UNNAMED * (listed.unnamed - listed.unnamed_context)
+                named = min(self.scorer.P_UNNAMED_CAP, self.scorer.P_UNNAMED * listed.missing_weight) * (
+                    1 - listed.unnamed_context / max(listed.unnamed, 1e-9)
+                ) if listed.unnamed > 0 else 0.0
                 if listed.score + named + LIST_BONUS > best.score:
                     best = Evidence(**{**listed.__dict__, "score": listed.score + named + LIST_BONUS})
+        if analysis.yes_no and best.missing_weight >= YES_NO_MISSING:
+            # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
+            return self.abstain(
+                question, "The text does not say.", analysis, searched_for, hits, self.confidence(best.score),
+                ranked,
+            )
         conf = self.confidence(best.score)
         if best.score < self.abstain_below:
             return self.abstain(
@@ -201,15 +213,20 @@ class Composer:
         chosen = [best]
         cue = analysis.cue
         # A second sentence only when it adds to the same kind of answer from the same paragraph.
-        for ev in ranked[:5]:
-            if ev is best or len(chosen) >= 2:
+        # Toxicity answers gather every toxicity sentence of the paragraph; others take one more at most.
+        gather = analysis.qtype in ("side_effects", "toxicity_management")
+        limit, floor = (3, 0.6) if gather else (2, 0.85)
+        for ev in ranked[:8]:
+            if ev is best or len(chosen) >= limit:
                 continue
             if (
                 ev.doc == best.doc
                 and ev.block == best.block
-                and ev.score >= best.score * 0.85
+                and ev.score >= best.score * floor
                 and (cue is None or cue.search(ev.text))
-                and analysis.qtype not in ("definition", "yes_no", "indication", "age", "frequency")
+                and (analysis.need is None or analysis.need.search(ev.text))
+                and analysis.qtype not in ("definition", "indication", "age", "frequency", "etiology")
+                and not analysis.yes_no
             ):
                 chosen.append(ev)
         chosen.sort(key=lambda e: e.row if e is not best else -1)
@@ -220,20 +237,28 @@ class Composer:
         )
         return self._render(question, analysis, body, cites, searched_for, conf, notes)
 
-    def _list_anchor(self, ranked: list[Evidence]) -> Evidence | None:
-        """The best-ranked sentence (of the top six) whose paragraph holds list items."""
+    def _list_anchor(self, ranked: list[Evidence], focused: bool = False) -> Evidence | None:
+        """The sentence (of the top six) whose paragraph holds list items and best matches the question.
+
+        Paragraphs are compared as wholes (their own words count), and with a focus the list must be
+        about it ("drugs given with intrathecal methotrexate" is not the list of immunotherapies).
+        """
+        best: Evidence | None = None
         for e in ranked[:6]:
+            if focused and e.entity <= 0:
+                continue
             if e.kind in ("lead_in", "item") or any(
                 self.scorer.sentence(r).kind == "item" for r in self.scorer.block_rows(e.row)
             ):
-                return e
-        return None
+                if best is None or e.score + 0.3 * e.context > best.score + 0.3 * best.context:
+                    best = e
+        return best
 
     def _list(
         self, question: str, analysis: Analysis, ranked: list[Evidence], searched_for: str, conf: float,
         notes: list[str],
     ) -> Answer | None:
-        anchor = self._list_anchor(ranked)
+        anchor = self._list_anchor(ranked, bool(analysis.focus))
         if anchor is None:
             return None
         rows = self.scorer.block_rows(anchor.row)

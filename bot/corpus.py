@@ -92,11 +92,19 @@ def parse_text_document(path: Path, root: Path) -> Document:
 
 
 def parse_jsonl(path: Path, problems: list[str]) -> Iterable[Document]:
-    """Documents of a JSON-lines file; a bad line is reported in ``problems`` and skipped."""
-    text = _read_text(path)
-    if not text.strip():
+    """Documents of a JSON-lines file; a bad line (bad JSON, not UTF-8) is reported in ``problems`` and skipped."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
+    if not raw.strip():
         raise CorpusError(f"{path}: empty file")
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, chunk in enumerate(raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        try:
+            line = chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(f"{path}, line {n}: not UTF-8 text (byte {exc.start} of the line)")
+            continue
         if not line.strip():
             continue
         try:

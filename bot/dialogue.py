@@ -128,7 +128,7 @@ class Session:
         asked = rules().get(analysis.qtype)
         rare = [
             w for w in q.unknown
-            if len(w) >= 4 and 0 < zipf(w, "en") < RARE_ZIPF and not (asked and asked.ask.search(w))
+            if len(w) >= 5 and zipf(w, "en") < RARE_ZIPF and not (asked and asked.ask.search(w))
         ]
         qvec = engine.encode_query(q.expanded)
         hits = engine.retriever.search(q.expanded, k=engine.settings.search_k, qvec=qvec)

@@ -1,7 +1,7 @@
 """An alternative embedding backend: the bundled all-MiniLM-L6-v2 run by onnxruntime.
 
 The transformer is exported once with ``torch.onnx`` (no optimum, no sentence-transformers[onnx])
-into a cache folder, optionally quantised to int8 (dynamic quantisation of the MatMul weights).
+into a cache folder, optionally quantised to int8 (dynamic quantisation, per-channel MatMul weights).
 At run time only ``onnxruntime`` and ``tokenizers`` are imported — not torch — so it also starts
 faster. Pooling follows the model's own modules: mean over the attention mask, then L2-normalise.
 
@@ -65,7 +65,11 @@ def quantize_int8(src: Path, out: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     tmp = out.with_suffix(".tmp.onnx")
-    quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8)
+    # Per-channel weights of the MatMuls only: per-tensor int8 (the default, which also quantises
+    # the embedding Gather) moves vectors to cosine ~0.95 of the float model; this keeps ~0.99.
+    quantize_dynamic(
+        str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+    )
     os.replace(tmp, out)
     return out
 

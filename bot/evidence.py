@@ -35,6 +35,7 @@ class Evidence:
     context: float = 0.0
     unnamed: float = 0.0  # weighted share of the question's subject words the sentence does not name
     unnamed_context: float = 0.0  # the same, for its paragraph and document title
+    missing_weight: float = 0.0  # summed weight of the subject words the sentence does not name
     subjects: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
 
@@ -58,7 +59,8 @@ class EvidenceScorer:
     W_CHUNK = 0.05
     W_CONTEXT = 0.12
     P_WRONG = 0.22
-    P_UNNAMED = 0.2
+    P_UNNAMED = 0.08
+    P_UNNAMED_CAP = 0.35
 
     def __init__(self, data: IndexData, glossary: Glossary) -> None:
         self.data = data
@@ -173,10 +175,13 @@ class EvidenceScorer:
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
             short = 0.15 if len(ev.text.split()) < 4 else 0.0
             # A technical word of the question the sentence never names: likely a look-alike passage.
-            unnamed = sum(wt for w, wt in subject if not _matches(w, sent_stems[r])) / subject_total
+            missing = sum(wt for w, wt in subject if not _matches(w, sent_stems[r]))
+            unnamed = missing / subject_total
             ev.unnamed = unnamed
+            ev.missing_weight = missing
             ev.unnamed_context = sum(wt for w, wt in subject if not _matches(w, set(ctx))) / subject_total
-            ev.score = -short - self.P_UNNAMED * unnamed + (
+            # Each missing subject word costs by its rarity: one technical word ("tocilizumab") is enough.
+            ev.score = -short - min(self.P_UNNAMED_CAP, self.P_UNNAMED * missing) + (
                 self.W_DENSE * ev.dense
                 + self.W_LEX * ev.lexical
                 + self.W_ENTITY * ev.entity

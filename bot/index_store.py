@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter
@@ -55,6 +56,8 @@ REQUIRED_FILES = (
     "bm25/params.index.json",
     "vocab.json",
 )
+# Top-level names a folder built by this bot may hold: only such a folder is ever replaced by a build.
+OWN_NAMES = frozenset(name.split("/")[0] for name in REQUIRED_FILES)
 
 
 def _stemmer():  # noqa: ANN202
@@ -102,12 +105,14 @@ class IndexData:
         self.manifest = manifest
         self.documents = documents
         self.doc_pos = {d.id: i for i, d in enumerate(documents)}
-        self.sentences = np.load(path / "sentences.npy")
-        self.chunks = np.load(path / "chunks.npy")
-        self.sentence_vectors = np.load(path / "sentence_vectors.npy", mmap_mode="r")
-        self.dense = faiss.read_index(str(path / "dense.faiss"))
-        self.bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False, verbosity=0)
-        self.vocab: dict[str, int] = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+        self.sentences = _read(path / "sentences.npy", np.load)
+        self.chunks = _read(path / "chunks.npy", np.load)
+        self.sentence_vectors = _read(path / "sentence_vectors.npy", lambda p: np.load(p, mmap_mode="r"))
+        self.dense = _read(path / "dense.faiss", lambda p: faiss.read_index(str(p)))
+        self.bm25 = _read(
+            path / "bm25", lambda p: bm25s.BM25.load(str(p), mmap=True, show_progress=False, verbosity=0)
+        )
+        self.vocab: dict[str, int] = _read(path / "vocab.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
         n_chunks, n_sents = len(self.chunks), len(self.sentences)
         if self.dense.ntotal != n_chunks or len(self.sentence_vectors) != n_sents:
             raise IndexStateError(
@@ -119,6 +124,36 @@ class IndexData:
     def chunk_id(self, row: int) -> str:
         doc, number = int(self.chunks[row, 0]), int(self.chunks[row, 1])
         return f"{self.documents[doc].id}#{number}"
+
+
+def _reason(exc: BaseException) -> str:
+    msg = " ".join(str(exc).split())  # one line
+    msg = re.sub(r"^Error in .*? at \S+:\d+: ", "", msg)  # faiss: drop the C++ location
+    return f"{type(exc).__name__}: {msg[:160]}"
+
+
+def _damaged_file(folder: Path) -> Path | None:
+    """The first file of ``folder`` (the bm25 index) that does not parse, if any."""
+    for f in sorted(folder.rglob("*")):
+        try:
+            if f.suffix == ".npy":
+                np.load(f, mmap_mode="r")
+            elif f.suffix == ".json":
+                json.loads(f.read_text(encoding="utf-8"))
+        except Exception:
+            return f
+    return None
+
+
+def _read(path: Path, loader: Any) -> Any:
+    """``loader(path)``; any failure becomes one IndexStateError naming the file."""
+    try:
+        return loader(path)
+    except FileNotFoundError as exc:
+        raise IndexStateError(f"{exc.filename or path}: missing") from None
+    except Exception as exc:  # a damaged file of any kind
+        where = (_damaged_file(path) if path.is_dir() else None) or path
+        raise IndexStateError(f"{where}: damaged ({_reason(exc)})") from None
 
 
 # ---------------------------------------------------------------- locking and atomic replacement
@@ -156,7 +191,20 @@ def _fsync_dir(path: Path) -> None:
 
 
 def clean_leftovers(index: Path) -> None:
-    """Remove temporary folders of builds that were killed: they are never mistaken for an index."""
+    """Remove temporary folders of builds that were killed: they are never mistaken for an index.
+
+    A build running in another process holds the lock and owns its temporary folder: nothing is
+    touched then.
+    """
+    try:
+        with build_lock(index, wait=False):
+            _clean_leftovers(index)
+    except (IndexBusyError, OSError):  # busy, or a read-only folder: nothing to clean up now
+        pass
+
+
+def _clean_leftovers(index: Path) -> None:
+    """Under the build lock."""
     for p in index.parent.glob(f".{index.name}.tmp-*"):
         shutil.rmtree(p, ignore_errors=True)
     for p in index.parent.glob(f".{index.name}.old-*"):
@@ -210,15 +258,36 @@ def chunker_config(chunker: Chunker) -> dict[str, Any]:
 
 
 def load_index(index: Path) -> IndexData:
+    """The index at ``index``; IndexStateError naming the file that is missing or damaged."""
     manifest = read_manifest(index)
-    docs_path = index / "documents.jsonl"
+    for name in REQUIRED_FILES:
+        if not (index / name).exists():
+            raise IndexStateError(f"{index / name}: missing")
+    documents = _read(
+        index / "documents.jsonl",
+        # Split on "\n" only: JSON leaves U+2028, U+2029 and U+0085 unescaped, and splitlines() breaks at them.
+        lambda p: [Document.model_validate_json(line) for line in p.read_text(encoding="utf-8").split("\n") if line],
+    )
     try:
-        documents = [Document.model_validate_json(line) for line in docs_path.read_text(encoding="utf-8").splitlines()]
         return IndexData(index, manifest, documents)
     except IndexStateError:
         raise
-    except Exception as exc:  # a damaged file of any kind: name the folder and the reason
-        raise IndexStateError(f"{index}: damaged index ({type(exc).__name__}: {str(exc)[:200]})") from None
+    except Exception as exc:  # anything _read did not attribute to a file
+        raise IndexStateError(f"{index}: damaged index ({_reason(exc)})") from None
+
+
+def check_replaceable(index: Path) -> None:
+    """Refuse to replace a folder that this bot did not build (it may be the corpus, or anyone's files)."""
+    if not index.exists():
+        return
+    if not index.is_dir():
+        raise IndexStateError(f"{index}: is a file, not an index folder; not replacing it")
+    foreign = sorted(p.name for p in index.iterdir() if p.name not in OWN_NAMES)
+    if foreign:
+        raise IndexStateError(
+            f"{index / 'manifest.json'}: missing or not ours, and {index} holds other files ({', '.join(foreign[:3])}); "
+            "not replacing it: move it away or choose another index folder"
+        )
 
 
 # ---------------------------------------------------------------- building
@@ -293,7 +362,7 @@ def build_index(
     t0 = time.perf_counter()
     index = Path(index)
     with build_lock(index):
-        clean_leftovers(index)
+        _clean_leftovers(index)
         docs, problems = load_corpus(Path(corpus))
         doc_hashes = {d.id: document_hash(d) for d in docs}
         config = chunker_config(chunker)
@@ -301,6 +370,7 @@ def build_index(
             try:
                 manifest = read_manifest(index)
                 check_manifest(index, manifest, embedder.name, config, doc_hashes)
+                load_index(index)  # up to date on paper; but a damaged file is rebuilt too
                 counts = manifest["counts"]
                 return BuildReport(
                     counts["documents"], counts["chunks"], counts["sentences"], 0, counts["chunks"], 0,
@@ -308,6 +378,7 @@ def build_index(
                 )
             except IndexStateError:
                 pass
+        check_replaceable(index)
         chunk_cache, sent_cache = _previous_vectors(index, embedder.name)
 
         sent_rows: list[tuple[int, int, int, int, int]] = []

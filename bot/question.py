@@ -138,7 +138,9 @@ def subject_words(text: str, mentions: list[Mention], types: list[str]) -> dict[
     for w in content_words(covered):
         if len(w) < 3 or w.isdigit():
             continue
-        weight = max(0.0, SUBJECT_ZIPF - zipf_frequency(w, "en"))
+        zipf = zipf_frequency(w, "en")
+        # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.
+        weight = max(0.0, SUBJECT_ZIPF - zipf)
         if weight > 0:
             out[w] = weight
     return out

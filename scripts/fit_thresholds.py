@@ -52,24 +52,23 @@ def main() -> int:
     for name in ("answerable.jsonl", "unanswerable.jsonl"):
         path = ROOT / "tests" / "data" / name
         items += [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    rows = []
-    for item in items:
-        s = engine.session()
-        for turn in item["turns"]:
-            ans = s.ask(turn)
-        out = ans.model_dump(mode="json")
-        rows.append((item, out))
-
-    print(f"items: {len(rows)} ({sum(i['expect'] == 'answer' for i, _ in rows)} answerable)")
-    print(" threshold  abst.precision  abst.recall  accuracy")
-    for thr in [current - 0.08, current - 0.04, current, current + 0.04, current + 0.08]:
-        engine.composer.abstain_below = thr
-        tp = fp = fn = ok = 0
-        for item, _ in rows:
+    def run(threshold: float) -> list[tuple[dict, dict]]:
+        engine.composer.abstain_below = threshold
+        out = []
+        for item in items:
             s = engine.session()
             for turn in item["turns"]:
                 ans = s.ask(turn)
-            out = ans.model_dump(mode="json")
+            out.append((item, ans.model_dump(mode="json")))
+        return out
+
+    runs = {thr: run(thr) for thr in (current - 0.06, current - 0.03, current, current + 0.03, current + 0.06)}
+    rows = runs[current]
+    print(f"items: {len(rows)} ({sum(i['expect'] == 'answer' for i, _ in rows)} answerable)")
+    print(" threshold  abst.precision  abst.recall  accuracy")
+    for thr, results in runs.items():
+        tp = fp = fn = ok = 0
+        for item, out in results:
             should = item["expect"] == "abstain"
             tp += should and out["abstained"]
             fp += (not should) and out["abstained"]
@@ -78,7 +77,7 @@ def main() -> int:
         prec = tp / (tp + fp) if tp + fp else 1.0
         rec = tp / (tp + fn) if tp + fn else 1.0
         mark = "  <- current" if abs(thr - current) < 1e-9 else ""
-        print(f"   {thr:.2f}        {prec:.3f}          {rec:.3f}       {ok / len(rows):.3f}{mark}")
+        print(f"   {thr:.2f}        {prec:.3f}          {rec:.3f}       {ok / len(results):.3f}{mark}")
     engine.composer.abstain_below = current
     by_cat: dict[str, list[bool]] = {}
     for item, out in rows:
