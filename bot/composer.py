@@ -141,7 +141,7 @@ class Composer:
             typed = [e for e in pool if need.search(e.text)]
             if not typed:
                 what = {"dose": "a dose", "cost": "a cost or price", "percentage": "a figure or rate",
-                        "frequency": "a schedule, duration or frequency", "age": "an age",
+                        "frequency": "a schedule or frequency", "duration": "a duration", "age": "an age",
                         "side_effects": "side effects", "toxicity_management": "how this is managed",
                         "etiology": "a cause", "site_treatment": "a treatment", "diagnosis": "how this is found"}.get(analysis.qtype, "this")
                 names = [analysis.focus_surface.get(t, t) for t in analysis.focus]

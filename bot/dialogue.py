@@ -25,6 +25,7 @@ PRONOUN = re.compile(
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
 # An unknown word rarer than this (Zipf scale) is taken to be a specific term the text lacks.
 RARE_ZIPF = 3.6
+NAME_ZIPF = 1.5
 MAX_TURNS = 20
 
 
@@ -133,7 +134,10 @@ class Session:
         qvec = engine.encode_query(q.expanded)
         hits = engine.retriever.search(q.expanded, k=engine.settings.search_k, qvec=qvec)
         # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
-        if rare and not analysis.focus:
+        # A name English does not know ("tocilizumab") and the corpus lacks is not in the text, focus or not.
+        names = [w for w in rare if len(w) >= 6 and zipf(w, "en") < NAME_ZIPF]
+        if names or (rare and not analysis.focus):
+            rare = names or rare
             shown = ", ".join(f"“{w}”" for w in rare[:3])
             answer = comp.abstain(raw, f"The text does not mention {shown}.", analysis, searched_for, hits)
             self._remember(text, q.corrected, analysis, answer)

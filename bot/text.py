@@ -117,7 +117,6 @@ STOPWORDS = frozenset(
         "once",
         "only",
         "or",
-        "other",
         "our",
         "ours",
         "out",
