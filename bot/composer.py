@@ -247,11 +247,11 @@ class Composer:
         for e in ranked[:6]:
             if focused and e.entity <= 0:
                 continue
-            if e.kind in ("lead_in", "item") or any(
+            has_list = e.kind in ("lead_in", "item") or any(
                 self.scorer.sentence(r).kind == "item" for r in self.scorer.block_rows(e.row)
-            ):
-                if best is None or e.score + 0.3 * e.context > best.score + 0.3 * best.context:
-                    best = e
+            )
+            if has_list and (best is None or e.score + 0.3 * e.context > best.score + 0.3 * best.context):
+                best = e
         return best
 
     def _list(
