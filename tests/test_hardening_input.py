@@ -9,8 +9,10 @@ by ``CALL_SECONDS`` instead, generous enough never to be flaky and far below "hu
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +159,20 @@ INPUT_CLASSES: dict[str, st.SearchStrategy[Any]] = {
 }
 ANY_INPUT = st.one_of(*(_tagged(name, s) for name, s in INPUT_CLASSES.items()))
 
+# Inputs asked per class, over the module; HARDENING_COUNTS=<file> writes them out (for reports).
+TRIED: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_counts():  # noqa: ANN201
+    yield
+    if os.environ.get("HARDENING_COUNTS"):
+        lines = [f"{n:5d}  {name}" for name, n in TRIED.most_common()]
+        Path(os.environ["HARDENING_COUNTS"]).write_text(
+            "\n".join([*lines, f"{sum(TRIED.values()):5d}  total", ""])
+        )
+
+
 # ---------------------------------------------------------------------------------------------- engine
 
 
@@ -209,6 +225,7 @@ def ask_checked(session: Any, question: Any, bound: float = CALL_SECONDS) -> Ans
 def test_any_input_gets_an_answer(fuzz_engine: Any, tagged: tuple[str, Any]):
     name, value = tagged
     event(f"input class: {name}")
+    TRIED[name] += 1
     ask_checked(fuzz_engine.session(), value)
 
 
@@ -219,6 +236,7 @@ def test_any_conversation_gets_answers(fuzz_engine: Any, turns: list[tuple[str, 
     session = fuzz_engine.session()
     for name, value in turns:
         event(f"input class: {name}")
+        TRIED[name] += 1
         ask_checked(session, value)
     answer = ask_checked(session, "What is betacel?")
     assert not answer.abstained and "Betacel" in answer.answer
@@ -298,6 +316,7 @@ REAL_EXAMPLES: list[tuple[str, Any]] = [
     ("name", "value"), REAL_EXAMPLES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(REAL_EXAMPLES)]
 )
 def test_bad_input_with_the_real_model(real_engine: Any, name: str, value: Any):
+    TRIED[f"{name} (real model)"] += 1
     answer = ask_checked(real_engine.session(), value, bound=MODEL_CALL_SECONDS)
     if name == "over-long (1k-100k chars)":
         assert CUT_NOTE in answer.notes
