@@ -34,10 +34,10 @@ MONO_FONTS = ["ui-monospace", "DejaVu Sans Mono", "Liberation Mono", "Menlo", "C
 
 # (question, a word the corpus must contain for the example to be offered)
 DEFAULT_EXAMPLES = [
-    ("What is blinatumomab?", "blinatumomab"),
+    ("What is blinatumomab, briefly?", "blinatumomab"),
     ("What are the side effects of inotuzumab?", "inotuzumab"),
     ("Which immunotherapies are available for relapsed ALL?", "immunotherap"),
-    ("How is CNS relapse treated?", "CNS relapse"),
+    ("What is the treatment for CNS relapse?", "CNS relapse"),
 ]
 
 CSS = """

@@ -192,7 +192,7 @@ def test_cited_answer_sources_feedback_follow_up_and_new_conversation(
 
 def test_abstention_is_a_distinct_notice(server: str, open_page: Callable[..., Any]):
     page = open_page(server)
-    answer = ask(page, "What is the capital of France?")
+    answer = ask(page, "What is the capital of Peru?")
     notice = answer.locator(".bot-abstain")
     assert notice.is_visible() and "Not answered by the text" in notice.inner_text()
     assert notice.evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid"
@@ -240,7 +240,7 @@ def test_screenshots_with_the_real_model(real_engine: Any, open_page: Callable[.
     try:
         url, kiosk_url = launch(demo), launch(kiosk)
         page = open_page(url, height=1100)
-        answer = ask(page, "What is blinatumomab?")
+        answer = ask(page, "What is blinatumomab, briefly?")
         assert answer.locator(".bot-marker").count() >= 1
         answer.locator("details.bot-source summary").first.click()
         assert answer.locator("mark").first.is_visible()

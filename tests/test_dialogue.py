@@ -23,8 +23,8 @@ def test_elliptical_follow_up_swaps_the_focus(engine):
 def test_site_follow_up_keeps_the_relapse_phrase(engine):
     s = engine.session()
     s.ask("How is testicular relapse recognised?")
-    a = s.ask("And how is it treated?")
-    assert a.searched_for == "How is testicular relapse treated?"
+    a = s.ask("And how is it managed?")
+    assert a.searched_for == "How is testicular relapse managed?"
     assert a.citations[0].quote == "Treatment is radiation therapy of the involved testis."
 
 
