@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import random
-import select
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -108,22 +109,40 @@ def spawn(script: Path, corpus: Path, index: Path, pause_at: str = "") -> subpro
     )
 
 
+_LINES: dict[int, queue.Queue] = {}
+
+
+def _pump(proc: subprocess.Popen) -> queue.Queue:
+    """A queue of the child's stdout lines, filled by a thread (None at EOF): no buffering surprises."""
+    if proc.pid not in _LINES:
+        q: queue.Queue = queue.Queue()
+        _LINES[proc.pid] = q
+
+        def pump() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                q.put(line.strip())
+            q.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+    return _LINES[proc.pid]
+
+
 def read_until(proc: subprocess.Popen, marker: str) -> list[str]:
     """The child's lines up to and including ``marker``; fails if it exits or hangs first."""
-    assert proc.stdout is not None
+    lines_q = _pump(proc)
     lines: list[str] = []
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.5)
-        if ready:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line.strip())
-            if line.strip().startswith(marker):
-                return lines
-        elif proc.poll() is not None:
+        try:
+            line = lines_q.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if line is None:
             break
+        lines.append(line)
+        if line.startswith(marker):
+            return lines
     err = proc.stderr.read() if proc.stderr and proc.poll() is not None else ""
     raise AssertionError(f"child never printed {marker!r}: {lines} {err[-2000:]}")
 
@@ -132,13 +151,20 @@ def kill(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=WAIT_SECONDS)
-    for stream in (proc.stdout, proc.stderr):
-        if stream:
-            stream.close()
+    if proc.stderr:
+        proc.stderr.close()
 
 
 def leftovers(index: Path) -> list[str]:
     return sorted(p.name for p in index.parent.glob(f".{index.name}.*") if not p.name.endswith(".lock"))
+
+
+def swapped(index: Path) -> bool:
+    """Whether the killed build got as far as putting the new index in place."""
+    from bot.index_store import clean_leftovers
+
+    clean_leftovers(index)  # what any load does first (restores the old index if killed mid-swap)
+    return "zeta" in json.loads((index / "manifest.json").read_text())["documents"]
 
 
 def assert_previous_index_answers(old: Path, index: Path) -> None:
@@ -193,7 +219,9 @@ def test_build_killed_at_random_times(setup: tuple[Path, Path, Path, Path]):
             time.sleep(offset)
         finally:
             kill(proc)
-        if proc.returncode == 0:  # finished before the kill: then the new index must be whole
+        if swapped(index):  # killed after the new index was in place (or it finished): the new one is whole
+            engine = bot.load(corpus=new, index=index, embedder=FakeEmbedder(), rebuild=False)
+            assert "zeta" in engine.data.doc_pos and leftovers(index) == []
             shutil.rmtree(index)
             bot.load(corpus=old, index=index, embedder=FakeEmbedder())
             continue
