@@ -24,7 +24,7 @@ PRONOUN = re.compile(
 )
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
 # An unknown word rarer than this (Zipf scale) is taken to be a specific term the text lacks.
-RARE_ZIPF = 3.6
+RARE_ZIPF = 3.0
 NAME_ZIPF = 1.5
 MAX_TURNS = 20
 

@@ -173,7 +173,7 @@ class EvidenceScorer:
             ev.cue = bool(cue and cue.search(ev.text))
             ev.chunk_score = rows[r]
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
-            short = 0.15 if len(ev.text.split()) < 4 else 0.0
+            short = 0.3 if len(ev.text.split()) < 4 else 0.0
             # A technical word of the question the sentence never names: likely a look-alike passage.
             missing = sum(wt for w, wt in subject if not _matches(w, sent_stems[r]))
             unnamed = missing / subject_total
