@@ -96,14 +96,15 @@ class Composer:
 
     def abstain(
         self, question: str, reason: str, analysis: Analysis | None, searched_for: str, related: list[Hit],
-        confidence: float = 0.0, evidence: list[Evidence] | None = None,
+        confidence: float = 0.0, evidence: list[Evidence] | None = None, notes: list[str] | None = None,
     ) -> Answer:
         # The nearest sentences when they were scored, else the opening sentence of each nearest passage.
         near = [e for e in (evidence or []) if len(e.text) >= 40][:3]
         if not near:
             near = [e for e in (self._first_sentence(h)[0] for h in related[:3]) if e is not None]
         rel = [self.citation(e, i + 1) for i, e in enumerate(near)]
-        text = reason
+        notes = notes or []
+        text = "\n\n".join([*(f"*{n}*" for n in notes), reason])
         if rel:
             text += "\n\nNearest passages in the text (they may not answer the question):\n" + "\n".join(
                 f"- “{c.quote}” ({c.title or c.doc_id})" for c in rel
@@ -118,6 +119,7 @@ class Composer:
             question_type=analysis.qtype if analysis else "",
             focus=analysis.focus if analysis else [],
             related=rel,
+            notes=notes,
         )
 
     def _first_sentence(self, hit: Hit) -> tuple[Evidence | None, int]:
@@ -132,7 +134,9 @@ class Composer:
         notes: list[str],
     ) -> Answer:
         if not ranked:
-            return self.abstain(question, "The text does not answer this question.", analysis, searched_for, hits)
+            return self.abstain(
+                question, "The text does not answer this question.", analysis, searched_for, hits, notes=notes
+            )
         best = ranked[0]
         need = analysis.need
         if need is not None:
@@ -148,7 +152,7 @@ class Composer:
                 about = f" for {', '.join(names)}" if names else ""
                 return self.abstain(
                     question, f"The text does not state {what}{about}.", analysis, searched_for, hits,
-                    self.confidence(best.score), ranked,
+                    self.confidence(best.score), ranked, notes,
                 )
             best = typed[0]
         if analysis.qtype == "list":
@@ -165,13 +169,13 @@ class Composer:
             # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
             return self.abstain(
                 question, "The text does not say.", analysis, searched_for, hits, self.confidence(best.score),
-                ranked,
+                ranked, notes,
             )
         conf = self.confidence(best.score)
         if best.score < self.abstain_below:
             return self.abstain(
                 question, "The text does not clearly answer this question.", analysis, searched_for, hits, conf,
-                ranked,
+                ranked, notes,
             )
 
         if analysis.qtype == "comparison" and len(analysis.focus) >= 2:
@@ -311,17 +315,23 @@ class Composer:
         conf = min(conf, self.confidence(min(e.score for e in cells) + 0.05))
         return self._render(question, analysis, head + row, cites, searched_for, conf, notes)
 
-    def date_answer(self, question: str, analysis: Analysis, docs: list[int], searched_for: str) -> Answer:
+    def date_answer(
+        self, question: str, analysis: Analysis, docs: list[int], searched_for: str, notes: list[str] | None = None
+    ) -> Answer:
         dated = [self.data.documents[d] for d in docs if self.data.documents[d].date]
         if not dated:
             dated = [d for d in self.data.documents if d.date]
             if len(dated) != 1:
-                return self.abstain(question, "The documents do not carry one date to report.", analysis,
-                                    searched_for, [])
+                return self.abstain(
+                    question, "The documents do not carry one date to report.", analysis, searched_for, [],
+                    notes=notes,
+                )
         doc = dated[0]
         body = f"The source “{doc.title or doc.id}” is dated {doc.date}."
+        notes = notes or []
         return Answer(
-            answer=body,
+            answer="\n\n".join([*(f"*{n}*" for n in notes), body]),
+            notes=notes,
             abstained=False,
             confidence=1.0,
             citations=[],

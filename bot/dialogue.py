@@ -25,6 +25,7 @@ PRONOUN = re.compile(
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
 # An unknown word rarer than this (Zipf scale) is taken to be a specific term the text lacks.
 RARE_ZIPF = 3.0
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 NAME_ZIPF = 1.5
 MAX_TURNS = 20
 
@@ -91,10 +92,11 @@ class Session:
         engine = self.engine
         comp = engine.composer
         raw = question if isinstance(question, str) else ("" if question is None else str(question))
+        raw = _SURROGATE.sub("\ufffd", raw)  # lone surrogates cannot be encoded: the answer must serialise
         text, cut = clean_question(raw, engine.settings.max_question_chars)
         notes = [f"Your question was cut to its first {engine.settings.max_question_chars} characters."] if cut else []
         if not re.search(r"[A-Za-z0-9]", text):
-            return comp.abstain(raw, "Please type a question about the text.", None, "", [])
+            return comp.abstain(raw, "Please type a question about the text.", None, "", [], notes=notes)
 
         q = engine.process(text)
         analysis = analyse(q.corrected, engine.glossary)
@@ -108,21 +110,23 @@ class Session:
         if analysis.qtype == "out_of_scope":
             return comp.abstain(
                 raw, "I can only answer questions about the medical text I hold, quoting it.", analysis,
-                searched_for, [],
+                searched_for, [], notes=notes,
             )
         if analysis.qtype == "date":
             prev = self.turns[-1].cited_docs if self.turns else []
             hits = engine.retriever.search(q.expanded, k=1) if not prev else []
             docs = prev or [engine.data.doc_pos[h.doc_id] for h in hits]
-            answer = comp.date_answer(raw, analysis, docs, searched_for)
+            answer = comp.date_answer(raw, analysis, docs, searched_for, notes)
             self._remember(text, q.corrected, analysis, answer)
             return answer
 
         words = content_words(q.corrected)
         known = [w for w in words if w not in q.unknown]
         if not known and not q.terms:
-            answer = comp.abstain(raw, "I could not match your question to anything in the text.", analysis,
-                                  searched_for, [])
+            answer = comp.abstain(
+                raw, "I could not match your question to anything in the text.", analysis, searched_for, [],
+                notes=notes,
+            )
             return answer
         zipf = _zipf()
         # Words that only say what kind of question it is ("dosage") are not its subject.
@@ -139,7 +143,9 @@ class Session:
         if names or (rare and not analysis.focus):
             rare = names or rare
             shown = ", ".join(f"“{w}”" for w in rare[:3])
-            answer = comp.abstain(raw, f"The text does not mention {shown}.", analysis, searched_for, hits)
+            answer = comp.abstain(
+                raw, f"The text does not mention {shown}.", analysis, searched_for, hits, notes=notes
+            )
             self._remember(text, q.corrected, analysis, answer)
             return answer
 

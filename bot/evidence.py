@@ -33,6 +33,7 @@ class Evidence:
     cue: bool = False
     chunk_score: float = 0.0
     context: float = 0.0
+    title: float = 0.0  # share of the question's words in the document title
     unnamed: float = 0.0  # weighted share of the question's subject words the sentence does not name
     unnamed_context: float = 0.0  # the same, for its paragraph and document title
     missing_weight: float = 0.0  # summed weight of the subject words the sentence does not name
@@ -58,6 +59,7 @@ class EvidenceScorer:
     W_CUE = 0.15
     W_CHUNK = 0.05
     W_CONTEXT = 0.12
+    W_TITLE = 0.10
     P_WRONG = 0.22
     P_UNNAMED = 0.08
     P_UNNAMED_CAP = 0.35
@@ -70,6 +72,7 @@ class EvidenceScorer:
         self._stem = Stemmer.Stemmer("english").stemWord
         self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
         self._context_stems = lru_cache(maxsize=20_000)(self._block_stems)
+        self._title_stems = lru_cache(maxsize=20_000)(lambda doc: frozenset(self.stems(self.data.documents[doc].title)))
         # Words of questions that carry little: they match half weight.
         self.generic = {self._stem(w) for w in ("patient", "people", "treatment", "use", "used", "available")}
 
@@ -158,6 +161,8 @@ class EvidenceScorer:
             ev.lexical = sum(idf[w] for w in q_stems if _matches(w, sent_stems[r])) / total
             ctx = self._context_stems(ev.doc, self.block_rows(r)[0])
             ev.context = sum(idf[w] for w in q_stems if w in ctx) / total
+            title = self._title_stems(ev.doc)
+            ev.title = sum(idf[w] for w in q_stems if w in title) / total
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
             mentioned = {m.term for m in self.glossary.mentions(ev.text)} | set(subjects)
@@ -188,6 +193,7 @@ class EvidenceScorer:
                 + self.W_CUE * ev.cue
                 + self.W_CHUNK * ev.chunk_score
                 + self.W_CONTEXT * ev.context
+                + self.W_TITLE * ev.title
                 - self.P_WRONG * wrong
             )
             out.append(ev)
