@@ -29,10 +29,10 @@ QUESTIONS = [
     "How is {d} given?",
     "Who can receive {d}?",
     "Compare {d} and blinatumomab",
-    "How is CNS relapse treated?",
+    "What is the treatment for CNS relapse?",
     "What is the role of stem cell transplantation?",
     "Which immunotherapies are available for relapsed ALL?",
-    "How is testicular relapse treated?",
+    "What is the treatment for testicular relapse?",
     "What is the prognosis after relapse?",
 ]
 FOLLOW_UPS = [
