@@ -247,7 +247,7 @@ def test_screenshots_with_the_real_model(real_engine: Any, open_page: Callable[.
         shot(page, "answer.png")
 
         page = open_page(url, height=1100)
-        answer = ask(page, "What is the dose of blinatumomab?")
+        answer = ask(page, "How many mg of blinatumomab are given?")
         assert answer.locator(".bot-abstain").is_visible()
         related = answer.locator("details.bot-source")
         assert related.count() >= 1
