@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -99,8 +100,8 @@ class OnnxEmbedder:
         self.batch_size = batch_size
         self.threads = threads
         self.name = f"{MODEL_NAME}+onnx{'-int8' if quantize else ''}"
-        self._session = None
-        self._tokenizer = None
+        self._session: Any = None
+        self._tokenizer: Any = None
 
     def model_file(self) -> Path:
         """The ONNX file, exported (and quantised) on first use."""
