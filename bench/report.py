@@ -118,11 +118,38 @@ def markdown(results: dict[str, Any]) -> str:
                     if s:
                         out.append(f"| {n} | {fieldname} | {mode} | {s['mrr@10']:.3f} | {s['p@1']:.3f} | "
                                    f"{s['ndcg@10']:.3f} |")
-    for key, title in (("fusion", "Fusion study"), ("onnx", "ONNX backend"), ("hnsw", "FAISS flat vs HNSW")):
+    if results.get("fusion", {}).get("fusion_study"):
+        out += ["", "## Fusion study", "", fusion_md(results["fusion"])]
+    for key, title in (("onnx", "ONNX backend"), ("hnsw", "FAISS flat vs HNSW")):
         block = results.get(key)
         if block and block.get("summary_md"):
             out += ["", f"## {title}", "", block["summary_md"]]
     return "\n".join(out) + "\n"
+
+
+def fusion_md(f: dict[str, Any]) -> str:
+    """Fusion formulas on the same candidate lists; parameters chosen on even dev questions (tune)."""
+    fs = f["fusion_study"]
+    corpus = f.get("corpus_name", f"{f.get('documents')} documents")
+    rows = [f"Corpus: {corpus}. Parameters chosen on the even-numbered dev questions (tune), reported on the "
+            "odd ones (test); LiveQA was not used for tuning.", "",
+            "| ranking | tune R@5 | test R@1 | test R@5 | test MRR@10 | LiveQA message MRR@10 | LiveQA summary MRR@10 |",
+            "|---|---|---|---|---|---|---|"]
+    for m in ("bm25", "dense"):
+        t, u = fs["single"][m]["test"], fs["single"][m]["tune"]
+        lm = f.get("liveqa", {}).get("message", {}).get(m, {}).get("mrr@10", float("nan"))
+        ls = f.get("liveqa", {}).get("summary", {}).get(m, {}).get("mrr@10", float("nan"))
+        rows.append(f"| {m} alone | {u['recall@5']:.3f} | {t['recall@1']:.3f} | {t['recall@5']:.3f} | "
+                    f"{t['mrr@10']:.3f} | {lm:.3f} | {ls:.3f} |")
+    for name in ["rrf_k60", *fs["chosen_on_tune"].values()]:
+        t, u = fs["formulas"][name]["test"], fs["formulas"][name]["tune"]
+        lv = fs.get("liveqa", {})
+        lm = lv.get("message", {}).get(name, {}).get("mrr@10", float("nan"))
+        ls = lv.get("summary", {}).get(name, {}).get("mrr@10", float("nan"))
+        label = "rrf_k60 (product hybrid)" if name == "rrf_k60" else name
+        rows.append(f"| {label} | {u['recall@5']:.3f} | {t['recall@1']:.3f} | {t['recall@5']:.3f} | "
+                    f"{t['mrr@10']:.3f} | {lm:.3f} | {ls:.3f} |")
+    return "\n".join(rows)
 
 
 def plot(results: dict[str, Any], path: Path) -> None:
