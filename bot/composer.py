@@ -7,7 +7,6 @@ words around quotes only say what the text says ("The text says:") or that it do
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
@@ -23,14 +22,6 @@ YES_NO_MISSING = 1.2  # summed rarity of claim words a deciding sentence may lea
 
 def _md_escape_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-@dataclass
-class Draft:
-    """What the composer decided, before it is rendered."""
-
-    evidence: list[Evidence]
-    template: str
 
 
 class Composer:
@@ -101,7 +92,7 @@ class Composer:
         # The nearest sentences when they were scored, else the opening sentence of each nearest passage.
         near = [e for e in (evidence or []) if len(e.text) >= 40][:3]
         if not near:
-            near = [e for e in (self._first_sentence(h)[0] for h in related[:3]) if e is not None]
+            near = [self._first_sentence(h) for h in related[:3]]
         rel = [self.citation(e, i + 1) for i, e in enumerate(near)]
         notes = notes or []
         text = "\n\n".join([*(f"*{n}*" for n in notes), reason])
@@ -122,10 +113,8 @@ class Composer:
             notes=notes,
         )
 
-    def _first_sentence(self, hit: Hit) -> tuple[Evidence | None, int]:
-        crow = int(hit.metadata["row"])
-        first = int(self.data.chunks[crow, 4])
-        return self.scorer.sentence(first), first
+    def _first_sentence(self, hit: Hit) -> Evidence:
+        return self.scorer.sentence(int(self.data.chunks[int(hit.metadata["row"]), 4]))
 
     # ------------------------------------------------------------------ templates
 

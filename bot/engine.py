@@ -131,7 +131,8 @@ def load(
     docs, problems = load_corpus(settings.corpus)
     doc_hashes = {d.id: document_hash(d) for d in docs}
     try:
-        clean_leftovers(settings.index) if settings.index.parent.exists() else None
+        if settings.index.parent.exists():
+            clean_leftovers(settings.index)
         data = load_index(settings.index)
         check_manifest(settings.index, data.manifest, embedder.name, chunker_config(chunker), doc_hashes)
     except IndexStateError:

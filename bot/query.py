@@ -10,7 +10,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.glossary import Glossary
-from bot.text import STOPWORDS, WORD, fold
+from bot.text import STOPWORDS, fold
 
 
 @dataclass
@@ -92,7 +92,3 @@ def _zipf(word: str) -> float:
 def _is_english(word: str) -> bool:
     """A common English word is never "corrected" into a corpus word ("clinical" is not "clinically")."""
     return _zipf(word) >= 3.0
-
-
-def query_words(text: str) -> list[str]:
-    return WORD.findall(fold(text))
