@@ -67,6 +67,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"Machine: {m.get('cpus')} CPUs, {m.get('memory_gib')} GiB, Python {m.get('python')}, no GPU; "
         f"{m.get('note', '')}. Produced by `.venv/bin/python bench/run.py`; raw numbers in results.json."
     )
+    if results.get("notes"):
+        out += ["", "## Status and caveats", ""] + [f"- {n}" for n in results["notes"]]
     out += ["", "## Per corpus (each number next to its baseline from the same run)", ""]
     head = ["", *[n for n, _ in corpora]]
     rows = [

@@ -509,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
             results["cold_start_s"] = res["cold_start_s"]
             results["bare_import_s"] = res["bare_import_s"]
         write_outputs(results)
+    notes = WORK / "notes.json"  # hand-written caveats about this run's conditions, if any
+    if notes.exists():
+        results["notes"] = json.loads(notes.read_text())
     for extra in ("onnx", "hnsw", "fusion"):
         f = WORK / f"{extra}-study.json"
         if f.exists():
