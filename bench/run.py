@@ -60,10 +60,10 @@ RESULTS = ROOT / "bench" / "results"
 PY = str(ROOT / ".venv" / "bin" / "python")
 BOT = str(ROOT / ".venv" / "bin" / "bot")
 SEED_QUESTIONS = [
-    "What is blinatumomab?",
+    "What is blinatumomab, briefly?",
     "What are the side effects of inotuzumab?",
     "Which immunotherapies are available for relapsed ALL?",
-    "How is CNS relapse treated?",
+    "What is the treatment for CNS relapse?",
     "tell me what brexucabtagene autoleucel is",
     "which target does Besponsa bind",
     "what are the most frequent neuro symptoms with Blincyto",
@@ -77,7 +77,7 @@ SEED_QUESTIONS = [
     "what are the symptoms of chronic lymphocytic leukemia",
     "recommend a good pizza place",
 ]
-COLD_QUESTION = "What is blinatumomab?"
+COLD_QUESTION = "What is blinatumomab, briefly?"
 
 
 def now() -> str:

@@ -86,7 +86,7 @@ def test_make_slice_keeps_gold_and_samples_others(tmp_path: Path):
 def test_evaluate_on_the_fixture_corpus(engine):
     dev = [
         {"question": "What is alphamab?", "gold_ids": ["drugs"]},
-        {"question": "How is testicular relapse treated?", "gold_ids": ["extra-1"]},
+        {"question": "What is the treatment for testicular relapse?", "gold_ids": ["extra-1"]},
     ]
     live = [{"message": "testis swelling treatment", "summary": "testicular relapse", "judged": {"extra-1": 4}}]
     out = evaluate(engine, dev, live, fusion_study=True)
