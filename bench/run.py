@@ -60,7 +60,7 @@ RESULTS = ROOT / "bench" / "results"
 PY = str(ROOT / ".venv" / "bin" / "python")
 BOT = str(ROOT / ".venv" / "bin" / "bot")
 SEED_QUESTIONS = [
-    "What is blinatumomab, briefly?",
+    "Tell me what blinatumomab is.",
     "What are the side effects of inotuzumab?",
     "Which immunotherapies are available for relapsed ALL?",
     "What is the treatment for CNS relapse?",
@@ -77,7 +77,7 @@ SEED_QUESTIONS = [
     "what are the symptoms of chronic lymphocytic leukemia",
     "recommend a good pizza place",
 ]
-COLD_QUESTION = "What is blinatumomab, briefly?"
+COLD_QUESTION = "Tell me what blinatumomab is."
 
 
 def now() -> str:

@@ -3,7 +3,7 @@
     import bot
     engine = bot.load()                       # corpus/ and index/ of the current directory
     engine.search("blinatumomab", k=5)        # ranked passages
-    engine.session().ask("What is blinatumomab, briefly?")   # an Answer with citations
+    engine.session().ask("Tell me what blinatumomab is.")   # an Answer with citations
 """
 
 from __future__ import annotations

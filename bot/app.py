@@ -34,7 +34,7 @@ MONO_FONTS = ["ui-monospace", "DejaVu Sans Mono", "Liberation Mono", "Menlo", "C
 
 # (question, a word the corpus must contain for the example to be offered)
 DEFAULT_EXAMPLES = [
-    ("What is blinatumomab, briefly?", "blinatumomab"),
+    ("Tell me what blinatumomab is.", "blinatumomab"),
     ("What are the side effects of inotuzumab?", "inotuzumab"),
     ("Which immunotherapies are available for relapsed ALL?", "immunotherap"),
     ("What is the treatment for CNS relapse?", "CNS relapse"),

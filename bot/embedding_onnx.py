@@ -6,7 +6,7 @@ At run time only ``onnxruntime`` and ``tokenizers`` are imported â€” not torch â
 faster. Pooling follows the model's own modules: mean over the attention mask, then L2-normalise.
 
     emb = OnnxEmbedder(cache_dir=Path("bench/work/onnx"), quantize=True)
-    vecs = emb.encode(["What is blinatumomab, briefly?"])      # (1, 384) float32, unit length
+    vecs = emb.encode(["Tell me what blinatumomab is."])      # (1, 384) float32, unit length
 """
 
 from __future__ import annotations

@@ -240,7 +240,7 @@ def test_screenshots_with_the_real_model(real_engine: Any, open_page: Callable[.
     try:
         url, kiosk_url = launch(demo), launch(kiosk)
         page = open_page(url, height=1100)
-        answer = ask(page, "What is blinatumomab, briefly?")
+        answer = ask(page, "Tell me what blinatumomab is.")
         assert answer.locator(".bot-marker").count() >= 1
         answer.locator("details.bot-source summary").first.click()
         assert answer.locator("mark").first.is_visible()

@@ -144,7 +144,7 @@ def test_real_model_load_build_and_answer_without_network(no_network: list[str],
     engine = bot.load(corpus=ROOT / "corpus", index=tmp_path / "index", embedder=embedder, rebuild=True)
     assert engine.build_report is not None and engine.build_report.rebuilt
     session = engine.session()
-    answer = session.ask("What is blinatumomab, briefly?")
+    answer = session.ask("Tell me what blinatumomab is.")
     assert not answer.abstained and answer.citations
     assert session.ask("What are its side effects?").answer
     assert engine.search("inotuzumab", k=3)
