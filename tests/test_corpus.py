@@ -6,6 +6,8 @@ from bot.corpus import corpus_hash, document_hash, load_corpus, parse_text_docum
 from bot.errors import CorpusError
 
 ROOT = Path(__file__).resolve().parent.parent
+# The shared material beside the project (a clone elsewhere still finds the workplace's copy).
+SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared")
 
 
 def test_seed_document_is_the_seed_text_byte_for_byte():
@@ -14,7 +16,7 @@ def test_seed_document_is_the_seed_text_byte_for_byte():
     seed = next(d for d in docs if d.id == "relapsed-all")
     assert seed.date == "2023-10-05"
     assert seed.title.startswith("Treatment of relapsed")
-    seed_file = ROOT.parent / "shared/seed/000_47eb3dbb6400d521.txt"
+    seed_file = SHARED / "seed/000_47eb3dbb6400d521.txt"
     if seed_file.exists():  # the shared seed lies outside the project; compare when it is there
         assert seed_file.read_text(encoding="utf-8") == " date 2023-10-05 " + seed.text
 
@@ -74,9 +76,9 @@ def test_hashes_change_with_text_only(corpus_dir: Path):
     assert corpus_hash(hashes) == corpus_hash(dict(reversed(list(hashes.items()))))
 
 
-@pytest.mark.skipif(not (ROOT.parent / "shared/data/medquad/corpus.jsonl").exists(), reason="no MedQuAD here")
+@pytest.mark.skipif(not (SHARED / "data/medquad/corpus.jsonl").exists(), reason="no MedQuAD here")
 def test_medquad_loads_as_one_corpus():
-    docs, problems = load_corpus(ROOT.parent / "shared/data/medquad/corpus.jsonl")
+    docs, problems = load_corpus(SHARED / "data/medquad/corpus.jsonl")
     assert problems == []
     assert len(docs) > 16_000
     assert docs[0].id == "CancerGov_0000001_1-1" and docs[0].url
