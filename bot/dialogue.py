@@ -73,6 +73,12 @@ class Session:
             if not n:
                 new = f"{body.rstrip('?.! ')} {phrase}"
             return new[:1].upper() + new[1:]
+        term = prev.analysis.focus[0]
+        if analysis.focus and term not in analysis.focus and PRONOUN.search(text):
+            # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one.
+            phrase = prev.analysis.focus_surface.get(term, term)
+            new = PRONOUN.sub(phrase, LEADING_CONNECTIVE.sub("", text).strip(), count=1)
+            return new[:1].upper() + new[1:]
         if analysis.focus and follow:
             focus_words = {w for t in analysis.focus for w in fold(analysis.focus_surface.get(t, t)).split()}
             rest = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in {"about", "else"}]

@@ -72,6 +72,7 @@ class EvidenceScorer:
         self._stem = Stemmer.Stemmer("english").stemWord
         self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
         self._context_stems = lru_cache(maxsize=20_000)(self._block_stems)
+        self.known_stems = {self._stem(w) for w in data.vocab}
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: frozenset(self.stems(self.data.documents[doc].title)))
         # Words of questions that carry little: they match half weight.
         self.generic = {self._stem(w) for w in ("patient", "people", "treatment", "use", "used", "available")}
@@ -154,6 +155,8 @@ class EvidenceScorer:
         cue = analysis.cue
         subject = [(self._stem(w), wt) for w, wt in analysis.subject.items()]
         subject_total = sum(wt for _, wt in subject) or 1.0
+        # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
+        unknown = {w for w, _ in subject if w not in self.known_stems}
         out: list[Evidence] = []
         for i, r in enumerate(order):
             ev = self.sentence(r)
@@ -166,8 +169,8 @@ class EvidenceScorer:
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
             mentioned = {m.term for m in self.glossary.mentions(ev.text)} | set(subjects)
-            if analysis.qtype == "comparison":  # each side of a comparison is quoted on its own
-                ev.entity = 1.0 if focus & mentioned else 0.0
+            if analysis.qtype == "comparison":  # each side may be quoted on its own; both at once is best
+                ev.entity = (1.0 if focus & mentioned else 0.0) + (0.5 if focus <= mentioned else 0.0)
             else:
                 ev.entity = len(focus & mentioned) / len(focus) if focus else 0.0
             wrong = 0.0
@@ -180,7 +183,7 @@ class EvidenceScorer:
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
             short = 0.3 if len(ev.text.split()) < 4 else 0.0
             # A technical word of the question the sentence never names: likely a look-alike passage.
-            missing = sum(wt for w, wt in subject if not _matches(w, sent_stems[r]))
+            missing = sum(wt * (2.0 if w in unknown else 1.0) for w, wt in subject if not _matches(w, sent_stems[r]))
             unnamed = missing / subject_total
             ev.unnamed = unnamed
             ev.missing_weight = missing

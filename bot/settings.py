@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     rebuild: bool = Field(default=True, description="rebuild a stale or broken index on load (else refuse)")
     max_question_chars: int = Field(default=1000, ge=10)
     search_k: int = Field(default=8, ge=1, le=100)
-    abstain_below: float = Field(default=0.42, ge=0.0, le=1.0)
+    abstain_below: float = Field(default=0.39, ge=0.0, le=1.0)
     feedback_dir: Path = Field(default=Path("feedback"))
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=0, le=65535)
