@@ -309,8 +309,9 @@ def build_app(
     def new_conversation() -> tuple[Any, Any, Any]:
         return "", [], None
 
-    def idle_check(conv: Conversation | None) -> tuple[Any, Any, Any]:
-        if expired(conv):
+    def idle_check(conv: Conversation | None, shown: list[Any] | None) -> tuple[Any, Any, Any]:
+        # An expired conversation, or one whose state Gradio already dropped while the page still shows it.
+        if expired(conv) or (conv is None and shown):
             return "", [], None
         return gr.skip(), gr.skip(), gr.skip()
 
@@ -330,7 +331,8 @@ def build_app(
         return engine.session().ask(question).model_dump(mode="json")
 
     with ChatBlocks(title=title, analytics_enabled=False, fill_width=kiosk) as demo:
-        state = gr.State(None, time_to_live=idle if kiosk else None)
+        # Dropped some time after the idle reset, so the timer (not the clean-up) decides when a chat ends.
+        state = gr.State(None, time_to_live=idle * 2 + 30 if kiosk else None)
         gr.Markdown(f"# {esc(title)}")
         notice = disclaimer_text(documents)
         if kiosk:
@@ -376,7 +378,9 @@ def build_app(
         chatbot.like(on_like, [state], None, api_visibility="private", queue=False)
         if kiosk:
             timer = gr.Timer(value=max(0.5, min(5.0, idle / 4)), active=True)
-            timer.tick(idle_check, [state], outputs, api_visibility="private", show_progress="hidden", queue=False)
+            timer.tick(
+                idle_check, [state, chatbot], outputs, api_visibility="private", show_progress="hidden", queue=False
+            )
         gr.api(ask, api_name="ask")
 
     demo.launch_defaults = {

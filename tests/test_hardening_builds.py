@@ -47,6 +47,8 @@ def mark(name):
     print(name, flush=True)
     if name == pause_at:
         time.sleep(600)  # the test kills us here
+    if pause_at == "linger-" + name:
+        time.sleep(2.0)  # stay a while, then go on: a window the test can rely on, whatever the load
 
 class SlowEmbedder(FakeEmbedder):
     def encode(self, texts, progress=False):
@@ -289,7 +291,7 @@ def test_busy_lock_without_waiting_raises(setup: tuple[Path, Path, Path, Path]):
 def test_reader_never_deletes_a_running_build(setup: tuple[Path, Path, Path, Path]):
     """Loading while another process builds: the reader gets the previous index; the build still completes."""
     old, new, index, script = setup
-    proc = spawn(script, new, index, pause_at="")
+    proc = spawn(script, new, index, pause_at="linger-written")
     try:
         read_until(proc, "encode-chunks")
         tmp_seen = False
