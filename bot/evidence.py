@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -41,7 +42,7 @@ class Evidence:
     own: list[str] = field(default_factory=list)
 
 
-def _matches(stem: str, stems: set[str]) -> bool:
+def _matches(stem: str, stems: AbstractSet[str]) -> bool:
     """Same stem, or one a prefix of the other ("treat" ~ "treatment"): the stemmer keeps derivations apart."""
     if stem in stems:
         return True
@@ -168,7 +169,8 @@ class EvidenceScorer:
             ev.title = sum(idf[w] for w in q_stems if w in title) / total
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
-            mentioned = {m.term for m in self.glossary.mentions(ev.text)} | set(subjects)
+            named_here = {m.term for m in self.glossary.mentions(ev.text)}
+            mentioned = named_here | set(subjects)
             if analysis.qtype == "comparison":  # each side may be quoted on its own; both at once is best
                 ev.entity = (1.0 if focus & mentioned else 0.0) + (0.5 if focus <= mentioned else 0.0)
             else:
@@ -176,7 +178,7 @@ class EvidenceScorer:
             wrong = 0.0
             if subject_focus and not (subject_focus & set(subjects)):
                 wrong = 1.0 if own else (0.6 if subjects else 0.0)
-            if analysis.required and not set(analysis.required) <= {m.term for m in self.glossary.mentions(ev.text)}:
+            if analysis.required and not set(analysis.required) <= named_here:
                 wrong = max(wrong, 1.0)
             ev.cue = bool(cue and cue.search(ev.text))
             ev.chunk_score = rows[r]
@@ -187,7 +189,7 @@ class EvidenceScorer:
             unnamed = missing / subject_total
             ev.unnamed = unnamed
             ev.missing_weight = missing
-            ev.unnamed_context = sum(wt for w, wt in subject if not _matches(w, set(ctx))) / subject_total
+            ev.unnamed_context = sum(wt for w, wt in subject if not _matches(w, ctx)) / subject_total
             # Each missing subject word costs by its rarity: one technical word ("tocilizumab") is enough.
             ev.score = -short - min(self.P_UNNAMED_CAP, self.P_UNNAMED * missing) + (
                 self.W_DENSE * ev.dense
