@@ -157,6 +157,15 @@ def kill(proc: subprocess.Popen) -> None:
         proc.stderr.close()
 
 
+def kill_at(script: Path, corpus: Path, index: Path, stage: str) -> None:
+    """Start a build, let it reach ``stage``, and SIGKILL it there."""
+    proc = spawn(script, corpus, index, pause_at=stage)
+    try:
+        read_until(proc, stage)
+    finally:
+        kill(proc)
+
+
 def leftovers(index: Path) -> list[str]:
     return sorted(p.name for p in index.parent.glob(f".{index.name}.*") if not p.name.endswith(".lock"))
 
@@ -233,11 +242,7 @@ def test_build_killed_at_random_times(setup: tuple[Path, Path, Path, Path]):
 
 def test_killed_build_leftovers_are_never_loaded_as_the_index(setup: tuple[Path, Path, Path, Path]):
     old, new, index, script = setup
-    proc = spawn(script, new, index, pause_at="written")
-    try:
-        read_until(proc, "written")
-    finally:
-        kill(proc)
+    kill_at(script, new, index, "written")
     (tmp,) = index.parent.glob(".index.tmp-*")
     shutil.rmtree(index)  # no index at all now, only the complete-looking temporary folder
     with pytest.raises(IndexStateError, match="no index here yet"):
@@ -313,11 +318,7 @@ def test_reader_never_deletes_a_running_build(setup: tuple[Path, Path, Path, Pat
 
 def test_build_in_process_after_a_killed_one_reuses_nothing_broken(setup: tuple[Path, Path, Path, Path]):
     old, new, index, script = setup
-    proc = spawn(script, new, index, pause_at="written")
-    try:
-        read_until(proc, "written")
-    finally:
-        kill(proc)
+    kill_at(script, new, index, "written")
     report = build_index(new, index, FakeEmbedder(), Chunker(), progress=False)
     assert report.rebuilt and report.documents == 4 and leftovers(index) == []
     data = load_index(index)
