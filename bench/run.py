@@ -9,8 +9,10 @@ Per corpus (``corpora`` in results.json):
 * ask latency p50/p95 of ``session.ask`` (fresh session per question, like the /ask API) vs the floor:
   one query encode plus a FAISS flat inner-product search over the same chunk vectors;
 * full index build (``bot index --force`` into an empty folder, fresh process) in chunks/s vs a bare
-  ``model.encode`` of the same chunk texts (a random sample on big corpora); the build also embeds
-  every sentence, so ``equal_work_ratio`` compares it with a bare encode of chunks *and* sentences;
+  sentence-transformers ``model.encode`` of the same chunk texts (a random sample on big corpora), and
+  vs a bare encode with the index's own backend (``_backend`` keys; ONNX int8 by default); the build
+  also embeds every sentence, so ``equal_work_ratio`` compares it with a bare encode of chunks *and*
+  sentences;
 * rebuild after changing one document (a copy of the built index, ``bot index`` on a corpus copy with
   one document edited) vs the full build;
 * cold start: ``bot ask`` in a fresh process vs bare ``python -c "import sentence_transformers"``;
@@ -142,13 +144,20 @@ def bot_index(corpus: Path, index: Path, force: bool = False) -> dict[str, Any]:
     return report
 
 
+def backend() -> str:
+    from bot.settings import Settings
+
+    return Settings().embed_backend
+
+
 def full_build(name: str, spec: dict[str, Any], remeasure: bool) -> dict[str, Any]:
     """A fresh build into an empty folder (no embedding cache), or the recorded one for this corpus."""
     record = WORK / "full-builds" / f"{name}.json"
     fp = corpus_fingerprint(spec["corpus"])
     if record.exists() and not remeasure:
         rec = json.loads(record.read_text())
-        if rec.get("corpus_hash") == fp and (Path(rec["index"]) / "manifest.json").exists():
+        same = rec.get("corpus_hash") == fp and rec.get("backend", "torch") == backend()
+        if same and (Path(rec["index"]) / "manifest.json").exists():
             log(f"{name}: full build recorded at {rec['measured_at']} ({rec['wall_s']}s), reused")
             rec["reused_record"] = True
             return rec
@@ -156,7 +165,7 @@ def full_build(name: str, spec: dict[str, Any], remeasure: bool) -> dict[str, An
     shutil.rmtree(index, ignore_errors=True)
     log(f"{name}: full build -> {index}")
     rep = bot_index(spec["corpus"], index, force=True)
-    rep.update(corpus_hash=fp, index=str(index), measured_at=now(), load_during=os.getloadavg()[0])
+    rep.update(corpus_hash=fp, index=str(index), measured_at=now(), load_during=os.getloadavg()[0], backend=backend())
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps(rep, indent=1))
     rep["reused_record"] = False
@@ -208,7 +217,7 @@ def profile_rebuild(name: str, index: Path, corpus: Path) -> None:
     import pstats
 
     from bot.chunking import Chunker
-    from bot.embedding import SentenceTransformerEmbedder
+    from bot.embedding import make_embedder
     from bot.index_store import build_index
     from bot.settings import Settings
 
@@ -219,7 +228,7 @@ def profile_rebuild(name: str, index: Path, corpus: Path) -> None:
     st = Settings()
     prof = cProfile.Profile()
     prof.enable()
-    build_index(edited, scratch, SentenceTransformerEmbedder(), Chunker(st.max_chunk_tokens, st.chunk_overlap_sentences),
+    build_index(edited, scratch, make_embedder(st), Chunker(st.max_chunk_tokens, st.chunk_overlap_sentences),
                 progress=False)
     prof.disable()
     with open(WORK / f"profile-rebuild-{name}.txt", "w") as fh:
@@ -242,17 +251,28 @@ def chunk_texts(data: Any) -> tuple[list[str], list[str]]:
     return chunks, sents
 
 
-def bare_encode(engine: Any, texts: list[str], sample: int, seed: int = 0) -> dict[str, Any]:
-    """texts/s of the bare SentenceTransformer.encode (same batch size), on a random sample."""
+def bare_encode(encode: Any, texts: list[str], sample: int, seed: int = 0) -> dict[str, Any]:
+    """texts/s of a bare ``encode`` (no cache, no index work), on a random sample."""
     import random
 
-    model = engine.embedder.inner._load()
     pick = texts if len(texts) <= sample else random.Random(seed).sample(texts, sample)
-    model.encode(pick[:64], batch_size=engine.embedder.inner.batch_size)  # warm
+    encode(pick[:64])  # warm
     t0 = time.perf_counter()
-    model.encode(pick, batch_size=engine.embedder.inner.batch_size, normalize_embeddings=True)
+    encode(pick)
     dt = time.perf_counter() - t0
     return {"texts": len(pick), "seconds": round(dt, 2), "per_s": round(len(pick) / dt, 1)}
+
+
+def bare_encoders(engine: Any) -> dict[str, Any]:
+    """The issue's baseline (sentence-transformers ``model.encode``) and the index's own backend, bare."""
+    from bot.embedding import SentenceTransformerEmbedder
+
+    st = SentenceTransformerEmbedder(batch_size=engine.settings.embed_batch_size)
+    model = st._load()
+    out = {"sentence_transformers": lambda t: model.encode(t, batch_size=st.batch_size, normalize_embeddings=True)}
+    if engine.embedder.inner.name != st.name:
+        out["backend"] = engine.embedder.inner.encode
+    return out
 
 
 def latency(engine: Any, questions: list[str], warm: int = 3) -> dict[str, Any]:
@@ -413,15 +433,19 @@ def measure(name: str, spec: dict[str, Any], stages: set[str], args: argparse.Na
     questions = [q["question"] for q in spec["dev"][: args.questions]] or SEED_QUESTIONS
     if "build" in stages:
         chunks, sents = chunk_texts(engine.data)
-        be = bare_encode(engine, chunks, args.sample)
-        bs = bare_encode(engine, sents, args.sample * 4)
-        res["bare_encode_per_s"] = be["per_s"]
-        res["bare_encode_sentences_per_s"] = bs["per_s"]
-        res["bare_encode_sample"] = be["texts"]
-        bare_work_s = len(chunks) / be["per_s"] + len(sents) / bs["per_s"]
-        res["bare_equal_work_s"] = round(bare_work_s, 1)
-        res["build_vs_bare_chunks"] = round(res["build_chunks_per_s"] / be["per_s"], 3)
-        res["equal_work_ratio"] = round(bare_work_s / res["full_build_s"], 3)
+        res["backend"] = engine.manifest["model"].get("variant", "torch")
+        for label, encode in bare_encoders(engine).items():
+            log(f"{name}: bare encode ({label})")
+            be = bare_encode(encode, chunks, args.sample)
+            bs = bare_encode(encode, sents, args.sample * 4)
+            bare_work_s = len(chunks) / be["per_s"] + len(sents) / bs["per_s"]
+            tag = "" if label == "sentence_transformers" else "_backend"
+            res[f"bare_encode{tag}_per_s"] = be["per_s"]
+            res[f"bare_encode{tag}_sentences_per_s"] = bs["per_s"]
+            res[f"bare_encode{tag}_sample"] = be["texts"]
+            res[f"bare{tag}_equal_work_s"] = round(bare_work_s, 1)
+            res[f"build_vs_bare{tag}_chunks"] = round(res["build_chunks_per_s"] / be["per_s"], 3)
+            res[f"equal_work{tag}_ratio"] = round(bare_work_s / res["full_build_s"], 3)
     if "rebuild" in stages:
         rb = rebuild_one(name, index, spec["corpus"])
         res.update(rebuild_one_s=rb["wall_s"], rebuild_one_internal_s=rb["seconds"],

@@ -26,7 +26,7 @@ def _engine(args: argparse.Namespace, progress: bool = True) -> Any:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from bot.chunking import Chunker
-    from bot.embedding import SentenceTransformerEmbedder
+    from bot.embedding import make_embedder
     from bot.index_store import build_index
     from bot.settings import PROJECT_ROOT, Settings
 
@@ -38,7 +38,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     report = build_index(
         corpus,
         index,
-        SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size),
+        make_embedder(settings),
         Chunker(settings.max_chunk_tokens, settings.chunk_overlap_sentences),
         progress=not args.json,
         force=args.force,

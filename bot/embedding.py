@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -65,3 +68,17 @@ class SentenceTransformerEmbedder:
             show_progress_bar=progress,
         )
         return np.ascontiguousarray(vecs, dtype=np.float32)
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder ``settings.embed_backend`` names. Nothing heavy is imported until it encodes."""
+    if settings.embed_backend == "torch":
+        return SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
+    from bot.embedding_onnx import OnnxEmbedder
+
+    return OnnxEmbedder(
+        settings.model_cache,
+        settings.model_path,
+        quantize=settings.embed_backend == "onnx-int8",
+        batch_size=settings.embed_batch_size,
+    )

@@ -11,8 +11,11 @@ faster. Pooling follows the model's own modules: mean over the attention mask, t
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +26,15 @@ from bot.embedding import MODEL_NAME, bundled_model_path
 
 def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
     """Export the model's transformer to ``out`` (last_hidden_state for ids, mask and type ids)."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     model = AutoModel.from_pretrained(str(model_path), local_files_only=True, attn_implementation="eager")
     model.eval()
@@ -41,8 +51,10 @@ def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
 
     ids = torch.ones((2, 16), dtype=torch.int64)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp.onnx")
-    with torch.no_grad():
+    tmp = out.with_suffix(f".tmp{os.getpid()}.onnx")
+    # The TorchScript exporter warns about traced shape arithmetic that does not apply here.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             Wrapper(model),
             (ids, torch.ones_like(ids), torch.zeros_like(ids)),
@@ -65,14 +77,31 @@ def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
 def quantize_int8(src: Path, out: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    tmp = out.with_suffix(".tmp.onnx")
-    # Per-channel weights of the MatMuls only: per-tensor int8 (the default, which also quantises
-    # the embedding Gather) moves vectors to cosine ~0.95 of the float model; this keeps ~0.99.
-    quantize_dynamic(
-        str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
-    )
+    tmp = out.with_suffix(f".tmp{os.getpid()}.onnx")
+    # onnxruntime logs a pre-processing hint on the root logger; the export is already clean.
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        # Per-channel weights of the MatMuls only: per-tensor int8 (the default, which also quantises
+        # the embedding Gather) moves vectors to cosine ~0.95 of the float model; this keeps ~0.99.
+        quantize_dynamic(
+            str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+        )
+    finally:
+        root.setLevel(level)
     os.replace(tmp, out)
     return out
+
+
+def _model_key(model_path: Path) -> str:
+    """Names the export after the source model's files (name, size, mtime): a new model, a new export."""
+    h = hashlib.sha256(str(model_path.resolve()).encode())
+    for f in sorted(model_path.rglob("*")):
+        if f.is_file():
+            st = f.stat()
+            h.update(f"{f.relative_to(model_path)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
 
 
 class OnnxEmbedder:
@@ -104,9 +133,10 @@ class OnnxEmbedder:
         self._tokenizer: Any = None
 
     def model_file(self) -> Path:
-        """The ONNX file, exported (and quantised) on first use."""
-        fp32 = self.cache_dir / "model.onnx"
-        path = self.cache_dir / ("model-int8.onnx" if self.quantize else "model.onnx")
+        """The ONNX file, exported (and quantised) on first use, kept per source model."""
+        folder = self.cache_dir / _model_key(self.model_path or bundled_model_path())
+        fp32 = folder / "model.onnx"
+        path = folder / ("model-int8.onnx" if self.quantize else "model.onnx")
         if not path.exists():
             if not fp32.exists():
                 export_onnx(self.model_path or bundled_model_path(), fp32)

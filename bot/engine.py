@@ -11,7 +11,7 @@ import numpy as np
 from bot.chunking import Chunker
 from bot.composer import Composer
 from bot.corpus import document_hash, load_corpus
-from bot.embedding import Embedder, SentenceTransformerEmbedder
+from bot.embedding import Embedder, make_embedder
 from bot.errors import IndexStateError
 from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
@@ -122,7 +122,7 @@ def load(
     elif not settings.index.is_absolute() and corpus is None and not Path("corpus").exists():
         settings.index = PROJECT_ROOT / settings.index
     allow = settings.rebuild if rebuild is None else rebuild
-    embedder = embedder or SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
+    embedder = embedder or make_embedder(settings)
     chunker = Chunker(settings.max_chunk_tokens, settings.chunk_overlap_sentences)
     gpath = resolve_glossary(settings)
     glossary = Glossary.load(gpath) if gpath else Glossary([])

@@ -340,6 +340,11 @@ def _embed_with_cache(
     return out, len(missing)
 
 
+def model_variant(name: str) -> str:
+    """The embedding backend an index's vectors came from: torch, onnx or onnx-int8."""
+    return name.partition("+")[2] or "torch"
+
+
 def chunk_index_text(doc: Document, text: str) -> str:
     """What is embedded and keyword-indexed for a chunk: its document's title gives it context."""
     return f"{doc.title}: {text}" if doc.title else text
@@ -438,7 +443,7 @@ def build_index(
             manifest = {
                 "kind": "bot-index",
                 "format_version": FORMAT_VERSION,
-                "model": {"name": embedder.name, "dim": dim},
+                "model": {"name": embedder.name, "dim": dim, "variant": model_variant(embedder.name)},
                 "chunker": config,
                 "dense_index": index_type,
                 "corpus": str(corpus),

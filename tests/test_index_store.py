@@ -21,7 +21,7 @@ def test_build_writes_fixed_files_and_manifest(corpus_dir: Path, tmp_path: Path,
     assert not list(index.rglob("*.pkl")) and not list(index.rglob("*.pickle"))
     manifest = json.loads((index / "manifest.json").read_text())
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["model"] == {"name": fake_embedder.name, "dim": 384}
+    assert manifest["model"] == {"name": fake_embedder.name, "dim": 384, "variant": "torch"}
     assert set(manifest["documents"]) == {"drugs", "extra-1", "extra-2"}
     assert manifest["counts"] == {"documents": 3, "chunks": report.chunks, "sentences": report.sentences}
     assert report.embedded == report.chunks and report.reused == 0

@@ -1,0 +1,86 @@
+"""Embedding backends: the factory, the ONNX export cache, and the int8 model against torch."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.embedding import MODEL_NAME, SentenceTransformerEmbedder, make_embedder
+from bot.embedding_onnx import OnnxEmbedder, _model_key
+from bot.index_store import model_variant
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = [
+    "Blinatumomab is a bispecific T-cell engager.",
+    "Cytokine release syndrome is a side effect of CAR T-cell therapy.",
+    "How is relapsed acute lymphoblastic leukemia treated?",
+    "A sunny day at the beach.",
+]
+
+
+def test_the_default_backend_is_onnx_int8_and_names_its_vectors() -> None:
+    emb = make_embedder(Settings())
+    assert isinstance(emb, OnnxEmbedder) and emb.quantize
+    assert emb.name == f"{MODEL_NAME}+onnx-int8"
+    assert model_variant(emb.name) == "onnx-int8"
+
+
+def test_each_backend_has_its_own_name_so_caches_never_mix(tmp_path: Path) -> None:
+    names = {b: make_embedder(Settings(embed_backend=b, model_cache=tmp_path)).name for b in ("torch", "onnx", "onnx-int8")}
+    assert len(set(names.values())) == 3
+    assert isinstance(make_embedder(Settings(embed_backend="torch")), SentenceTransformerEmbedder)
+    assert [model_variant(n) for n in names.values()] == ["torch", "onnx", "onnx-int8"]
+
+
+def test_an_unknown_backend_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="embed_backend"):
+        Settings(embed_backend="tensorflow")  # type: ignore[arg-type]
+
+
+def test_bad_batch_size_is_named() -> None:
+    with pytest.raises(ValueError, match="batch_size.*0"):
+        OnnxEmbedder(Path("x"), batch_size=0)
+
+
+def test_the_export_is_keyed_by_the_source_model(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder, weights in ((a, b"1234"), (b, b"12345")):
+        folder.mkdir()
+        (folder / "model.safetensors").write_bytes(weights)
+    assert _model_key(a) != _model_key(b)
+    assert _model_key(a) == _model_key(a)
+
+
+def test_no_texts_need_no_model(tmp_path: Path) -> None:
+    emb = OnnxEmbedder(tmp_path / "cache", model_path=tmp_path / "missing", quantize=True)
+    assert emb.encode([]).shape == (0, 384)
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.model
+def test_int8_vectors_stay_close_to_torch_and_rank_alike() -> None:
+    int8 = make_embedder(Settings(embed_backend="onnx-int8")).encode(TEXTS)
+    ref = SentenceTransformerEmbedder().encode(TEXTS)
+    assert int8.shape == ref.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-4)
+    assert (int8 * ref).sum(axis=1).min() > 0.97
+    query = make_embedder(Settings()).encode(["what treats leukemia that came back"])[0]
+    assert np.argmax(int8 @ query) == np.argmax(ref @ query) == 2
+
+
+@pytest.mark.model
+def test_the_onnx_backend_answers_without_importing_torch(tmp_path: Path) -> None:
+    # Cold start: the int8 backend needs onnxruntime and tokenizers only (once the model is exported).
+    make_embedder(Settings()).model_file()
+    code = (
+        f"import sys, bot; e = bot.load(index={str(tmp_path / 'index')!r}); a = e.session().ask('What is blinatumomab?');"
+        "print(a.abstained, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "False", "False"]
