@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,12 +44,29 @@ class Evidence:
     own: list[str] = field(default_factory=list)
 
 
+class Stems(frozenset[str]):
+    """A frozen set of stems that also keeps the long ones sorted, for prefix look-ups by bisection."""
+
+    long: tuple[str, ...]
+
+    def __new__(cls, items: Iterable[str] = ()) -> Stems:
+        self = super().__new__(cls, items)
+        self.long = tuple(sorted(s for s in self if len(s) >= 4))
+        return self
+
+
 def _matches(stem: str, stems: AbstractSet[str]) -> bool:
     """Same stem, or one a prefix of the other ("treat" ~ "treatment"): the stemmer keeps derivations apart."""
     if stem in stems:
         return True
     if len(stem) < 4:
         return False
+    if isinstance(stems, Stems):
+        # A stored stem that is a prefix of ``stem``; or one that starts with ``stem`` (sorted right after it).
+        if any(stem[:n] in stems for n in range(4, len(stem))):
+            return True
+        i = bisect_left(stems.long, stem)
+        return i < len(stems.long) and stems.long[i].startswith(stem)
     return any(len(s) >= 4 and (s.startswith(stem) or stem.startswith(s)) for s in stems)
 
 
@@ -73,6 +92,11 @@ class EvidenceScorer:
         self._stem = Stemmer.Stemmer("english").stemWord
         self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
         self._context_stems = lru_cache(maxsize=20_000)(self._block_stems)
+        # A sentence's stems and glossary terms never change: found once, not on every question.
+        self._row_stems = lru_cache(maxsize=50_000)(lambda row: Stems(self.stems(self.sentence(row).text)))
+        self._row_named = lru_cache(maxsize=50_000)(
+            lambda row: frozenset(m.term for m in self.glossary.mentions(self.sentence(row).text))
+        )
         self.known_stems = {self._stem(w) for w in data.vocab}
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: frozenset(self.stems(self.data.documents[doc].title)))
         # Words of questions that carry little: they match half weight.
@@ -97,7 +121,7 @@ class EvidenceScorer:
         rows = self.block_rows(first_row)
         d = self.data.documents[doc]
         start, end = int(self.data.sentences[rows[0], 1]), int(self.data.sentences[rows[-1], 2])
-        return frozenset(self.stems(d.title + " " + d.text[start:end]))
+        return Stems(self.stems(d.title + " " + d.text[start:end]))
 
     def block_rows(self, row: int) -> list[int]:
         """Rows of the sentences in the same paragraph (block) of the same document."""
@@ -142,7 +166,7 @@ class EvidenceScorer:
         vecs = np.asarray(self.data.sentence_vectors[order], dtype=np.float32)
         dense = vecs @ qvec
         q_stems = self.stems(expanded)
-        sent_stems = {r: self.stems(self.sentence(r).text) for r in order}
+        sent_stems = {r: self._row_stems(r) for r in order}
         n = len(order)
         df: dict[str, int] = {}
         for st in sent_stems.values():
@@ -169,7 +193,7 @@ class EvidenceScorer:
             ev.title = sum(idf[w] for w in q_stems if w in title) / total
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
-            named_here = {m.term for m in self.glossary.mentions(ev.text)}
+            named_here = self._row_named(r)
             mentioned = named_here | set(subjects)
             if analysis.qtype == "comparison":  # each side may be quoted on its own; both at once is best
                 ev.entity = (1.0 if focus & mentioned else 0.0) + (0.5 if focus <= mentioned else 0.0)
