@@ -120,7 +120,7 @@ class Session:
             )
         if analysis.qtype == "date":
             prev = self.turns[-1].cited_docs if self.turns else []
-            hits = engine.retriever.search(q.expanded, k=1) if not prev else []
+            hits = engine.retriever.search(q.expanded, k=1, fusion="rrf") if not prev else []
             docs = prev or [engine.data.doc_pos[h.doc_id] for h in hits]
             answer = comp.date_answer(raw, analysis, docs, searched_for, notes)
             self._remember(text, q.corrected, analysis, answer)
@@ -142,7 +142,9 @@ class Session:
             if len(w) >= 5 and zipf(w, "en") < RARE_ZIPF and not (asked and asked.ask.search(w))
         ]
         qvec = engine.encode_query(q.expanded)
-        hits = engine.retriever.search(q.expanded, k=engine.settings.search_k, qvec=qvec)
+        # The answer's candidate chunks come by rank fusion whatever ``search`` ranks by: it keeps the top
+        # of both lists in the pool, and the evidence weights were fitted on that pool.
+        hits = engine.retriever.search(q.expanded, k=engine.settings.search_k, qvec=qvec, fusion="rrf")
         # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
         # A name English does not know ("tocilizumab") and the corpus lacks is not in the text, focus or not.
         names = [w for w in rare if len(w) >= 6 and zipf(w, "en") < NAME_ZIPF]

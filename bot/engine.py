@@ -61,7 +61,7 @@ class Engine:
         self.embedder = _LockedEmbedder(embedder)
         self.glossary = glossary
         self.queries = QueryProcessor(data.vocab, glossary)
-        self.retriever = HybridRetriever(data, self.embedder)
+        self.retriever = HybridRetriever(data, self.embedder, fusion=settings.fusion, alpha=settings.fusion_alpha)
         self.scorer = EvidenceScorer(data, glossary)
         self.composer = Composer(data, glossary, self.scorer, settings.abstain_below)
         self.build_report: BuildReport | None = None

@@ -12,13 +12,33 @@ RRF_K = 60
 
 
 class HybridRetriever:
-    def __init__(self, data: IndexData, embedder: Embedder, depth: int = 50) -> None:
+    """Dense and BM25 rankings over chunks, fused.
+
+    ``fusion="rrf"``: reciprocal rank fusion (k=60). ``fusion="convex"``: ``alpha`` x cosine plus
+    ``1 - alpha`` x BM25, each min-max scaled over the candidates of both lists, with every candidate's
+    true score in both (a chunk only one list found is not given the other's minimum).
+    """
+
+    def __init__(
+        self, data: IndexData, embedder: Embedder, depth: int = 50, fusion: str = "rrf", alpha: float = 0.7
+    ) -> None:
         if depth < 1:
             raise ValueError(f"depth must be positive, got {depth!r}")
+        if fusion not in ("rrf", "convex"):
+            raise ValueError(f"fusion must be rrf or convex, got {fusion!r}")
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
         self.data = data
         self.embedder = embedder
         self.depth = depth
+        self.fusion = fusion
+        self.alpha = alpha
         self._vocab = set(data.bm25.vocab_dict) if getattr(data.bm25, "vocab_dict", None) else set()
+
+    def bm25_all(self, text: str) -> np.ndarray | None:
+        """The BM25 score of every chunk (None when no query word is in the index)."""
+        tokens = [t for t in bm25_tokens([text])[0] if t in self._vocab]
+        return self.data.bm25.get_scores(tokens) if tokens else None
 
     def dense_scores(self, qvec: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         n = self.data.dense.ntotal
@@ -26,11 +46,12 @@ class HybridRetriever:
         keep = rows[0] >= 0
         return rows[0][keep], scores[0][keep]
 
-    def bm25_scores(self, text: str, depth: int) -> tuple[np.ndarray, np.ndarray]:
-        tokens = [t for t in bm25_tokens([text])[0] if t in self._vocab]
-        if not tokens:
+    def bm25_scores(
+        self, text: str, depth: int, scores: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        scores = self.bm25_all(text) if scores is None else scores
+        if scores is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores = self.data.bm25.get_scores(tokens)
         depth = min(depth, len(scores))
         top = np.argpartition(-scores, depth - 1)[:depth]
         top = top[np.argsort(-scores[top], kind="stable")]
@@ -38,18 +59,23 @@ class HybridRetriever:
         return top, scores[top]
 
     def search(
-        self, text: str, k: int = 5, qvec: np.ndarray | None = None, mode: str = "hybrid"
+        self, text: str, k: int = 5, qvec: np.ndarray | None = None, mode: str = "hybrid", fusion: str | None = None
     ) -> list[Hit]:
+        """The top ``k`` chunks; ``fusion`` overrides the retriever's own (rrf or convex) for this call."""
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k!r}")
         if mode not in ("hybrid", "dense", "bm25"):
             raise ValueError(f"mode must be hybrid, dense or bm25, got {mode!r}")
+        fusion = fusion or self.fusion
+        if fusion not in ("rrf", "convex"):
+            raise ValueError(f"fusion must be rrf or convex, got {fusion!r}")
         if not text.strip() or self.data.dense.ntotal == 0:
             return []
         depth = max(self.depth, k)
         fused: dict[int, float] = {}
         dense_of: dict[int, float] = {}
         bm25_of: dict[int, float] = {}
+        all_bm25 = self.bm25_all(text) if mode in ("hybrid", "bm25") else None
         if mode in ("hybrid", "dense"):
             if qvec is None:
                 qvec = self.embedder.encode([text])[0]
@@ -58,13 +84,27 @@ class HybridRetriever:
                 fused[int(r)] = fused.get(int(r), 0.0) + 1.0 / (RRF_K + rank + 1)
                 dense_of[int(r)] = float(s)
         if mode in ("hybrid", "bm25"):
-            rows, scores = self.bm25_scores(text, depth)
+            rows, scores = self.bm25_scores(text, depth, all_bm25)
             for rank, (r, s) in enumerate(zip(rows, scores, strict=True)):
                 fused[int(r)] = fused.get(int(r), 0.0) + 1.0 / (RRF_K + rank + 1)
                 bm25_of[int(r)] = float(s)
-        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         top = 2.0 / (RRF_K + 1) if mode == "hybrid" else 1.0 / (RRF_K + 1)
+        if mode == "hybrid" and fusion == "convex" and fused and qvec is not None:
+            return self._convex(sorted(fused), qvec, all_bm25, k)
+        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [self._hit(r, s / top, dense_of.get(r), bm25_of.get(r)) for r, s in best]
+
+    def _convex(self, union: list[int], qvec: np.ndarray, all_bm25: np.ndarray | None, k: int) -> list[Hit]:
+        rows = np.asarray(union, dtype=np.int64)
+        vecs = self.data.dense.reconstruct_batch(rows)
+        dense = vecs @ qvec
+        bm25 = all_bm25[rows] if all_bm25 is not None else np.zeros(len(rows), dtype=np.float32)
+        score = self.alpha * _minmax(dense) + (1.0 - self.alpha) * _minmax(bm25)
+        order = np.lexsort((rows, -score))[:k]
+        return [
+            self._hit(int(rows[i]), float(score[i]), float(dense[i]), float(bm25[i]) if all_bm25 is not None else None)
+            for i in order
+        ]
 
     def _hit(self, row: int, score: float, dense: float | None, bm25: float | None) -> Hit:
         d_i, _, start, end = (int(x) for x in self.data.chunks[row, :4])
@@ -83,3 +123,8 @@ class HybridRetriever:
             url=doc.url,
             metadata=meta,
         )
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    lo, hi = float(x.min()), float(x.max())
+    return (x - lo) / (hi - lo) if hi > lo else np.ones_like(x, dtype=np.float64)

@@ -44,3 +44,51 @@ def test_bad_arguments_are_named(engine):
         engine.search("alphamab", k=0)
     with pytest.raises(ValueError, match="mode must be"):
         engine.search("alphamab", k=1, mode="magic")
+
+
+def test_bad_fusion_settings_are_named(engine):
+    from bot.retrieval import HybridRetriever
+
+    with pytest.raises(ValueError, match="fusion must be rrf or convex, got 'max'"):
+        HybridRetriever(engine.data, engine.embedder, fusion="max")
+    with pytest.raises(ValueError, match="alpha must be between 0 and 1, got 1.5"):
+        HybridRetriever(engine.data, engine.embedder, fusion="convex", alpha=1.5)
+    with pytest.raises(ValueError, match="fusion must be rrf or convex"):
+        engine.retriever.search("alphamab", k=1, fusion="max")
+
+
+def test_convex_fusion_weighs_true_scores_of_both_methods(engine):
+    import numpy as np
+
+    from bot.retrieval import HybridRetriever
+
+    q = "sibling donor transplant"
+    qvec = engine.embedder.encode([q])[0]
+    rrf = engine.retriever.search(q, k=10, qvec=qvec, fusion="rrf")
+    convex = HybridRetriever(engine.data, engine.embedder, fusion="convex", alpha=0.5)
+    hits = convex.search(q, k=10, qvec=qvec)
+    assert {h.chunk_id for h in hits} == {h.chunk_id for h in rrf}  # same candidates, own order
+    assert 0.0 <= hits[-1].score <= hits[0].score <= 1.0
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    # Every hit carries its true cosine (not a stand-in for chunks only BM25 found).
+    for h in hits:
+        vec = engine.data.dense.reconstruct(int(h.metadata["row"]))
+        assert h.metadata["dense_score"] == pytest.approx(float(vec @ qvec), abs=1e-5)
+    # alpha 1: the dense order; alpha 0: the BM25 order.
+    dense_only = HybridRetriever(engine.data, engine.embedder, fusion="convex", alpha=1.0).search(q, k=3, qvec=qvec)
+    assert [h.chunk_id for h in dense_only] == [h.chunk_id for h in engine.search(q, k=3, mode="dense")]
+    bm25_only = HybridRetriever(engine.data, engine.embedder, fusion="convex", alpha=0.0).search(q, k=1, qvec=qvec)
+    assert bm25_only[0].chunk_id == engine.search(q, k=1, mode="bm25")[0].chunk_id
+    assert np.isfinite([h.score for h in hits]).all()
+
+
+def test_answers_do_not_depend_on_the_search_fusion(corpus_dir, tmp_path, fake_embedder):
+    import bot
+    from bot.settings import Settings
+
+    index = tmp_path / "index"
+    answers = {}
+    for fusion in ("rrf", "convex"):
+        e = bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder, settings=Settings(fusion=fusion))
+        answers[fusion] = [e.ask(q).answer for q in ("What is alphamab?", "side effects of betacel")]
+    assert answers["rrf"] == answers["convex"]
