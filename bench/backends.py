@@ -1,5 +1,6 @@
 """Embedding backend (torch vs ONNX Runtime fp32/int8) and dense index structure (FAISS flat vs HNSW).
 
+    .venv/bin/python bench/encode_full.py torch   # every MedQuAD chunk with torch (for the recall column)
     .venv/bin/python bench/backends.py onnx   # throughput on sampled chunk texts, MedQuAD dev R@5
     .venv/bin/python bench/backends.py hnsw   # HNSW recall vs flat top-10 and latency
 
@@ -27,8 +28,6 @@ if str(ROOT) not in sys.path:
 
 from bench.metrics import percentile  # noqa: E402
 from bench.retrieval import FULL_INDEX, MEDQUAD, WORK, dev_questions, evaluate  # noqa: E402
-
-ONNX_DIR = WORK / "onnx"
 
 
 def log(msg: str) -> None:
@@ -67,45 +66,43 @@ def corpus_chunk_texts(corpus: Path = MEDQUAD) -> list[str]:
     return [chunk_index_text(d, ch.text) for d in docs for ch in chunker.chunk(d, split_sentences(d.text))]
 
 
-def int8_chunk_vectors(texts: list[str] | None = None) -> np.ndarray:
-    """All MedQuAD chunk vectors from the int8 ONNX model (cached in bench/work/onnx/)."""
-    from bot.embedding_onnx import OnnxEmbedder
-
-    path = ONNX_DIR / f"{Path(CORPUS).stem}-chunks-int8.npy"
-    texts = texts if texts is not None else corpus_chunk_texts(CORPUS)
-    if path.exists():
-        vecs = np.load(path)
-        if len(vecs) == len(texts):
-            return vecs
-    t0 = time.perf_counter()
-    vecs = OnnxEmbedder(ONNX_DIR, quantize=True).encode(texts)
-    np.save(path, vecs)
-    log(f"int8: {len(texts)} chunks in {time.perf_counter() - t0:.0f}s")
-    return vecs
+def full_vectors(backend: str, n: int) -> np.ndarray | None:
+    """All MedQuAD chunk vectors of one backend, from bench/encode_full.py (None if not encoded)."""
+    path = WORK / "encode" / f"medquad-{backend}.npy"
+    if not path.exists():
+        return None
+    vecs = np.load(path)
+    return vecs if len(vecs) == n else None
 
 
 def onnx_study(sample: int, reps: int, full_recall: bool) -> dict[str, Any]:
+    """Throughput of torch, ONNX fp32 and ONNX int8 on the same sampled texts (interleaved), their
+    vectors' cosine to torch, and MedQuAD dev recall over the full corpus with each backend's vectors."""
     from bench.run import chunk_texts
+    from bot.embedding import SentenceTransformerEmbedder
     from bot.embedding_onnx import OnnxEmbedder
     from bot.retrieval import HybridRetriever
+    from bot.settings import Settings
 
     engine = load_engine()
     chunks, sents = chunk_texts(engine.data)
     rng = random.Random(0)
-    pick = rng.sample(chunks, sample)
-    pick_s = rng.sample(sents, sample * 4)
-    torch_emb = engine.embedder.inner
-    variants = {
-        "onnx_fp32": OnnxEmbedder(ONNX_DIR, quantize=False),
-        "onnx_int8": OnnxEmbedder(ONNX_DIR, quantize=True),
+    pick = rng.sample(chunks, min(sample, len(chunks)))
+    pick_s = rng.sample(sents, min(sample * 4, len(sents)))
+    cache = Settings().model_cache
+    backends = {
+        "torch": SentenceTransformerEmbedder(),
+        "onnx_fp32": OnnxEmbedder(cache, quantize=False),
+        "onnx_int8": OnnxEmbedder(cache, quantize=True),
     }
-    out: dict[str, Any] = {"sample_chunks": sample, "sample_sentences": len(pick_s), "reps": reps}
+    out: dict[str, Any] = {"sample_chunks": len(pick), "sample_sentences": len(pick_s), "reps": reps,
+                           "index_backend": engine.manifest["model"].get("variant", "torch")}
     # Interleave backends so a change in machine load hits all of them alike.
-    rates: dict[str, list[float]] = {"torch": [], **{k: [] for k in variants}}
-    srates: dict[str, list[float]] = {k: [] for k in rates}
+    rates: dict[str, list[float]] = {k: [] for k in backends}
+    srates: dict[str, list[float]] = {k: [] for k in backends}
     vecs: dict[str, np.ndarray] = {}
     for _ in range(reps):
-        for name, emb in [("torch", torch_emb), *variants.items()]:
+        for name, emb in backends.items():
             log(f"throughput {name}")
             r, v = _rate(emb.encode, pick, 1)
             rates[name].append(r)
@@ -122,20 +119,23 @@ def onnx_study(sample: int, reps: int, full_recall: bool) -> dict[str, Any]:
             "cosine_to_torch_mean": round(float(cos.mean()), 5),
             "cosine_to_torch_min": round(float(cos.min()), 5),
         }
-    dev = dev_questions()
-    q = evaluate(engine, dev)
-    out["torch"]["medquad_dev"] = q["medquad_dev"]
     if full_recall:
         import faiss
 
-        for name in ("onnx_int8",):
-            log(f"{name}: embedding all {len(chunks)} chunks for MedQuAD dev recall")
-            emb = variants[name]
-            v = int8_chunk_vectors(chunks)
+        dev = dev_questions()
+        for name, key in (("torch", "torch"), ("onnx_int8", "onnx-int8")):
+            v = full_vectors(key, len(chunks))
+            if v is None and key == out["index_backend"]:
+                v = engine.data.dense.reconstruct_n(0, engine.data.dense.ntotal)
+            if v is None:
+                out[name]["medquad_dev"] = f"not measured: run bench/encode_full.py {key}"
+                continue
+            log(f"{name}: MedQuAD dev recall over {len(v)} chunk vectors")
             data = copy.copy(engine.data)
-            data.dense = faiss.IndexFlatIP(emb.dim)
-            data.dense.add(v)
-            retr = HybridRetriever(data, emb)
+            data.dense = faiss.IndexFlatIP(v.shape[1])
+            data.dense.add(np.ascontiguousarray(v, dtype=np.float32))
+            retr = HybridRetriever(data, backends[name], fusion=engine.settings.fusion,
+                                   alpha=engine.settings.fusion_alpha)
             out[name]["medquad_dev"] = evaluate(engine, dev, retriever=retr)["medquad_dev"]
         # fp32 vectors equal torch's to ~1e-6 (see cosine), so its rankings are torch's.
         out["onnx_fp32"]["medquad_dev"] = "same as torch (vectors identical to float precision)"
@@ -231,21 +231,18 @@ def hnsw_md(o: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("study", choices=["onnx", "hnsw", "int8-vectors"])
+    p.add_argument("study", choices=["onnx", "hnsw"])
     p.add_argument("--sample", type=int, default=1000)
     p.add_argument("--reps", type=int, default=2)
     p.add_argument("--no-full-recall", action="store_true")
     p.add_argument("--queries", type=int, default=300)
-    p.add_argument("--ef", default="16,32,64,128,256")
+    p.add_argument("--ef", default="16,64,128,256,512")
     p.add_argument("--sizes", default="41107,200000")
     p.add_argument("--corpus", type=Path, default=MEDQUAD)
     p.add_argument("--index", type=Path, default=FULL_INDEX)
     args = p.parse_args(argv)
     global CORPUS, INDEX
     CORPUS, INDEX = args.corpus, args.index
-    if args.study == "int8-vectors":
-        int8_chunk_vectors()
-        return 0
     if args.study == "onnx":
         out = onnx_study(args.sample, args.reps, not args.no_full_recall)
     else:
