@@ -161,7 +161,7 @@ def full_build(name: str, spec: dict[str, Any], remeasure: bool) -> dict[str, An
             log(f"{name}: full build recorded at {rec['measured_at']} ({rec['wall_s']}s), reused")
             rec["reused_record"] = True
             return rec
-    index = Path(spec["index"]) if name != "medquad" else WORK / "bench-medquad-index"
+    index = Path(spec["index"])
     shutil.rmtree(index, ignore_errors=True)
     log(f"{name}: full build -> {index}")
     rep = bot_index(spec["corpus"], index, force=True)
@@ -488,7 +488,7 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
         "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
-        "note": "shared machine: another engineer's browser tests may run in parallel",
+        "note": "load average at start recorded; a busy machine slows torch most",
     }
 
 

@@ -120,7 +120,7 @@ class Chunker:
         self.overlap = overlap
         self.count_tokens = count_tokens
 
-    def _groups(self, sentences: list[Sentence]) -> list[list[Sentence]]:
+    def _groups(self, sentences: list[Sentence], tokens: Callable[[list[Sentence]], int]) -> list[list[Sentence]]:
         blocks: list[list[Sentence]] = []
         for s in sentences:
             if blocks and blocks[-1][-1].block == s.block:
@@ -130,28 +130,32 @@ class Chunker:
         # Fold very short paragraphs into the next one so a chunk carries enough context.
         merged: list[list[Sentence]] = []
         for blk in blocks:
-            if merged and self._tokens(merged[-1]) < 24 and self._tokens(merged[-1] + blk) <= self.max_tokens:
+            if merged and tokens(merged[-1]) < 24 and tokens(merged[-1] + blk) <= self.max_tokens:
                 merged[-1] = merged[-1] + blk
             else:
                 merged.append(blk)
         return merged
 
-    def _tokens(self, sents: list[Sentence]) -> int:
-        return sum(self.count_tokens(s.text) for s in sents)
+    def _counter(self, sentences: list[Sentence]) -> Callable[[list[Sentence]], int]:
+        """Token estimate of a run of sentences; each sentence is counted once per document, not once
+        per candidate chunk it is tried in."""
+        counts = {s.start: self.count_tokens(s.text) for s in sentences}
+        return lambda sents: sum(counts[s.start] for s in sents)
 
     def chunk(self, doc: Document, sentences: list[Sentence] | None = None) -> list[Chunk]:
         sentences = split_sentences(doc.text) if sentences is None else sentences
+        tokens = self._counter(sentences)
         pieces: list[list[Sentence]] = []
-        for group in self._groups(sentences):
-            if self._tokens(group) <= self.max_tokens:
+        for group in self._groups(sentences, tokens):
+            if tokens(group) <= self.max_tokens:
                 pieces.append(group)
                 continue
             current: list[Sentence] = []
             for s in group:
-                if current and self._tokens(current + [s]) > self.max_tokens:
+                if current and tokens(current + [s]) > self.max_tokens:
                     pieces.append(current)
                     keep = current[-self.overlap :] if self.overlap else []
-                    current = keep if self._tokens(keep + [s]) <= self.max_tokens else []
+                    current = keep if tokens(keep + [s]) <= self.max_tokens else []
                 current.append(s)
             if current:
                 pieces.append(current)
