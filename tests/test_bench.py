@@ -109,6 +109,12 @@ def test_report_renders_a_synthetic_result(tmp_path: Path):
     md = markdown(results)
     assert "| ask p50 ms |" in md and "cold start / bare import (seed) | 2.00x | 1.30x | NOT met" in md
     assert any(t[0].startswith("server peak RSS") and t[3] == "met" for t in targets(results))
+    # A build with a faster backend is also compared with a bare encode by that same backend.
+    results["corpora"]["medquad"].update(backend="onnx-int8", bare_encode_backend_per_s=4.0, build_chunks_per_s=2.0)
+    rows = {t[0]: t for t in targets(results)}
+    own = [r for label, r in rows.items() if "own backend (onnx-int8), medquad" in label]
+    assert own and own[0][1] == "0.50x" and own[0][3] == "NOT met"
+    assert rows["build chunks/s / bare encode chunks/s, medquad"][3] == "met"  # 2.0 vs 1.0
     plot(results, tmp_path / "p.png")
     assert (tmp_path / "p.png").stat().st_size > 1000
 
