@@ -156,6 +156,9 @@ class OnnxEmbedder:
             tok.no_padding()
             opts = ort.SessionOptions()
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # Idle pool threads would otherwise spin after each call and steal the CPU from the search
+            # that follows (one query: 7.5 ms spinning vs 4.0 ms without, on a busy 2-core machine).
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             if self.threads:
                 opts.intra_op_num_threads = self.threads
             self._session = ort.InferenceSession(

@@ -91,6 +91,8 @@ class EvidenceScorer:
 
         self._stem = Stemmer.Stemmer("english").stemWord
         self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
+        # Walking the memory-mapped sentence table row by row is slow; paragraphs never change.
+        self._block_span = lru_cache(maxsize=50_000)(self._find_block)
         self._context_stems = lru_cache(maxsize=20_000)(self._block_stems)
         # A sentence's stems and glossary terms never change: found once, not on every question.
         self._row_stems = lru_cache(maxsize=50_000)(lambda row: Stems(self.stems(self.sentence(row).text)))
@@ -125,6 +127,10 @@ class EvidenceScorer:
 
     def block_rows(self, row: int) -> list[int]:
         """Rows of the sentences in the same paragraph (block) of the same document."""
+        lo, hi = self._block_span(row)
+        return list(range(lo, hi + 1))
+
+    def _find_block(self, row: int) -> tuple[int, int]:
         sents = self.data.sentences
         d, b = int(sents[row, 0]), int(sents[row, 3])
         lo = row
@@ -133,7 +139,7 @@ class EvidenceScorer:
         hi = row
         while hi + 1 < len(sents) and int(sents[hi + 1, 0]) == d and int(sents[hi + 1, 3]) == b:
             hi += 1
-        return list(range(lo, hi + 1))
+        return lo, hi
 
     def subjects(self, row: int) -> tuple[list[str], list[str]]:
         """(own subject mentions, subjects including the paragraph's topic when it names none)."""

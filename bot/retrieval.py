@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (BM25) rankings fused by reciprocal rank."""
+"""Hybrid retrieval: dense (FAISS) and keyword (BM25) rankings fused (convex mix of true scores, or RRF)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class HybridRetriever:
     """
 
     def __init__(
-        self, data: IndexData, embedder: Embedder, depth: int = 50, fusion: str = "rrf", alpha: float = 0.7
+        self, data: IndexData, embedder: Embedder, depth: int = 50, fusion: str = "convex", alpha: float = 0.8
     ) -> None:
         if depth < 1:
             raise ValueError(f"depth must be positive, got {depth!r}")
@@ -41,7 +41,13 @@ class HybridRetriever:
         return self.data.bm25.get_scores(tokens) if tokens else None
 
     def dense_scores(self, qvec: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        import faiss
+
         n = self.data.dense.ntotal
+        # One query over a flat index is a memory-bound scan: a second OpenMP thread only adds
+        # spin-waiting, which costs 10x under load (2.6 ms vs 24 ms at 41k vectors with the CPU busy).
+        # The setting is per calling thread, so it is made here, in the thread that searches.
+        faiss.omp_set_num_threads(1)
         scores, rows = self.data.dense.search(qvec.reshape(1, -1), min(depth, n))
         keep = rows[0] >= 0
         return rows[0][keep], scores[0][keep]

@@ -36,9 +36,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=1000, ge=10)
     search_k: int = Field(default=8, ge=1, le=100)
     fusion: Literal["rrf", "convex"] = Field(
-        default="rrf", description="how dense and BM25 rankings combine (bench/retrieval.py --fusion-study)"
+        default="convex", description="how dense and BM25 rankings combine (bench/retrieval.py --fusion-study)"
     )
-    fusion_alpha: float = Field(default=0.7, ge=0.0, le=1.0, description="dense weight of convex fusion")
+    fusion_alpha: float = Field(default=0.8, ge=0.0, le=1.0, description="dense weight of convex fusion")
     abstain_below: float = Field(default=0.39, ge=0.0, le=1.0)
     feedback_dir: Path = Field(default=Path("feedback"))
     host: str = "127.0.0.1"
