@@ -79,7 +79,7 @@ def onnx_study(sample: int, reps: int, full_recall: bool) -> dict[str, Any]:
     """Throughput of torch, ONNX fp32 and ONNX int8 on the same sampled texts (interleaved), their
     vectors' cosine to torch, and MedQuAD dev recall over the full corpus with each backend's vectors."""
     from bench.run import chunk_texts
-    from bot.embedding import SentenceTransformerEmbedder
+    from bot.embedding import Embedder, SentenceTransformerEmbedder
     from bot.embedding_onnx import OnnxEmbedder
     from bot.retrieval import HybridRetriever
     from bot.settings import Settings
@@ -90,7 +90,7 @@ def onnx_study(sample: int, reps: int, full_recall: bool) -> dict[str, Any]:
     pick = rng.sample(chunks, min(sample, len(chunks)))
     pick_s = rng.sample(sents, min(sample * 4, len(sents)))
     cache = Settings().model_cache
-    backends = {
+    backends: dict[str, Embedder] = {
         "torch": SentenceTransformerEmbedder(),
         "onnx_fp32": OnnxEmbedder(cache, quantize=False),
         "onnx_int8": OnnxEmbedder(cache, quantize=True),
@@ -124,16 +124,16 @@ def onnx_study(sample: int, reps: int, full_recall: bool) -> dict[str, Any]:
 
         dev = dev_questions()
         for name, key in (("torch", "torch"), ("onnx_int8", "onnx-int8")):
-            v = full_vectors(key, len(chunks))
-            if v is None and key == out["index_backend"]:
-                v = engine.data.dense.reconstruct_n(0, engine.data.dense.ntotal)
-            if v is None:
+            full = full_vectors(key, len(chunks))
+            if full is None and key == out["index_backend"]:
+                full = engine.data.dense.reconstruct_n(0, engine.data.dense.ntotal)
+            if full is None:
                 out[name]["medquad_dev"] = f"not measured: run bench/encode_full.py {key}"
                 continue
-            log(f"{name}: MedQuAD dev recall over {len(v)} chunk vectors")
+            log(f"{name}: MedQuAD dev recall over {len(full)} chunk vectors")
             data = copy.copy(engine.data)
-            data.dense = faiss.IndexFlatIP(v.shape[1])
-            data.dense.add(np.ascontiguousarray(v, dtype=np.float32))
+            data.dense = faiss.IndexFlatIP(full.shape[1])
+            data.dense.add(np.ascontiguousarray(full, dtype=np.float32))
             retr = HybridRetriever(data, backends[name], fusion=engine.settings.fusion,
                                    alpha=engine.settings.fusion_alpha)
             out[name]["medquad_dev"] = evaluate(engine, dev, retriever=retr)["medquad_dev"]

@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
 .venv/bin/ruff check bot tests scripts bench
-.venv/bin/mypy bot
+.venv/bin/mypy bot bench
 .venv/bin/python -m pytest -q "$@"
