@@ -11,11 +11,13 @@ faster. Pooling follows the model's own modules: mean over the attention mask, t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,7 @@ def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(f".tmp{os.getpid()}.onnx")
     # The TorchScript exporter warns about traced shape arithmetic that does not apply here.
-    with torch.no_grad(), warnings.catch_warnings():
+    with torch.no_grad(), warnings.catch_warnings(), quiet_root_logger():
         warnings.simplefilter("ignore")
         torch.onnx.export(
             Wrapper(model),
@@ -74,22 +76,35 @@ def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
     return out
 
 
+@contextlib.contextmanager
+def quiet_root_logger() -> Iterator[None]:
+    """Silence the root logger and undo whatever a library does to it meanwhile.
+
+    onnxruntime's quantizer logs a pre-processing hint on the root logger and calls ``basicConfig``,
+    which would leave a DEBUG handler behind: later library chatter (bm25s) would reach the user.
+    """
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for h in root.handlers[:]:
+            if h not in handlers:
+                root.removeHandler(h)
+        root.setLevel(level)
+
+
 def quantize_int8(src: Path, out: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     tmp = out.with_suffix(f".tmp{os.getpid()}.onnx")
-    # onnxruntime logs a pre-processing hint on the root logger; the export is already clean.
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)
-    try:
+    with quiet_root_logger():
         # Per-channel weights of the MatMuls only: per-tensor int8 (the default, which also quantises
         # the embedding Gather) moves vectors to cosine ~0.95 of the float model; this keeps ~0.99.
         quantize_dynamic(
             str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
         )
-    finally:
-        root.setLevel(level)
     os.replace(tmp, out)
     return out
 

@@ -84,3 +84,18 @@ def test_the_onnx_backend_answers_without_importing_torch(tmp_path: Path) -> Non
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["False", "False", "False"]
+
+
+def test_the_export_leaves_the_root_logger_as_it_found_it() -> None:
+    # onnxruntime's quantizer calls logging.basicConfig; left behind, its DEBUG handler printed
+    # bm25s's "Building index from tokens" under `bot index`.
+    import logging
+
+    from bot.embedding_onnx import quiet_root_logger
+
+    root = logging.getLogger()
+    before = (root.level, list(root.handlers))
+    with quiet_root_logger():
+        root.addHandler(logging.StreamHandler())  # what basicConfig does on a bare root logger
+        root.setLevel(logging.DEBUG)
+    assert (root.level, list(root.handlers)) == before
