@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
 from bot.index_store import IndexData
@@ -32,6 +34,8 @@ class Composer:
         self.glossary = glossary
         self.scorer = scorer
         self.abstain_below = abstain_below
+        self._chunk_ends: np.ndarray | None = None
+        self._chunk_starts: np.ndarray | None = None
 
     # ------------------------------------------------------------------ citations
 
@@ -60,11 +64,15 @@ class Composer:
         )
 
     def _chunk_of(self, row: int) -> str:
-        chunks = self.data.chunks
-        import numpy as np
-
-        hits = np.nonzero((chunks[:, 4] <= row) & (chunks[:, 5] > row))[0]
-        return self.data.chunk_id(int(hits[0])) if len(hits) else ""
+        """The first chunk holding sentence ``row``."""
+        if self._chunk_ends is None or self._chunk_starts is None:
+            # Chunks follow the documents in order, so their sentence spans rise with the row: bisect.
+            self._chunk_ends = np.ascontiguousarray(self.data.chunks[:, 5])
+            self._chunk_starts = np.ascontiguousarray(self.data.chunks[:, 4])
+        i = int(np.searchsorted(self._chunk_ends, row, side="right"))
+        if i < len(self._chunk_ends) and self._chunk_starts[i] <= row:
+            return self.data.chunk_id(i)
+        return ""
 
     def confidence(self, score: float) -> float:
         return round(1.0 / (1.0 + math.exp(-CONFIDENCE_SLOPE * (score - self.abstain_below))), 4)
