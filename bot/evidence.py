@@ -188,12 +188,19 @@ class EvidenceScorer:
         subject_total = sum(wt for _, wt in subject) or 1.0
         # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
         unknown = {w for w, _ in subject if w not in self.known_stems}
+        # Every question stem and subject stem is matched once per sentence (and per paragraph).
+        wanted = q_stems | {w for w, _ in subject}
+        ctx_hits: dict[frozenset[str], set[str]] = {}
         out: list[Evidence] = []
         for i, r in enumerate(order):
             ev = self.sentence(r)
             ev.dense = float(dense[i])
-            ev.lexical = sum(idf[w] for w in q_stems if _matches(w, sent_stems[r])) / total
+            st = sent_stems[r]
+            here = {w for w in wanted if _matches(w, st)}
+            ev.lexical = sum(idf[w] for w in q_stems if w in here) / total
             ctx = self._context_stems(ev.doc, self.block_rows(r)[0])
+            if ctx not in ctx_hits:
+                ctx_hits[ctx] = {w for w, _ in subject if _matches(w, ctx)}
             ev.context = sum(idf[w] for w in q_stems if w in ctx) / total
             title = self._title_stems(ev.doc)
             ev.title = sum(idf[w] for w in q_stems if w in title) / total
@@ -215,11 +222,11 @@ class EvidenceScorer:
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
             short = 0.3 if len(ev.text.split()) < 4 else 0.0
             # A technical word of the question the sentence never names: likely a look-alike passage.
-            missing = sum(wt * (2.0 if w in unknown else 1.0) for w, wt in subject if not _matches(w, sent_stems[r]))
+            missing = sum(wt * (2.0 if w in unknown else 1.0) for w, wt in subject if w not in here)
             unnamed = missing / subject_total
             ev.unnamed = unnamed
             ev.missing_weight = missing
-            ev.unnamed_context = sum(wt for w, wt in subject if not _matches(w, ctx)) / subject_total
+            ev.unnamed_context = sum(wt for w, wt in subject if w not in ctx_hits[ctx]) / subject_total
             # Each missing subject word costs by its rarity: one technical word ("tocilizumab") is enough.
             ev.score = -short - min(self.P_UNNAMED_CAP, self.P_UNNAMED * missing) + (
                 self.W_DENSE * ev.dense

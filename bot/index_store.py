@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -60,10 +62,17 @@ REQUIRED_FILES = (
 OWN_NAMES = frozenset(name.split("/")[0] for name in REQUIRED_FILES)
 
 
-def _stemmer():  # noqa: ANN202
-    import Stemmer
+_local = threading.local()
 
-    return Stemmer.Stemmer("english")
+
+def _stemmer():  # noqa: ANN202
+    # One per thread: PyStemmer's stemmers are not thread-safe, and making one per call costs.
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import Stemmer
+
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+    return stemmer
 
 
 def bm25_tokens(texts: list[str]) -> list[list[str]]:
@@ -71,6 +80,23 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
 
     out = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
     return list(out)
+
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default pattern
+
+
+@functools.cache
+def _bm25_stopwords() -> frozenset[str]:
+    from bm25s.tokenization import _infer_stopwords
+
+    return frozenset(_infer_stopwords("en"))
+
+
+def query_tokens(text: str) -> list[str]:
+    """One query's BM25 tokens: what ``bm25_tokens([text])[0]`` gives, without its batch machinery
+    (progress bars, vocabularies), which costs more than the search itself for one short question."""
+    stop = _bm25_stopwords()
+    return _stemmer().stemWords([w for w in _WORD.findall(text.lower()) if w not in stop])
 
 
 def text_hash(text: str) -> str:

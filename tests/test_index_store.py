@@ -91,3 +91,17 @@ def test_leftover_temporary_folder_is_never_loaded(corpus_dir: Path, tmp_path: P
     engine = bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder)
     assert not junk.exists()
     assert engine.search("alphamab", k=1)
+
+
+def test_query_tokens_match_the_index_tokenizer(corpus_dir: Path):
+    # Queries skip bm25s's batch tokenizer for speed; a token it would make differently would miss.
+    from bot.corpus import load_corpus
+    from bot.index_store import bm25_tokens, query_tokens
+
+    docs, _ = load_corpus(corpus_dir)
+    texts = [d.text for d in docs] + [
+        "", "?!", "What are CAR-T's side effects?", "Blincyto® ≥ 2 doses, e.g. IT MTX", "Ünïcode naïve café 10mg",
+        "THE and OF the", "x y z", "relapsed relapsing relapses", "tisagenlecleucel\tvs\nbrexucabtagene",
+    ]
+    for text in texts:
+        assert query_tokens(text) == bm25_tokens([text])[0], text
