@@ -63,8 +63,9 @@ def _matches(stem: str, stems: AbstractSet[str]) -> bool:
         return False
     if isinstance(stems, Stems):
         # A stored stem that is a prefix of ``stem``; or one that starts with ``stem`` (sorted right after it).
-        if any(stem[:n] in stems for n in range(4, len(stem))):
-            return True
+        for n in range(4, len(stem)):
+            if stem[:n] in stems:
+                return True
         i = bisect_left(stems.long, stem)
         return i < len(stems.long) and stems.long[i].startswith(stem)
     return any(len(s) >= 4 and (s.startswith(stem) or stem.startswith(s)) for s in stems)
@@ -91,7 +92,8 @@ class EvidenceScorer:
 
         self._stem = Stemmer.Stemmer("english").stemWord
         self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
-        # Walking the memory-mapped sentence table row by row is slow; paragraphs never change.
+        # Reading the memory-mapped sentence table row by row is slow; rows and paragraphs never change.
+        self._row_fields = lru_cache(maxsize=100_000)(self._fields)
         self._block_span = lru_cache(maxsize=50_000)(self._find_block)
         self._context_stems = lru_cache(maxsize=20_000)(self._block_stems)
         # A sentence's stems and glossary terms never change: found once, not on every question.
@@ -111,8 +113,12 @@ class EvidenceScorer:
         return out
 
     def sentence(self, row: int) -> Evidence:
-        d, s, e, b, k = (int(x) for x in self.data.sentences[row])
+        d, s, e, b, k = self._row_fields(row)
         return Evidence(row, d, s, e, b, KINDS[k], self.data.documents[d].text[s:e])
+
+    def _fields(self, row: int) -> tuple[int, int, int, int, int]:
+        d, s, e, b, k = (int(x) for x in self.data.sentences[row])
+        return d, s, e, b, k
 
     def _sentence_mentions(self, row: int) -> tuple[str, ...]:
         ev = self.sentence(row)
@@ -131,13 +137,13 @@ class EvidenceScorer:
         return list(range(lo, hi + 1))
 
     def _find_block(self, row: int) -> tuple[int, int]:
-        sents = self.data.sentences
-        d, b = int(sents[row, 0]), int(sents[row, 3])
+        fields, n = self._row_fields, len(self.data.sentences)
+        d, b = fields(row)[0], fields(row)[3]
         lo = row
-        while lo > 0 and int(sents[lo - 1, 0]) == d and int(sents[lo - 1, 3]) == b:
+        while lo > 0 and fields(lo - 1)[0] == d and fields(lo - 1)[3] == b:
             lo -= 1
         hi = row
-        while hi + 1 < len(sents) and int(sents[hi + 1, 0]) == d and int(sents[hi + 1, 3]) == b:
+        while hi + 1 < n and fields(hi + 1)[0] == d and fields(hi + 1)[3] == b:
             hi += 1
         return lo, hi
 
