@@ -62,6 +62,11 @@ REQUIRED_FILES = (
 OWN_NAMES = frozenset(name.split("/")[0] for name in REQUIRED_FILES)
 
 
+# bench/backends.py hnsw, MedQuAD's 41k chunk vectors: recall@10 against flat 0.978 at efSearch 128,
+# 0.985 at 256 (0.6 ms a query, still far below the query encode).
+HNSW_M = 32
+HNSW_EF_SEARCH = 256
+
 _local = threading.local()
 
 
@@ -454,8 +459,8 @@ def build_index(
             dim = embedder.dim
             dense: Any
             if len(chunk_texts) > hnsw_threshold:
-                dense = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-                dense.hnsw.efSearch = 128
+                dense = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+                dense.hnsw.efSearch = HNSW_EF_SEARCH
                 index_type = "hnsw"
             else:
                 dense = faiss.IndexFlatIP(dim)

@@ -105,3 +105,21 @@ def test_query_tokens_match_the_index_tokenizer(corpus_dir: Path):
     ]
     for text in texts:
         assert query_tokens(text) == bm25_tokens([text])[0], text
+
+
+def test_above_the_size_threshold_the_dense_index_is_hnsw_and_finds_what_flat_finds(
+    corpus_dir: Path, tmp_path: Path, fake_embedder
+):
+    from bot.index_store import HNSW_EF_SEARCH
+    from bot.settings import Settings
+
+    flat = bot.load(corpus=corpus_dir, index=tmp_path / "flat", embedder=fake_embedder)
+    approx = bot.load(
+        corpus=corpus_dir, index=tmp_path / "hnsw", embedder=fake_embedder, settings=Settings(hnsw_threshold=1)
+    )
+    assert flat.manifest["dense_index"] == "flat" and approx.manifest["dense_index"] == "hnsw"
+    assert approx.data.dense.hnsw.efSearch == HNSW_EF_SEARCH  # saved with the index, so loading keeps it
+    for q in ("alphamab", "side effects of betacel", "testicular relapse"):
+        assert [h.chunk_id for h in approx.search(q, k=3, mode="dense")] == [
+            h.chunk_id for h in flat.search(q, k=3, mode="dense")
+        ]
