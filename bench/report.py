@@ -135,6 +135,14 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def product_formula() -> str:
+    """The study's name for the fusion ``engine.search`` uses with the default settings."""
+    from bot.settings import Settings
+
+    s = Settings()
+    return "rrf_k60" if s.fusion == "rrf" else f"convex_exact_a{s.fusion_alpha}"
+
+
 def fusion_md(f: dict[str, Any]) -> str:
     """Fusion formulas on the same candidate lists; parameters chosen on even dev questions (tune)."""
     fs = f["fusion_study"]
@@ -149,12 +157,15 @@ def fusion_md(f: dict[str, Any]) -> str:
         ls = f.get("liveqa", {}).get("summary", {}).get(m, {}).get("mrr@10", float("nan"))
         rows.append(f"| {m} alone | {u['recall@5']:.3f} | {t['recall@1']:.3f} | {t['recall@5']:.3f} | "
                     f"{t['mrr@10']:.3f} | {lm:.3f} | {ls:.3f} |")
-    for name in ["rrf_k60", *fs["chosen_on_tune"].values()]:
+    product = product_formula()
+    for name in dict.fromkeys(["rrf_k60", *fs["chosen_on_tune"].values(), product]):
         t, u = fs["formulas"][name]["test"], fs["formulas"][name]["tune"]
         lv = fs.get("liveqa", {})
         lm = lv.get("message", {}).get(name, {}).get("mrr@10", float("nan"))
         ls = lv.get("summary", {}).get(name, {}).get("mrr@10", float("nan"))
-        label = "rrf_k60 (product hybrid)" if name == "rrf_k60" else name
+        if name not in fs["formulas"]:
+            continue
+        label = f"{name} (the product's search)" if name == product else name
         rows.append(f"| {label} | {u['recall@5']:.3f} | {t['recall@1']:.3f} | {t['recall@5']:.3f} | "
                     f"{t['mrr@10']:.3f} | {lm:.3f} | {ls:.3f} |")
     return "\n".join(rows)
