@@ -58,9 +58,8 @@ class Glossary:
     def _compile(surfaces: list[str], flags: int) -> re.Pattern[str] | None:
         if not surfaces:
             return None
-        alts = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
         # Word bounds that also work for surfaces ending in '+' or '-'.
-        return re.compile(rf"(?<!\w)(?:{alts})(?![\w+])", flags)
+        return re.compile(rf"(?<!\w)(?:{trie_pattern(surfaces)})(?![\w+])", flags)
 
     @classmethod
     def load(cls, path: Path) -> Glossary:
@@ -120,3 +119,28 @@ class Glossary:
             for s in (e.term, *e.aliases):
                 vocab.update(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", s))
         return vocab
+
+
+def trie_pattern(words: list[str]) -> str:
+    """One regex alternation of ``words`` with shared prefixes factored out ("car(?:-t|t)").
+
+    A flat "a|b|c" of hundreds of surfaces makes ``re`` try every one at every position of a text;
+    the trie fails at the first character that no surface continues with. Greedy optional groups try
+    the longer continuation first, so the longest surface still wins, as with longest-first "a|b|c".
+    """
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict[str, dict]) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return walk(trie)

@@ -52,3 +52,23 @@ def test_bad_glossary_file_is_named(tmp_path: Path):
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(CorpusError, match="glossary.json: not a glossary"):
         Glossary.load(bad)
+
+
+def test_the_trie_pattern_matches_exactly_what_longest_first_alternation_matches():
+    import re
+
+    from bot.glossary import trie_pattern
+    from bot.text import fold
+
+    g = Glossary.load(ROOT / "corpus" / "glossary.json")
+    words = [*g._surface, "car", "car-t", "car t-cell", "b+", "ab", "abc", "abc d"]
+    flat = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    bound = r"(?<!\w)(?:{})(?![\w+])"
+    old, new = re.compile(bound.format(flat), re.I), re.compile(bound.format(trie_pattern(words)), re.I)
+    texts = [(ROOT / "corpus" / f).read_text() for f in ("relapsed-all.md",)] + [
+        "CAR-T and car t-cell, car tcell, cart; abc d abc abcd ab-c b+ b++ Blincyto/Kymriah (IT MTX), HSCT.",
+        "", "car", "car-", "car-t-cell", "CRS vs crs-like; VOD/SOS",
+    ]
+    for text in texts:
+        f = fold(text)
+        assert [m.span() for m in new.finditer(f)] == [m.span() for m in old.finditer(f)], text
