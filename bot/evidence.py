@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.glossary import Glossary
+from bot.glossary import Glossary, Mention
 from bot.index_store import IndexData
 from bot.models import Hit
 from bot.question import SUBJECT_KINDS, Analysis
@@ -97,18 +97,25 @@ class EvidenceScorer:
         self._block_span = lru_cache(maxsize=50_000)(self._find_block)
         self._context_stems = lru_cache(maxsize=20_000)(self._block_stems)
         # A sentence's stems and glossary terms never change: found once, not on every question.
-        self._row_stems = lru_cache(maxsize=50_000)(lambda row: Stems(self.stems(self.sentence(row).text)))
-        self._row_named = lru_cache(maxsize=50_000)(
-            lambda row: frozenset(m.term for m in self.glossary.mentions(self.sentence(row).text))
+        self._row_mentions = lru_cache(maxsize=50_000)(
+            lambda row: tuple(self.glossary.mentions(self.sentence(row).text))
         )
+        self._row_stems = lru_cache(maxsize=50_000)(
+            lambda row: Stems(self._stems_with(self.sentence(row).text, self._row_mentions(row)))
+        )
+        self._row_named = lru_cache(maxsize=50_000)(lambda row: frozenset(m.term for m in self._row_mentions(row)))
         self.known_stems = {self._stem(w) for w in data.vocab}
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: frozenset(self.stems(self.data.documents[doc].title)))
         # Words of questions that carry little: they match half weight.
         self.generic = {self._stem(w) for w in ("patient", "people", "treatment", "use", "used", "available")}
 
     def stems(self, text: str) -> set[str]:
+        return self._stems_with(text, self.glossary.mentions(text))
+
+    def _stems_with(self, text: str, mentions: Iterable[Mention]) -> set[str]:
+        """Stems of the words of ``text`` and of the canonical terms it names (its ``mentions``)."""
         out = {self._stem(w) for w in content_words(text)}
-        for term in self.glossary.terms(text):
+        for term in dict.fromkeys(m.term for m in mentions):
             out.update(self._stem(w) for w in content_words(term))
         return out
 
@@ -121,8 +128,7 @@ class EvidenceScorer:
         return d, s, e, b, k
 
     def _sentence_mentions(self, row: int) -> tuple[str, ...]:
-        ev = self.sentence(row)
-        return tuple(m.term for m in self.glossary.mentions(ev.text) if m.kind in SUBJECT_KINDS)
+        return tuple(m.term for m in self._row_mentions(row) if m.kind in SUBJECT_KINDS)
 
     def _block_stems(self, doc: int, first_row: int) -> frozenset[str]:
         """Stems of a paragraph and its document's title: the context a sentence is read in."""
