@@ -103,6 +103,7 @@ class EvidenceScorer:
         self._row_stems = lru_cache(maxsize=50_000)(
             lambda row: Stems(self._stems_with(self.sentence(row).text, self._row_mentions(row)))
         )
+        self._cue_in = lru_cache(maxsize=100_000)(lambda cue, row: bool(cue.search(self.sentence(row).text)))
         self._row_named = lru_cache(maxsize=50_000)(lambda row: frozenset(m.term for m in self._row_mentions(row)))
         self.known_stems = {self._stem(w) for w in data.vocab}
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: frozenset(self.stems(self.data.documents[doc].title)))
@@ -229,7 +230,7 @@ class EvidenceScorer:
                 wrong = 1.0 if own else (0.6 if subjects else 0.0)
             if analysis.required and not set(analysis.required) <= named_here:
                 wrong = max(wrong, 1.0)
-            ev.cue = bool(cue and cue.search(ev.text))
+            ev.cue = bool(cue and self._cue_in(cue, r))
             ev.chunk_score = rows[r]
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
             short = 0.3 if len(ev.text.split()) < 4 else 0.0
