@@ -103,6 +103,7 @@ class EvidenceScorer:
         self._row_stems = lru_cache(maxsize=50_000)(
             lambda row: Stems(self._stems_with(self.sentence(row).text, self._row_mentions(row)))
         )
+        self._subjects_of = lru_cache(maxsize=50_000)(self._subjects)
         self._cue_in = lru_cache(maxsize=100_000)(lambda cue, row: bool(cue.search(self.sentence(row).text)))
         self._row_named = lru_cache(maxsize=50_000)(lambda row: frozenset(m.term for m in self._row_mentions(row)))
         self.known_stems = {self._stem(w) for w in data.vocab}
@@ -156,14 +157,18 @@ class EvidenceScorer:
 
     def subjects(self, row: int) -> tuple[list[str], list[str]]:
         """(own subject mentions, subjects including the paragraph's topic when it names none)."""
-        own = list(self._mentions(row))
+        own, topic = self._subjects_of(row)
+        return list(own), list(topic)
+
+    def _subjects(self, row: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        own = self._mentions(row)
         if own:
             return own, own
-        topic: list[str] = []
+        topic: tuple[str, ...] = ()
         for r in self.block_rows(row):
             if r >= row:
                 break
-            topic = list(self._mentions(r))
+            topic = self._mentions(r)
             if topic:
                 break
         return own, topic
@@ -203,7 +208,9 @@ class EvidenceScorer:
         unknown = {w for w, _ in subject if w not in self.known_stems}
         # Every question stem and subject stem is matched once per sentence (and per paragraph).
         wanted = q_stems | {w for w, _ in subject}
-        ctx_hits: dict[frozenset[str], set[str]] = {}
+        # Paragraph and title features are the same for every sentence of a paragraph / document.
+        per_block: dict[int, tuple[float, float]] = {}
+        per_doc: dict[int, float] = {}
         out: list[Evidence] = []
         for i, r in enumerate(order):
             ev = self.sentence(r)
@@ -211,13 +218,20 @@ class EvidenceScorer:
             st = sent_stems[r]
             here = {w for w in wanted if _matches(w, st)}
             ev.lexical = sum(idf[w] for w in q_stems if w in here) / total
-            ctx = self._context_stems(ev.doc, self.block_rows(r)[0])
-            if ctx not in ctx_hits:
-                ctx_hits[ctx] = {w for w, _ in subject if _matches(w, ctx)}
-            ev.context = sum(idf[w] for w in q_stems if w in ctx) / total
-            title = self._title_stems(ev.doc)
-            ev.title = sum(idf[w] for w in q_stems if w in title) / total
-            own, subjects = self.subjects(r)
+            first = self._block_span(r)[0]
+            if first not in per_block:
+                ctx = self._context_stems(ev.doc, first)
+                per_block[first] = (
+                    sum(idf[w] for w in q_stems if w in ctx) / total,
+                    sum(wt for w, wt in subject if not _matches(w, ctx)) / subject_total,
+                )
+            ev.context, ev.unnamed_context = per_block[first]
+            if ev.doc not in per_doc:
+                title = self._title_stems(ev.doc)
+                per_doc[ev.doc] = sum(idf[w] for w in q_stems if w in title) / total
+            ev.title = per_doc[ev.doc]
+            own_t, subjects_t = self._subjects_of(r)
+            own, subjects = list(own_t), list(subjects_t)
             ev.own, ev.subjects = own, subjects
             named_here = self._row_named(r)
             mentioned = named_here | set(subjects)
@@ -239,7 +253,6 @@ class EvidenceScorer:
             unnamed = missing / subject_total
             ev.unnamed = unnamed
             ev.missing_weight = missing
-            ev.unnamed_context = sum(wt for w, wt in subject if w not in ctx_hits[ctx]) / subject_total
             # Each missing subject word costs by its rarity: one technical word ("tocilizumab") is enough.
             ev.score = -short - min(self.P_UNNAMED_CAP, self.P_UNNAMED * missing) + (
                 self.W_DENSE * ev.dense
