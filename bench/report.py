@@ -161,12 +161,12 @@ def fusion_md(f: dict[str, Any]) -> str:
                     f"{t['mrr@10']:.3f} | {lm:.3f} | {ls:.3f} |")
     product = product_formula()
     for name in dict.fromkeys(["rrf_k60", *fs["chosen_on_tune"].values(), product]):
+        if name not in fs["formulas"]:  # a study from before the product's formula was in it
+            continue
         t, u = fs["formulas"][name]["test"], fs["formulas"][name]["tune"]
         lv = fs.get("liveqa", {})
         lm = lv.get("message", {}).get(name, {}).get("mrr@10", float("nan"))
         ls = lv.get("summary", {}).get(name, {}).get("mrr@10", float("nan"))
-        if name not in fs["formulas"]:
-            continue
         label = f"{name} (the product's search)" if name == product else name
         rows.append(f"| {label} | {u['recall@5']:.3f} | {t['recall@1']:.3f} | {t['recall@5']:.3f} | "
                     f"{t['mrr@10']:.3f} | {lm:.3f} | {ls:.3f} |")

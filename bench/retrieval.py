@@ -122,7 +122,6 @@ class Runner:
         return self.data.documents[int(self.data.chunks[int(row), 0])].id
 
     def run(self, question: str, keep_all_bm25: bool = False) -> Candidates:
-        from bot.index_store import bm25_tokens
         from bot.text import clean_question
 
         text, _ = clean_question(question, self.engine.settings.max_question_chars)
@@ -140,8 +139,7 @@ class Runner:
         }
         cand = Candidates(d_rows, d_scores, b_rows, b_scores, product, qvec)
         if keep_all_bm25:
-            tokens = [t for t in bm25_tokens([expanded])[0] if t in self.retriever._vocab]
-            cand.bm25_all = self.data.bm25.get_scores(tokens) if tokens else None
+            cand.bm25_all = self.retriever.bm25_all(expanded)
         return cand
 
     def doc_ranking(self, rows: list[int]) -> list[str]:

@@ -34,8 +34,9 @@ class Composer:
         self.glossary = glossary
         self.scorer = scorer
         self.abstain_below = abstain_below
-        self._chunk_ends: np.ndarray | None = None
-        self._chunk_starts: np.ndarray | None = None
+        # Chunks follow the documents in order, so their sentence spans rise with the row: bisect.
+        self._chunk_starts = np.ascontiguousarray(data.chunks[:, 4])
+        self._chunk_ends = np.ascontiguousarray(data.chunks[:, 5])
 
     # ------------------------------------------------------------------ citations
 
@@ -65,10 +66,6 @@ class Composer:
 
     def _chunk_of(self, row: int) -> str:
         """The first chunk holding sentence ``row``."""
-        if self._chunk_ends is None or self._chunk_starts is None:
-            # Chunks follow the documents in order, so their sentence spans rise with the row: bisect.
-            self._chunk_ends = np.ascontiguousarray(self.data.chunks[:, 5])
-            self._chunk_starts = np.ascontiguousarray(self.data.chunks[:, 4])
         i = int(np.searchsorted(self._chunk_ends, row, side="right"))
         if i < len(self._chunk_ends) and self._chunk_starts[i] <= row:
             return self.data.chunk_id(i)

@@ -117,7 +117,7 @@ class EvidenceScorer:
     def _stems_with(self, text: str, mentions: Iterable[Mention]) -> set[str]:
         """Stems of the words of ``text`` and of the canonical terms it names (its ``mentions``)."""
         out = {self._stem(w) for w in content_words(text)}
-        for term in dict.fromkeys(m.term for m in mentions):
+        for term in {m.term for m in mentions}:
             out.update(self._stem(w) for w in content_words(term))
         return out
 
@@ -230,8 +230,7 @@ class EvidenceScorer:
                 title = self._title_stems(ev.doc)
                 per_doc[ev.doc] = sum(idf[w] for w in q_stems if w in title) / total
             ev.title = per_doc[ev.doc]
-            own_t, subjects_t = self._subjects_of(r)
-            own, subjects = list(own_t), list(subjects_t)
+            own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
             named_here = self._row_named(r)
             mentioned = named_here | set(subjects)
