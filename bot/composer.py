@@ -13,7 +13,7 @@ import numpy as np
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
 from bot.index_store import IndexData
-from bot.models import Answer, Citation, Hit
+from bot.models import Answer, Citation, Hit, Part
 from bot.question import Analysis, rules
 from bot.text import fold
 
@@ -116,6 +116,9 @@ class Composer:
             focus=analysis.focus if analysis else [],
             related=rel,
             notes=notes,
+            status="abstain",
+            reason=reason,
+            parts=[Part(kind="note", text=reason)],
         )
 
     def _first_sentence(self, hit: Hit) -> Evidence:
@@ -184,7 +187,7 @@ class Composer:
 
     def _render(
         self, question: str, analysis: Analysis, body: str, cites: list[Citation], searched_for: str,
-        conf: float, notes: list[str],
+        conf: float, notes: list[str], parts: list[Part] | None = None,
     ) -> Answer:
         parts = []
         if searched_for and fold(searched_for) != fold(question):
@@ -202,6 +205,7 @@ class Composer:
             question_type=analysis.qtype,
             focus=analysis.focus,
             notes=notes,
+            parts=parts or [],
         )
 
     def _quotes(
@@ -233,7 +237,10 @@ class Composer:
         body = "\n\n".join(
             (lead if i == 0 else "") + f"“{c.quote}” [{c.marker}]" for i, c in enumerate(cites)
         )
-        return self._render(question, analysis, body, cites, searched_for, conf, notes)
+        parts = ([Part(kind="lead", text="The text says:")] if lead else []) + [
+            Part(kind="quote", cites=[c.marker]) for c in cites
+        ]
+        return self._render(question, analysis, body, cites, searched_for, conf, notes, parts)
 
     def _list_anchor(self, ranked: list[Evidence], focused: bool = False) -> Evidence | None:
         """The sentence (of the top six) whose paragraph holds list items and best matches the question.
@@ -278,7 +285,8 @@ class Composer:
             item.score = anchor.score
             cites.append(self.citation(item, i + 2))
         body = f"“{cites[0].quote}” [1]\n\n" + "\n".join(f"- “{c.quote}” [{c.marker}]" for c in cites[1:])
-        return self._render(question, analysis, body, cites, searched_for, conf, notes)
+        parts = [Part(kind="quote", cites=[1]), Part(kind="items", cites=[c.marker for c in cites[1:]])]
+        return self._render(question, analysis, body, cites, searched_for, conf, notes, parts)
 
     def _comparison(
         self, question: str, analysis: Analysis, ranked: list[Evidence], best: Evidence, searched_for: str,
@@ -307,7 +315,8 @@ class Composer:
         head = f"| | {a} | {b} |\n|---|---|---|\n"
         row = "| What the text says | " + " | ".join(f"“{_md_escape_cell(c.quote)}” [{c.marker}]" for c in cites) + " |"
         conf = min(conf, self.confidence(min(e.score for e in cells) + 0.05))
-        return self._render(question, analysis, head + row, cites, searched_for, conf, notes)
+        parts = [Part(kind="compare", cites=[c.marker for c in cites], labels=[a, b])]
+        return self._render(question, analysis, head + row, cites, searched_for, conf, notes, parts)
 
     def date_answer(
         self, question: str, analysis: Analysis, docs: list[int], searched_for: str, notes: list[str] | None = None
@@ -333,4 +342,5 @@ class Composer:
             searched_for=searched_for,
             question_type="date",
             focus=analysis.focus,
+            parts=[Part(kind="lead", text=body)],
         )

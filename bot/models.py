@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -62,6 +62,19 @@ class Citation(BaseModel):
     context_start: int = 0
 
 
+class Part(BaseModel):
+    """One block of an answer in reading order, for renderers (CLI, web page) that must not parse markdown.
+
+    ``text`` is template wording only (a lead such as "The text describes these options:", a note);
+    medical facts live in the citations that ``cites`` points to by marker (1-based, as in ``[1]``).
+    """
+
+    kind: Literal["lead", "quote", "items", "compare", "note"]
+    text: str = ""
+    cites: list[int] = Field(default_factory=list, description="citation markers shown in this block, in order")
+    labels: list[str] = Field(default_factory=list, description="compare: the column names, one per cite")
+
+
 class Answer(BaseModel):
     answer: str
     abstained: bool
@@ -73,3 +86,11 @@ class Answer(BaseModel):
     focus: list[str] = Field(default_factory=list)
     related: list[Citation] = Field(default_factory=list, description="nearest passages shown on abstention")
     notes: list[str] = Field(default_factory=list)
+    status: Literal["answer", "partial", "abstain", "advice", "language", "empty"] = Field(
+        default="answer",
+        description="answer; partial (quotes what the text says and names what it does not); abstain; advice "
+        "(a request for personal medical advice); language (not an English question); empty (no question)",
+    )
+    reason: str = Field(default="", description="why the bot abstained or answered in part, in plain words")
+    missing: list[str] = Field(default_factory=list, description="concepts of the question the text does not cover")
+    parts: list[Part] = Field(default_factory=list, description="the answer's blocks in reading order")
