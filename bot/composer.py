@@ -189,14 +189,14 @@ class Composer:
         self, question: str, analysis: Analysis, body: str, cites: list[Citation], searched_for: str,
         conf: float, notes: list[str], parts: list[Part] | None = None,
     ) -> Answer:
-        parts = []
+        blocks = []
         if searched_for and fold(searched_for) != fold(question):
-            parts.append(f"*Searched for: {searched_for}*")
-        parts.extend(f"*{n}*" for n in notes)
-        parts.append(body)
-        parts.append(self.sources_footer(cites))
+            blocks.append(f"*Searched for: {searched_for}*")
+        blocks.extend(f"*{n}*" for n in notes)
+        blocks.append(body)
+        blocks.append(self.sources_footer(cites))
         return Answer(
-            answer="\n\n".join(parts),
+            answer="\n\n".join(blocks),
             abstained=False,
             confidence=conf,
             citations=cites,
