@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.models import Answer
-from bot.question import Analysis, analyse, rules
-from bot.text import STOPWORDS, clean_question, content_words, fold
+from bot.question import Analysis, rules
+from bot.text import STOPWORDS, content_words, fold
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.answerer import Answerer
 
 PRONOUN = re.compile(
     r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
@@ -23,18 +22,7 @@ PRONOUN = re.compile(
     re.IGNORECASE,
 )
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
-# An unknown word rarer than this (Zipf scale) is taken to be a specific term the text lacks.
-RARE_ZIPF = 3.0
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-NAME_ZIPF = 1.5
 MAX_TURNS = 20
-
-
-@cache
-def _zipf():  # noqa: ANN202
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency
 
 
 @dataclass
@@ -46,8 +34,11 @@ class Turn:
 
 
 class Session:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    """One conversation: its turns, and follow-ups rewritten against them. Answering is the Answerer's."""
+
+    def __init__(self, answerer: Answerer, doc_pos: dict[str, int]) -> None:
+        self.answerer = answerer
+        self.doc_pos = doc_pos
         self.turns: list[Turn] = []
 
     def reset(self) -> None:
@@ -65,7 +56,7 @@ class Session:
         folded = fold(text)
         follow = bool(rules().follow_up.search(folded))
         words = content_words(text)
-        if not analysis.focus and (follow or len(words) <= 4):
+        if not analysis.focus and (follow or len(words) <= self.answerer.params.follow_up_max_words):
             term = prev.analysis.focus[0]
             phrase = prev.analysis.focus_surface.get(term, term)
             body = LEADING_CONNECTIVE.sub("", text).strip()
@@ -95,75 +86,21 @@ class Session:
 
     def ask(self, question: object) -> Answer:
         """Answer one turn. Never raises for any string."""
-        engine = self.engine
-        comp = engine.composer
-        raw = question if isinstance(question, str) else ("" if question is None else str(question))
-        raw = _SURROGATE.sub("\ufffd", raw)  # lone surrogates cannot be encoded: the answer must serialise
-        text, cut = clean_question(raw, engine.settings.max_question_chars)
-        notes = [f"Your question was cut to its first {engine.settings.max_question_chars} characters."] if cut else []
-        if not re.search(r"[A-Za-z0-9]", text):
-            return comp.abstain(raw, "Please type a question about the text.", None, "", [], notes=notes)
-
-        q = engine.process(text)
-        analysis = analyse(q.corrected, engine.glossary)
-        resolved = self._resolve(q.corrected, analysis)
-        if resolved != q.corrected:
-            q = engine.process(resolved)
-            analysis = analyse(q.corrected, engine.glossary)
-            analysis.qtype = analyse(text, engine.glossary).qtype if analysis.qtype == "definition" else analysis.qtype
-        searched_for = q.corrected if fold(q.corrected) != fold(text) else ""
-
-        if analysis.qtype == "out_of_scope":
-            return comp.abstain(
-                raw, "I can only answer questions about the medical text I hold, quoting it.", analysis,
-                searched_for, [], notes=notes,
-            )
-        if analysis.qtype == "date":
-            prev = self.turns[-1].cited_docs if self.turns else []
-            hits = engine.retriever.search(q.expanded, k=1, fusion="rrf") if not prev else []
-            docs = prev or [engine.data.doc_pos[h.doc_id] for h in hits]
-            answer = comp.date_answer(raw, analysis, docs, searched_for, notes)
-            self._remember(text, q.corrected, analysis, answer)
-            return answer
-
-        words = content_words(q.corrected)
-        known = [w for w in words if w not in q.unknown]
-        if not known and not q.terms:
-            answer = comp.abstain(
-                raw, "I could not match your question to anything in the text.", analysis, searched_for, [],
-                notes=notes,
-            )
-            return answer
-        zipf = _zipf()
-        # Words that only say what kind of question it is ("dosage") are not its subject.
-        asked = rules().get(analysis.qtype)
-        rare = [
-            w for w in q.unknown
-            if len(w) >= 5 and zipf(w, "en") < RARE_ZIPF and not (asked and asked.ask.search(w))
-        ]
-        qvec = engine.encode_query(q.expanded)
-        # The answer's candidate chunks come by rank fusion whatever ``search`` ranks by: it keeps the top
-        # of both lists in the pool, and the evidence weights were fitted on that pool.
-        hits = engine.retriever.search(q.expanded, k=engine.settings.search_k, qvec=qvec, fusion="rrf")
-        # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
-        # A name English does not know ("tocilizumab") and the corpus lacks is not in the text, focus or not.
-        names = [w for w in rare if len(w) >= 6 and zipf(w, "en") < NAME_ZIPF]
-        if names or (rare and not analysis.focus):
-            rare = names or rare
-            shown = ", ".join(f"“{w}”" for w in rare[:3])
-            answer = comp.abstain(
-                raw, f"The text does not mention {shown}.", analysis, searched_for, hits, notes=notes
-            )
-            self._remember(text, q.corrected, analysis, answer)
-            return answer
-
-        ranked = engine.scorer.score(analysis, q.expanded, qvec, engine.scorer.candidates(hits))
-        answer = comp.compose(raw, analysis, ranked, searched_for, hits, notes)
-        self._remember(text, q.corrected, analysis, answer)
+        answerer = self.answerer
+        cleaned = answerer.clean(question)
+        if not re.search(r"[A-Za-z0-9]", cleaned.text):
+            return answerer.respond(cleaned)
+        typed = answerer.understand(cleaned.text)
+        resolved = self._resolve(typed.text, typed.analysis)
+        u = typed if resolved == typed.text else answerer.understand(resolved)
+        prev = self.turns[-1].cited_docs if self.turns else []
+        answer = answerer.respond(cleaned, u, typed if u is not typed else None, prev)
+        if answer.status not in ("empty", "language"):
+            self._remember(cleaned.text, u.text, u.analysis, answer)
         return answer
 
     def _remember(self, text: str, resolved: str, analysis: Analysis, answer: Answer) -> None:
-        pos = self.engine.data.doc_pos
+        pos = self.doc_pos
         docs = list(dict.fromkeys(pos[c.doc_id] for c in answer.citations if c.doc_id in pos))
         self.turns.append(Turn(text, resolved, analysis, docs))
         del self.turns[:-MAX_TURNS]

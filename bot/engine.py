@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.answerer import Answerer
 from bot.chunking import Chunker
-from bot.composer import Composer
 from bot.corpus import document_hash, load_corpus
+from bot.dialogue import Session
 from bot.embedding import Embedder, make_embedder
 from bot.errors import IndexStateError
-from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
 from bot.index_store import (
     BuildReport,
@@ -25,7 +25,8 @@ from bot.index_store import (
     load_index,
 )
 from bot.models import Answer, Hit
-from bot.query import Query, QueryProcessor
+from bot.params import Params, default_params
+from bot.query import Query
 from bot.retrieval import HybridRetriever
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -55,15 +56,18 @@ class _LockedEmbedder:
 
 
 class Engine:
-    def __init__(self, data: IndexData, embedder: Embedder, glossary: Glossary, settings: Settings) -> None:
+    def __init__(
+        self, data: IndexData, embedder: Embedder, glossary: Glossary, settings: Settings, params: Params | None = None
+    ) -> None:
         self.data = data
         self.settings = settings
         self.embedder = _LockedEmbedder(embedder)
         self.glossary = glossary
-        self.queries = QueryProcessor(data.vocab, glossary)
+        self.params = params or settings_params(settings)
         self.retriever = HybridRetriever(data, self.embedder, fusion=settings.fusion, alpha=settings.fusion_alpha)
-        self.scorer = EvidenceScorer(data, glossary)
-        self.composer = Composer(data, glossary, self.scorer, settings.abstain_below)
+        self.answerer = Answerer(
+            data, self.embedder, glossary, self.retriever, self.params, settings.max_question_chars, settings.search_k
+        )
         self.build_report: BuildReport | None = None
         self.problems: list[str] = []
 
@@ -72,7 +76,7 @@ class Engine:
         return self.data.manifest
 
     def process(self, text: str) -> Query:
-        return self.queries.process(text)
+        return self.answerer.queries.process(text)
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
@@ -87,14 +91,21 @@ class Engine:
         q = self.process(text)
         return self.retriever.search(q.expanded, k=k, mode=mode)
 
-    def session(self):  # noqa: ANN201 - Session imports Engine
-        from bot.dialogue import Session
-
-        return Session(self)
+    def session(self) -> Session:
+        """A new conversation; its state is its own, the engine is shared."""
+        return Session(self.answerer, self.data.doc_pos)
 
     def ask(self, question: str) -> Answer:
         """One question, answered in a fresh session."""
         return self.session().ask(question)
+
+
+def settings_params(settings: Settings) -> Params:
+    """The fitted parameters, or the file ``BOT_PARAMS`` names; ``BOT_ABSTAIN_BELOW`` overrides one value."""
+    params = Params.from_file(settings.params) if settings.params else default_params()
+    if settings.abstain_below is not None:
+        params = params.with_values(abstain_below=settings.abstain_below)
+    return params
 
 
 def load(

@@ -11,10 +11,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot import conditions
 from bot.glossary import Glossary, Mention
 from bot.index_store import IndexData
-from bot.models import Hit
+from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
+from bot.retrieval import Candidate
+from bot.stemming import stem
 from bot.text import content_words
 
 KINDS = ("prose", "lead_in", "item")
@@ -40,8 +43,31 @@ class Evidence:
     unnamed: float = 0.0  # weighted share of the question's subject words the sentence does not name
     unnamed_context: float = 0.0  # the same, for its paragraph and document title
     missing_weight: float = 0.0  # summed weight of the subject words the sentence does not name
+    missing: list[str] = field(default_factory=list)  # those subject words, as the question wrote them
+    missing_context: list[str] = field(default_factory=list)  # ... that its paragraph and title lack too
+    missing_context_weight: float = 0.0
+    condition: float = 0.0  # +1 its conditions speak to the question's, -1 they exclude the asker
+    qualified: bool = False  # the text itself qualifies it ("not convincingly demonstrated")
+    wrong: float = 0.0  # it is about another subject than the question's
+    short: bool = False  # a bare list item that names a thing but says nothing about it
     subjects: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
+
+    def features(self, missing_cap: float) -> list[float]:
+        """The values the score mixes, in FEATURES order (signed so that every weight is positive)."""
+        return [
+            self.dense, self.lexical, self.entity, float(self.cue), self.chunk_score, self.context, self.title,
+            self.condition, -self.wrong, -min(self.missing_weight, missing_cap), -float(self.short),
+            -float(self.qualified),
+        ]
+
+
+# The evidence features and the parameter that weighs each (bot/params.py), in one order.
+FEATURES = (
+    ("dense", "w_dense"), ("lexical", "w_lex"), ("entity", "w_entity"), ("cue", "w_cue"),
+    ("chunk", "w_chunk"), ("context", "w_context"), ("title", "w_title"), ("condition", "w_condition"),
+    ("wrong", "p_wrong"), ("missing", "p_unnamed"), ("short", "p_short"), ("qualified", "p_qualified"),
+)
 
 
 class Stems(frozenset[str]):
@@ -72,25 +98,18 @@ def _matches(stem: str, stems: AbstractSet[str]) -> bool:
 
 
 class EvidenceScorer:
-    """Weights are fitted on the project's own answerable/unanswerable sets (scripts/fit_thresholds.py)."""
+    """Scores the sentences of the retrieved chunks; the weights are fitted (scripts/fit_params.py)."""
 
-    W_DENSE = 0.45
-    W_LEX = 0.30
-    W_ENTITY = 0.20
-    W_CUE = 0.15
-    W_CHUNK = 0.05
-    W_CONTEXT = 0.12
-    W_TITLE = 0.10
-    P_WRONG = 0.22
-    P_UNNAMED = 0.08
-    P_UNNAMED_CAP = 0.35
-
-    def __init__(self, data: IndexData, glossary: Glossary) -> None:
+    def __init__(self, data: IndexData, glossary: Glossary, params: Params) -> None:
         self.data = data
         self.glossary = glossary
-        import Stemmer
-
-        self._stem = Stemmer.Stemmer("english").stemWord
+        self.params = params
+        self.weights = np.array([getattr(params, name) for _, name in FEATURES], dtype=np.float64)
+        self.missing_cap = params.missing_cap
+        self._stem = stem
+        # A sentence's conditions and qualifiers are read once, not on every question.
+        self._conditions = lru_cache(maxsize=100_000)(lambda row: conditions.read(self.sentence(row).text))
+        self._qualified = lru_cache(maxsize=100_000)(lambda row: conditions.qualified(self.sentence(row).text))
         self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
         # Reading the memory-mapped sentence table row by row is slow; rows and paragraphs never change.
         self._row_fields = lru_cache(maxsize=100_000)(self._fields)
@@ -108,8 +127,10 @@ class EvidenceScorer:
         self._row_named = lru_cache(maxsize=50_000)(lambda row: frozenset(m.term for m in self._row_mentions(row)))
         self.known_stems = {self._stem(w) for w in data.vocab}
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: frozenset(self.stems(self.data.documents[doc].title)))
-        # Words of questions that carry little: they match half weight.
-        self.generic = {self._stem(w) for w in ("patient", "people", "treatment", "use", "used", "available")}
+        # Words of questions that carry little (bot/data/question_types.json): they match at a lower weight.
+        from bot.question import rules
+
+        self.generic = {self._stem(w) for w in rules().generic_words}
 
     def stems(self, text: str) -> set[str]:
         return self._stems_with(text, self.glossary.mentions(text))
@@ -173,15 +194,24 @@ class EvidenceScorer:
                 break
         return own, topic
 
-    def candidates(self, hits: list[Hit], limit_chunks: int = 6) -> dict[int, float]:
+    def conditions_of(self, row: int) -> conditions.Conditions:
+        return self._conditions(row)
+
+    def candidates(self, ranked: list[Candidate], limit_chunks: int | None = None) -> dict[int, float]:
         """Sentence rows of the top chunks, each with the best score of a chunk holding it."""
         rows: dict[int, float] = {}
-        for hit in hits[:limit_chunks]:
-            crow = int(hit.metadata["row"])
-            first, last = int(self.data.chunks[crow, 4]), int(self.data.chunks[crow, 5])
+        for c in ranked[: limit_chunks or self.params.candidate_chunks]:
+            first, last = int(self.data.chunks[c.row, 4]), int(self.data.chunks[c.row, 5])
             for r in range(first, last):
-                rows[r] = max(rows.get(r, 0.0), hit.score)
+                rows[r] = max(rows.get(r, 0.0), c.score)
         return rows
+
+    def document_rows(self, doc: int) -> range:
+        """Every sentence row of document ``doc`` (rows follow the documents in order)."""
+        col = self.data.sentences[:, 0]
+        lo = int(np.searchsorted(col, doc, side="left"))
+        hi = int(np.searchsorted(col, doc, side="right"))
+        return range(lo, hi)
 
     def score(self, analysis: Analysis, expanded: str, qvec: np.ndarray, rows: dict[int, float]) -> list[Evidence]:
         if not rows:
@@ -197,19 +227,21 @@ class EvidenceScorer:
             for w in st & q_stems:
                 df[w] = df.get(w, 0) + 1
         idf = {w: math.log(1 + n / (1 + df.get(w, 0))) + 0.1 for w in q_stems}
-        idf = {w: v * (0.5 if w in self.generic else 1.0) for w, v in idf.items()}
+        idf = {w: v * (self.params.generic_weight if w in self.generic else 1.0) for w, v in idf.items()}
         total = sum(idf.values()) or 1.0
         focus = set(analysis.focus)
         subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
         cue = analysis.cue
         subject = [(self._stem(w), wt) for w, wt in analysis.subject.items()]
+        surface = {self._stem(w): w for w in analysis.subject}
+        p = self.params
         subject_total = sum(wt for _, wt in subject) or 1.0
         # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
         unknown = {w for w, _ in subject if w not in self.known_stems}
         # Every question stem and subject stem is matched once per sentence (and per paragraph).
         wanted = q_stems | {w for w, _ in subject}
         # Paragraph and title features are the same for every sentence of a paragraph / document.
-        per_block: dict[int, tuple[float, float]] = {}
+        per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
         per_doc: dict[int, float] = {}
         out: list[Evidence] = []
         for i, r in enumerate(order):
@@ -224,8 +256,9 @@ class EvidenceScorer:
                 per_block[first] = (
                     sum(idf[w] for w in q_stems if w in ctx) / total,
                     sum(wt for w, wt in subject if not _matches(w, ctx)) / subject_total,
+                    frozenset(w for w, _ in subject if not _matches(w, ctx)),
                 )
-            ev.context, ev.unnamed_context = per_block[first]
+            ev.context, ev.unnamed_context, ctx_absent = per_block[first]
             if ev.doc not in per_doc:
                 title = self._title_stems(ev.doc)
                 per_doc[ev.doc] = sum(idf[w] for w in q_stems if w in title) / total
@@ -235,34 +268,32 @@ class EvidenceScorer:
             named_here = self._row_named(r)
             mentioned = named_here | set(subjects)
             if analysis.qtype == "comparison":  # each side may be quoted on its own; both at once is best
-                ev.entity = (1.0 if focus & mentioned else 0.0) + (0.5 if focus <= mentioned else 0.0)
+                ev.entity = (1.0 if focus & mentioned else 0.0) + (p.comparison_both_bonus if focus <= mentioned else 0.0)
             else:
                 ev.entity = len(focus & mentioned) / len(focus) if focus else 0.0
             wrong = 0.0
             if subject_focus and not (subject_focus & set(subjects)):
-                wrong = 1.0 if own else (0.6 if subjects else 0.0)
+                wrong = 1.0 if own else (p.wrong_topic_only if subjects else 0.0)
             if analysis.required and not set(analysis.required) <= named_here:
                 wrong = max(wrong, 1.0)
             ev.cue = bool(cue and self._cue_in(cue, r))
             ev.chunk_score = rows[r]
+            ev.wrong = wrong
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
-            short = 0.3 if len(ev.text.split()) < 4 else 0.0
+            ev.short = len(ev.text.split()) < 4
             # A technical word of the question the sentence never names: likely a look-alike passage.
-            missing = sum(wt * (2.0 if w in unknown else 1.0) for w, wt in subject if w not in here)
-            unnamed = missing / subject_total
-            ev.unnamed = unnamed
+            # Each costs by its rarity, double when the whole corpus lacks it: one such word is enough.
+            absent = [(w, wt) for w, wt in subject if w not in here]
+            missing = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in absent)
+            ev.unnamed = missing / subject_total
             ev.missing_weight = missing
-            # Each missing subject word costs by its rarity: one technical word ("tocilizumab") is enough.
-            ev.score = -short - min(self.P_UNNAMED_CAP, self.P_UNNAMED * missing) + (
-                self.W_DENSE * ev.dense
-                + self.W_LEX * ev.lexical
-                + self.W_ENTITY * ev.entity
-                + self.W_CUE * ev.cue
-                + self.W_CHUNK * ev.chunk_score
-                + self.W_CONTEXT * ev.context
-                + self.W_TITLE * ev.title
-                - self.P_WRONG * wrong
-            )
+            ev.missing = [surface[w] for w, _ in sorted(absent, key=lambda x: -x[1])]
+            gone = [(w, wt) for w, wt in absent if w in ctx_absent]
+            ev.missing_context = [surface[w] for w, _ in sorted(gone, key=lambda x: -x[1])]
+            ev.missing_context_weight = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in gone)
+            ev.condition = conditions.fit(self._conditions(r), analysis.conditions)
+            ev.qualified = self._qualified(r)
+            ev.score = p.bias + float(np.dot(self.weights, ev.features(self.missing_cap)))
             out.append(ev)
         out.sort(key=lambda e: (-e.score, e.row))
         return out

@@ -10,6 +10,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.glossary import Glossary
+from bot.stemming import stem
 from bot.text import STOPWORDS, fold
 
 
@@ -24,18 +25,21 @@ class Query:
 
 
 class QueryProcessor:
-    def __init__(self, vocab: dict[str, int], glossary: Glossary, min_score: float = 84.0) -> None:
+    def __init__(
+        self, vocab: dict[str, int], glossary: Glossary, min_score: float = 84.0, short_min_score: float = 88.0,
+        english_zipf: float = 3.0,
+    ) -> None:
         if not 50 <= min_score <= 100:
             raise ValueError(f"min_score must be in 50..100, got {min_score!r}")
+        self.short_min_score = short_min_score
+        self.english_zipf = english_zipf
         self.glossary = glossary
         self.known = set(vocab) | glossary.vocabulary()
         # Only words long enough to be misspelled recognisably are correction targets.
         self._choices = sorted(w for w in self.known if len(w) >= 4 and not w.isdigit())
         self.min_score = min_score
         self._correct = lru_cache(maxsize=4096)(self._correct_word)
-        import Stemmer
-
-        self._stem = Stemmer.Stemmer("english").stemWord
+        self._stem = stem
         self._known_stems = {self._stem(w) for w in self.known}
 
     def _prefix_known(self, word: str) -> bool:
@@ -45,9 +49,10 @@ class QueryProcessor:
         return i < len(self._choices) and self._choices[i].startswith(word)
 
     def _correct_word(self, word: str) -> str | None:
-        if len(word) < 5 or not word.isalpha() or _is_english(word):
+        # A common English word is never "corrected" into a corpus word ("clinical" is not "clinically").
+        if len(word) < 5 or not word.isalpha() or _zipf(word) >= self.english_zipf:
             return None
-        cutoff = self.min_score if len(word) >= 8 else max(self.min_score, 88.0)
+        cutoff = self.min_score if len(word) >= 8 else max(self.min_score, self.short_min_score)
         found = process.extract(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)
         if not found:
             return None
@@ -88,7 +93,3 @@ def _zipf(word: str) -> float:
 
     return float(zipf_frequency(word, "en"))
 
-
-def _is_english(word: str) -> bool:
-    """A common English word is never "corrected" into a corpus word ("clinical" is not "clinically")."""
-    return _zipf(word) >= 3.0

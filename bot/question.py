@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from bot.conditions import Conditions, read
 from bot.glossary import Glossary, Mention
 from bot.text import fold
 
@@ -26,6 +27,7 @@ class QuestionType:
     ask: re.Pattern[str]
     cue: re.Pattern[str] | None
     need: re.Pattern[str] | None
+    states: str = "this"  # what an answer of this type gives ("a dose"), for "the text does not state ..."
 
 
 @dataclass
@@ -34,6 +36,7 @@ class QuestionRules:
     yes_no: re.Pattern[str]
     follow_up: re.Pattern[str]
     list_items_max: int
+    generic_words: tuple[str, ...] = ()
 
     def get(self, name: str) -> QuestionType | None:
         return next((t for t in self.types if t.name == name), None)
@@ -47,11 +50,14 @@ def rules() -> QuestionRules:
         return re.compile(p, flags) if p else None
 
     types = [
-        QuestionType(t["name"], re.compile(t["ask"], re.IGNORECASE), rx(t.get("cue")), rx(t.get("need"), 0))
+        QuestionType(
+            t["name"], re.compile(t["ask"], re.IGNORECASE), rx(t.get("cue")), rx(t.get("need"), 0), t.get("states", "this")
+        )
         for t in raw["types"]
     ]
     return QuestionRules(
-        types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"]
+        types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"],
+        tuple(raw.get("generic_words", ())),
     )
 
 
@@ -66,6 +72,7 @@ class Analysis:
     mentions: list[Mention] = field(default_factory=list)
     subject: dict[str, float] = field(default_factory=dict)  # non-glossary subject words and their weights
     required: list[str] = field(default_factory=list)  # terms an answering sentence must itself name
+    conditions: Conditions = field(default_factory=Conditions)  # age, lineage, donor ... the asker states
 
     @property
     def cue(self) -> re.Pattern[str] | None:
@@ -88,7 +95,7 @@ def classify(text: str) -> list[str]:
     return found or ["definition"]
 
 
-def analyse(text: str, glossary: Glossary) -> Analysis:
+def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysis:
     types = [t for t in classify(text) if t != "yes_no"] or ["definition"]
     yes_no = bool(rules().yes_no.search(fold(text).strip()))
     mentions = glossary.mentions(text)
@@ -101,25 +108,22 @@ def analyse(text: str, glossary: Glossary) -> Analysis:
             # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
             tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
             surface[m.term] = phrase + (tail.group(0) if tail else "")
-    subject = subject_words(text, mentions, types)
+    subject = subject_words(text, mentions, types, subject_zipf)
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
     required = [
         m.term for m in mentions if CAUSE_OF.search(text[max(0, m.start - 30) : m.start])
     ]
-    return Analysis(text, types[0], types, yes_no, focus, surface, mentions, subject, required)
+    return Analysis(text, types[0], types, yes_no, focus, surface, mentions, subject, required, read(text, True))
 
 
 CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\s+(an?\s+|the\s+)?$", re.I)
 
 
-# Words commoner than this (Zipf scale) say nothing about the subject ("best", "older", "hair").
-SUBJECT_ZIPF = 5.0
-
-
-def subject_words(text: str, mentions: list[Mention], types: list[str]) -> dict[str, float]:
+def subject_words(text: str, mentions: list[Mention], types: list[str], subject_zipf: float = 5.0) -> dict[str, float]:
     """Words naming what is asked about, beyond glossary terms and the question type, with weights.
 
-    Rarer words weigh more (Zipf scale): "migraine" says more about the subject than "best".
+    Rarer words weigh more (Zipf scale): "migraine" says more about the subject than "best"; words
+    commoner than ``subject_zipf`` ("best", "older", "hair") say nothing about the subject.
     A passage that names none of them is likely a look-alike.
     """
     from wordfreq import zipf_frequency
@@ -140,7 +144,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str]) -> dict[
             continue
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.
-        weight = max(0.0, SUBJECT_ZIPF - zipf)
+        weight = max(0.0, subject_zipf - zipf)
         if weight > 0:
             out[w] = weight
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from bot.embedding import Embedder
@@ -9,6 +11,16 @@ from bot.index_store import IndexData, query_tokens
 from bot.models import Hit
 
 RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A ranked chunk inside the engine: its table row and scores. ``Hit`` is built only at the public API."""
+
+    row: int
+    score: float
+    dense: float | None = None
+    bm25: float | None = None
 
 
 class HybridRetriever:
@@ -67,6 +79,12 @@ class HybridRetriever:
     def search(
         self, text: str, k: int = 5, qvec: np.ndarray | None = None, mode: str = "hybrid", fusion: str | None = None
     ) -> list[Hit]:
+        """The top ``k`` chunks as public ``Hit`` records (see ``rank``)."""
+        return [self.hit(c) for c in self.rank(text, k, qvec, mode, fusion)]
+
+    def rank(
+        self, text: str, k: int = 5, qvec: np.ndarray | None = None, mode: str = "hybrid", fusion: str | None = None
+    ) -> list[Candidate]:
         """The top ``k`` chunks; ``fusion`` overrides the retriever's own (rrf or convex) for this call."""
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k!r}")
@@ -98,9 +116,9 @@ class HybridRetriever:
         if mode == "hybrid" and fusion == "convex" and fused and qvec is not None:
             return self._convex(sorted(fused), qvec, all_bm25, k)
         best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        return [self._hit(r, s / top, dense_of.get(r), bm25_of.get(r)) for r, s in best]
+        return [Candidate(r, round(s / top, 6), dense_of.get(r), bm25_of.get(r)) for r, s in best]
 
-    def _convex(self, union: list[int], qvec: np.ndarray, all_bm25: np.ndarray | None, k: int) -> list[Hit]:
+    def _convex(self, union: list[int], qvec: np.ndarray, all_bm25: np.ndarray | None, k: int) -> list[Candidate]:
         rows = np.asarray(union, dtype=np.int64)
         vecs = self.data.dense.reconstruct_batch(rows)
         dense = vecs @ qvec
@@ -108,11 +126,15 @@ class HybridRetriever:
         score = self.alpha * _minmax(dense) + (1.0 - self.alpha) * _minmax(bm25)
         order = np.lexsort((rows, -score))[:k]
         return [
-            self._hit(int(rows[i]), float(score[i]), float(dense[i]), float(bm25[i]) if all_bm25 is not None else None)
+            Candidate(
+                int(rows[i]), round(float(score[i]), 6), float(dense[i]),
+                float(bm25[i]) if all_bm25 is not None else None,
+            )
             for i in order
         ]
 
-    def _hit(self, row: int, score: float, dense: float | None, bm25: float | None) -> Hit:
+    def hit(self, c: Candidate) -> Hit:
+        row, score, dense, bm25 = c.row, c.score, c.dense, c.bm25
         d_i, _, start, end = (int(x) for x in self.data.chunks[row, :4])
         doc = self.data.documents[d_i]
         meta = dict(doc.metadata)

@@ -39,7 +39,10 @@ class Settings(BaseSettings):
         default="convex", description="how dense and BM25 rankings combine (bench/retrieval.py --fusion-study)"
     )
     fusion_alpha: float = Field(default=0.8, ge=0.0, le=1.0, description="dense weight of convex fusion")
-    abstain_below: float = Field(default=0.39, ge=0.0, le=1.0)
+    abstain_below: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="override the fitted abstention threshold (bot/data/params.json)"
+    )
+    params: Path | None = Field(default=None, description="a parameters file instead of the bundled, fitted one")
     feedback_dir: Path = Field(default=Path("feedback"))
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=0, le=65535)

@@ -85,7 +85,7 @@ def every_quote_is_verbatim(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
 
     def checked(self: Session, question: object):  # noqa: ANN202
         answer = original(self, question)
-        data = self.engine.data
+        data = self.answerer.data
         for c in [*answer.citations, *answer.related]:
             text = data.documents[data.doc_pos[c.doc_id]].text
             if text[c.start : c.end] != c.quote or not c.quote.strip():

@@ -97,8 +97,8 @@ def test_each_citation_names_the_first_chunk_holding_its_sentence(engine):
     chunks = engine.data.chunks
     for row in range(len(engine.data.sentences)):
         holding = [i for i in range(len(chunks)) if chunks[i, 4] <= row < chunks[i, 5]]
-        assert engine.composer._chunk_of(row) == engine.data.chunk_id(holding[0])
-    assert engine.composer._chunk_of(len(engine.data.sentences)) == ""
+        assert engine.answerer.composer._chunk_of(row) == engine.data.chunk_id(holding[0])
+    assert engine.answerer.composer._chunk_of(len(engine.data.sentences)) == ""
 
 
 def test_a_sentence_shared_by_overlapping_chunks_cites_the_first():
@@ -111,5 +111,7 @@ def test_a_sentence_shared_by_overlapping_chunks_cites_the_first():
     # Long answers split with one sentence of overlap: sentence 2 is in chunks 0 and 1.
     chunks = np.array([[0, 0, 0, 0, 0, 3], [0, 1, 0, 0, 2, 5], [0, 2, 0, 0, 4, 6], [1, 0, 0, 0, 6, 7]])
     data = SimpleNamespace(chunks=chunks, chunk_id=lambda i: f"c{i}")
-    comp = Composer(data, None, None, 0.5)  # type: ignore[arg-type]
+    from bot.params import default_params
+
+    comp = Composer(data, None, default_params())  # type: ignore[arg-type]
     assert [comp._chunk_of(r) for r in range(8)] == ["c0", "c0", "c0", "c1", "c1", "c2", "c3", ""]

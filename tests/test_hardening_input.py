@@ -204,7 +204,7 @@ def ask_checked(session: Any, question: Any, bound: float = CALL_SECONDS) -> Ans
     assert 0.0 <= answer.confidence <= 1.0
     # A non-abstaining answer cites its text (a date answer quotes document metadata, not text).
     assert answer.abstained or answer.citations or answer.question_type == "date"
-    data = session.engine.data
+    data = session.answerer.data
     for c in [*answer.citations, *answer.related]:
         text = data.documents[data.doc_pos[c.doc_id]].text
         assert text[c.start : c.end] == c.quote and c.quote.strip()

@@ -1,0 +1,200 @@
+"""The answer path, one owner: query -> analysis -> candidates -> evidence -> decision -> answer parts.
+
+    answerer = Answerer(data, embedder, glossary, retriever, params)
+    cleaned = answerer.clean(raw)                    # safe text and notes ("your question was cut")
+    u = answerer.understand(cleaned.text)            # corrected, expanded, typed, its focus and conditions
+    answer = answerer.respond(cleaned, u)            # an Answer with verbatim quotes and citations
+
+``Session`` (bot/dialogue.py) keeps the turns and rewrites follow-ups before calling ``respond``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from bot.composer import Composer, Frame
+from bot.decision import decide
+from bot.embedding import Embedder
+from bot.evidence import Evidence, EvidenceScorer
+from bot.forms import Draft, Forms
+from bot.glossary import Glossary
+from bot.index_store import IndexData
+from bot.models import Answer
+from bot.params import Params
+from bot.query import Query, QueryProcessor
+from bot.question import Analysis, analyse, rules
+from bot.retrieval import Candidate, HybridRetriever
+from bot.text import clean_question, content_words, fold
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+ADVICE = (
+    "I can't give personal medical advice: please ask your care team, who know the whole situation. "
+    "I can only show what the text says."
+)
+NOT_ENGLISH = "I answer from an English text, in English. Please ask your question in English."
+
+
+@cache
+def _zipf():  # noqa: ANN202
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency
+
+
+@dataclass
+class Cleaned:
+    raw: str  # as received (lone surrogates replaced), for the Answer's ``question``
+    text: str  # safe to process: one line, no markup, at most max_question_chars
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Understanding:
+    query: Query
+    analysis: Analysis
+
+    @property
+    def text(self) -> str:
+        return self.query.corrected
+
+
+class Answerer:
+    def __init__(
+        self, data: IndexData, embedder: Embedder, glossary: Glossary, retriever: HybridRetriever, params: Params,
+        max_question_chars: int = 1000, search_k: int = 8,
+    ) -> None:
+        self.data = data
+        self.embedder = embedder
+        self.glossary = glossary
+        self.retriever = retriever
+        self.params = params
+        self.max_question_chars = max_question_chars
+        self.search_k = search_k
+        self.queries = QueryProcessor(
+            data.vocab, glossary, params.spell_min_score, params.spell_short_min_score, params.english_zipf
+        )
+        self.scorer = EvidenceScorer(data, glossary, params)
+        self.forms = Forms(self.scorer, glossary, params)
+        self.composer = Composer(data, self.scorer, params)
+
+    # ------------------------------------------------------------------ stages
+
+    def clean(self, question: object) -> Cleaned:
+        raw = question if isinstance(question, str) else ("" if question is None else str(question))
+        raw = _SURROGATE.sub("\ufffd", raw)  # lone surrogates cannot be encoded: the answer must serialise
+        text, cut = clean_question(raw, self.max_question_chars)
+        notes = [f"Your question was cut to its first {self.max_question_chars} characters."] if cut else []
+        return Cleaned(raw, text, notes)
+
+    def understand(self, text: str) -> Understanding:
+        q = self.queries.process(text)
+        return Understanding(q, analyse(q.corrected, self.glossary, self.params.subject_zipf))
+
+    def candidates(self, q: Query, qvec: np.ndarray) -> list[Candidate]:
+        # The answer's candidate chunks come by rank fusion whatever ``search`` ranks by: it keeps the top
+        # of both lists in the pool, and the evidence weights were fitted on that pool.
+        return self.retriever.rank(q.expanded, k=self.search_k, qvec=qvec, fusion="rrf")
+
+    def evidence(self, u: Understanding, qvec: np.ndarray, cands: list[Candidate], chunks: int | None = None) -> list[Evidence]:
+        return self.scorer.score(u.analysis, u.query.expanded, qvec, self.scorer.candidates(cands, chunks))
+
+    # ------------------------------------------------------------------ the whole path
+
+    def respond(
+        self, cleaned: Cleaned, u: Understanding | None = None, typed: Understanding | None = None,
+        previous_docs: list[int] | None = None,
+    ) -> Answer:
+        """Answer ``cleaned`` (understood as ``u``, possibly a rewritten follow-up of ``typed``)."""
+        text = cleaned.text
+        frame = Frame(cleaned.raw, notes=cleaned.notes)
+        if not re.search(r"[A-Za-z0-9]", text):
+            if re.search(r"[^\W\d_]", text):  # letters, none of them Latin: another language
+                return self.composer.abstain(frame, NOT_ENGLISH, status="language")
+            return self.composer.abstain(frame, "Please type a question about the text.", status="empty")
+        if _mostly_foreign(text):
+            return self.composer.abstain(frame, NOT_ENGLISH, status="language")
+        u = u or self.understand(text)
+        analysis, q = u.analysis, u.query
+        if typed is not None and analysis.qtype == "definition":
+            analysis.qtype = typed.analysis.qtype  # "how often?" stays a frequency question once resolved
+        frame.searched_for = q.corrected if fold(q.corrected) != fold(text) else ""
+        frame.qtype, frame.focus = analysis.qtype, analysis.focus
+
+        if analysis.qtype == "out_of_scope":
+            return self.composer.abstain(frame, "I can only answer questions about the medical text I hold, quoting it.")
+        if analysis.qtype == "date":
+            docs = previous_docs or []
+            if not docs:
+                docs = [self.data.doc_pos[self.retriever.hit(c).doc_id] for c in self.retriever.rank(q.expanded, k=1, fusion="rrf")]
+            return self.composer.date_answer(frame, docs)
+        words = content_words(q.corrected)
+        if not [w for w in words if w not in q.unknown] and not q.terms:
+            return self.composer.abstain(frame, "I could not match your question to anything in the text.")
+
+        qvec = self.embedder.encode([q.expanded])[0]
+        overview = analysis.qtype == "overview"
+        cands = self.candidates(q, qvec)
+        ranked = self.evidence(u, qvec, cands, chunks=len(cands) if overview else None)
+        near = [e for e in ranked if len(e.text) >= 40] or [self.scorer.sentence(int(self.data.chunks[c.row, 4])) for c in cands]
+
+        if analysis.qtype == "advice":
+            return self.composer.abstain(frame, ADVICE, near, status="advice")
+        names = self._unknown_names(q, analysis)
+        if names:
+            # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
+            return self.composer.abstain(frame, f"The text does not mention {', '.join(f'“{w}”' for w in names[:3])}.", near, missing=names)
+
+        if overview:
+            draft = self.forms.overview(analysis, ranked, self.data.sentence_vectors)
+            if draft is not None and draft.score >= self.params.abstain_below:
+                return self.composer.render(frame, draft)
+            analysis.qtype = next((t for t in analysis.types if t != "overview"), "definition")
+            frame.qtype = analysis.qtype
+
+        decision = decide(analysis, ranked, self.params, self.forms)
+        conf = self.composer.confidence(decision.score)
+        if decision.status == "abstain" or decision.best is None:
+            return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
+        draft = self._form(analysis, ranked, decision.best)
+        return self.composer.render(frame, draft, decision.status, decision.reason, decision.missing, confidence=conf)
+
+    def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
+        draft: Draft | None = None
+        if analysis.qtype == "comparison" and len(analysis.focus) >= 2:
+            draft = self.forms.comparison(analysis, ranked, best)
+            if draft is not None:
+                return draft
+        if analysis.qtype == "list" or best.kind == "lead_in":
+            draft = self.forms.listing(analysis, ranked)
+            if draft is not None:
+                return draft
+        return self.forms.quotes(analysis, ranked, best)
+
+    def _unknown_names(self, q: Query, analysis: Analysis) -> list[str]:
+        """Words the corpus lacks that name what is asked about: "tocilizumab", or rare words without a focus."""
+        p = self.params
+        zipf = _zipf()
+        # Words that only say what kind of question it is ("dosage") are not its subject.
+        asked = rules().get(analysis.qtype)
+        rare = [
+            w for w in q.unknown
+            if len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
+        ]
+        # A name English does not know ("tocilizumab") and the corpus lacks is not in the text, focus or not.
+        names = [w for w in rare if len(w) >= 6 and zipf(w, "en") < p.name_zipf]
+        if names:
+            return names
+        return rare if rare and not analysis.focus else []
+
+
+def _mostly_foreign(text: str) -> bool:
+    """More letters outside the Latin script than in it: a question in another language."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 4:
+        return False
+    latin = sum(1 for c in letters if c.isascii() or "\u00c0" <= c <= "\u024f")
+    return latin < len(letters) / 2

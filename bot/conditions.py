@@ -1,0 +1,156 @@
+"""Conditions a statement is limited to, or a question asks about: age, children/adults, B/T lineage,
+Philadelphia chromosome, line of therapy, donor. Read from text with patterns (``bot/data/conditions.json``).
+
+A sentence's conditions decide whether it fits the asker: "up to 25 years of age" does not fit a
+72-year-old; "rarely used for patients > 65 years" speaks to exactly that person.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+ADULT_AGE = 18
+
+
+@dataclass(frozen=True)
+class Conditions:
+    age: tuple[float, float] | None = None  # the ages covered, inclusive
+    lineage: frozenset[str] = frozenset()  # {"B"}, {"T"}
+    ph: frozenset[str] = frozenset()  # {"+"}, {"-"}, or both
+    line: int | None = None  # at least this line of relapse / prior regimens
+    donor: frozenset[str] = frozenset()  # kinds of donor named: sibling, relative, unrelated
+    no_donor: frozenset[str] = frozenset()  # question only: donors the asker does not have
+    labels: tuple[str, ...] = field(default=(), compare=False)  # what was read, in words, for notes
+
+    def __bool__(self) -> bool:
+        return bool(self.age or self.lineage or self.ph or self.line or self.donor or self.no_donor)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    age_range: list[re.Pattern[str]]
+    age_max: list[re.Pattern[str]]
+    age_min: list[re.Pattern[str]]
+    person_age: list[re.Pattern[str]]
+    children: re.Pattern[str]
+    adults: re.Pattern[str]
+    older: re.Pattern[str]
+    lineage: dict[str, re.Pattern[str]]
+    ph: dict[str, re.Pattern[str]]
+    line: re.Pattern[str]
+    donor: dict[str, re.Pattern[str]]
+    negation: re.Pattern[str]
+    qualified: re.Pattern[str]
+
+
+@cache
+def _rules() -> _Rules:
+    raw: dict[str, Any] = json.loads(resources.files("bot").joinpath("data/conditions.json").read_text("utf-8"))
+
+    def rx(p: str) -> re.Pattern[str]:
+        return re.compile(p, re.IGNORECASE)
+
+    return _Rules(
+        [rx(p) for p in raw["age_range"]], [rx(p) for p in raw["age_max"]], [rx(p) for p in raw["age_min"]],
+        [rx(p) for p in raw["person_age"]], rx(raw["children"]), rx(raw["adults"]), rx(raw["older"]),
+        {k: rx(v) for k, v in raw["lineage"].items()}, {k: re.compile(v) for k, v in raw["ph"].items()},
+        rx(raw["line"]), {k: rx(v) for k, v in raw["donor"].items()}, rx(raw["negation"]), rx(raw["qualified"]),
+    )
+
+
+def qualified(text: str) -> bool:
+    """The text itself qualifies the statement ("outcomes have not been convincingly demonstrated")."""
+    return bool(_rules().qualified.search(text))
+
+
+def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[str]]:
+    r = _rules()
+    lo: float | None = None
+    hi: float | None = None
+    labels: list[str] = []
+    for p in r.age_range:
+        for m in p.finditer(text):
+            lo, hi = float(m.group(1)), float(m.group(2))
+            labels.append(f"ages {m.group(1)} to {m.group(2)}")
+    for p in r.age_max:
+        for m in p.finditer(text):
+            lo, hi = 0.0 if lo is None else lo, float(m.group(1))
+            labels.append(f"up to {m.group(1)} years")
+    for p in r.age_min:
+        for m in p.finditer(text):
+            lo, hi = float(m.group(1)), 200.0 if hi is None else hi
+            labels.append(f"over {m.group(1)} years")
+    if question:
+        for p in r.person_age:
+            for m in p.finditer(text):
+                age = float(m.group(1))
+                if 0 < age < 120:
+                    lo = hi = age
+                    labels.append(f"age {m.group(1)}")
+    if lo is None:
+        kids, grown = bool(r.children.search(text)), bool(r.adults.search(text))
+        if r.older.search(text):
+            lo, hi, grown, kids = 65.0, 200.0, False, False
+            labels.append("older patients")
+        if kids and grown:
+            lo, hi = 0.0, 200.0
+        elif kids:
+            lo, hi = 0.0, float(ADULT_AGE - 1)
+            labels.append("children")
+        elif grown:
+            lo, hi = float(ADULT_AGE), 200.0
+            labels.append("adults")
+    return ((lo, hi) if lo is not None and hi is not None else None), labels
+
+
+def read(text: str, question: bool = False) -> Conditions:
+    """The conditions ``text`` states (a sentence) or asks about (``question=True``)."""
+    r = _rules()
+    age, labels = _age(text, question)
+    lineage = frozenset(k for k, p in r.lineage.items() if p.search(text))
+    ph = frozenset(k for k, p in r.ph.items() if p.search(text))
+    line_m = r.line.search(text)
+    line = 2 if line_m else None
+    donor: set[str] = set()
+    no_donor: set[str] = set()
+    for kind, p in r.donor.items():
+        for m in p.finditer(text):
+            before = text[max(0, m.start() - 40) : m.start()]
+            if question and r.negation.search(before):
+                no_donor.add(kind)
+            else:
+                donor.add(kind)
+    labels += [f"{x}-cell" for x in sorted(lineage)] + [f"Ph{x}" for x in sorted(ph)]
+    labels += ["second or later relapse"] if line else []
+    labels += [f"no {d} donor" for d in sorted(no_donor)]
+    return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), tuple(labels))
+
+
+def fit(sentence: Conditions, question: Conditions) -> float:
+    """+1 when the sentence's conditions speak to the question's, -1 when they exclude the asker, else 0."""
+    if not question:
+        return 0.0
+    score = 0.0
+    if question.age and sentence.age:
+        qlo, qhi = question.age
+        slo, shi = sentence.age
+        score += 1.0 if slo <= qhi and qlo <= shi else -1.0
+    if question.lineage and sentence.lineage:
+        score += 1.0 if question.lineage & sentence.lineage else -1.0
+    if question.ph and sentence.ph:
+        score += 1.0 if question.ph & sentence.ph else -1.0
+    if question.line and sentence.line:
+        score += 1.0
+    if question.no_donor:
+        if sentence.donor & question.no_donor and not (sentence.donor - question.no_donor):
+            score -= 1.0
+        elif sentence.donor - question.no_donor:
+            score += 1.0
+    elif question.donor and sentence.donor:
+        score += 1.0 if question.donor & sentence.donor else 0.0
+    return max(-1.0, min(1.0, score))

@@ -1,0 +1,65 @@
+"""The decision: answer, answer in part, or abstain, with the reason in plain words.
+
+Every gate reads the scored evidence and a fitted number (bot/params.py); none looks at one question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from bot.evidence import Evidence
+from bot.forms import Forms
+from bot.params import Params
+from bot.question import Analysis, rules
+
+
+@dataclass
+class Decision:
+    status: Literal["answer", "partial", "abstain"]
+    reason: str = ""
+    best: Evidence | None = None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return self.best.score if self.best is not None else 0.0
+
+
+def _quoted(words: list[str]) -> str:
+    shown = [f"“{w}”" for w in words[:3]]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms) -> Decision:
+    if not ranked:
+        return Decision("abstain", "The text does not answer this question.")
+    best = ranked[0]
+    need = analysis.need
+    if need is not None:
+        # Answer-type check: a dose question needs a dose, a schedule question a schedule.
+        pool = [
+            e for e in ranked[:6]
+            if e.score >= best.score - params.need_window and (e.entity > 0 or not analysis.focus)
+        ]
+        typed = [e for e in pool if need.search(e.text)]
+        if not typed:
+            rule = rules().get(analysis.qtype)
+            what = rule.states if rule else "this"
+            names = [analysis.focus_surface.get(t, t) for t in analysis.focus]
+            about = f" for {', '.join(names)}" if names else ""
+            return Decision("abstain", f"The text does not state {what}{about}.", best)
+        best = typed[0]
+    if analysis.qtype == "list":
+        # A list question is answered by a list: the best paragraph that holds one.
+        listed = forms.list_anchor(ranked, bool(analysis.focus))
+        if listed is not None:
+            score = forms.list_score(listed)
+            if score > best.score:
+                best = replace(listed, score=score)
+    if analysis.yes_no and best.missing_weight >= params.yes_no_missing:
+        # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
+        return Decision("abstain", "The text does not say.", best, best.missing)
+    if best.score < params.abstain_below:
+        return Decision("abstain", "The text does not clearly answer this question.", best)
+    return Decision("answer", "", best)

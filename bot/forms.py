@@ -1,0 +1,245 @@
+"""Answer forms: which sentences answer, and in what shape (quotes, a list, a comparison, an overview).
+
+A form returns a ``Draft``: blocks that point at scored evidence. The composer turns it into citations
+and text; nothing here writes prose beyond short template leads that state no fact of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+
+from bot.evidence import Evidence, EvidenceScorer
+from bot.glossary import Glossary
+from bot.params import Params
+from bot.question import SUBJECT_KINDS, Analysis, rules
+from bot.text import fold
+
+BlockKind = Literal["lead", "quote", "items", "compare", "note"]
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    text: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    blocks: list[Block]
+    score: float  # the evidence score the answer's confidence comes from
+    form: str = "quote"
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        return [e for b in self.blocks for e in b.evidence]
+
+
+# Types that one sentence answers: a second quote only adds noise.
+_ONE_SENTENCE = frozenset({"definition", "indication", "age", "frequency", "etiology"})
+_GATHER = frozenset({"side_effects", "toxicity_management"})
+TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
+
+
+class Forms:
+    def __init__(self, scorer: EvidenceScorer, glossary: Glossary, params: Params) -> None:
+        self.scorer = scorer
+        self.glossary = glossary
+        self.params = params
+
+    # ------------------------------------------------------------------ quotes
+
+    def quotes(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
+        """The best sentence, and a second from its paragraph when it adds to the same kind of answer."""
+        p = self.params
+        chosen = [best]
+        cue = analysis.cue
+        gather = analysis.qtype in _GATHER
+        limit, floor = (p.gather_limit, p.gather_quote_floor) if gather else (2, p.second_quote_floor)
+        for ev in ranked[:8]:
+            if ev is best or len(chosen) >= limit:
+                continue
+            if (
+                ev.doc == best.doc
+                and ev.block == best.block
+                and ev.score >= best.score * floor
+                and (cue is None or cue.search(ev.text))
+                and (analysis.need is None or analysis.need.search(ev.text))
+                and analysis.qtype not in _ONE_SENTENCE
+                and not analysis.yes_no
+            ):
+                chosen.append(ev)
+        chosen.sort(key=lambda e: e.row if e is not best else -1)
+        blocks = [Block("lead", "The text says:")] if analysis.yes_no else []
+        blocks += [Block("quote", evidence=[e]) for e in chosen]
+        return Draft(blocks, best.score, "quote")
+
+    # ------------------------------------------------------------------ lists
+
+    def list_anchor(self, ranked: list[Evidence], focused: bool = False) -> Evidence | None:
+        """The sentence (of the top six) whose paragraph holds list items and best matches the question.
+
+        Paragraphs are compared as wholes (their own words count), and with a focus the list must be
+        about it ("drugs given with intrathecal methotrexate" is not the list of immunotherapies).
+        """
+        w = self.params.list_context_weight
+        best: Evidence | None = None
+        for e in ranked[:6]:
+            if focused and e.entity <= 0:
+                continue
+            has_list = e.kind in ("lead_in", "item") or any(
+                self.scorer.sentence(r).kind == "item" for r in self.scorer.block_rows(e.row)
+            )
+            if has_list and (best is None or e.score + w * e.context > best.score + w * best.context):
+                best = e
+        return best
+
+    def list_score(self, listed: Evidence) -> float:
+        """A list is read as a whole: its paragraph, not one sentence, must name the subject."""
+        p = self.params
+        named = 0.0
+        if listed.unnamed > 0:
+            penalty = p.p_unnamed * min(listed.missing_weight, p.missing_cap)
+            named = penalty * (1 - listed.unnamed_context / max(listed.unnamed, 1e-9))
+        return listed.score + named + p.list_bonus
+
+    def listing(self, analysis: Analysis, ranked: list[Evidence]) -> Draft | None:
+        anchor = self.list_anchor(ranked, bool(analysis.focus))
+        if anchor is None:
+            return None
+        sents = [self.scorer.sentence(r) for r in self.scorer.block_rows(anchor.row)]
+        items = [s for s in sents if s.kind == "item"][: rules().list_items_max]
+        if not items:
+            return None
+        before = [s for s in sents if s.kind != "item" and s.row < items[0].row]
+        lead_ins = [s for s in before if s.kind == "lead_in" and len(s.text) >= 40]
+        if lead_ins:
+            intro = lead_ins[-1]
+        else:  # "Examples include:" says little; quote the sentence that introduces it
+            scored = {e.row: e.score for e in ranked}
+            prose = [s for s in before if len(s.text) >= 40] or before
+            intro = max(prose, key=lambda s: scored.get(s.row, -1.0))
+        intro.score = max(anchor.score, intro.score)
+        blocks = [Block("quote", evidence=[intro])]
+        kept = items
+        if analysis.conditions:
+            # Keep only the items whose conditions do not exclude the asker, and say so.
+            fits = [self._fit(s, analysis) for s in items]
+            if any(f < 0 for f in fits) and any(f >= 0 for f in fits):
+                kept = [s for s, f in zip(items, fits, strict=True) if f >= 0]
+                shown = ", ".join(analysis.conditions.labels) or "your question"
+                blocks.insert(0, Block("note", f"Only the items that fit {shown} are listed."))
+        for item in kept:
+            item.score = anchor.score
+        blocks.append(Block("items", evidence=kept))
+        return Draft(blocks, anchor.score, "list")
+
+    def _fit(self, ev: Evidence, analysis: Analysis) -> float:
+        from bot.conditions import fit
+
+        return fit(self.scorer.conditions_of(ev.row), analysis.conditions)
+
+    # ------------------------------------------------------------------ comparisons
+
+    def comparison(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft | None:
+        p = self.params
+        a, b = analysis.focus[:2]
+
+        def names(e: Evidence) -> set[str]:
+            return {m.term for m in self.glossary.mentions(e.text)} | set(e.subjects)
+
+        if {a, b} <= names(best):
+            return None  # one sentence already compares them: quote it
+        # The attribute compared ("targets", "side effects") is the question's next type, if any.
+        attr = next((t for t in analysis.types if t not in ("comparison", "definition")), None)
+        attr_rule = rules().get(attr) if attr else None
+        attr_cue = attr_rule.cue if attr_rule else None
+        cells: list[Evidence] = []
+        for term in (a, b):
+            own = [e for e in ranked if term in e.own or (not e.own and term in e.subjects)]
+            if not own:
+                return None
+
+            def cell_score(e: Evidence, term: str = term) -> float:
+                starts = any(fold(e.text).startswith(s) for s in self.glossary.surfaces(term))
+                return e.score + p.comparison_cue_bonus * bool(attr_cue and attr_cue.search(e.text)) + (
+                    p.comparison_starts_bonus * starts
+                )
+
+            cells.append(max(own, key=cell_score))
+        score = min(best.score, min(e.score for e in cells) + p.comparison_conf_margin)
+        return Draft([Block("compare", evidence=cells, labels=[a, b])], score, "compare")
+
+    # ------------------------------------------------------------------ overviews
+
+    def overview(self, analysis: Analysis, ranked: list[Evidence], vectors: np.ndarray | None) -> Draft | None:
+        """Several aspects of a broad question, one quoted sentence each, in the text's order.
+
+        Aspects are the document's paragraphs: each contributes its sentence that best answers the
+        question. A paragraph about a site (CNS, testes) is an aspect only when the question names a
+        site, and a sentence the text itself qualifies never leads. Near-duplicates are dropped.
+        """
+        p = self.params
+        if not ranked:
+            return None
+        doc = ranked[0].doc
+        pool = [e for e in ranked if e.doc == doc and len(e.text) >= 40 and e.kind != "lead_in"]
+        if not pool:
+            return None
+        asks_site = any(self.glossary.kind(t) == "site" for t in analysis.focus)
+        summary = not analysis.focus and not analysis.subject
+        by_block: dict[int, Evidence] = {}
+        for e in pool:
+            if not asks_site and not summary and self._site_paragraph(e):
+                continue
+            if analysis.conditions and e.condition < 0:
+                continue
+            key = e.block
+            if key not in by_block or self._aspect_score(e) > self._aspect_score(by_block[key]):
+                by_block[key] = e
+        aspects = sorted(by_block.values(), key=lambda e: -self._aspect_score(e))
+        if not aspects:
+            return None
+        top = self._aspect_score(aspects[0])
+        floor = top - abs(top) * (1 - p.overview_relative_floor)
+        chosen: list[Evidence] = []
+        for e in aspects:
+            if len(chosen) >= p.overview_max_quotes or self._aspect_score(e) < floor:
+                break
+            if vectors is not None and chosen and self._redundant(e, chosen):
+                continue
+            chosen.append(e)
+        if len(chosen) < 2:
+            return None
+        chosen.sort(key=lambda e: e.row)
+        # A sentence the text qualifies ("not convincingly demonstrated") is never the lead.
+        while chosen[0].qualified and any(not e.qualified for e in chosen):
+            chosen.append(chosen.pop(0))
+        subject = self._subject_phrase(analysis)
+        lead = f"The text covers these points{subject}:"
+        blocks = [Block("lead", lead), Block("items", evidence=chosen)]
+        return Draft(blocks, max(e.score for e in chosen), "overview")
+
+    def _aspect_score(self, e: Evidence) -> float:
+        return e.score + self.params.w_condition * e.condition
+
+    def _site_paragraph(self, e: Evidence) -> bool:
+        subjects = [t for t in e.subjects if self.glossary.kind(t) in SUBJECT_KINDS]
+        return bool(subjects) and all(self.glossary.kind(t) == "site" for t in subjects)
+
+    def _redundant(self, e: Evidence, chosen: list[Evidence]) -> bool:
+        vecs = self.scorer.data.sentence_vectors
+        v = np.asarray(vecs[e.row], dtype=np.float32)
+        return any(float(v @ np.asarray(vecs[c.row], dtype=np.float32)) >= self.params.overview_redundancy for c in chosen)
+
+    def _subject_phrase(self, analysis: Analysis) -> str:
+        names = [analysis.focus_surface.get(t, t) for t in analysis.focus[:2]]
+        return f" about {' and '.join(names)}" if names else ""
+
+
+def with_score(ev: Evidence, score: float) -> Evidence:
+    return replace(ev, score=score)

@@ -1,0 +1,94 @@
+"""Every number that steers answering, in one frozen object read from ``bot/data/params.json``.
+
+The data file keeps, beside each value, how it was chosen (fitted on which questions with what result,
+or set by hand and why). ``scripts/fit_params.py`` rewrites the fitted values and their records.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Params:
+    # --- evidence: a sentence's score is a linear mix of its features (fitted by logistic regression)
+    w_dense: float = 0.45
+    w_lex: float = 0.30
+    w_entity: float = 0.20
+    w_cue: float = 0.15
+    w_chunk: float = 0.05
+    w_context: float = 0.12
+    w_title: float = 0.10
+    w_condition: float = 0.10
+    p_wrong: float = 0.22
+    p_unnamed: float = 0.08
+    missing_cap: float = 4.375
+    p_short: float = 0.30
+    p_qualified: float = 0.05
+    bias: float = 0.0
+    generic_weight: float = 0.5
+    unknown_word_cost: float = 2.0
+    comparison_both_bonus: float = 0.5
+    wrong_topic_only: float = 0.6
+    # --- decision
+    abstain_below: float = 0.39
+    confidence_slope: float = 12.0
+    list_bonus: float = 0.08
+    list_context_weight: float = 0.3
+    yes_no_missing: float = 1.2
+    need_window: float = 0.2
+    concept_min_similarity: float = 0.45
+    # --- answer forms
+    second_quote_floor: float = 0.85
+    gather_quote_floor: float = 0.6
+    gather_limit: int = 3
+    overview_max_quotes: int = 6
+    overview_relative_floor: float = 0.55
+    overview_redundancy: float = 0.85
+    comparison_cue_bonus: float = 0.15
+    comparison_starts_bonus: float = 0.1
+    comparison_conf_margin: float = 0.05
+    context_max_chars: int = 1500
+    candidate_chunks: int = 6
+    # --- query understanding (word rarity on wordfreq's Zipf scale)
+    spell_min_score: float = 84.0
+    spell_short_min_score: float = 88.0
+    english_zipf: float = 3.0
+    rare_zipf: float = 3.0
+    name_zipf: float = 1.5
+    subject_zipf: float = 5.0
+    follow_up_max_words: int = 4
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Params:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls.from_dict(raw.get("values", raw))
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Params:
+        known = {f.name: f.type for f in fields(cls)}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise ValueError(f"unknown parameters: {', '.join(sorted(unknown))}")
+        base = cls()
+        typed = {k: type(getattr(base, k))(v) for k, v in values.items()}
+        return replace(base, **typed)
+
+    def with_values(self, **values: Any) -> Params:
+        return replace(self, **values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@cache
+def default_params() -> Params:
+    """The bundled, fitted parameters."""
+    text = resources.files("bot").joinpath("data/params.json").read_text("utf-8")
+    raw = json.loads(text)
+    return Params.from_dict(raw["values"])
