@@ -61,3 +61,81 @@ def test_is_full_unit_rejects_fragments() -> None:
     assert _is_full_unit("Blinatumomab", lines)
     assert not _is_full_unit("Bone marrow relapse", lines)
     assert not _is_full_unit("relapse is particularly ominous.", lines)
+
+
+# The labelled sets for fitting (train-*) and for checking the fit (holdout-*): see tests/data/README.md.
+KINDS = ("answerable", "unanswerable", "conditions", "overview")
+FIT_FILES = [f"{side}-{kind}.jsonl" for kind in KINDS for side in ("train", "holdout")]
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+
+def _split_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("split_sets", DATA / "split_sets.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", FIT_FILES)
+def test_fit_set_is_well_formed(name: str) -> None:
+    body = _body()
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    kind = name.split("-", 1)[1].removesuffix(".jsonl")
+    rows = _rows(name)
+    assert rows, name
+    for r in rows:
+        keys = KEYS | {"cover", "cover_min"} if kind == "overview" else KEYS
+        assert set(r) == keys, r["id"]
+        assert isinstance(r["id"], str) and isinstance(r["category"], str) and r["category"], r["id"]
+        assert isinstance(r["turns"], list) and r["turns"] and all(isinstance(t, str) for t in r["turns"]), r["id"]
+        assert r["expect"] == ("abstain" if kind == "unanswerable" else "answer"), r["id"]
+        if r["expect"] == "abstain":
+            assert r["gold"] == [] and r["must_mention"] == [], r["id"]
+            continue
+        assert r["gold"] and len(r["must_mention"]) <= 3, r["id"]
+        for sentence in r["gold"] + r.get("cover", []):
+            assert body.count(sentence) == 1, (r["id"], sentence)
+            assert _is_full_unit(sentence, lines), (r["id"], sentence)
+        for term in r["must_mention"]:
+            assert any(term.lower() in g.lower() for g in r["gold"]), (r["id"], term)
+        if kind == "overview":
+            assert len(r["cover"]) == len(set(r["cover"])) >= 2, r["id"]
+            assert 2 <= r["cover_min"] <= len(r["cover"]), r["id"]
+            assert set(r["cover"]) <= set(r["gold"]), r["id"]  # a key sentence is also an acceptable lead
+
+
+def test_fit_sets_have_unique_ids_and_sizes() -> None:
+    ids = [r["id"] for name in FIT_FILES + ["answerable.jsonl", "unanswerable.jsonl"] for r in _rows(name)]
+    assert len(ids) == len(set(ids))
+    pooled = {kind: sum(len(_rows(f"{side}-{kind}.jsonl")) for side in ("train", "holdout")) for kind in KINDS}
+    assert pooled["answerable"] >= 150 and pooled["unanswerable"] >= 80
+    assert pooled["conditions"] >= 40 and pooled["overview"] >= 40
+
+
+def test_fit_split_is_the_seeded_stratified_split() -> None:
+    split_sets = _split_module()
+    for kind in KINDS:
+        train, holdout = split_sets.split(split_sets.pooled(kind))
+        assert [r["id"] for r in train] == [r["id"] for r in _rows(f"train-{kind}.jsonl")], kind
+        assert [r["id"] for r in holdout] == [r["id"] for r in _rows(f"holdout-{kind}.jsonl")], kind
+        assert 0.2 <= len(holdout) / (len(train) + len(holdout)) <= 0.4, kind
+    rows = [{"id": f"x{i}", "category": "a" if i < 10 else "b"} for i in range(20)]
+    train, holdout = split_sets.split(rows)
+    assert len(holdout) == 6 and sum(r["category"] == "a" for r in holdout) == 3  # stratified: 3 of each 10
+
+
+def test_fit_sets_do_not_repeat_the_evaluation_kit() -> None:
+    if not SHARED_EVAL.is_dir():
+        pytest.skip("../shared/eval is not present")
+    def norm(t: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9+-]+", t.lower()))
+    kit = {norm(t) for path in SHARED_EVAL.glob("*.jsonl") for r in _rows_at(path) for t in r["turns"]}
+    ours = {norm(t) for name in FIT_FILES for r in _rows(name) for t in r["turns"]}
+    assert not (ours - {""}) & kit
+
+
+def _rows_at(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
