@@ -24,6 +24,7 @@ from bot.forms import Draft, Forms
 from bot.glossary import Glossary
 from bot.index_store import IndexData
 from bot.models import Answer
+from bot.overview import Overview
 from bot.params import Params
 from bot.query import Query, QueryProcessor
 from bot.question import Analysis, analyse, rules
@@ -79,6 +80,7 @@ class Answerer:
         )
         self.scorer = EvidenceScorer(data, glossary, params)
         self.forms = Forms(self.scorer, glossary, params)
+        self.overviews = Overview(self.scorer, glossary, params)
         self.composer = Composer(data, self.scorer, params)
 
     # ------------------------------------------------------------------ stages
@@ -106,9 +108,12 @@ class Answerer:
 
     def respond(
         self, cleaned: Cleaned, u: Understanding | None = None, typed: Understanding | None = None,
-        previous_docs: list[int] | None = None,
+        previous_docs: list[int] | None = None, exclude: set[str] | None = None,
     ) -> Answer:
-        """Answer ``cleaned`` (understood as ``u``, possibly a rewritten follow-up of ``typed``)."""
+        """Answer ``cleaned`` (understood as ``u``, possibly a rewritten follow-up of ``typed``).
+
+        ``exclude``: treatments an overview leaves out ("what else can be done?" after asking about one).
+        """
         text = cleaned.text
         frame = Frame(cleaned.raw, notes=cleaned.notes)
         if not re.search(r"[A-Za-z0-9]", text):
@@ -131,14 +136,14 @@ class Answerer:
             if not docs:
                 docs = [self.data.doc_pos[self.retriever.hit(c).doc_id] for c in self.retriever.rank(q.expanded, k=1, fusion="rrf")]
             return self.composer.date_answer(frame, docs)
+        overview = analysis.qtype == "overview"
         words = content_words(q.corrected)
-        if not [w for w in words if w not in q.unknown] and not q.terms:
+        if not [w for w in words if w not in q.unknown] and not q.terms and not overview:
             return self.composer.abstain(frame, "I could not match your question to anything in the text.")
 
         qvec = self.embedder.encode([q.expanded])[0]
-        overview = analysis.qtype == "overview"
         cands = self.candidates(q, qvec)
-        ranked = self.evidence(u, qvec, cands, chunks=len(cands) if overview else None)
+        ranked = self.evidence(u, qvec, cands)
         near = [e for e in ranked if len(e.text) >= 40] or [self.scorer.sentence(int(self.data.chunks[c.row, 4])) for c in cands]
 
         if analysis.qtype == "advice":
@@ -149,9 +154,9 @@ class Answerer:
             return self.composer.abstain(frame, f"The text does not mention {', '.join(f'“{w}”' for w in names[:3])}.", near, missing=names)
 
         if overview:
-            draft = self.forms.overview(analysis, ranked, self.data.sentence_vectors)
-            if draft is not None and draft.score >= self.params.abstain_below:
-                return self.composer.render(frame, draft)
+            answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], exclude or set())
+            if answer is not None:
+                return answer
             analysis.qtype = next((t for t in analysis.types if t != "overview"), "definition")
             frame.qtype = analysis.qtype
 
@@ -161,6 +166,25 @@ class Answerer:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
         draft = self._form(analysis, ranked, decision.best)
         return self.composer.render(frame, draft, decision.status, decision.reason, decision.missing, confidence=conf)
+
+    def _overview(
+        self, frame: Frame, u: Understanding, qvec: np.ndarray, cands: list[Candidate], ranked: list[Evidence],
+        previous_docs: list[int], exclude: set[str],
+    ) -> Answer | None:
+        """A broad question: every sentence of the document it is about, scored, then one per aspect."""
+        if self.overviews.is_summary(u.analysis) and previous_docs:
+            doc = previous_docs[0]  # "summarize it" after a question: the document that answered
+        elif ranked:
+            doc = ranked[0].doc
+        else:
+            return None
+        chunk_score = {r: s for r, s in self.scorer.candidates(cands, len(cands)).items()}
+        rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
+        evidence = self.scorer.score(u.analysis, u.query.expanded, qvec, rows)
+        draft = self.overviews.draft(u.analysis, evidence, exclude)
+        if draft is None or (draft.score < self.params.abstain_below and not self.overviews.is_summary(u.analysis)):
+            return None
+        return self.composer.render(frame, draft)
 
     def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
         draft: Draft | None = None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.models import Answer
+from bot.overview import OTHER
 from bot.question import Analysis, rules
 from bot.text import STOPWORDS, content_words, fold
 
@@ -91,9 +92,16 @@ class Session:
         if not re.search(r"[A-Za-z0-9]", cleaned.text):
             return answerer.respond(cleaned)
         typed = answerer.understand(cleaned.text)
+        prev = self.turns[-1].cited_docs if self.turns else []
+        exclude: set[str] = set()
+        if typed.analysis.qtype == "overview" and OTHER.search(typed.text) and self.last_focus is not None:
+            # "What else can be done?": the other options, not more about the last one.
+            exclude = {t for t in self.last_focus.analysis.focus if t not in typed.analysis.focus}
+            answer = answerer.respond(cleaned, typed, None, prev, exclude)
+            self._remember(cleaned.text, typed.text, typed.analysis, answer)
+            return answer
         resolved = self._resolve(typed.text, typed.analysis)
         u = typed if resolved == typed.text else answerer.understand(resolved)
-        prev = self.turns[-1].cited_docs if self.turns else []
         answer = answerer.respond(cleaned, u, typed if u is not typed else None, prev)
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)

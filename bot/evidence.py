@@ -126,7 +126,7 @@ class EvidenceScorer:
         self._cue_in = lru_cache(maxsize=100_000)(lambda cue, row: bool(cue.search(self.sentence(row).text)))
         self._row_named = lru_cache(maxsize=50_000)(lambda row: frozenset(m.term for m in self._row_mentions(row)))
         self.known_stems = {self._stem(w) for w in data.vocab}
-        self._title_stems = lru_cache(maxsize=20_000)(lambda doc: frozenset(self.stems(self.data.documents[doc].title)))
+        self._title_stems = lru_cache(maxsize=20_000)(lambda doc: Stems(self.stems(self.data.documents[doc].title)))
         # Words of questions that carry little (bot/data/question_types.json): they match at a lower weight.
         from bot.question import rules
 
@@ -283,7 +283,9 @@ class EvidenceScorer:
             ev.short = len(ev.text.split()) < 4
             # A technical word of the question the sentence never names: likely a look-alike passage.
             # Each costs by its rarity, double when the whole corpus lacks it: one such word is enough.
-            absent = [(w, wt) for w, wt in subject if w not in here]
+            # A word of the document's title is its topic ("leukemia"): every sentence speaks of it.
+            title_stems = self._title_stems(ev.doc)
+            absent = [(w, wt) for w, wt in subject if w not in here and not _matches(w, title_stems)]
             missing = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in absent)
             ev.unnamed = missing / subject_total
             ev.missing_weight = missing

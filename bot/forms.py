@@ -9,12 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-import numpy as np
-
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
 from bot.params import Params
-from bot.question import SUBJECT_KINDS, Analysis, rules
+from bot.question import Analysis, rules
 from bot.text import fold
 
 BlockKind = Literal["lead", "quote", "items", "compare", "note"]
@@ -42,7 +40,6 @@ class Draft:
 # Types that one sentence answers: a second quote only adds noise.
 _ONE_SENTENCE = frozenset({"definition", "indication", "age", "frequency", "etiology"})
 _GATHER = frozenset({"side_effects", "toxicity_management"})
-TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
 
 
 class Forms:
@@ -173,72 +170,6 @@ class Forms:
             cells.append(max(own, key=cell_score))
         score = min(best.score, min(e.score for e in cells) + p.comparison_conf_margin)
         return Draft([Block("compare", evidence=cells, labels=[a, b])], score, "compare")
-
-    # ------------------------------------------------------------------ overviews
-
-    def overview(self, analysis: Analysis, ranked: list[Evidence], vectors: np.ndarray | None) -> Draft | None:
-        """Several aspects of a broad question, one quoted sentence each, in the text's order.
-
-        Aspects are the document's paragraphs: each contributes its sentence that best answers the
-        question. A paragraph about a site (CNS, testes) is an aspect only when the question names a
-        site, and a sentence the text itself qualifies never leads. Near-duplicates are dropped.
-        """
-        p = self.params
-        if not ranked:
-            return None
-        doc = ranked[0].doc
-        pool = [e for e in ranked if e.doc == doc and len(e.text) >= 40 and e.kind != "lead_in"]
-        if not pool:
-            return None
-        asks_site = any(self.glossary.kind(t) == "site" for t in analysis.focus)
-        summary = not analysis.focus and not analysis.subject
-        by_block: dict[int, Evidence] = {}
-        for e in pool:
-            if not asks_site and not summary and self._site_paragraph(e):
-                continue
-            if analysis.conditions and e.condition < 0:
-                continue
-            key = e.block
-            if key not in by_block or self._aspect_score(e) > self._aspect_score(by_block[key]):
-                by_block[key] = e
-        aspects = sorted(by_block.values(), key=lambda e: -self._aspect_score(e))
-        if not aspects:
-            return None
-        top = self._aspect_score(aspects[0])
-        floor = top - abs(top) * (1 - p.overview_relative_floor)
-        chosen: list[Evidence] = []
-        for e in aspects:
-            if len(chosen) >= p.overview_max_quotes or self._aspect_score(e) < floor:
-                break
-            if vectors is not None and chosen and self._redundant(e, chosen):
-                continue
-            chosen.append(e)
-        if len(chosen) < 2:
-            return None
-        chosen.sort(key=lambda e: e.row)
-        # A sentence the text qualifies ("not convincingly demonstrated") is never the lead.
-        while chosen[0].qualified and any(not e.qualified for e in chosen):
-            chosen.append(chosen.pop(0))
-        subject = self._subject_phrase(analysis)
-        lead = f"The text covers these points{subject}:"
-        blocks = [Block("lead", lead), Block("items", evidence=chosen)]
-        return Draft(blocks, max(e.score for e in chosen), "overview")
-
-    def _aspect_score(self, e: Evidence) -> float:
-        return e.score + self.params.w_condition * e.condition
-
-    def _site_paragraph(self, e: Evidence) -> bool:
-        subjects = [t for t in e.subjects if self.glossary.kind(t) in SUBJECT_KINDS]
-        return bool(subjects) and all(self.glossary.kind(t) == "site" for t in subjects)
-
-    def _redundant(self, e: Evidence, chosen: list[Evidence]) -> bool:
-        vecs = self.scorer.data.sentence_vectors
-        v = np.asarray(vecs[e.row], dtype=np.float32)
-        return any(float(v @ np.asarray(vecs[c.row], dtype=np.float32)) >= self.params.overview_redundancy for c in chosen)
-
-    def _subject_phrase(self, analysis: Analysis) -> str:
-        names = [analysis.focus_surface.get(t, t) for t in analysis.focus[:2]]
-        return f" about {' and '.join(names)}" if names else ""
 
 
 def with_score(ev: Evidence, score: float) -> Evidence:

@@ -47,7 +47,8 @@ class Params:
     second_quote_floor: float = 0.85
     gather_quote_floor: float = 0.6
     gather_limit: int = 3
-    overview_max_quotes: int = 6
+    overview_max_quotes: int = 8
+    overview_first_bonus: float = 0.1
     overview_relative_floor: float = 0.55
     overview_redundancy: float = 0.85
     comparison_cue_bonus: float = 0.15

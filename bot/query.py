@@ -34,7 +34,9 @@ class QueryProcessor:
         self.short_min_score = short_min_score
         self.english_zipf = english_zipf
         self.glossary = glossary
-        self.known = set(vocab) | glossary.vocabulary()
+        known = set(vocab) | glossary.vocabulary()
+        # "veno-occlusive" also makes "occlusive" a corpus word.
+        self.known = known | {part for w in known if "-" in w for part in w.split("-") if len(part) >= 3}
         # Only words long enough to be misspelled recognisably are correction targets.
         self._choices = sorted(w for w in self.known if len(w) >= 4 and not w.isdigit())
         self.min_score = min_score
@@ -55,7 +57,7 @@ class QueryProcessor:
         cutoff = self.min_score if len(word) >= 8 else max(self.min_score, self.short_min_score)
         found = process.extract(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)
         if not found:
-            return None
+            return _english_correction(word)
         # Among equally close words, the commoner one ("efects": "effects", not "defects").
         top = max(score for _, score, _ in found)
         ties = [w for w, score, _ in found if score >= top - 1e-6]
@@ -86,6 +88,35 @@ class QueryProcessor:
         extra = [t for t in terms if t not in folded]
         expanded = corrected + (" " + " ".join(extra) if extra else "")
         return Query(text, corrected, terms, expanded, corrections, unknown)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> dict[int, list[str]]:
+    """English's commonest words by length, for correcting misspelled everyday words ("dangerus")."""
+    from wordfreq import top_n_list
+
+    by_len: dict[int, list[str]] = {}
+    for w in top_n_list("en", 30_000):
+        if w.isalpha():
+            by_len.setdefault(len(w), []).append(w)
+    return by_len
+
+
+def _english_correction(word: str) -> str | None:
+    """The nearest common English word (one edit, two for long words; a swap of two letters is one edit),
+    commonest first among the nearest, when it is far commoner than ``word`` ("dangerus": "dangerous")."""
+    from rapidfuzz.distance import OSA
+
+    limit = 1 if len(word) <= 6 else 2
+    by_len = _english_words()
+    pool = [w for n in range(len(word) - limit, len(word) + limit + 1) for w in by_len.get(n, [])]
+    found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=limit, limit=20)
+    if not found:
+        return None
+    best = min(found, key=lambda f: (f[1], -_zipf(f[0])))[0]
+    if _zipf(best) < max(_zipf(word) + 2.0, 3.5):
+        return None
+    return str(best)
 
 
 def _zipf(word: str) -> float:

@@ -119,6 +119,17 @@ def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysi
 CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\s+(an?\s+|the\s+)?$", re.I)
 
 
+@cache
+def _type_words(types: tuple[str, ...]) -> tuple[str, ...]:
+    """The literal words of the question types' patterns ("side", "effect", "treat"), as prefixes."""
+    found: set[str] = set()
+    for name in types:
+        rule = rules().get(name)
+        if rule is not None:
+            found.update(re.findall(r"(?<![\\?])\b[a-z]{4,}", rule.ask.pattern))
+    return tuple(sorted(found))
+
+
 def subject_words(text: str, mentions: list[Mention], types: list[str], subject_zipf: float = 5.0) -> dict[str, float]:
     """Words naming what is asked about, beyond glossary terms and the question type, with weights.
 
@@ -130,17 +141,18 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
 
     from bot.text import content_words
 
-    # Glossary terms are matched as entities; only conditions ("leukemia") stay subject words.
-    spans = [(m.start, m.end) for m in mentions if m.kind != "condition"]
-    folded = fold(text)
-    for name in types:  # the words that made the question a "side effects" question are not its subject
-        rule = rules().get(name)
-        if rule is not None and len(folded) == len(text):
-            spans += [(m.start(), m.end()) for m in rule.ask.finditer(folded)]
+    # Glossary terms are matched as entities; only conditions ("leukemia") stay subject words, by their
+    # canonical name ("leukaemia" is "leukemia").
+    spans = [(m.start, m.end) for m in mentions]
+    type_words = _type_words(tuple(types))
     covered = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
     out: dict[str, float] = {}
-    for w in content_words(covered):
+    conditions = [w for m in mentions if m.kind == "condition" for w in content_words(m.term)]
+    for w in [*content_words(covered), *conditions]:
         if len(w) < 3 or w.isdigit():
+            continue
+        # The words that made the question a "side effects" question are not its subject.
+        if any(w.startswith(t) for t in type_words):
             continue
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.

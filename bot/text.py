@@ -206,4 +206,6 @@ STOPWORDS = frozenset(
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
+    # "son's" is "son": a possessive is not another word.
+    out = [w[:-2] if w.endswith("'s") else w for w in words(text)]
+    return [w for w in out if w not in STOPWORDS and len(w) > 1]

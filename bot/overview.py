@@ -1,0 +1,194 @@
+"""Overview answers to broad questions: one quoted sentence per aspect the text covers, in its order.
+
+Aspects come from the document's structure, never from a table of topics:
+- a summary ("summarize this", "tl;dr") quotes each paragraph's key (first full) sentence;
+- an options question ("what can be done?", "the immunotherapy options") quotes, for each paragraph
+  about a treatment (glossary kinds drug, therapy, procedure), its sentence that best answers; a class
+  named in the question ("immunotherapy") keeps the paragraphs that name it or whose treatment the
+  text lists under it; a site's paragraph (CNS, testes) joins only when the question names a site;
+- a topical question ("tell me about transplant") quotes the best paragraph's sentences, then the
+  best sentence of the other paragraphs that answer nearly as well.
+A sentence the text itself qualifies ("not convincingly demonstrated") never leads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.evidence import Evidence, EvidenceScorer
+from bot.forms import Block, Draft
+from bot.glossary import Glossary
+from bot.params import Params
+from bot.question import Analysis
+from bot.text import fold
+
+TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
+# Broad words that ask for the choices rather than for one thing.
+OPTIONS = re.compile(
+    r"\b(options?|choices?|alternatives?|treatments?|therap(y|ies)|arsenal|approaches|possibilities|"
+    r"can be done|could be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|"
+    r"happens next|other)\b",
+    re.IGNORECASE,
+)
+OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)
+
+
+@dataclass
+class Paragraph:
+    block: int
+    sentences: list[Evidence]
+    terms: set[str] = field(default_factory=set)  # treatments it is about
+    classes: set[str] = field(default_factory=set)  # classes it names or is listed under
+
+    @property
+    def first(self) -> Evidence | None:
+        """Its key sentence: the first full sentence (a list's lead-in counts)."""
+        full = [e for e in self.sentences if len(e.text) >= 40 or e.kind == "lead_in"]
+        return full[0] if full else None
+
+
+class Overview:
+    def __init__(self, scorer: EvidenceScorer, glossary: Glossary, params: Params) -> None:
+        self.scorer = scorer
+        self.glossary = glossary
+        self.params = params
+
+    def is_summary(self, analysis: Analysis) -> bool:
+        return not analysis.focus and not analysis.subject and not analysis.conditions
+
+    def draft(self, analysis: Analysis, evidence: list[Evidence], exclude: set[str] | None = None) -> Draft | None:
+        """``evidence``: every scored sentence of the document to overview."""
+        if not evidence:
+            return None
+        exclude = exclude or set()
+        paragraphs = self._paragraphs(evidence)
+        if self.is_summary(analysis) and not exclude:
+            chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
+            lead = "The text's key points:"
+        elif self._options(analysis, exclude):
+            chosen = sorted((e for e in self._options_pick(analysis, paragraphs, exclude) if e), key=lambda e: e.row)
+            lead = "The text describes these options" + self._about(analysis, exclude) + ":"
+        else:
+            chosen = self._topical_pick(analysis, paragraphs)
+            lead = "The text says this" + self._about(analysis, exclude) + ":"
+        picked = [e for e in chosen if e is not None]
+        if len(picked) < 2:
+            return None
+        while picked[0].qualified and any(not e.qualified for e in picked):
+            picked.append(picked.pop(0))  # a qualified statement never leads; it keeps its own words
+        blocks = [Block("lead", lead), Block("items", evidence=picked)]
+        return Draft(blocks, max(e.score for e in picked), "overview")
+
+    # ------------------------------------------------------------------ structure
+
+    def _paragraphs(self, evidence: list[Evidence]) -> list[Paragraph]:
+        by_block: dict[tuple[int, int], list[Evidence]] = {}
+        for e in sorted(evidence, key=lambda e: e.row):
+            by_block.setdefault((e.doc, e.block), []).append(e)
+        out: list[Paragraph] = []
+        member_of: dict[str, set[str]] = {}
+        for (_, block), sents in by_block.items():
+            p = Paragraph(block, sents)
+            for e in sents:
+                for m in self.glossary.mentions(e.text):
+                    if m.kind in TREATMENT_KINDS:
+                        p.terms.add(m.term)
+            # A list's lead-in names a class ("immunotherapies"); its items are members of it.
+            lead = [e for e in sents if e.kind == "lead_in"]
+            items = [e for e in sents if e.kind == "item"]
+            if lead and items:
+                classes = {m.term for m in self.glossary.mentions(lead[-1].text) if m.kind in TREATMENT_KINDS}
+                for it in items:
+                    for m in self.glossary.mentions(it.text):
+                        member_of.setdefault(m.term, set()).update(classes)
+            out.append(p)
+        for p in out:
+            p.classes = set(p.terms)
+            for t in p.terms:
+                p.classes |= member_of.get(t, set())
+        return out
+
+    @staticmethod
+    def _bare_list(p: Paragraph) -> bool:
+        """A lead-in with bare names ("include: Blinatumomab ..."): the paragraphs about each say more."""
+        return any(e.kind == "item" for e in p.sentences) and all(
+            e.kind != "prose" or len(e.text) < 40 for e in p.sentences
+        ) and all(len(e.text.split()) < 5 for e in p.sentences if e.kind == "item")
+
+    def _site_only(self, p: Paragraph) -> bool:
+        """A paragraph about a site ("CNS relapse treatment includes ...") starts by naming it."""
+        if not p.sentences:
+            return False
+        first = p.sentences[0].text
+        return any(m.kind == "site" and m.start <= 2 for m in self.glossary.mentions(first))
+
+    # ------------------------------------------------------------------ options
+
+    def _options(self, analysis: Analysis, exclude: set[str]) -> bool:
+        """Asks for the choices: options words, and no single treatment to tell about (several named is a tour)."""
+        named = [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS]
+        specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
+        return bool(OPTIONS.search(fold(analysis.text))) and (len(specific) != 1 or len(named) > 1 or bool(exclude))
+
+    def _options_pick(self, analysis: Analysis, paragraphs: list[Paragraph], exclude: set[str]) -> list[Evidence | None]:
+        p = self.params
+        named = [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS and t not in exclude]
+        # One class named alone ("the immunotherapy options") keeps its members; several named is a tour.
+        classes = set(named) if len(named) == 1 and self.glossary.kind(named[0]) == "therapy" else set()
+        asks_site = any(self.glossary.kind(t) == "site" for t in analysis.focus)
+        picks: list[tuple[float, Evidence]] = []
+        for para in paragraphs:
+            if not para.terms or self._bare_list(para):
+                continue
+            if para.terms <= exclude:
+                continue
+            if classes and not (classes & para.classes):
+                continue
+            if self._site_only(para) and not asks_site:
+                continue
+            naming = [e for e in para.sentences if len(e.text) >= 40 and (set(e.own) & para.terms or e.kind == "lead_in")]
+            naming = [e for e in naming if not (analysis.conditions and e.condition < 0)] or naming
+            if not naming:
+                continue
+            first = naming[0]
+            best = max(naming, key=lambda e: e.score + p.overview_first_bonus * (e is first))
+            picks.append((best.score + p.w_condition * best.condition - p.p_qualified * best.qualified, best))
+        picks.sort(key=lambda x: -x[0])
+        return [e for _, e in picks[: p.overview_max_quotes]]
+
+    # ------------------------------------------------------------------ topical
+
+    def _topical_pick(self, analysis: Analysis, paragraphs: list[Paragraph]) -> list[Evidence | None]:
+        p = self.params
+        scored = [(max(e.score for e in para.sentences), para) for para in paragraphs if para.sentences]
+        scored.sort(key=lambda x: -x[0])
+        if not scored:
+            return []
+        top, head = scored[0]
+        floor = top - abs(top) * (1 - p.overview_relative_floor)
+        chosen = [e for e in head.sentences if len(e.text) >= 40 and e.score >= floor][: p.overview_max_quotes]
+        more: list[Evidence] = []
+        for score, para in scored[1:]:
+            if len(chosen) + len(more) >= p.overview_max_quotes or score < floor:
+                break
+            best = max(para.sentences, key=lambda e: e.score)
+            if len(best.text) >= 40 and not self._redundant(best, chosen + more):
+                more.append(best)
+        # The paragraph that answers best comes first, in its own order; the others follow the text's.
+        return chosen + sorted(more, key=lambda e: e.row)
+
+    def _redundant(self, e: Evidence, chosen: list[Evidence]) -> bool:
+        vecs = self.scorer.data.sentence_vectors
+        v = np.asarray(vecs[e.row], dtype=np.float32)
+        return any(float(v @ np.asarray(vecs[c.row], dtype=np.float32)) >= self.params.overview_redundancy for c in chosen)
+
+    def _about(self, analysis: Analysis, exclude: set[str]) -> str:
+        names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude][:2]
+        about = f" about {' and '.join(names)}" if names else ""
+        if exclude:
+            others = [t for t in exclude][:2]
+            about += f" besides {' and '.join(others)}"
+        return about
