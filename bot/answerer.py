@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -81,6 +82,8 @@ class Answerer:
         self.scorer = EvidenceScorer(data, glossary, params)
         self.forms = Forms(self.scorer, glossary, params)
         self.overviews = Overview(self.scorer, glossary, params)
+        # Called with (understanding, ranked evidence) on every answered question: how the fit sees features.
+        self.trace: Callable[[Understanding, list[Evidence]], None] | None = None
         self.composer = Composer(data, self.scorer, params)
 
     # ------------------------------------------------------------------ stages
@@ -144,6 +147,8 @@ class Answerer:
         qvec = self.embedder.encode([q.expanded])[0]
         cands = self.candidates(q, qvec)
         ranked = self.evidence(u, qvec, cands)
+        if self.trace is not None:
+            self.trace(u, ranked)
         near = [e for e in ranked if len(e.text) >= 40] or [self.scorer.sentence(int(self.data.chunks[c.row, 4])) for c in cands]
 
         if analysis.qtype == "advice":
@@ -182,7 +187,7 @@ class Answerer:
         rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
         evidence = self.scorer.score(u.analysis, u.query.expanded, qvec, rows)
         draft = self.overviews.draft(u.analysis, evidence, exclude)
-        if draft is None or (draft.score < self.params.abstain_below and not self.overviews.is_summary(u.analysis)):
+        if draft is None or (draft.score < self.params.overview_min_score and not self.overviews.is_summary(u.analysis)):
             return None
         return self.composer.render(frame, draft)
 

@@ -62,4 +62,8 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
         return Decision("abstain", "The text does not say.", best, best.missing)
     if best.score < params.abstain_below:
         return Decision("abstain", "The text does not clearly answer this question.", best)
+    if best.missing_context_weight >= params.concept_abstain and best.missing_context:
+        # A key word of the question that neither the sentence nor its paragraph speaks of: "pregnant".
+        missing = best.missing_context
+        return Decision("abstain", f"The text does not discuss {_quoted(missing)}.", best, missing)
     return Decision("answer", "", best)

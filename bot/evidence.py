@@ -132,6 +132,9 @@ class EvidenceScorer:
 
         self.generic = {self._stem(w) for w in rules().generic_words}
 
+    def stem(self, word: str) -> str:
+        return self._stem(word)
+
     def stems(self, text: str) -> set[str]:
         return self._stems_with(text, self.glossary.mentions(text))
 
@@ -193,6 +196,13 @@ class EvidenceScorer:
             if topic:
                 break
         return own, topic
+
+    def named(self, row: int) -> frozenset[str]:
+        """The glossary terms sentence ``row`` names."""
+        return self._row_named(row)
+
+    def row_stems(self, row: int) -> Stems:
+        return self._row_stems(row)
 
     def conditions_of(self, row: int) -> conditions.Conditions:
         return self._conditions(row)

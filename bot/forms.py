@@ -51,7 +51,9 @@ class Forms:
     # ------------------------------------------------------------------ quotes
 
     def quotes(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
-        """The best sentence, and a second from its paragraph when it adds to the same kind of answer."""
+        """The best sentence; a second from its paragraph when it adds to the same kind of answer; and, for a
+        question of several parts ("what is it and who can get it?"), the sentences that answer the parts
+        the first leaves open."""
         p = self.params
         chosen = [best]
         cue = analysis.cue
@@ -70,10 +72,53 @@ class Forms:
                 and not analysis.yes_no
             ):
                 chosen.append(ev)
-        chosen.sort(key=lambda e: e.row if e is not best else -1)
+        chosen += self._complements(analysis, ranked, chosen)
+        head, rest = chosen[0], sorted(chosen[1:], key=lambda e: e.row)
         blocks = [Block("lead", "The text says:")] if analysis.yes_no else []
-        blocks += [Block("quote", evidence=[e]) for e in chosen]
+        blocks += [Block("quote", evidence=[e]) for e in [head, *rest]]
         return Draft(blocks, best.score, "quote")
+
+    def _parts(self, analysis: Analysis) -> list[tuple[str, object]]:
+        """What the question asks about: its terms, its rare words and its further question types."""
+        parts: list[tuple[str, object]] = [("term", t) for t in analysis.focus]
+        parts += [("word", self.scorer.stem(w)) for w, wt in analysis.subject.items() if wt >= self.params.part_min_weight]
+        for name in analysis.types[1:]:
+            rule = rules().get(name)
+            if rule is not None and rule.cue is not None and name not in ("definition", analysis.qtype):
+                parts.append(("type", rule.cue))
+        return parts
+
+    def _answers_part(self, ev: Evidence, part: tuple[str, object]) -> bool:
+        kind, value = part
+        if kind == "term":
+            return value in ev.subjects or value in self.scorer.named(ev.row)
+        if kind == "word":
+            return value in self.scorer.row_stems(ev.row)
+        return bool(value.search(ev.text))  # type: ignore[attr-defined]
+
+    def _complements(self, analysis: Analysis, ranked: list[Evidence], chosen: list[Evidence]) -> list[Evidence]:
+        p = self.params
+        if analysis.yes_no or analysis.qtype == "comparison":
+            return []
+        parts = self._parts(analysis)
+        if len(parts) < 2:
+            return []
+        best = chosen[0]
+        open_parts = [x for x in parts if not any(self._answers_part(e, x) for e in chosen)]
+        extra: list[Evidence] = []
+        pool = [e for e in ranked if e.doc == best.doc and e not in chosen and len(e.text) >= 40]
+        while open_parts and len(extra) < p.complement_limit:
+            scored = [
+                (sum(self._answers_part(e, x) for x in open_parts), e) for e in pool
+                if e.score >= best.score - p.complement_window and e not in extra
+            ]
+            scored = [(n, e) for n, e in scored if n > 0]
+            if not scored:
+                break
+            _, pick = max(scored, key=lambda x: (x[0], x[1].score))
+            extra.append(pick)
+            open_parts = [x for x in open_parts if not self._answers_part(pick, x)]
+        return extra
 
     # ------------------------------------------------------------------ lists
 

@@ -57,7 +57,10 @@ class Overview:
         self.params = params
 
     def is_summary(self, analysis: Analysis) -> bool:
-        return not analysis.focus and not analysis.subject and not analysis.conditions
+        """Nothing to be about: no focus, no condition, no subject word the corpus knows ("tl;dr, bullets")."""
+        known = self.scorer.known_stems
+        subject = [w for w in analysis.subject if self.scorer.stem(w) in known]
+        return not analysis.focus and not subject and not analysis.conditions
 
     def draft(self, analysis: Analysis, evidence: list[Evidence], exclude: set[str] | None = None) -> Draft | None:
         """``evidence``: every scored sentence of the document to overview."""
@@ -150,11 +153,14 @@ class Overview:
             if self._site_only(para) and not asks_site:
                 continue
             naming = [e for e in para.sentences if len(e.text) >= 40 and (set(e.own) & para.terms or e.kind == "lead_in")]
-            naming = [e for e in naming if not (analysis.conditions and e.condition < 0)] or naming
+            # A treatment whose stated conditions exclude the asker ("up to 25 years" for a 69-year-old) is left out.
+            naming = [e for e in naming if not (analysis.conditions and e.condition < 0)]
             if not naming:
                 continue
             first = naming[0]
-            best = max(naming, key=lambda e: e.score + p.overview_first_bonus * (e is first))
+            best = max(
+                naming, key=lambda e: e.score + p.overview_first_bonus * (e is first) + p.w_condition * e.condition
+            )
             picks.append((best.score + p.w_condition * best.condition - p.p_qualified * best.qualified, best))
         picks.sort(key=lambda x: -x[0])
         return [e for _, e in picks[: p.overview_max_quotes]]

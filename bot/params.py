@@ -47,8 +47,13 @@ class Params:
     second_quote_floor: float = 0.85
     gather_quote_floor: float = 0.6
     gather_limit: int = 3
+    part_min_weight: float = 1.0
+    complement_limit: int = 2
+    complement_window: float = 0.35
+    concept_abstain: float = 3.0
     overview_max_quotes: int = 8
     overview_first_bonus: float = 0.1
+    overview_min_score: float = 0.15
     overview_relative_floor: float = 0.55
     overview_redundancy: float = 0.85
     comparison_cue_bonus: float = 0.15

@@ -37,6 +37,7 @@ class QuestionRules:
     follow_up: re.Pattern[str]
     list_items_max: int
     generic_words: tuple[str, ...] = ()
+    asker_words: frozenset[str] = frozenset()
 
     def get(self, name: str) -> QuestionType | None:
         return next((t for t in self.types if t.name == name), None)
@@ -57,7 +58,7 @@ def rules() -> QuestionRules:
     ]
     return QuestionRules(
         types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"],
-        tuple(raw.get("generic_words", ())),
+        tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())),
     )
 
 
@@ -151,8 +152,9 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
     for w in [*content_words(covered), *conditions]:
         if len(w) < 3 or w.isdigit():
             continue
-        # The words that made the question a "side effects" question are not its subject.
-        if any(w.startswith(t) for t in type_words):
+        # The words that made the question a "side effects" question are not its subject, nor are the
+        # words that say who asks or how to answer ("my mum", "a few bullets").
+        if any(w.startswith(t) for t in type_words) or w in rules().asker_words:
             continue
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.

@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Fit the answer path's parameters on labelled questions and report them on questions the fit never saw.
+
+    .venv/bin/python scripts/fit_params.py [--write] [--folds 5]
+
+Two stages, both on the training sets (tests/data/train-*.jsonl, answerable.jsonl, unanswerable.jsonl):
+
+1. Evidence weights by logistic regression. Every sentence the answer path scores for an answerable
+   question is an example; it is positive when it is one of the question's gold sentences. Logistic
+   regression fits how much each feature (dense similarity, word overlap, entities, conditions, the
+   penalties ...) says "this sentence answers"; why: the score is already a weighted sum of those
+   features, so the regression fits exactly the numbers that were hand-set, and its probabilities
+   are comparable across questions. The fitted logit is mapped linearly onto the old score's scale
+   (least squares over the same sentences) so the decision thresholds keep their meaning.
+2. Decision thresholds (abstain_below, concept_abstain, overview_min_score) by grid search on
+   end-to-end accuracy: few numbers, each a cut on one quantity, where a grid is exact and cheap.
+
+Validation: k-fold over training questions (stage 1 and 2 refitted on k-1 folds, judged on the fold
+left out), then the held-out sets (tests/data/holdout-*.jsonl, never used by any fit or rule), then
+the evaluation kit's dev sets when ../shared/eval is present. The train/validation gap is printed;
+a large gap is over-fitting. ``--write`` stores the values in bot/data/params.json with a record of
+how each was chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.quality import Report, ask, gold_hit, judge, load_items  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+SHARED = ROOT.parent / "shared" / "eval"
+GRID = {
+    "abstain_below": [0.27, 0.30, 0.33, 0.36, 0.39, 0.42, 0.45],
+    "concept_abstain": [1.5, 2.0, 2.5, 3.0, 4.0, 99.0],
+    "overview_min_score": [0.0, 0.1, 0.2, 0.3],
+}
+
+
+def training_items() -> list[dict[str, Any]]:
+    paths = sorted(DATA.glob("train-*.jsonl")) + [DATA / "answerable.jsonl", DATA / "unanswerable.jsonl"]
+    return load_items(p for p in paths if p.exists())
+
+
+def holdout_items() -> list[dict[str, Any]]:
+    return load_items(sorted(DATA.glob("holdout-*.jsonl")))
+
+
+@dataclass
+class Examples:
+    """Sentence examples of one question: features and gold labels."""
+
+    x: np.ndarray
+    y: np.ndarray
+    old: np.ndarray  # the score before fitting, to map the fitted logit onto its scale
+
+
+@dataclass
+class Fit:
+    weights: dict[str, float]
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+
+def collect(engine: Any, items: list[dict[str, Any]]) -> dict[str, Examples]:
+    """Ask every answerable item once and keep the features of the last turn's scored sentences."""
+    from bot.evidence import FEATURES
+
+    answerer = engine.answerer
+    out: dict[str, Examples] = {}
+    for item in items:
+        if item["expect"] != "answer" or not item.get("gold"):
+            continue
+        seen: list[Any] = []
+        answerer.trace = lambda u, ranked, seen=seen: seen.append(ranked)
+        try:
+            ask(engine, item)
+        finally:
+            answerer.trace = None
+        if not seen or not seen[-1]:
+            continue
+        ranked = seen[-1]
+        gold = item.get("cover", []) + item["gold"] if item.get("cover") else item["gold"]
+        x = np.array([e.features(answerer.scorer.missing_cap) for e in ranked], dtype=np.float64)
+        y = np.array([gold_hit(e.text, gold) for e in ranked], dtype=np.float64)
+        old = np.array([e.score for e in ranked], dtype=np.float64)
+        if y.any():
+            out[item["id"]] = Examples(x.reshape(-1, len(FEATURES)), y, old)
+    return out
+
+
+def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method (the bias is not regularised)."""
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1))])
+    w = np.zeros(d + 1)
+    reg = np.eye(d + 1) * l2
+    reg[-1, -1] = 0.0
+    # Positives are few (one or two per question): weigh them to half the total, as questions are.
+    pos = y.sum()
+    sw = np.where(y > 0, (n - pos) / max(pos, 1.0), 1.0)
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+        g = xb.T @ (sw * (p - y)) + reg @ w
+        h = (xb * (sw * p * (1 - p))[:, None]).T @ xb + reg
+        step = np.linalg.solve(h, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def fit_weights(examples: list[Examples], params: Any) -> dict[str, float]:
+    from bot.evidence import FEATURES
+
+    x = np.vstack([e.x for e in examples])
+    y = np.concatenate([e.y for e in examples])
+    old = np.concatenate([e.old for e in examples])
+    w, b = logistic(x, y)
+    # Map the logit onto the old score's scale: thresholds and margins keep their meaning.
+    logit = x @ w + b
+    a, c = np.polyfit(logit, old, 1)
+    a = max(a, 1e-3)
+    out = {name: float(max(0.0, a * wi)) for (_, name), wi in zip(FEATURES, w, strict=True)}
+    out["bias"] = float(a * b + c)
+    return out
+
+
+def top1(examples: list[Examples], weights: dict[str, float]) -> float:
+    from bot.evidence import FEATURES
+
+    w = np.array([weights[name] for _, name in FEATURES])
+    hits = [float(e.y[int(np.argmax(e.x @ w))] > 0) for e in examples]
+    return sum(hits) / len(hits) if hits else 0.0
+
+
+def with_params(engine: Any, values: dict[str, float]) -> Any:
+    """The engine answering with ``values`` in place of its parameters."""
+    import bot.engine as eng
+
+    params = engine.params.with_values(**values)
+    return eng.Engine(engine.data, engine.embedder.inner, engine.glossary, engine.settings, params)
+
+
+class Grid:
+    """End-to-end verdicts per threshold combination, computed once per combination (weights fixed)."""
+
+    def __init__(self, engine: Any, items: list[dict[str, Any]], weights: dict[str, float]) -> None:
+        self.engine, self.items, self.weights = engine, items, weights
+        self.cache: dict[tuple, list[bool]] = {}
+
+    def verdicts(self, combo: tuple) -> list[bool]:
+        if combo not in self.cache:
+            e = with_params(self.engine, dict(zip(GRID, combo, strict=True)) | self.weights)
+            self.cache[combo] = [judge(item, ask(e, item)).ok for item in self.items]
+        return self.cache[combo]
+
+    def accuracy(self, combo: tuple, idx: list[int]) -> float:
+        v = self.verdicts(combo)
+        return sum(v[i] for i in idx) / max(len(idx), 1)
+
+    def search(self, idx: list[int], start: tuple, rounds: int = 2) -> tuple:
+        """Coordinate search: each threshold swept over its grid in turn, the others held."""
+        combo = start
+        for _ in range(rounds):
+            for n, values in enumerate(GRID.values()):
+                trials = [combo[:n] + (v,) + combo[n + 1 :] for v in values]
+                # On ties keep the current value: a move must earn its place.
+                combo = max(trials, key=lambda c: (round(self.accuracy(c, idx), 6), c == combo))
+        return combo
+
+
+def report(engine: Any, name: str, items: list[dict[str, Any]]) -> Report:
+    r = Report([judge(item, ask(engine, item)) for item in items])
+    print("  " + r.line(name))
+    return r
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--write", action="store_true", help="store the fitted values in bot/data/params.json")
+    args = ap.parse_args()
+    import bot
+
+    engine = bot.load(corpus=ROOT / "corpus", index=ROOT / "index")
+    items = training_items()
+    print(f"training questions: {len(items)}; held out: {len(holdout_items())}")
+
+    # ---- k-fold: both stages refitted on k-1 folds, judged on the fold left out
+    ids = sorted({i["id"] for i in items})
+    random.Random(7).shuffle(ids)
+    fold_of = {item_id: n % args.folds for n, item_id in enumerate(ids)}
+    examples = collect(engine, items)
+    start = tuple(getattr(engine.params, name) for name in GRID)
+    train_acc, val_acc, train_top, val_top = [], [], [], []
+    for k in range(args.folds):
+        tr = [ex for i, ex in examples.items() if fold_of[i] != k]
+        va = [ex for i, ex in examples.items() if fold_of[i] == k]
+        weights = fit_weights(tr, engine.params)
+        train_top.append(top1(tr, weights))
+        val_top.append(top1(va, weights))
+        grid = Grid(engine, items, weights)
+        tr_idx = [n for n, it in enumerate(items) if fold_of[it["id"]] != k]
+        va_idx = [n for n, it in enumerate(items) if fold_of[it["id"]] == k]
+        combo = grid.search(tr_idx, start)
+        train_acc.append(grid.accuracy(combo, tr_idx))
+        val_acc.append(grid.accuracy(combo, va_idx))
+        print(f"fold {k}: gold sentence ranked first train {train_top[-1]:.3f} val {val_top[-1]:.3f}; "
+              f"accuracy train {train_acc[-1]:.3f} val {val_acc[-1]:.3f}; thresholds {combo}")
+    mt, mv = float(np.mean(train_acc)), float(np.mean(val_acc))
+    print(f"k-fold mean: ranking train {np.mean(train_top):.3f} val {np.mean(val_top):.3f}; "
+          f"accuracy train {mt:.3f} val {mv:.3f}; gap {mt - mv:+.3f}"
+          + ("  (over-fitting)" if mt - mv > 0.05 else ""))
+
+    # ---- the final fit on all training questions
+    weights = fit_weights(list(examples.values()), engine.params)
+    combo = Grid(engine, items, weights).search(list(range(len(items))), start)
+    thresholds = dict(zip(GRID, combo, strict=True))
+    fitted = with_params(engine, weights | thresholds)
+    print("fitted:", json.dumps({k: round(v, 4) for k, v in (weights | thresholds).items()}))
+    print("end to end with the fitted values:")
+    report(fitted, "training (in sample)", items)
+    held = report(fitted, "held out (never fitted)", holdout_items())
+    for name in ("seed-dev", "seed-dev2", "seed-overview-dev"):
+        path = SHARED / f"{name}.jsonl"
+        if path.exists():
+            report(fitted, f"{name} (outer check)", load_items([path]))
+    if args.write:
+        write(weights | thresholds, len(items), mt, mv, held)
+    return 0
+
+
+def write(values: dict[str, float], n: int, train: float, val: float, held: Report) -> None:
+    path = ROOT / "bot" / "data" / "params.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    prec, rec = held.abstention()
+    note = (
+        f"fitted by scripts/fit_params.py on {n} training questions (tests/data/train-*, answerable, "
+        f"unanswerable); k-fold accuracy train {train:.3f} / validation {val:.3f}; held-out accuracy "
+        f"{held.accuracy:.3f}, abstention precision {prec:.3f} recall {rec:.3f}"
+    )
+    for key, value in values.items():
+        data["values"][key] = round(float(value), 4)
+        how = "logistic regression weight, mapped to the score scale" if key not in GRID else "grid search"
+        data["record"][key] = f"{how}; {note}"
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
