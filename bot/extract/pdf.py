@@ -183,7 +183,7 @@ def _drop_running(pages: list[list[_Line]], heights: list[float]) -> None:
 
 def _drop_hyphen(before: str, after: str) -> bool | None:
     """For a line ending in a hyphen: True to drop it ("treat-" + "ment" is "treatment"), False to
-    keep it with no space ("CD19-" + "directed"); None when the line does not end in a hyphen."""
+    keep it with no space ("CD19-" + "directed", "well-" + "known"); None when there is no hyphen."""
     from wordfreq import zipf_frequency
 
     head = re.search(r"(\w+)-$", before)
@@ -192,7 +192,9 @@ def _drop_hyphen(before: str, after: str) -> bool | None:
     tail = re.match(r"\w+", after)
     if not tail or not after[0].islower() or head.group(1)[-1].isdigit():
         return False
-    return zipf_frequency((head.group(1) + tail.group(0)).lower(), "en") > 0
+    joined = zipf_frequency((head.group(1) + tail.group(0)).lower(), "en")
+    # "wellknown" is a word to wordfreq too, but a rarer one than "well-known".
+    return joined > 0 and joined >= zipf_frequency(f"{head.group(1)}-{tail.group(0)}".lower(), "en")
 
 
 def _assemble(lines: list[_Line], body: float) -> tuple[str, list[int], list[Section]]:
@@ -282,6 +284,11 @@ def extract_pdf(path: Path) -> Extracted:
 
     try:
         with open(path, "rb") as fh:
+            # pdfminer recovers what it can from a cut-off file; a partial document is worse than none.
+            fh.seek(max(0, path.stat().st_size - 2048))
+            if b"%%EOF" not in fh.read():
+                raise CorpusError(f"{path}: truncated PDF (no end-of-file marker): copy it again")
+            fh.seek(0)
             parser = PDFParser(fh)
             try:
                 document = PDFDocument(parser)
