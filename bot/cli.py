@@ -24,6 +24,16 @@ def _engine(args: argparse.Namespace, progress: bool = True) -> Any:
     )
 
 
+def problem_files(problems: list[str]) -> dict[str, list[str]]:
+    """Problems grouped by the file they name ("path, line 3: reason" or "path: reason")."""
+    out: dict[str, list[str]] = {}
+    for p in problems:
+        where, _, reason = p.partition(": ")
+        path, _, line = where.partition(", ")
+        out.setdefault(path, []).append(f"{line}: {reason}" if line else reason)
+    return out
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from bot.chunking import Chunker
     from bot.embedding import make_embedder
@@ -50,6 +60,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         out = report.as_dict()
         out["seconds"] = round(out["seconds"], 3)
         out["problems"] = len(report.problems)
+        out["problem_files"] = problem_files(report.problems)
         print(json.dumps(out))
     else:
         state = "built" if report.rebuilt else "up to date"

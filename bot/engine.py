@@ -139,7 +139,7 @@ def load(
     glossary = Glossary.load(gpath) if gpath else Glossary([])
 
     report: BuildReport | None = None
-    docs, problems = load_corpus(settings.corpus)
+    docs, problems = load_corpus(settings.corpus, index=settings.index)
     doc_hashes = {d.id: document_hash(d) for d in docs}
     try:
         if settings.index.parent.exists():

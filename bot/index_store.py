@@ -31,14 +31,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bot.chunking import CHUNKER_VERSION, Chunker, split_sentences
-from bot.corpus import corpus_hash, document_hash, load_corpus
+from bot.corpus import corpus_hash, document_hash, extractors, formats, load_corpus
 from bot.embedding import Embedder
 from bot.errors import IndexBusyError, IndexStateError
 from bot.models import Document
@@ -120,6 +120,7 @@ class BuildReport:
     seconds: float
     rebuilt: bool
     problems: list[str]
+    formats: dict[str, int] = field(default_factory=dict)  # documents per format: text, jsonl, pdf, html
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -399,7 +400,7 @@ def build_index(
     index = Path(index)
     with build_lock(index):
         _clean_leftovers(index)
-        docs, problems = load_corpus(Path(corpus))
+        docs, problems = load_corpus(Path(corpus), index=index)
         doc_hashes = {d.id: document_hash(d) for d in docs}
         config = chunker_config(chunker)
         if not force:
@@ -410,7 +411,7 @@ def build_index(
                 counts = manifest["counts"]
                 return BuildReport(
                     counts["documents"], counts["chunks"], counts["sentences"], 0, counts["chunks"], 0,
-                    time.perf_counter() - t0, False, problems,
+                    time.perf_counter() - t0, False, problems, formats(docs),
                 )
             except IndexStateError:
                 pass
@@ -480,6 +481,7 @@ def build_index(
                 "corpus": str(corpus),
                 "corpus_hash": corpus_hash(doc_hashes),
                 "documents": doc_hashes,
+                "extractors": extractors(docs),
                 "counts": {"documents": len(docs), "chunks": len(chunk_rows), "sentences": len(sent_rows)},
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
@@ -491,5 +493,5 @@ def build_index(
             shutil.rmtree(tmp, ignore_errors=True)
     return BuildReport(
         len(docs), len(chunk_rows), len(sent_rows), embedded, len(chunk_rows) - embedded, sents_embedded,
-        time.perf_counter() - t0, True, problems,
+        time.perf_counter() - t0, True, problems, formats(docs),
     )

@@ -7,6 +7,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 
+class Section(BaseModel):
+    """A heading of a document: its title, its level (1 = top) and the offset of its text."""
+
+    start: int
+    level: int = 1
+    title: str
+
+
 class Document(BaseModel):
     id: str
     title: str = ""
@@ -15,6 +23,11 @@ class Document(BaseModel):
     url: str | None = None
     source_path: str = ""
     metadata: dict[str, Any] = Field(default_factory=dict)
+    format: str = Field(default="text", description="what the file was: text, jsonl, pdf or html")
+    pages: list[int] = Field(default_factory=list, description="PDF: offset in text where page n+1 starts")
+    sections: list[Section] = Field(default_factory=list, description="headings kept from a PDF or web page")
+    extractor: str = Field(default="", description="extractor name and version (PDF, HTML); empty for text")
+    source_hash: str = Field(default="", description="hash of the file's bytes, to reuse an earlier extraction")
 
 
 class Sentence(BaseModel):
@@ -60,6 +73,8 @@ class Citation(BaseModel):
     url: str | None = None
     context: str = Field(default="", description="the passage around the quote, for display")
     context_start: int = 0
+    page: int | None = Field(default=None, description="PDF page (1-based) the quote starts on")
+    section: str | None = Field(default=None, description="the heading(s) the quote sits under, if any")
 
 
 class Part(BaseModel):

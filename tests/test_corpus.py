@@ -82,3 +82,66 @@ def test_medquad_loads_as_one_corpus():
     assert problems == []
     assert len(docs) > 16_000
     assert docs[0].id == "CancerGov_0000001_1-1" and docs[0].url
+
+
+# ---------------------------------------------------------------------------------------------- PDFs and pages
+
+
+def _pdf_corpus(tmp_path: Path) -> Path:
+    from docmaker import lines_pdf
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    lines_pdf(corpus / "a.pdf", [["Alphamab treats relapsed fixture disease in adults."]], title="A")
+    lines_pdf(corpus / "b.pdf", [["Betacel is a cell therapy for children."]], title="B")
+    (corpus / "c.md").write_text("Gammastat lowers the fixture marker.", encoding="utf-8")
+    return corpus
+
+
+def test_extraction_is_reused_until_the_file_or_the_extractor_changes(tmp_path: Path, fake_embedder, monkeypatch):
+    import json
+
+    from bot.chunking import Chunker
+    from bot.extract import pdf as pdf_extract
+    from bot.index_store import build_index
+
+    corpus, index = _pdf_corpus(tmp_path), tmp_path / "index"
+    first = build_index(corpus, index, fake_embedder, Chunker(), progress=False)
+    assert first.formats == {"pdf": 2, "text": 1}
+    manifest = json.loads((index / "manifest.json").read_text())
+    assert manifest["extractors"] == {"pdfminer.six": pdf_extract.extractor_name().partition(" ")[2]}
+
+    calls: list[str] = []
+    real = pdf_extract.extract_pdf
+    monkeypatch.setattr(pdf_extract, "extract_pdf", lambda p: calls.append(p.name) or real(p))
+    docs, _ = load_corpus(corpus, index=index)
+    assert calls == []  # nothing changed: the index's copies are used, no PDF is parsed
+    assert {d.id: d.format for d in docs} == {"a": "pdf", "b": "pdf", "c": "text"}
+
+    from docmaker import lines_pdf
+
+    lines_pdf(corpus / "b.pdf", [["Betacel is a cell therapy for children and young adults."]], title="B")
+    report = build_index(corpus, index, fake_embedder, Chunker(), progress=False)
+    assert calls == ["b.pdf"] and report.rebuilt and report.embedded == 1  # only b is extracted and embedded
+
+    calls.clear()
+    monkeypatch.setattr(pdf_extract, "EXTRACTOR_VERSION", "test-next")
+    hashes = json.loads((index / "manifest.json").read_text())["documents"]
+    report = build_index(corpus, index, fake_embedder, Chunker(), progress=False)
+    assert sorted(calls) == ["a.pdf", "b.pdf"] and report.rebuilt  # a new extractor re-extracts its files
+    after = json.loads((index / "manifest.json").read_text())
+    assert after["documents"]["c"] == hashes["c"] and after["documents"]["a"] != hashes["a"]
+    assert after["extractors"]["pdfminer.six"].endswith("bot-pdf test-next")
+    assert report.embedded == 0  # same text: its vectors come from the embedding cache
+
+
+def test_text_documents_keep_their_hash_beside_extracted_ones(corpus_dir: Path):
+    # Indexes built before PDFs were supported stay valid: a text document's hash did not change.
+    doc = parse_text_document(corpus_dir / "drugs.md", corpus_dir)
+    assert doc.extractor == "" and doc.format == "text"
+    import hashlib
+    import json
+
+    before = json.dumps([doc.id, doc.title, doc.date, doc.text], ensure_ascii=False)  # the earlier formula
+    assert document_hash(doc) == hashlib.sha256(before.encode("utf-8")).hexdigest()[:16]
+    assert document_hash(doc) != document_hash(doc.model_copy(update={"extractor": "x 1"}))
