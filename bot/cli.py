@@ -86,12 +86,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer: Any) -> None:
-    print(answer.answer)
-    if answer.citations:
-        print()
-        for c in answer.citations:
-            print(f"[{c.marker}] {c.doc_id} chars {c.start}-{c.end}{', ' + c.date if c.date else ''}")
-    print(f"\n(confidence {answer.confidence:.2f}{', abstained' if answer.abstained else ''})")
+    from bot.render_text import render
+
+    print(render(answer))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 
 from bot.evidence import Evidence, EvidenceScorer
+from bot.extract import locate
 from bot.forms import Block, Draft
 from bot.index_store import IndexData
 from bot.models import Answer, Citation, Part
@@ -54,6 +55,7 @@ class Composer:
         if c_end - c_start > self.params.context_max_chars:  # a long paragraph: the sentence and its neighbours
             lo, hi = max(rows[0], ev.row - 1), min(rows[-1], ev.row + 1)
             c_start, c_end = int(self.data.sentences[lo, 1]), int(self.data.sentences[hi, 2])
+        page, section = locate(doc, ev.start)
         return Citation(
             doc_id=doc.id,
             quote=doc.text[ev.start : ev.end],
@@ -67,6 +69,8 @@ class Composer:
             url=doc.url,
             context=doc.text[c_start:c_end],
             context_start=c_start,
+            page=page,
+            section=section,
         )
 
     def _chunk_of(self, row: int) -> str:
@@ -91,7 +95,9 @@ class Composer:
             c = cites[0]
             markers = ", ".join(str(x.marker) for x in cites)
             date = f", {c.date}" if c.date else ""
-            parts.append(f"[{markers}] {c.title or c.doc_id}{date}")
+            pages = sorted({x.page for x in cites if x.page})
+            where = f", p. {', '.join(map(str, pages))}" if pages else ""
+            parts.append(f"[{markers}] {c.title or c.doc_id}{where}{date}")
         return "Sources: " + "; ".join(parts)
 
     # ------------------------------------------------------------------ answers

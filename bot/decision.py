@@ -66,4 +66,8 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
         # A key word of the question that neither the sentence nor its paragraph speaks of: "pregnant".
         missing = best.missing_context
         return Decision("abstain", f"The text does not discuss {_quoted(missing)}.", best, missing)
+    if best.missing_context_weight >= params.concept_partial and best.missing_context:
+        # Most of the question is answered: quote it, and say which part the text does not discuss.
+        missing = best.missing_context
+        return Decision("partial", f"The text does not say anything about {_quoted(missing)}.", best, missing)
     return Decision("answer", "", best)

@@ -94,9 +94,13 @@ class Session:
         typed = answerer.understand(cleaned.text)
         prev = self.turns[-1].cited_docs if self.turns else []
         exclude: set[str] = set()
-        if typed.analysis.qtype == "overview" and OTHER.search(typed.text) and self.last_focus is not None:
-            # "What else can be done?": the other options, not more about the last one.
+        if (
+            typed.analysis.qtype in ("overview", "list") and OTHER.search(typed.text) and self.last_focus is not None
+            and not typed.analysis.focus
+        ):
+            # "What else can be done?", "what else is there?": the other options, not more about the last one.
             exclude = {t for t in self.last_focus.analysis.focus if t not in typed.analysis.focus}
+            typed.analysis.qtype = "overview"
             answer = answerer.respond(cleaned, typed, None, prev, exclude)
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer

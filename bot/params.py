@@ -51,6 +51,7 @@ class Params:
     complement_limit: int = 2
     complement_window: float = 0.35
     concept_abstain: float = 3.0
+    concept_partial: float = 1.5
     overview_max_quotes: int = 8
     overview_first_bonus: float = 0.1
     overview_min_score: float = 0.15

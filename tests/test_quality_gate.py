@@ -1,0 +1,39 @@
+"""The regression gate: the real engine answers the project's labelled sets no worse than the fit left them.
+
+Floors come from ``scripts/fit_params.py``'s run recorded in bot/data/params.json (rounded down a little);
+a change that loses answers, or answers what it should refuse, fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.quality import Report, evaluate, load_items
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# (sets, accuracy floor, abstention-precision floor): measured on the fitted parameters.
+GATES = {
+    "training": (["train-*.jsonl", "answerable.jsonl", "unanswerable.jsonl"], 0.80, 0.85),
+    "held out": (["holdout-*.jsonl"], 0.70, 0.80),
+    "overview": (["train-overview.jsonl", "holdout-overview.jsonl"], 0.55, 1.0),
+}
+
+
+def _items(patterns: list[str]) -> list[dict]:
+    return load_items(p for pat in patterns for p in sorted(DATA.glob(pat)))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", list(GATES))
+def test_answer_quality_stays_above_its_floor(real_engine, name: str) -> None:
+    patterns, floor, precision_floor = GATES[name]
+    items = _items(patterns)
+    assert len(items) >= 30, f"{name}: the labelled set went missing"
+    report: Report = evaluate(real_engine, items)
+    prec, _ = report.abstention()
+    wrong = [v.item["id"] for v in report.verdicts if not v.ok]
+    assert report.accuracy >= floor, f"{name}: accuracy {report.accuracy:.3f} < {floor}; wrong: {wrong[:20]}"
+    assert prec >= precision_floor, f"{name}: abstention precision {prec:.3f} < {precision_floor}"
