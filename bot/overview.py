@@ -29,7 +29,7 @@ TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
     r"\b(options?|choices?|alternatives?|treatments?|therap(y|ies)|arsenal|approaches|possibilities|"
-    r"can be done|could be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|"
+    r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|"
     r"happens next|other)\b",
     re.IGNORECASE,
 )
@@ -68,12 +68,12 @@ class Overview:
             return None
         exclude = exclude or set()
         paragraphs = self._paragraphs(evidence)
-        if self.is_summary(analysis) and not exclude:
-            chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
-            lead = "The text's key points:"
-        elif self._options(analysis, exclude):
+        if self._options(analysis, exclude):
             chosen = sorted((e for e in self._options_pick(analysis, paragraphs, exclude) if e), key=lambda e: e.row)
             lead = "The text describes these options" + self._about(analysis, exclude) + ":"
+        elif self.is_summary(analysis) and not exclude:
+            chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
+            lead = "The text's key points:"
         else:
             chosen = self._topical_pick(analysis, paragraphs)
             lead = "The text says this" + self._about(analysis, exclude) + ":"
@@ -141,7 +141,9 @@ class Overview:
         named = [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS and t not in exclude]
         # One class named alone ("the immunotherapy options") keeps its members; several named is a tour.
         classes = set(named) if len(named) == 1 and self.glossary.kind(named[0]) == "therapy" else set()
-        asks_site = any(self.glossary.kind(t) == "site" for t in analysis.focus)
+        # A site narrows the options only when the text gives that site a paragraph of its own.
+        site_topics = {t for para in paragraphs if self._site_only(para) for t in para.sentences[0].own}
+        asks_site = any(t in site_topics for t in analysis.focus)
         picks: list[tuple[float, Evidence]] = []
         for para in paragraphs:
             if not para.terms or self._bare_list(para):
@@ -152,14 +154,24 @@ class Overview:
                 continue
             if self._site_only(para) and not asks_site:
                 continue
-            naming = [e for e in para.sentences if len(e.text) >= 40 and (set(e.own) & para.terms or e.kind == "lead_in")]
-            # A treatment whose stated conditions exclude the asker ("up to 25 years" for a 69-year-old) is left out.
-            naming = [e for e in naming if not (analysis.conditions and e.condition < 0)]
-            if not naming:
+            # Sentences that name the paragraph's treatment, or name nothing and so speak of it; not one
+            # that names other things ("Leukemic cells may reappear in the bone marrow, CNS, testes").
+            full = [
+                e for e in para.sentences
+                if (len(e.text) >= 40 or e.kind == "lead_in") and (not e.own or set(e.own) & para.terms)
+            ]
+            if not full:
                 continue
-            first = naming[0]
+            first = next((e for e in full if set(e.own) & para.terms), full[0])
+            # A treatment whose stated conditions exclude the asker ("up to 25 years" for a 69-year-old) is left out.
+            if analysis.conditions and first.condition < 0:
+                continue
+            naming = [e for e in full if not (analysis.conditions and e.condition < 0)]
+            # Its first sentence naming the treatment introduces it; a sentence of the kind asked for
+            # ("what can go wrong with each": the toxicity sentence) or fitting the asker's conditions wins.
             best = max(
                 naming, key=lambda e: e.score + p.overview_first_bonus * (e is first) + p.w_condition * e.condition
+                + p.overview_cue_bonus * e.cue
             )
             picks.append((best.score + p.w_condition * best.condition - p.p_qualified * best.qualified, best))
         picks.sort(key=lambda x: -x[0])

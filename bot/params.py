@@ -54,6 +54,7 @@ class Params:
     concept_partial: float = 1.5
     overview_max_quotes: int = 8
     overview_first_bonus: float = 0.1
+    overview_cue_bonus: float = 0.2
     overview_min_score: float = 0.15
     overview_relative_floor: float = 0.55
     overview_redundancy: float = 0.85

@@ -107,6 +107,8 @@ def _english_correction(word: str) -> str | None:
     commonest first among the nearest, when it is far commoner than ``word`` ("dangerus": "dangerous")."""
     from rapidfuzz.distance import OSA
 
+    if _zipf(word) >= 1.5:
+        return None  # an English word already ("dosing"), only rarer: not a misspelling
     limit = 1 if len(word) <= 6 else 2
     by_len = _english_words()
     pool = [w for n in range(len(word) - limit, len(word) + limit + 1) for w in by_len.get(n, [])]

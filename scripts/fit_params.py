@@ -25,6 +25,7 @@ how each was chosen.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import random
@@ -36,6 +37,7 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+print = functools.partial(print, flush=True)  # noqa: A001 - progress shows while the fit runs
 sys.path.insert(0, str(ROOT))
 
 from bench.quality import Report, ask, gold_hit, judge, load_items  # noqa: E402
@@ -170,7 +172,7 @@ class Grid:
         v = self.verdicts(combo)
         return sum(v[i] for i in idx) / max(len(idx), 1)
 
-    def search(self, idx: list[int], start: tuple, rounds: int = 2) -> tuple:
+    def search(self, idx: list[int], start: tuple, rounds: int = 1) -> tuple:
         """Coordinate search: each threshold swept over its grid in turn, the others held."""
         combo = start
         for _ in range(rounds):
@@ -189,7 +191,7 @@ def report(engine: Any, name: str, items: list[dict[str, Any]]) -> Report:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="store the fitted values in bot/data/params.json")
     args = ap.parse_args()
     import bot
