@@ -1,6 +1,7 @@
 """Answer quality at scale: is the bot's answer right, wrong, or withheld, beside its own search's top hit.
 
     .venv/bin/python -m bench.answers_at_scale --medquad --liveqa --mediqa
+    .venv/bin/python -m bench.answers_at_scale --mediqa --split validation  # one MediQA split; others kept
     .venv/bin/python -m bench.answers_at_scale --mediqa --limit 20        # a quick look
 
 Only the public API is used (``bot.load``, ``engine.search``, ``engine.session().ask``), so any answer path
@@ -37,7 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -269,17 +270,24 @@ def table(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def merge(path: Path, summary: dict[str, Any], records: list[Record]) -> dict[str, Any]:
-    """The results file with this run's sets replaced and the other sets' earlier figures kept."""
+def from_json(row: dict[str, Any]) -> Record:
+    """A record back from the results file (derived fields dropped)."""
+    names = {f.name for f in fields(Record)}
+    rec = Record(**{k: v for k, v in row.items() if k in names})
+    rec.search = [(str(d), float(sc)) for d, sc in rec.search]
+    return rec
+
+
+def merge(path: Path, records: list[Record]) -> tuple[dict[str, Any], list[Record]]:
+    """This run's records over the results file's: a question asked again replaces its earlier record,
+    so sets (and MediQA splits) can be run one at a time. Returns the summary of all and all records."""
     try:
-        previous = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        previous = {}
-    ran = {r.dataset for r in records}
-    kept = {k: v for k, v in previous.get("summary", {}).items()
-            if not any(k == d or k.startswith(d + "-") for d in ran)}
-    questions = [q for q in previous.get("questions", []) if q.get("dataset") not in ran]
-    return {"summary": kept | summary, "questions": questions + [r.to_json() for r in records]}
+        previous = [from_json(q) for q in json.loads(path.read_text(encoding="utf-8")).get("questions", [])]
+    except (OSError, json.JSONDecodeError, TypeError):
+        previous = []
+    ran = {(r.dataset, r.qid) for r in records}
+    merged = [r for r in previous if (r.dataset, r.qid) not in ran] + records
+    return summarize(merged), merged
 
 
 # ---------------------------------------------------------------- command line
@@ -291,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--liveqa", action="store_true", help="LiveQA message and summary over the same index")
     p.add_argument("--mediqa", action="store_true", help="MediQA, each question over its own candidates")
     p.add_argument("--index", type=Path, default=FULL_INDEX, help="MedQuAD index folder (built once if missing)")
+    p.add_argument("--split", choices=("all", "train", "validation"), default="all", help="MediQA questions asked")
     p.add_argument("--limit", type=int, default=None, help="first N questions of each set (quick looks)")
     p.add_argument("--out", type=Path, default=RESULTS / "answers_at_scale.json")
     args = p.parse_args(argv)
@@ -315,9 +324,10 @@ def main(argv: list[str] | None = None) -> int:
         def load(corpus: Path, index: Path) -> Any:
             return bot.load(corpus=corpus, index=index, embedder=embedder)
 
-        records += run_mediqa(read_jsonl(MEDIQA)[: args.limit], load, WORK if WORK.is_dir() else None)
-    summary = summarize(records)
-    result = merge(args.out, summary, records)
+        mediqa = [q for q in read_jsonl(MEDIQA) if args.split in ("all", mediqa_split(q["qid"]))]
+        records += run_mediqa(mediqa[: args.limit], load, WORK if WORK.is_dir() else None)
+    summary, merged = merge(args.out, records)
+    result: dict[str, Any] = {"summary": summary, "questions": [r.to_json() for r in merged]}
     result.update(seconds=round(time.perf_counter() - t0, 1), limit=args.limit,
                   rules={"liveqa_good_grade": LIVEQA_GOOD, "mediqa_good_grade": MEDIQA_GOOD,
                          "mediqa_split": f"sha256('{MEDIQA_SEED}:'+qid) < {MEDIQA_VALIDATION} -> validation"})

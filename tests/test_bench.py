@@ -162,13 +162,15 @@ def test_answer_outcomes_and_shares_on_hand_made_records(tmp_path: Path):
     assert summary["mediqa-validation"]["right"] == 1.0 and summary["mediqa-validation"]["chiqa_top1"] == 1.0
     assert summary["mediqa-train"] == {"questions": 0}
     assert "mediqa-validation" in table({k: v for k, v in summary.items() if v["questions"]})
-    # A run of one set keeps the other sets' earlier figures in the results file.
+    # A run of some questions keeps the results file's other records and replaces the ones asked again.
     out = tmp_path / "r.json"
-    out.write_text(json.dumps({"summary": {"other": {"questions": 3}, "s": {"questions": 9}},
-                               "questions": [{"dataset": "other"}, {"dataset": "s"}]}))
-    merged = merge(out, {"s": s}, [right])
-    assert merged["summary"] == {"other": {"questions": 3}, "s": s}
-    assert [q["dataset"] for q in merged["questions"]] == ["other", "s"] and merged["questions"][1]["qid"] == "1"
+    out.write_text(json.dumps({"questions": [r.to_json() for r in (none, med, right)]}))
+    again = Record("s", "1", "q", good=good, abstained=True)
+    summary, records = merge(out, [again, wrong])
+    assert [(r.dataset, r.qid) for r in records] == [("mediqa", "4"), ("mediqa", "5"), ("s", "1"), ("s", "2")]
+    assert records[1].search == med.search and records[1].baseline_right is True
+    assert summary["s"]["abstained"] == 0.5 and summary["s"]["wrong"] == 0.5
+    assert summary["mediqa-validation"]["right"] == 1.0
 
 
 def test_answers_at_scale_runs_on_fixtures(engine, fake_embedder, tmp_path: Path):
