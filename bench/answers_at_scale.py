@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.answers_at_scale --medquad --liveqa --mediqa
     .venv/bin/python -m bench.answers_at_scale --mediqa --split validation  # one MediQA split; others kept
     .venv/bin/python -m bench.answers_at_scale --mediqa --limit 20        # a quick look
+    .venv/bin/python -m bench.answers_at_scale --medquad --liveqa --slice 500   # gold docs + 500 others
 
 Only the public API is used (``bot.load``, ``engine.search``, ``engine.session().ask``), so any answer path
 behind it is measured the same way. Each question has exactly one outcome:
@@ -298,7 +299,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--medquad", action="store_true", help="MedQuAD dev over the whole corpus")
     p.add_argument("--liveqa", action="store_true", help="LiveQA message and summary over the same index")
     p.add_argument("--mediqa", action="store_true", help="MediQA, each question over its own candidates")
-    p.add_argument("--index", type=Path, default=FULL_INDEX, help="MedQuAD index folder (built once if missing)")
+    p.add_argument("--index", type=Path, default=None,
+                   help=f"MedQuAD index folder (default {FULL_INDEX.relative_to(ROOT)}, built once if missing)")
+    p.add_argument("--slice", type=int, default=None, metavar="N",
+                   help="MedQuAD/LiveQA over the gold and judged documents plus N others instead of the whole corpus")
     p.add_argument("--split", choices=("all", "train", "validation"), default="all", help="MediQA questions asked")
     p.add_argument("--limit", type=int, default=None, help="first N questions of each set (quick looks)")
     p.add_argument("--out", type=Path, default=RESULTS / "answers_at_scale.json")
@@ -314,11 +318,23 @@ def main(argv: list[str] | None = None) -> int:
     records: list[Record] = []
     t0 = time.perf_counter()
     if args.medquad or args.liveqa:
-        engine = bot.load(corpus=MEDQUAD, index=args.index, embedder=embedder, progress=True)
+        dev, live = read_jsonl(DEV)[: args.limit], read_jsonl(LIVEQA)[: args.limit]
+        corpus, index = MEDQUAD, args.index or FULL_INDEX
+        tag = ""
+        if args.slice is not None:  # a smaller, easier corpus: fewer distractors than the real one
+            from bench.retrieval import gold_ids, make_slice
+
+            corpus, _ = make_slice(MEDQUAD, gold_ids(dev, live), args.slice,
+                                   WORK / "slices" / f"medquad-plus{args.slice}.jsonl")
+            index = args.index or WORK / "slices" / f"medquad-plus{args.slice}-index"
+            tag = f"@plus{args.slice}"
+        engine = bot.load(corpus=corpus, index=index, embedder=embedder, progress=True)
         if args.medquad:
-            records += run_medquad(engine, read_jsonl(DEV)[: args.limit])
+            records += run_medquad(engine, dev)
         if args.liveqa:
-            records += run_liveqa(engine, read_jsonl(LIVEQA)[: args.limit])
+            records += run_liveqa(engine, live)
+        for r in records:
+            r.dataset += tag
         del engine
     if args.mediqa:
         def load(corpus: Path, index: Path) -> Any:
