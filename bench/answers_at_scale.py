@@ -260,6 +260,8 @@ def table(summary: dict[str, Any]) -> str:
     head = f"{'set':<30} {'n':>4} {'right':>6} {'abst.':>6} {'wrong':>6} {'search@1':>9} {'CHiQA@1':>8} {'ask ms':>7}"
     lines = [head, "-" * len(head)]
     for name, s in summary.items():
+        if not s.get("questions"):
+            continue
         if "right" not in s:
             ab = s.get("abstained")
             lines.append(f"{name:<30} {s['questions']:>4} {'':>6} {'-' if ab is None else f'{ab:.3f}':>6}"
