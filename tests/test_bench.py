@@ -135,3 +135,74 @@ def test_committed_results_have_the_required_keys():
         assert not missing, f"{name}: missing {missing}"
     assert r["cold_start_s"] > 0 and r["bare_import_s"] > 0
     assert (ROOT / "bench" / "results" / "results.md").exists()
+
+
+# ---------------------------------------------------------------- answers at scale (bench/answers_at_scale.py)
+
+
+def test_answer_outcomes_and_shares_on_hand_made_records(tmp_path: Path):
+    from bench.answers_at_scale import Record, merge, shares, summarize, table
+
+    good = ["g"]
+    right = Record("s", "1", "q", good=good, cited=["g", "x"], search=[("g", 0.9), ("x", 0.5)], seconds=0.01)
+    wrong = Record("s", "2", "q", good=good, cited=["x"], search=[("x", 0.8)], seconds=0.03)
+    withheld = Record("s", "3", "q", good=good, abstained=True, cited=["g"], search=[("g", 0.4)], seconds=0.02)
+    assert (right.outcome, wrong.outcome, withheld.outcome) == ("right", "wrong", "abstained")
+    assert right.search_right and not wrong.search_right and withheld.search_right
+    assert right.features()["search_margin"] == pytest.approx(0.4)
+    assert right.features()["cited_is_search_top"] == 1.0 and wrong.features()["cited_is_search_top"] == 1.0
+    s = shares([right, wrong, withheld])
+    assert (s["right"], s["abstained"], s["wrong"], s["search_top1"]) == (0.333, 0.333, 0.333, 0.667)
+    assert s["ask_median_ms"] == 20.0
+    # MediQA: questions without a correct candidate are reported apart (abstaining is right there).
+    none = Record("mediqa", "4", "q", split="train", abstained=True, baseline_right=False)
+    med = Record("mediqa", "5", "q", split="validation", good=good, cited=["g"], baseline_right=True)
+    summary = summarize([right, none, med])
+    assert summary["mediqa-train-no-correct"] == {"questions": 1, "abstained": 1.0}
+    assert summary["mediqa-validation"]["right"] == 1.0 and summary["mediqa-validation"]["chiqa_top1"] == 1.0
+    assert summary["mediqa-train"] == {"questions": 0}
+    assert "mediqa-validation" in table({k: v for k, v in summary.items() if v["questions"]})
+    # A run of some questions keeps the results file's other records and replaces the ones asked again.
+    out = tmp_path / "r.json"
+    out.write_text(json.dumps({"questions": [r.to_json() for r in (none, med, right)]}))
+    again = Record("s", "1", "q", good=good, abstained=True)
+    summary, records = merge(out, [again, wrong])
+    assert [(r.dataset, r.qid) for r in records] == [("mediqa", "4"), ("mediqa", "5"), ("s", "1"), ("s", "2")]
+    assert records[1].search == med.search and records[1].baseline_right is True
+    assert summary["s"]["abstained"] == 0.5 and summary["s"]["wrong"] == 0.5
+    assert summary["mediqa-validation"]["right"] == 1.0
+
+
+def test_answers_at_scale_runs_on_fixtures(engine, fake_embedder, tmp_path: Path):
+    import bot
+    from bench.answers_at_scale import mediqa_split, run_liveqa, run_mediqa, run_medquad, summarize
+
+    dev = [{"id": "d1", "question": "What are the common symptoms after alphamab?", "gold_ids": ["drugs"]}]
+    recs = run_medquad(engine, dev)
+    assert recs[0].search_right and recs[0].outcome in ("right", "abstained")
+    live = [{"id": "t1", "message": "alphamab headache?", "summary": "alphamab symptoms",
+             "judged": {"drugs": 2, "extra-1": 1}}]
+    lrecs = run_liveqa(engine, live)
+    assert [r.dataset for r in lrecs] == ["liveqa-message", "liveqa-summary"] and lrecs[0].good == ["drugs"]
+
+    def answer(aid: str, text: str, rank: int, grade: int) -> dict:
+        return {"aid": aid, "url": "", "text": text, "system_rank": str(rank), "reference_rank": str(rank),
+                "reference_score": str(grade)}
+
+    questions = [
+        {"qid": "train-alexa:1", "question": "What causes gout flares?", "set": "train-alexa", "answers": [
+            answer("1_a", "Gout flares are caused by uric acid crystals forming in a joint.", 2, 4),
+            answer("1_b", "Swimming is a low impact exercise for people of all ages.", 1, 1)]},
+        {"qid": "train-alexa:2", "question": "Is coffee good for the liver?", "set": "train-alexa", "answers": [
+            answer("2_a", "Bananas are rich in potassium and fibre.", 1, 1)]},
+    ]
+    work = tmp_path / "mediqa"
+    work.mkdir()
+    recs = run_mediqa(questions, lambda c, i: bot.load(corpus=c, index=i, embedder=fake_embedder), work)
+    assert [r.good for r in recs] == [["1_a"], []]
+    assert recs[0].baseline_right is False  # CHiQA ranked the swimming passage first
+    assert recs[0].search[0][0] == "1_a" and recs[0].search_right
+    assert {r.split for r in recs} <= {"train", "validation"} and recs[0].split == mediqa_split("train-alexa:1")
+    summary = summarize(recs)
+    assert summary["mediqa-all"]["questions"] == 1 and summary["mediqa-all-no-correct"]["questions"] == 1
+    assert not list(work.iterdir())  # the per-question indexes lived in a temporary folder
