@@ -242,9 +242,15 @@ class EvidenceScorer:
         focus = set(analysis.focus)
         subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
         cue = analysis.cue
-        subject = [(self._stem(w), wt) for w, wt in analysis.subject.items()]
-        surface = {self._stem(w): w for w in analysis.subject}
         p = self.params
+        # A word the corpus never uses counts at least ``unknown_word_floor``, however common in English:
+        # "hair loss" is two everyday words the text never says.
+        subject = [
+            (st, max(wt, p.unknown_word_floor) if st not in self.known_stems else wt)
+            for st, wt in ((self._stem(w), wt) for w, wt in analysis.subject.items())
+        ]
+        subject = [(st, wt) for st, wt in subject if wt > 0]
+        surface = {self._stem(w): w for w in analysis.subject}
         subject_total = sum(wt for _, wt in subject) or 1.0
         # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
         unknown = {w for w, _ in subject if w not in self.known_stems}

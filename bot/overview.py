@@ -59,7 +59,7 @@ class Overview:
     def is_summary(self, analysis: Analysis) -> bool:
         """Nothing to be about: no focus, no condition, no subject word the corpus knows ("tl;dr, bullets")."""
         known = self.scorer.known_stems
-        subject = [w for w in analysis.subject if self.scorer.stem(w) in known]
+        subject = [w for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in known]
         return not analysis.focus and not subject and not analysis.conditions
 
     def draft(self, analysis: Analysis, evidence: list[Evidence], exclude: set[str] | None = None) -> Draft | None:

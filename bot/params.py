@@ -33,6 +33,7 @@ class Params:
     bias: float = 0.0
     generic_weight: float = 0.5
     unknown_word_cost: float = 2.0
+    unknown_word_floor: float = 0.0
     comparison_both_bonus: float = 0.5
     wrong_topic_only: float = 0.6
     # --- decision

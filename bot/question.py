@@ -158,7 +158,6 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
             continue
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.
-        weight = max(0.0, subject_zipf - zipf)
-        if weight > 0:
-            out[w] = weight
+        # Common words weigh nothing here; the evidence scorer still counts one the corpus never uses.
+        out[w] = max(0.0, subject_zipf - zipf)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,3 +51,9 @@ class Settings(BaseSettings):
     hnsw_threshold: int = Field(
         default=200_000, ge=1, description="chunk count above which an approximate (HNSW) index is used"
     )
+
+    @field_validator("glossary", "params", "model_path", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``BOT_PARAMS=`` (set but empty) means "not set", not the current directory."""
+        return None if isinstance(value, str) and not value.strip() else value

@@ -5,13 +5,13 @@
 
 Two stages, both on the training sets (tests/data/train-*.jsonl, answerable.jsonl, unanswerable.jsonl):
 
-1. Evidence weights by logistic regression. Every sentence the answer path scores for an answerable
-   question is an example; it is positive when it is one of the question's gold sentences. Logistic
-   regression fits how much each feature (dense similarity, word overlap, entities, conditions, the
-   penalties ...) says "this sentence answers"; why: the score is already a weighted sum of those
-   features, so the regression fits exactly the numbers that were hand-set, and its probabilities
-   are comparable across questions. The fitted logit is mapped linearly onto the old score's scale
-   (least squares over the same sentences) so the decision thresholds keep their meaning.
+1. Evidence weights by conditional logistic regression. The sentences the answer path scores for an
+   answerable question compete; the gold ones should win. A per-question softmax over the weighted sum
+   of the features (dense similarity, word overlap, entities, conditions, the penalties ...) is fitted
+   by maximum likelihood; why: the score already is that weighted sum, so the fit sets exactly the
+   numbers that were hand-set, and it optimises ranking within a question, which is what choosing a
+   quote is (a pooled per-sentence regression let correlated features such as "names the focus"
+   drop to zero). The result is mapped linearly onto the old score's scale so thresholds keep meaning.
 2. Decision thresholds (abstain_below, concept_abstain, overview_min_score) by grid search on
    end-to-end accuracy: few numbers, each a cut on one quantity, where a grid is exact and cheap.
 
@@ -48,6 +48,7 @@ GRID = {
     "abstain_below": [0.27, 0.30, 0.33, 0.36, 0.39, 0.42, 0.45],
     "concept_abstain": [1.5, 2.0, 2.5, 3.0, 4.0, 99.0],
     "overview_min_score": [0.0, 0.1, 0.2, 0.3],
+    "unknown_word_floor": [0.0, 0.5, 1.0],
 }
 
 
@@ -102,40 +103,46 @@ def collect(engine: Any, items: list[dict[str, Any]]) -> dict[str, Examples]:
     return out
 
 
-def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by Newton's method (the bias is not regularised)."""
-    n, d = x.shape
-    xb = np.hstack([x, np.ones((n, 1))])
-    w = np.zeros(d + 1)
-    reg = np.eye(d + 1) * l2
-    reg[-1, -1] = 0.0
-    # Positives are few (one or two per question): weigh them to half the total, as questions are.
-    pos = y.sum()
-    sw = np.where(y > 0, (n - pos) / max(pos, 1.0), 1.0)
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
-        g = xb.T @ (sw * (p - y)) + reg @ w
-        h = (xb * (sw * p * (1 - p))[:, None]).T @ xb + reg
-        step = np.linalg.solve(h, g)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w[:-1], float(w[-1])
+def conditional_logit(examples: list[Examples], l2: float = 0.5) -> np.ndarray:
+    """Weights that make each question's gold sentences the likeliest of its candidates.
+
+    A conditional (per-question softmax) logistic regression: the likelihood of the gold sentences among
+    the sentences scored for the same question, so the fit learns to rank within a question, which is
+    what choosing a quote is. Weights are kept non-negative: every feature is signed so that "more" is
+    better (penalties enter negated), and a negative weight would reward a penalty.
+    """
+    from scipy.optimize import minimize
+
+    d = examples[0].x.shape[1]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.5 * l2 * float(w @ w), l2 * w
+        for e in examples:
+            s = e.x @ w
+            m = s.max()
+            p = np.exp(s - m)
+            z = p.sum()
+            zg = p[e.y > 0].sum()
+            total -= float(np.log(zg) - np.log(z))
+            grad = grad - (e.x[e.y > 0].T @ (p[e.y > 0] / zg)) + e.x.T @ (p / z)
+        return total, grad
+
+    res = minimize(loss, np.full(d, 0.5), jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * d)
+    return np.asarray(res.x)
 
 
 def fit_weights(examples: list[Examples], params: Any) -> dict[str, float]:
     from bot.evidence import FEATURES
 
     x = np.vstack([e.x for e in examples])
-    y = np.concatenate([e.y for e in examples])
     old = np.concatenate([e.old for e in examples])
-    w, b = logistic(x, y)
-    # Map the logit onto the old score's scale: thresholds and margins keep their meaning.
-    logit = x @ w + b
-    a, c = np.polyfit(logit, old, 1)
+    w = conditional_logit(examples)
+    # A softmax is blind to a shift, so the scale and offset come from the old score: a least-squares
+    # map onto it keeps the decision thresholds' meaning (they are refitted next anyway).
+    a, c = np.polyfit(x @ w, old, 1)
     a = max(a, 1e-3)
-    out = {name: float(max(0.0, a * wi)) for (_, name), wi in zip(FEATURES, w, strict=True)}
-    out["bias"] = float(a * b + c)
+    out = {name: float(a * wi) for (_, name), wi in zip(FEATURES, w, strict=True)}
+    out["bias"] = float(c)
     return out
 
 
