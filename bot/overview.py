@@ -69,15 +69,15 @@ class Overview:
         exclude = exclude or set()
         paragraphs = self._paragraphs(evidence)
         if self._options(analysis, exclude):
-            chosen = sorted((e for e in self._options_pick(analysis, paragraphs, exclude) if e), key=lambda e: e.row)
+            chosen: list[Evidence] = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             lead = "The text describes these options" + self._about(analysis, exclude) + ":"
         elif self.is_summary(analysis) and not exclude:
-            chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
+            chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]  # type: ignore[misc]
             lead = "The text's key points:"
         else:
             chosen = self._topical_pick(analysis, paragraphs)
             lead = "The text says this" + self._about(analysis, exclude) + ":"
-        picked = [e for e in chosen if e is not None]
+        picked = list(chosen)
         if len(picked) < 2:
             return None
         while picked[0].qualified and any(not e.qualified for e in picked):
@@ -136,7 +136,7 @@ class Overview:
         specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
         return bool(OPTIONS.search(fold(analysis.text))) and (len(specific) != 1 or len(named) > 1 or bool(exclude))
 
-    def _options_pick(self, analysis: Analysis, paragraphs: list[Paragraph], exclude: set[str]) -> list[Evidence | None]:
+    def _options_pick(self, analysis: Analysis, paragraphs: list[Paragraph], exclude: set[str]) -> list[Evidence]:
         p = self.params
         named = [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS and t not in exclude]
         # One class named alone ("the immunotherapy options") keeps its members; several named is a tour.
@@ -179,7 +179,7 @@ class Overview:
 
     # ------------------------------------------------------------------ topical
 
-    def _topical_pick(self, analysis: Analysis, paragraphs: list[Paragraph]) -> list[Evidence | None]:
+    def _topical_pick(self, analysis: Analysis, paragraphs: list[Paragraph]) -> list[Evidence]:
         p = self.params
         scored = [(max(e.score for e in para.sentences), para) for para in paragraphs if para.sentences]
         scored.sort(key=lambda x: -x[0])
