@@ -72,7 +72,7 @@ class Overview:
             chosen: list[Evidence] = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             lead = "The text describes these options" + self._about(analysis, exclude) + ":"
         elif self.is_summary(analysis) and not exclude:
-            chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]  # type: ignore[misc]
+            chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
             lead = "The text's key points:"
         else:
             chosen = self._topical_pick(analysis, paragraphs)
