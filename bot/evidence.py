@@ -49,6 +49,7 @@ class Evidence:
     condition: float = 0.0  # +1 its conditions speak to the question's, -1 they exclude the asker
     qualified: bool = False  # the text itself qualifies it ("not convincingly demonstrated")
     wrong: float = 0.0  # it is about another subject than the question's
+    off_document: bool = False  # its document never names the question's focus
     short: bool = False  # a bare list item that names a thing but says nothing about it
     subjects: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
@@ -58,7 +59,7 @@ class Evidence:
         return [
             self.dense, self.lexical, self.entity, float(self.cue), self.chunk_score, self.context, self.title,
             self.condition, -self.wrong, -min(self.missing_weight, missing_cap), -float(self.short),
-            -float(self.qualified),
+            -float(self.qualified), -float(self.off_document),
         ]
 
 
@@ -67,6 +68,7 @@ FEATURES = (
     ("dense", "w_dense"), ("lexical", "w_lex"), ("entity", "w_entity"), ("cue", "w_cue"),
     ("chunk", "w_chunk"), ("context", "w_context"), ("title", "w_title"), ("condition", "w_condition"),
     ("wrong", "p_wrong"), ("missing", "p_unnamed"), ("short", "p_short"), ("qualified", "p_qualified"),
+    ("off_document", "p_off_document"),
 )
 
 
@@ -110,6 +112,9 @@ class EvidenceScorer:
         # A sentence's conditions and qualifiers are read once, not on every question.
         self._conditions = lru_cache(maxsize=100_000)(lambda row: conditions.read(self.sentence(row).text))
         self._qualified = lru_cache(maxsize=100_000)(lambda row: conditions.qualified(self.sentence(row).text))
+        self._doc_terms = lru_cache(maxsize=20_000)(
+            lambda doc: frozenset(self.glossary.terms(self.data.documents[doc].title + "\n" + self.data.documents[doc].text))
+        )
         self._mentions = lru_cache(maxsize=50_000)(self._sentence_mentions)
         # Reading the memory-mapped sentence table row by row is slow; rows and paragraphs never change.
         self._row_fields = lru_cache(maxsize=100_000)(self._fields)
@@ -295,6 +300,8 @@ class EvidenceScorer:
             ev.cue = bool(cue and self._cue_in(cue, r))
             ev.chunk_score = rows[r]
             ev.wrong = wrong
+            # A document that never names what the question is about cannot answer it.
+            ev.off_document = bool(focus) and not (focus & self._doc_terms(ev.doc))
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
             ev.short = len(ev.text.split()) < 4
             # A technical word of the question the sentence never names: likely a look-alike passage.

@@ -30,6 +30,7 @@ class Params:
     missing_cap: float = 4.375
     p_short: float = 0.30
     p_qualified: float = 0.05
+    p_off_document: float = 0.5
     bias: float = 0.0
     generic_weight: float = 0.5
     unknown_word_cost: float = 2.0

@@ -7,7 +7,7 @@ from bot.settings import PROJECT_ROOT
 @pytest.mark.parametrize(
     ("question", "qtype"),
     [
-        ("Explain what tisagenlecleucel is", "definition"),
+        ("Explain what tisagenlecleucel is", "overview"),
         ("How does alphamab act on leukemic cells?", "mechanism"),
         ("Who is eligible to receive betacel?", "indication"),
         ("Is there an age limit for this therapy?", "age"),
@@ -23,7 +23,7 @@ from bot.settings import PROJECT_ROOT
         ("When was this text last updated?", "date"),
         ("Please compose a limerick about cats", "out_of_scope"),
         ("How can a swollen testis signal relapse, and how is it found?", "diagnosis"),
-        ("Why is transplant avoided in the elderly?", "age"),
+        ("Why is transplant avoided in the elderly?", "cause"),
     ],
 )
 def test_question_types(question: str, qtype: str):
