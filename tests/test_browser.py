@@ -156,6 +156,13 @@ def ask(page: Any, question: str, keyboard: bool = False) -> Any:
 def axe_violations(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
+    # Checked once the page is at rest: no answer pending, no progress overlay, no transition under way
+    # (a fading element's colours are not the ones a reader sees).
+    page.wait_for_function(
+        """() => !document.querySelector('#chat .bot-pending')
+            && ![...document.querySelectorAll('[data-testid="status-tracker"]')].some(e => !e.classList.contains('hide'))
+            && document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"""
+    )
     result = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:4]}" for v in result.response["violations"]

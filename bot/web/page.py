@@ -207,7 +207,8 @@ def build_app(
 
         outputs = [msg, chatbot, state]
         for trigger, source in [(msg.submit, msg), (send.click, msg)] + [(b.click, b) for b in example_buttons]:
-            trigger(show, [source, state], outputs, api_visibility="private", queue=False).then(
+            # No progress overlay: the "searching" row in the chat is the sign of work.
+            trigger(show, [source, state], outputs, api_visibility="private", queue=False, show_progress="hidden").then(
                 None, js=SHOW_NEWEST_JS
             ).then(answer, [state], [chatbot, state], api_visibility="private", show_progress="hidden").then(
                 None, js=SHOW_NEWEST_JS
