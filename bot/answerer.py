@@ -24,6 +24,7 @@ from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Draft, Forms
 from bot.glossary import Glossary
 from bot.index_store import IndexData
+from bot.language import is_english
 from bot.models import Answer
 from bot.overview import Overview
 from bot.params import Params
@@ -119,12 +120,10 @@ class Answerer:
         """
         text = cleaned.text
         frame = Frame(cleaned.raw, notes=cleaned.notes)
-        if not re.search(r"[A-Za-z0-9]", text):
-            if re.search(r"[^\W\d_]", text):  # letters, none of them Latin: another language
-                return self.composer.abstain(frame, NOT_ENGLISH, status="language")
-            return self.composer.abstain(frame, "Please type a question about the text.", status="empty")
-        if _mostly_foreign(text):
+        if not is_english(text):  # another script, or another language's common words (bot/language.py)
             return self.composer.abstain(frame, NOT_ENGLISH, status="language")
+        if not re.search(r"[A-Za-z0-9]", text):
+            return self.composer.abstain(frame, "Please type a question about the text.", status="empty")
         u = u or self.understand(text)
         analysis, q = u.analysis, u.query
         if typed is not None and analysis.qtype == "definition":
@@ -218,12 +217,3 @@ class Answerer:
         if names:
             return names
         return rare if rare and not analysis.focus else []
-
-
-def _mostly_foreign(text: str) -> bool:
-    """More letters outside the Latin script than in it: a question in another language."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 4:
-        return False
-    latin = sum(1 for c in letters if c.isascii() or "\u00c0" <= c <= "\u024f")
-    return latin < len(letters) / 2

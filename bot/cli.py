@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -38,13 +37,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     from bot.chunking import Chunker
     from bot.embedding import make_embedder
     from bot.index_store import build_index
-    from bot.settings import PROJECT_ROOT, Settings
+    from bot.settings import Settings, resolve_paths
 
     settings = Settings()
-    corpus = Path(args.corpus) if args.corpus else settings.corpus
-    if args.corpus is None and not corpus.exists():
-        corpus = PROJECT_ROOT / corpus
-    index = Path(args.index) if args.index else (corpus.parent / "index" if args.corpus is None else settings.index)
+    corpus, index = resolve_paths(settings, args.corpus, args.index)
     report = build_index(
         corpus,
         index,

@@ -28,7 +28,7 @@ from bot.models import Answer, Hit
 from bot.params import Params, default_params
 from bot.query import Query
 from bot.retrieval import HybridRetriever
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings, resolve_paths
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -124,14 +124,7 @@ def load(
     IndexStateError instead of a rebuild.
     """
     settings = (settings or Settings()).model_copy()
-    if corpus is not None:
-        settings.corpus = Path(corpus)
-    elif not settings.corpus.is_absolute() and not settings.corpus.exists():
-        settings.corpus = PROJECT_ROOT / settings.corpus
-    if index is not None:
-        settings.index = Path(index)
-    elif not settings.index.is_absolute() and corpus is None and not Path("corpus").exists():
-        settings.index = PROJECT_ROOT / settings.index
+    settings.corpus, settings.index = resolve_paths(settings, corpus, index)
     allow = settings.rebuild if rebuild is None else rebuild
     embedder = embedder or make_embedder(settings)
     chunker = Chunker(settings.max_chunk_tokens, settings.chunk_overlap_sentences)

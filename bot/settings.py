@@ -57,3 +57,26 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         """``BOT_PARAMS=`` (set but empty) means "not set", not the current directory."""
         return None if isinstance(value, str) and not value.strip() else value
+
+def resolve_paths(
+    settings: Settings, corpus: str | Path | None = None, index: str | Path | None = None
+) -> tuple[Path, Path]:
+    """The corpus and index paths, decided here alone for the CLI, the web server and ``bot.load``.
+
+    Precedence: the argument, then ``BOT_CORPUS`` / ``BOT_INDEX``, then the defaults ``./corpus`` and
+    ``./index``. When the default corpus is missing from the current directory the project's own corpus is
+    used, and then its own index too (unless ``BOT_INDEX`` names one), so ``bot ask`` works from anywhere.
+    """
+    corpus_path = Path(corpus) if corpus is not None else settings.corpus
+    bundled = (
+        corpus is None
+        and "corpus" not in settings.model_fields_set
+        and not corpus_path.is_absolute()
+        and not corpus_path.exists()
+    )
+    if bundled:
+        corpus_path = PROJECT_ROOT / corpus_path
+    index_path = Path(index) if index is not None else settings.index
+    if index is None and bundled and "index" not in settings.model_fields_set and not index_path.is_absolute():
+        index_path = PROJECT_ROOT / index_path
+    return corpus_path, index_path

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Set up .venv/ if needed, then run the linters and the whole test suite.
+# Set up .venv/ if needed, install Debian's chromium for the browser tests if it is missing, then run the
+# linters and the whole test suite. Works on a fresh machine with only Python and apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if [ ! -x /usr/bin/chromium ]; then
+    echo "installing Debian's chromium for the browser tests (apt-get)" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+    ($SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+        || echo "could not install chromium: the browser tests will fail (apt-get install chromium)" >&2
+fi
 export HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
 .venv/bin/ruff check bot tests scripts bench
 .venv/bin/mypy bot bench

@@ -1,6 +1,7 @@
 """The web app: a real Gradio server on a free loopback port, driven through gradio_client and HTTP.
 
-Server tests use the fake-embedder ``engine`` fixture; rendering tests need no server.
+Server tests use the fake-embedder ``engine`` fixture. The page's behaviour without Gradio is in
+test_web_controller.py, its HTML in test_web_render.py.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.app import answer_html, body_html, build_app, esc, question_html, read_auth_file
-from bot.models import Answer, Citation
+from bot.app import build_app, read_auth_file
+from bot.models import Answer
 
 TIMEOUT = 60
 
@@ -227,72 +228,6 @@ def test_serve_binds_loopback_without_share_and_passes_auth(monkeypatch: pytest.
 def test_share_links_are_refused(engine: Any, tmp_path: Path):
     with pytest.raises(ValueError, match="share"):
         build_app(engine, feedback_dir=tmp_path / "fb").launch(share=True, prevent_thread_lock=True)
-
-
-# ---------------------------------------------------------------------------------------- rendering
-
-XSS = [
-    '<img src=x onerror="window.__xss=1">',
-    "<script>window.__xss=1</script>",
-    "[click me](http://example.com/steal)",
-    "![img](http://example.com/x.png)",
-    "$$x$$ **bold** `code` <a href='javascript:alert(1)'>a</a>",
-]
-
-
-@pytest.mark.parametrize("text", XSS)
-def test_user_text_is_escaped_for_html_and_markdown(text: str):
-    shown = question_html(text, 1000)
-    inner = shown.removeprefix('<div class="bot-question">').removesuffix("</div>")
-    assert "<" not in inner and ">" not in inner and "[" not in inner and "(" not in inner and "*" not in inner
-    assert html.unescape(inner) == text  # shown as exactly what was typed
-
-
-def test_escaping_keeps_one_html_block():
-    assert esc("a\n\nb\r\nc") == "a<br><br>b<br>c"
-    assert "\n" not in answer_html(Answer(answer="x\n\n- “y” [1]\n\nSources: [1] t", abstained=False, confidence=1))
-
-
-def cite(**kw: Any) -> Citation:
-    base = dict(doc_id="d", quote="Q <b>bold</b>.", start=10, end=24, score=0.9, marker=1, chunk_id="d#0",
-                title="T <i>", date="2024-01-15", context="Before it. Q <b>bold</b>. After [x](http://e).",
-                context_start=0)
-    return Citation(**{**base, **kw})
-
-
-def test_answer_shows_sources_with_highlighted_passage_title_and_date():
-    c = cite()
-    a = Answer(answer="*Searched for: what is q*\n\n“Q <b>bold</b>.” [1]\n\nSources: [1] T, 2024-01-15",
-               abstained=False, confidence=0.8, citations=[c], searched_for="what is q")
-    out = answer_html(a)
-    assert '<p class="bot-searched">Searched for: what is q</p>' in out
-    assert "<details" in out and "<summary>&#91;1&#93; T &lt;i&gt; — dated 2024&#45;01&#45;15</summary>" in out
-    assert "<mark>Q &lt;b&gt;bold&lt;/b&gt;.</mark>" in out
-    assert "<b>" not in out and "<i>" not in out and "](" not in out and "Sources:" not in out
-    assert '<span class="bot-marker">&#91;1&#93;</span>' in out
-
-
-def test_highlight_falls_back_to_finding_the_quote_when_offsets_disagree():
-    out = answer_html(Answer(answer="“Q” [1]", abstained=False, confidence=1, citations=[cite(context_start=5)]))
-    assert "<mark>Q &lt;b&gt;bold&lt;/b&gt;.</mark>" in out
-
-
-def test_abstention_is_a_notice_with_related_passages():
-    rel = cite(marker=1)
-    a = Answer(answer="The text does not answer this question.\n\nNearest passages in the text (they may not "
-               "answer the question):\n- “Q” (T)", abstained=True, confidence=0.1, related=[rel])
-    out = answer_html(a)
-    assert 'class="bot-abstain" role="note"' in out and "Not answered by the text" in out
-    assert "The text does not answer this question." in out
-    assert out.count("<details") == 1 and "Nearest passages in the text" in out
-
-
-def test_body_renders_lists_tables_and_notes_as_escaped_html():
-    md = "*Your question was cut.*\n\n“Lead:” [1]\n\n- “A <x>” [2]\n- “B” [3]\n\n| | a | b |\n|---|---|---|\n| r | “p \\| q” [1] | “s” [2] |"
-    out = body_html(md)
-    assert '<p class="bot-meta"><em>Your question was cut.</em></p>' in out
-    assert "<ul><li>“A &lt;x&gt;” " in out and out.count("<li>") == 2
-    assert "<table" in out and "<td>“p &#124; q” " in out and out.count("<td>") == 3
 
 
 @pytest.mark.server

@@ -1,0 +1,90 @@
+"""Is a question written in English? The bot quotes an English text, so it answers English questions only.
+
+    detect("What is blinatumomab?")             # 'en'
+    detect("ما هي الآثار الجانبية؟")             # 'ar'
+    detect("¿Cuáles son los efectos secundarios?")   # 'es'
+    is_english("blina neuro tox?")              # True: when in doubt, English
+
+Two tests, both offline and deterministic, with no model to download:
+1. Script: letters mostly of one non-Latin script (Arabic, Cyrillic, Han, ...) name the language outright.
+2. Latin-script words: each language's 300 commonest words (data/language_words.json, drawn from
+   wordfreq by scripts/make_language_words.py). A question is called Spanish, French, German, ... when
+   at least two of its words are among that language's and more than are among English's ("que",
+   "los", "del" against "what", "the", "is"). Drug names and typos are in no list, so a terse clinical
+   query ("blina neuro tox?") stays English, and words shared by both ("in", "is") decide nothing.
+   The lists are read once: the test costs microseconds and loads no model and no big table.
+A model-based detector (fastText, lingua) would need weights the package does not ship or ~100 MB more;
+questions typed at this bot are short, where those tools are least sure anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+# The first word of a letter's Unicode name, for the scripts a question is likely to come in.
+_SCRIPTS = {
+    "ARABIC": "ar", "CYRILLIC": "ru", "GREEK": "el", "HEBREW": "he", "DEVANAGARI": "hi", "BENGALI": "bn",
+    "THAI": "th", "HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja", "CJK": "zh", "ARMENIAN": "hy",
+    "GEORGIAN": "ka", "TAMIL": "ta", "TELUGU": "te", "GUJARATI": "gu", "GURMUKHI": "pa", "ETHIOPIC": "am",
+    "KHMER": "km", "MYANMAR": "my", "SINHALA": "si", "LAO": "lo", "KANNADA": "kn", "MALAYALAM": "ml",
+}
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def _script(ch: str) -> str | None:
+    try:
+        head = unicodedata.name(ch).split(" ", 1)[0]
+    except ValueError:
+        return None
+    return "LATIN" if head == "LATIN" else (head if head in _SCRIPTS else "OTHER")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> dict[str, frozenset[str]]:
+    path = Path(__file__).with_name("data") / "language_words.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {lang: frozenset(words) for lang, words in data["words"].items()}
+
+
+def detect(text: str) -> str | None:
+    """The question's language as an ISO 639-1 code, or None when its letters do not say (too few)."""
+    counts: dict[str, int] = {}
+    for ch in str(text):
+        if ch.isalpha():
+            script = _script(ch)
+            if script:
+                counts[script] = counts.get(script, 0) + 1
+    letters = sum(counts.values())
+    if letters < 2:
+        return None
+    script, n = max(counts.items(), key=lambda kv: kv[1])
+    if script != "LATIN":
+        if n * 2 < letters or script == "OTHER":
+            return None
+        if script == "CJK" and counts.get("HIRAGANA", 0) + counts.get("KATAKANA", 0):
+            return "ja"  # Japanese mixes kanji with kana; Chinese has no kana
+        return _SCRIPTS[script]
+    return _latin_language(text)
+
+
+def _latin_language(text: str) -> str | None:
+    words = [unicodedata.normalize("NFC", w.lower()) for w in _WORD.findall(text)]
+    words = [w for w in words if len(w) >= 2]
+    if not words:
+        return None
+    hits = {lang: sum(w in listed for w in words) for lang, listed in _common_words().items()}
+    english = hits.pop("en")
+    lang, n = max(hits.items(), key=lambda kv: kv[1])
+    if n >= 2 and n > english:
+        return lang
+    return "en"
+
+
+def is_english(text: str) -> bool:
+    """False only when the question is clearly in another language; undecidable text counts as English."""
+    lang = detect(text)
+    return lang is None or lang == "en"
