@@ -104,11 +104,8 @@ class Session:
             answer = answerer.respond(cleaned, typed, None, prev, exclude)
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
-        # A question of a kind that stands alone, or with words the text never uses and no follow-up
-        # marker ("What is the capital of Peru?"), starts a new topic: it is not rewritten.
-        alone = typed.analysis.qtype in ("out_of_scope", "advice", "date") or (
-            bool(typed.query.unknown) and not rules().follow_up.search(fold(typed.text))
-        )
+        # A question of a kind that stands alone ("What is the capital of Peru?") starts a new topic.
+        alone = typed.analysis.qtype in ("out_of_scope", "advice", "date")
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
         u = typed if resolved == typed.text else answerer.understand(resolved)
         answer = answerer.respond(cleaned, u, typed if u is not typed else None, prev)
