@@ -129,8 +129,15 @@ class EvidenceScorer:
         )
         self._subjects_of = lru_cache(maxsize=50_000)(self._subjects)
         self._cue_in = lru_cache(maxsize=100_000)(lambda cue, row: bool(cue.search(self.sentence(row).text)))
-        self._row_named = lru_cache(maxsize=50_000)(lambda row: frozenset(m.term for m in self._row_mentions(row)))
-        self.known_stems = {self._stem(w) for w in data.vocab}
+        # A sentence naming "tisagenlecleucel" also names what the glossary says it is a kind of ("car-t").
+        self._row_named = lru_cache(maxsize=50_000)(
+            lambda row: frozenset(
+                t for m in self._row_mentions(row) for t in (m.term, *self.glossary.broader(m.term))
+            )
+        )
+        self.known_stems = {self._stem(w) for w in data.vocab} | {
+            self._stem(p) for w in data.vocab if "-" in w for p in w.split("-") if p
+        }
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: Stems(self.stems(self.data.documents[doc].title)))
         # Words of questions that carry little (bot/data/question_types.json): they match at a lower weight.
         from bot.question import rules
@@ -145,7 +152,9 @@ class EvidenceScorer:
 
     def _stems_with(self, text: str, mentions: Iterable[Mention]) -> set[str]:
         """Stems of the words of ``text`` and of the canonical terms it names (its ``mentions``)."""
-        out = {self._stem(w) for w in content_words(text)}
+        words = content_words(text)
+        # "HLA-matched" also says "HLA" and "matched".
+        out = {self._stem(w) for w in words} | {self._stem(p) for w in words if "-" in w for p in w.split("-") if p}
         for term in {m.term for m in mentions}:
             out.update(self._stem(w) for w in content_words(term))
         return out
@@ -317,6 +326,9 @@ class EvidenceScorer:
             ev.missing_context = [surface[w] for w, _ in sorted(gone, key=lambda x: -x[1])]
             ev.missing_context_weight = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in gone)
             ev.condition = conditions.fit(self._conditions(r), analysis.conditions)
+            if analysis.yes_no:
+                # "Is it approved for children?": the sentence stating its condition answers, fit or not.
+                ev.condition = abs(ev.condition)
             ev.qualified = self._qualified(r)
             ev.score = p.bias + float(np.dot(self.weights, ev.features(self.missing_cap)))
             out.append(ev)

@@ -20,6 +20,7 @@ class Entry:
     kind: str
     aliases: tuple[str, ...] = ()
     case_sensitive: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()  # terms this one is a kind of ("tisagenlecleucel" is a "car-t")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,10 @@ class Glossary:
         for e in self.entries:
             old = merged.get(e.term)
             if old:
-                e = Entry(e.term, old.kind, old.aliases + e.aliases, old.case_sensitive + e.case_sensitive)
+                e = Entry(
+                    e.term, old.kind, old.aliases + e.aliases, old.case_sensitive + e.case_sensitive,
+                    old.broader + e.broader,
+                )
             merged[e.term] = e
         self.entries = list(merged.values())
         self._by_term = merged
@@ -71,6 +75,7 @@ class Glossary:
                     kind=row.get("kind", "term"),
                     aliases=tuple(fold(a) for a in row.get("aliases", [])),
                     case_sensitive=tuple(row.get("case_sensitive_aliases", [])),
+                    broader=tuple(fold(b) for b in row.get("broader", [])),
                 )
                 for row in data["entries"]
             ]
@@ -83,6 +88,11 @@ class Glossary:
     def kind(self, term: str) -> str:
         entry = self._by_term.get(term)
         return entry.kind if entry else "term"
+
+    def broader(self, term: str) -> tuple[str, ...]:
+        """The terms ``term`` is a kind of, as the glossary states them."""
+        entry = self._by_term.get(term)
+        return entry.broader if entry else ()
 
     def surfaces(self, term: str) -> tuple[str, ...]:
         entry = self._by_term.get(term)

@@ -111,7 +111,7 @@ class Overview:
         for p in out:
             p.classes = set(p.terms)
             for t in p.terms:
-                p.classes |= member_of.get(t, set())
+                p.classes |= member_of.get(t, set()) | set(self.glossary.broader(t))
         return out
 
     @staticmethod
