@@ -63,7 +63,7 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
         return Decision("abstain", f"The text does not say what causes {names}.", best, list(analysis.required))
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
-        return Decision("abstain", "The text does not say.", best, best.missing)
+        return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)
     if best.score < params.abstain_below:
         return Decision("abstain", "The text does not clearly answer this question.", best)
     if best.missing_context_weight >= params.concept_abstain and best.missing_context:

@@ -105,7 +105,11 @@ class Session:
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
         # A question of a kind that stands alone ("What is the capital of Peru?") starts a new topic.
-        alone = typed.analysis.qtype in ("out_of_scope", "advice", "date")
+        # So does a broad request without a pronoun ("Summarize this text"): "tell me more about it" is rewritten.
+        alone = typed.analysis.qtype in ("out_of_scope", "advice", "date") or (
+            typed.analysis.qtype == "overview" and not typed.analysis.focus and not PRONOUN.search(typed.text)
+            and not OTHER.search(typed.text)
+        )
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
         u = typed if resolved == typed.text else answerer.understand(resolved)
         answer = answerer.respond(cleaned, u, typed if u is not typed else None, prev)

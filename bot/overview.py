@@ -78,7 +78,8 @@ class Overview:
             chosen = self._topical_pick(analysis, paragraphs)
             lead = "The text says this" + self._about(analysis, exclude) + ":"
         picked = list(chosen)
-        if len(picked) < 2:
+        # One quote is an overview only when it is all there is ("the other options" may be one).
+        if not picked or (len(picked) < 2 and not exclude and not self.is_summary(analysis)):
             return None
         while picked[0].qualified and any(not e.qualified for e in picked):
             picked.append(picked.pop(0))  # a qualified statement never leads; it keeps its own words

@@ -1,0 +1,64 @@
+"""The answer path on the fixture corpus with the fake embedder: its stages and its decisions."""
+
+from __future__ import annotations
+
+
+def test_understand_corrects_and_types_the_question(engine) -> None:
+    u = engine.answerer.understand("What are the side efects of alphamab?")
+    assert u.analysis.qtype == "side_effects"
+    assert u.analysis.focus == ["alphamab"]
+    assert "effects" in u.query.corrected
+
+
+def test_candidates_are_internal_rows_and_hits_only_at_the_api(engine) -> None:
+    a = engine.answerer
+    u = a.understand("alphamab toxicity")
+    qvec = a.embedder.encode([u.query.expanded])[0]
+    cands = a.candidates(u.query, qvec)
+    assert cands and all(isinstance(c.row, int) for c in cands)
+    hits = engine.search("alphamab toxicity", k=3)
+    assert hits[0].chunk_id == engine.data.chunk_id(engine.retriever.rank("alphamab toxicity", k=3)[0].row)
+
+
+def test_advice_gets_the_fixed_message_and_nearest_passages(engine) -> None:
+    answer = engine.session().ask("Should I stop taking alphamab?")
+    assert answer.abstained and answer.status == "advice"
+    assert "care team" in answer.reason
+    assert answer.related
+
+
+def test_another_language_is_named_not_answered(engine) -> None:
+    answer = engine.session().ask("¿Cuáles son los efectos secundarios de alphamab?")
+    assert answer.abstained and answer.status == "language"
+
+
+def test_a_key_word_the_text_never_discusses_is_named(engine) -> None:
+    answer = engine.session().ask("Does alphamab cause infertility?")
+    assert answer.abstained
+    assert "infertility" in answer.answer
+
+
+def test_every_answer_carries_parts_that_point_at_its_citations(engine) -> None:
+    for q in ("What is alphamab?", "Which fixture therapies are available?", "alphamab vs betacel"):
+        answer = engine.session().ask(q)
+        assert not answer.abstained, q
+        markers = [m for p in answer.parts for m in p.cites]
+        assert sorted(markers) == [c.marker for c in answer.citations], q
+
+
+def test_a_summary_quotes_a_key_sentence_of_each_paragraph(engine) -> None:
+    s = engine.session()
+    s.ask("What is alphamab?")
+    answer = s.ask("Summarize this text")  # the document that answered the last question
+    assert not answer.abstained
+    assert answer.parts[0].kind == "lead" and answer.parts[1].kind == "items"
+    starts = {c.quote.split(",")[0].split(" ")[0] for c in answer.citations}
+    assert {"Alphamab", "Betacel", "CNS"} <= starts
+
+
+def test_what_else_lists_the_other_options(engine) -> None:
+    s = engine.session()
+    s.ask("What is alphamab?")
+    answer = s.ask("What else can be done?")
+    assert not answer.abstained
+    assert not any(c.quote.startswith("Alphamab") for c in answer.citations)

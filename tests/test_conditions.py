@@ -1,0 +1,53 @@
+"""Conditions read from sentences and questions, and how a sentence's conditions fit the asker's."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conditions import fit, qualified, read
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("available for patients up to 25 years of age", (0.0, 25.0)),
+        ("For patients age 1 to 21 years with relapsed ALL", (1.0, 21.0)),
+        ("rarely used for patients > 65 years because", (65.0, 200.0)),
+        ("for adults with relapsed disease", (18.0, 200.0)),
+        ("for children with refractory disease", (0.0, 17.0)),
+        ("for children and adults", (0.0, 200.0)),
+    ],
+)
+def test_a_sentence_states_the_ages_it_covers(text: str, age: tuple[float, float]) -> None:
+    assert read(text).age == age
+
+
+def test_a_question_states_the_askers_age_lineage_ph_line_and_donor() -> None:
+    assert read("my father is 72, can he have a transplant?", question=True).age == (72.0, 72.0)
+    assert read("a 45 year old man", question=True).age == (45.0, 45.0)
+    assert read("drugs for T-cell ALL", question=True).lineage == frozenset({"T"})
+    assert read("Ph+ disease", question=True).ph == frozenset({"+"})
+    assert read("in second relapse", question=True).line == 2
+    q = read("no matched sibling, who can donate?", question=True)
+    assert q.no_donor == frozenset({"sibling"}) and not q.donor
+
+
+def test_a_t_cell_engager_is_not_t_cell_disease() -> None:
+    assert read("a CD19-directed CD3 T-cell engager").lineage == frozenset()
+
+
+def test_fit_prefers_sentences_that_speak_to_the_asker() -> None:
+    old = read("my mother is 70", question=True)
+    assert fit(read("rarely used for patients > 65 years"), old) == 1.0
+    assert fit(read("for patients up to 25 years of age"), old) == -1.0
+    assert fit(read("a sentence without conditions"), old) == 0.0
+    no_sibling = read("there is no matched sibling", question=True)
+    assert fit(read("if an HLA-matched sibling is available"), no_sibling) == -1.0
+    assert fit(read("Cells from other relatives or from matched, unrelated donors are used."), no_sibling) == 1.0
+    assert fit(read("for adults"), read("what is it?", question=True)) == 0.0  # the asker states nothing
+
+
+def test_qualified_statements_are_recognised() -> None:
+    assert qualified("clinically meaningful outcomes have not been convincingly demonstrated")
+    assert qualified("marketing has been discontinued")
+    assert not qualified("Blinatumomab prolongs overall survival.")
