@@ -59,8 +59,8 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
                 best = replace(listed, score=score)
     if analysis.required and not set(analysis.required) <= (forms.scorer.named(best.row) | set(best.own)):
         # "What causes X?": only a sentence that names X can say what causes it.
-        names = ", ".join(analysis.required)
-        return Decision("abstain", f"The text does not say what causes {names}.", best, list(analysis.required))
+        causes = ", ".join(analysis.required)
+        return Decision("abstain", f"The text does not say what causes {causes}.", best, list(analysis.required))
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
         return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)
