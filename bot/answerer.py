@@ -212,8 +212,16 @@ class Answerer:
             w for w in q.unknown
             if len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
         ]
-        # A name English does not know ("tocilizumab") and the corpus lacks is not in the text, focus or not.
+        # What the question asks about that the corpus does know: its focus terms and known subject words.
+        known = len(analysis.focus) + sum(
+            1 for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in self.scorer.known_stems
+        )
+        # A name English does not know ("tocilizumab") and the corpus lacks is not in the text, unless it is
+        # a small part of a long question about things the text covers ("extramedullary relapse, meaning
+        # disease in the CNS or the testes").
         names = [w for w in rare if len(w) >= 6 and zipf(w, "en") < p.name_zipf]
-        if names:
+        if names and known < p.names_outweighed * len(names):
             return names
-        return rare if rare and not analysis.focus else []
+        # A rarer word the corpus lacks, in a question about nothing else the corpus covers.
+        rare = [w for w in rare if w not in names]
+        return rare if rare and known < 2 and not analysis.focus else []

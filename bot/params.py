@@ -71,6 +71,7 @@ class Params:
     english_zipf: float = 3.0
     rare_zipf: float = 3.0
     name_zipf: float = 1.5
+    names_outweighed: int = 3
     subject_zipf: float = 5.0
     follow_up_max_words: int = 4
 
