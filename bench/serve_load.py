@@ -49,6 +49,8 @@ def engine_rate(corpus: str, index: str | None, seconds: float) -> float:
     import bot
 
     engine = bot.load(corpus=corpus, index=index)
+    if hasattr(engine.embedder.inner, "threads"):
+        engine.embedder.inner.threads = 1  # one thread, as the yardstick says (and as each worker runs)
     convs = conversations()
     for first, follow in convs[:4]:  # warm-up
         s = engine.session()
