@@ -122,7 +122,9 @@ def _uvicorn_config(app: Any, **kw: Any) -> Any:
     import uvicorn
 
     return uvicorn.Config(
-        app, log_level="warning", access_log=False, timeout_keep_alive=75, server_header=False, **kw
+        app, log_level="warning", access_log=False, timeout_keep_alive=75, server_header=False,
+        timeout_graceful_shutdown=3,  # the page's open event streams must not hold a shutdown forever
+        **kw,
     )
 
 
@@ -193,6 +195,8 @@ class Front:
                 await self._pipe(w, head, reader, writer, set_cookie=not has_cookie)
                 return
         except (ConnectionError, asyncio.IncompleteReadError, OSError):
+            return
+        except asyncio.CancelledError:  # the server is stopping: open connections just end
             return
         finally:
             with contextlib.suppress(Exception):
@@ -369,14 +373,11 @@ def run(
 async def _front(public: socket.socket, backends: list[tuple[str, int]], children: list[int],
                  ready: Callable[[], None] | None) -> None:
     front = Front(backends)
-    for b in backends:  # wait until every worker accepts connections
-        for _ in range(600):
-            try:
-                _, w = await asyncio.open_connection(*b)
-                w.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
+    for b in backends:  # ready once every worker answers HTTP (its socket accepted before that)
+        r, w = await asyncio.open_connection(*b)
+        w.write(b"GET /api/ask HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        await r.read()
+        w.close()
     server = await asyncio.start_server(front.serve_client, sock=public, limit=_MAX_HEAD)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -196,31 +196,51 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def fake_server(corpus: Path, index: Path, workers: int, auth: Any = None) -> Iterator[str]:
-    """`run()` with the fake embedder in its own process on a free loopback port; stopped afterwards."""
-    port = free_port()
-    code = SERVE_FAKE.format(tests=str(ROOT / "tests"), corpus=str(corpus), index=str(index), port=port,
-                             workers=workers, auth=auth)
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"})
+def fake_servers(corpus: Path, index: Path, workers: list[int], auth: Any = None) -> Iterator[list[str]]:
+    """`run()` with the fake embedder, one process per entry of ``workers`` (started together), each on
+    a free loopback port; all stopped afterwards."""
+    procs, urls = [], []
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.strip() == "ready", f"server did not start (exit {proc.poll()})"
-        yield f"http://127.0.0.1:{port}"
+        for n in workers:
+            port = free_port()
+            code = SERVE_FAKE.format(tests=str(ROOT / "tests"), corpus=str(corpus), index=str(index), port=port,
+                                     workers=n, auth=auth)
+            procs.append(subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                                          cwd=ROOT, env=env))
+            urls.append(f"http://127.0.0.1:{port}")
+        for proc in procs:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "ready", f"server did not start (exit {proc.poll()})"
+        yield urls
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
+def fake_server(corpus: Path, index: Path, workers: int, auth: Any = None) -> Iterator[str]:
+    with fake_servers(corpus, index, [workers], auth) as urls:
+        yield urls[0]
 
 
 @pytest.mark.server
-def test_two_workers_share_the_load_and_keep_each_conversation(corpus_dir: Path, tmp_path: Path, engine: Any):
+def test_two_workers_share_the_load_keep_each_conversation_and_the_login(corpus_dir: Path, tmp_path: Path,
+                                                                         engine: Any):
     # ``engine`` built the fixture index already: the server only loads it.
-    with fake_server(corpus_dir, tmp_path / "index", workers=2) as url, httpx.Client(timeout=TIMEOUT) as http:
+    login = ("bob", "hunter2")
+    with fake_server(corpus_dir, tmp_path / "index", workers=2, auth=[login]) as url, \
+            httpx.Client(timeout=TIMEOUT) as anonymous, httpx.Client(timeout=TIMEOUT, auth=login) as http:
+        assert anonymous.post(f"{url}/api/ask", json={"question": "What is betacel?"}).status_code == 401
+        for path in ("/gradio_api/info", "/config"):
+            assert anonymous.get(url + path).status_code == 401, path
+
         firsts = [http.post(f"{url}/api/ask", json={"question": "What is betacel?"}).json() for _ in range(4)]
         assert {f["session"][:3] for f in firsts} == {"w0-", "w1-"}, "both workers answer"
         for f in firsts:  # each follow-up finds its conversation, whichever worker holds it
@@ -228,22 +248,15 @@ def test_two_workers_share_the_load_and_keep_each_conversation(corpus_dir: Path,
                                                       "session": f["session"]}).json()
             assert follow["new_conversation"] is False and follow["searched_for"] == "What are betacel side effects?"
 
-        # The page: the first reply pins the browser to a worker; its chat follows up there.
+        # The page: the first reply pins the browser to a worker; its login and chat stay there.
         from gradio_client import Client
 
-        chat = Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": TIMEOUT})
+        chat = Client(url, auth=login, verbose=False, download_files=False, httpx_kwargs={"timeout": TIMEOUT})
         chat.predict("What is betacel?", api_name="/chat")
         _, history = chat.predict("What are its side effects?", api_name="/chat")
         assert len(history) == 4 and "betacel" in str(history[-1]["content"]).lower()
-        page = http.get(url + "/")
-        assert page.status_code == 200 and page.cookies.get("bot_worker") in ("0", "1")
-
-
-@pytest.mark.server
-def test_workers_refuse_every_route_without_the_login(corpus_dir: Path, tmp_path: Path, engine: Any):
-    with fake_server(corpus_dir, tmp_path / "index", workers=2, auth=[("bob", "hunter2")]) as url, \
-            httpx.Client(timeout=TIMEOUT) as http:
-        assert http.post(f"{url}/api/ask", json={"question": "What is betacel?"}).status_code == 401
-        assert http.get(f"{url}/gradio_api/info").status_code == 401
-        ok = http.post(f"{url}/api/ask", json={"question": "What is betacel?"}, auth=("bob", "hunter2"))
-        assert ok.status_code == 200 and ok.json()["citations"]
+        with httpx.Client(timeout=TIMEOUT) as browser:
+            page = browser.get(url + "/")
+            assert page.status_code == 200 and page.cookies.get("bot_worker") in ("0", "1")
+            again = browser.get(url + "/")  # the cookie is followed, not set anew
+            assert again.status_code == 200 and "bot_worker" not in again.headers.get("set-cookie", "")
