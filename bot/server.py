@@ -266,12 +266,23 @@ class Front:
 # ---------------------------------------------------------------- process management
 
 
+def _shared_encoder(engine: Any) -> None:
+    """Before the fork: load a one-thread query encoder once, so that the workers share its weights
+    instead of each loading a copy. One thread means no runtime thread pool, which a fork would break."""
+    inner = engine.embedder.inner
+    if hasattr(inner, "threads") and getattr(inner, "_session", "n/a") is None:
+        os.environ["TOKENIZERS_PARALLELISM"] = "false"  # no tokenizer thread pool either
+        inner.threads = 1
+        engine.embedder.encode(["warm-up"])
+
+
 def _worker_embedder(engine: Any, keep: list[Any]) -> None:
-    """Give this worker its own one-thread query encoder: the workers already fill the cores, and
-    runtime thread pools do not survive a fork (the parent's is kept alive, never used)."""
+    """After the fork: one encoder thread per worker (the workers already fill the cores). An encoder
+    loaded with a thread pool (e.g. by a build in this process) is replaced: pools do not survive a
+    fork (the parent's is kept alive, never used)."""
     os.environ["TOKENIZERS_PARALLELISM"] = "false"
     inner = engine.embedder.inner
-    if getattr(inner, "_session", None) is not None:
+    if getattr(inner, "_session", None) is not None and getattr(inner, "threads", 1) != 1:
         keep.append(inner)
         inner = type(inner)(inner.cache_dir, inner.model_path, inner.quantize, inner.batch_size, threads=1)
         engine.embedder.inner = inner
@@ -341,6 +352,7 @@ def run(
         return
 
     private = [_bind("127.0.0.1", 0) for _ in range(workers)]
+    _shared_encoder(engine)
     gc.collect()
     gc.freeze()  # the loaded index's objects stay on shared pages: the collector will not touch them
     children: list[int] = []
