@@ -66,8 +66,10 @@ def engine_rate(corpus: str, index: str | None, seconds: float) -> float:
     return n / (time.perf_counter() - t0)
 
 
-async def _client(host: str, port: int, offset: int, deadline: float, lat: list[float], errors: list[str]) -> None:
-    reader, writer = await asyncio.open_connection(host, port)
+async def _client(host: str, port: int, offset: int, deadline: float, lat: list[float], errors: list[str],
+                  source: str | None = None) -> None:
+    local = (source, 0) if source else None
+    reader, writer = await asyncio.open_connection(host, port, local_addr=local)
     convs = conversations()
     try:
         for i in range(MAX_REQUESTS_PER_CLIENT // 2):
@@ -87,6 +89,9 @@ async def _client(host: str, port: int, offset: int, deadline: float, lat: list[
                 m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
                 data = await reader.readexactly(int(m.group(1))) if m else b""
                 lat.append(time.perf_counter() - t0)
+                if b"\r\nconnection: close" in head.lower():  # e.g. nginx after keepalive_requests
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(host, port, local_addr=local)
                 status = head[9:12]
                 sm = _SESSION.search(data)
                 if status != b"200" or not sm:
@@ -99,12 +104,15 @@ async def _client(host: str, port: int, offset: int, deadline: float, lat: list[
         writer.close()
 
 
-async def _level(host: str, port: int, clients: int, seconds: float) -> dict:
+async def _level(host: str, port: int, clients: int, seconds: float, sources: int = 0) -> dict:
     lat: list[float] = []
     errors: list[str] = []
     t0 = time.perf_counter()
     deadline = t0 + seconds
-    await asyncio.gather(*(_client(host, port, i * 7, deadline, lat, errors) for i in range(clients)))
+    # With ``sources``, clients connect from 127.0.0.2, 127.0.0.3, ...: a proxy that keeps each client
+    # address on one instance (nginx's hash $remote_addr) then spreads them as it would real users.
+    addrs = [f"127.0.0.{2 + i % sources}" if sources else None for i in range(clients)]
+    await asyncio.gather(*(_client(host, port, i * 7, deadline, lat, errors, addrs[i]) for i in range(clients)))
     wall = time.perf_counter() - t0
     lat.sort()
     return {
@@ -159,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", default="1,10,50")
     ap.add_argument("--seconds", type=float, default=10.0, help="per level (and for the engine yardstick)")
     ap.add_argument("--url", default=None, help="measure this running server instead (loopback only)")
+    ap.add_argument("--sources", type=int, default=0, help="connect from this many loopback addresses (nginx)")
     ap.add_argument("--out", default=None, help="also write the results as JSON here")
     args = ap.parse_args(argv)
     levels = [int(c) for c in args.clients.split(",")]
@@ -178,10 +187,10 @@ def main(argv: list[str] | None = None) -> int:
             proc, port = start_server(args.corpus, args.index, int(value))
             host = "127.0.0.1"
         try:
-            asyncio.run(_level(host, port, 2, 2.0))  # warm-up: every worker answers once
+            asyncio.run(_level(host, port, 4, 2.0, args.sources))  # warm-up: every worker answers
             run: dict = {kind: value, "levels": []}
             for clients in levels:
-                r = asyncio.run(_level(host, port, clients, args.seconds))
+                r = asyncio.run(_level(host, port, clients, args.seconds, args.sources))
                 r["vs_engine"] = round(r["answers_per_s"] / engine, 2)
                 run["levels"].append(r)
                 print(f"{kind}={value} clients={clients}: {r}", flush=True)
