@@ -38,6 +38,11 @@ COOKIE = "bot_worker"
 _MAX_HEAD = 64 * 1024
 _SESSION_TAG = re.compile(rb'"session"\s*:\s*"w(\d{1,3})-')
 _COOKIE_RE = re.compile(COOKIE.encode() + rb"=(\d{1,3})")
+_BAD_GATEWAY_BODY = b'{"error":"the answering worker is not reachable; please ask again"}'
+_BAD_GATEWAY = (
+    b"HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json\r\n"
+    b"content-length: %d\r\n\r\n" % len(_BAD_GATEWAY_BODY) + _BAD_GATEWAY_BODY
+)
 
 
 # ---------------------------------------------------------------- one worker's app
@@ -182,10 +187,16 @@ class Front:
                     len(parts) == 3 and parts[0] == b"POST" and parts[1].split(b"?")[0] == API_PATH.encode()
                     and plain and length <= _MAX_HEAD
                 ):
+                    if b"\r\nexpect: 100-continue" in lower:  # answered here: the body is needed to route
+                        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                        head = re.sub(rb"(?i)\r\nexpect:[^\r]*", b"", head)
                     body = await reader.readexactly(length) if length else b""
                     m = _SESSION_TAG.search(body)
                     w = int(m.group(1)) if m and int(m.group(1)) < len(self.backends) else self._least_busy()
-                    reply = await self._exchange(w, head + body)
+                    try:
+                        reply = await self._exchange(w, head + body)
+                    except (ConnectionError, OSError, asyncio.IncompleteReadError):
+                        reply = _BAD_GATEWAY
                     writer.write(reply)
                     await writer.drain()
                     if b"\r\nconnection: close" in lower or parts[2] == b"HTTP/1.0":
@@ -362,6 +373,9 @@ def run(
             code = 0
             try:
                 public.close()
+                for other in private:  # a dead worker's socket must refuse, not queue, connections
+                    if other is not sock:
+                        other.close()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers with SIGTERM
                 _run_worker(engine, sock, n, kiosk, auth, settings, server_id)
             except BaseException as exc:  # noqa: BLE001 - report, then leave without the parent's cleanup
@@ -386,10 +400,15 @@ async def _front(public: socket.socket, backends: list[tuple[str, int]], childre
                  ready: Callable[[], None] | None) -> None:
     front = Front(backends)
     for b in backends:  # ready once every worker answers HTTP (its socket accepted before that)
-        r, w = await asyncio.open_connection(*b)
-        w.write(b"GET /api/ask HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        await r.read()
-        w.close()
+        try:
+            r, w = await asyncio.open_connection(*b)
+            w.write(b"GET /api/ask HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            if not await r.read():
+                raise ConnectionError("closed")
+            w.close()
+        except OSError:
+            print("error: a worker did not start; stopping", file=sys.stderr, flush=True)
+            return
     server = await asyncio.start_server(front.serve_client, sock=public, limit=_MAX_HEAD)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

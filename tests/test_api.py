@@ -248,6 +248,20 @@ def test_two_workers_share_the_load_keep_each_conversation_and_the_login(corpus_
                                                       "session": f["session"]}).json()
             assert follow["new_conversation"] is False and follow["searched_for"] == "What are betacel side effects?"
 
+        # curl's "Expect: 100-continue": the front answers it, reads the body, routes by the session.
+        body = b'{"question": "What are its side effects?", "session": "%s"}' % firsts[1]["session"].encode()
+        auth_header = base64.b64encode(b"bob:hunter2")
+        with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=TIMEOUT) as raw:
+            raw.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Type: "
+                        b"application/json\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n"
+                        % (auth_header, len(body)))
+            assert raw.recv(64).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+            raw.sendall(body)
+            reply = b""
+            while b'"new_conversation"' not in reply:
+                reply += raw.recv(65536)
+            assert reply.startswith(b"HTTP/1.1 200") and b'"new_conversation":false' in reply
+
         # The page: the first reply pins the browser to a worker; its login and chat stay there.
         from gradio_client import Client
 
