@@ -326,13 +326,11 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _run_worker(engine: Any, sock: socket.socket, n: int, kiosk: bool, auth: Any, settings: Settings,
-                server_id: str) -> None:
+def _run_worker(engine: Any, app: Any, sock: socket.socket) -> None:
     import uvicorn
 
     keep: list[Any] = []
     _worker_embedder(engine, keep)
-    app = create_app(engine, kiosk=kiosk, auth=auth, settings=settings, tag=f"w{n}-", server_id=server_id)
     server = uvicorn.Server(_uvicorn_config(app))
     _run_loop(server.serve(sockets=[sock]))
 
@@ -364,6 +362,9 @@ def run(
 
     private = [_bind("127.0.0.1", 0) for _ in range(workers)]
     _shared_encoder(engine)
+    # Every worker's app is built here, before the fork, so that its pages are shared too.
+    apps = [create_app(engine, kiosk=kiosk, auth=auth, settings=settings, tag=f"w{n}-", server_id=server_id)
+            for n in range(workers)]
     gc.collect()
     gc.freeze()  # the loaded index's objects stay on shared pages: the collector will not touch them
     children: list[int] = []
@@ -377,7 +378,7 @@ def run(
                     if other is not sock:
                         other.close()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers with SIGTERM
-                _run_worker(engine, sock, n, kiosk, auth, settings, server_id)
+                _run_worker(engine, apps[n], sock)
             except BaseException as exc:  # noqa: BLE001 - report, then leave without the parent's cleanup
                 if not isinstance(exc, SystemExit | KeyboardInterrupt):
                     print(f"worker {n} failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
