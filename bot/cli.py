@@ -121,7 +121,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     serve(
         corpus=args.corpus, index=args.index, host=args.host, port=args.port, kiosk=args.kiosk,
-        auth_file=args.auth_file,
+        auth_file=args.auth_file, workers=args.workers,
     )
     return 0
 
@@ -169,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=None, help="port (default 7860)")
     sp.add_argument("--kiosk", action="store_true", help="kiosk mode: large type, conversation resets when idle")
     sp.add_argument("--auth-file", default=None, help="file of 'user:password' lines for basic auth")
+    sp.add_argument(
+        "--workers", type=int, default=None,
+        help="processes answering in parallel, sharing one loaded index (default 1; 2 on a 2-core machine)",
+    )
     sp.set_defaults(func=cmd_serve)
     return p
 

@@ -129,7 +129,7 @@ class BuildReport:
 class IndexData:
     """A loaded index: arrays, vectors and the keyword index, ready for retrieval."""
 
-    def __init__(self, path: Path, manifest: dict[str, Any], documents: list[Document]) -> None:
+    def __init__(self, path: Path, manifest: dict[str, Any], documents: list[Document], mmap: bool = True) -> None:
         import bm25s
         import faiss
 
@@ -140,7 +140,9 @@ class IndexData:
         self.sentences = _read(path / "sentences.npy", np.load)
         self.chunks = _read(path / "chunks.npy", np.load)
         self.sentence_vectors = _read(path / "sentence_vectors.npy", lambda p: np.load(p, mmap_mode="r"))
-        self.dense = _read(path / "dense.faiss", lambda p: faiss.read_index(str(p)))
+        # Memory-mapped (read-only file pages): processes serving one index share one copy of the vectors.
+        flags = faiss.IO_FLAG_MMAP_IFC if mmap else 0
+        self.dense = _read(path / "dense.faiss", lambda p: faiss.read_index(str(p), flags))
         self.bm25 = _read(
             path / "bm25", lambda p: bm25s.BM25.load(str(p), mmap=True, show_progress=False, verbosity=0)
         )
@@ -289,7 +291,7 @@ def chunker_config(chunker: Chunker) -> dict[str, Any]:
     return {"version": CHUNKER_VERSION, "max_tokens": chunker.max_tokens, "overlap": chunker.overlap}
 
 
-def load_index(index: Path) -> IndexData:
+def load_index(index: Path, mmap: bool = True) -> IndexData:
     """The index at ``index``; IndexStateError naming the file that is missing or damaged."""
     manifest = read_manifest(index)
     for name in REQUIRED_FILES:
@@ -301,7 +303,7 @@ def load_index(index: Path) -> IndexData:
         lambda p: [Document.model_validate_json(line) for line in p.read_text(encoding="utf-8").split("\n") if line],
     )
     try:
-        return IndexData(index, manifest, documents)
+        return IndexData(index, manifest, documents, mmap=mmap)
     except IndexStateError:
         raise
     except Exception as exc:  # anything _read did not attribute to a file

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     port: int = Field(default=7860, ge=0, le=65535)
     kiosk_idle_seconds: int = Field(default=180, ge=10)
     concurrency: int = Field(default=2, ge=1, le=64)
+    api_max_sessions: int = Field(default=1000, ge=1, description="/api/ask conversations kept per worker")
+    api_session_idle_seconds: int = Field(
+        default=1800, ge=10, description="an /api/ask conversation unused this long is forgotten (kiosk: its idle time)"
+    )
+    workers: int = Field(default=1, ge=1, le=64, description="serving processes sharing one loaded index")
     hnsw_threshold: int = Field(
         default=200_000, ge=1, description="chunk count above which an approximate (HNSW) index is used"
     )

@@ -204,27 +204,6 @@ def test_page_loads_nothing_from_the_internet(app_url: str):
     assert "system-ui" in theme_css
 
 
-def test_serve_binds_loopback_without_share_and_passes_auth(monkeypatch: pytest.MonkeyPatch, engine: Any,
-                                                             tmp_path: Path):
-    import bot
-    from bot import app
-
-    loads: list[dict] = []
-    launches: list[dict] = []
-    monkeypatch.setattr(bot, "load", lambda **kw: loads.append(kw) or engine)
-    monkeypatch.setattr(app.ChatBlocks, "launch", lambda self, **kw: launches.append({**self.launch_defaults, **kw}))
-    (tmp_path / "users").write_text("ann:pw\n", encoding="utf-8")
-    app.serve(kiosk=True, auth_file=tmp_path / "users")
-    assert loads[0]["progress"] is True
-    kiosk = launches[0]
-    assert kiosk["server_name"] == "127.0.0.1" and kiosk["server_port"] == 7860
-    assert kiosk["share"] is False and kiosk["auth"] == [("ann", "pw")]
-    assert kiosk["footer_links"] == [] and kiosk["run_history"] is False
-    app.serve(host="0.0.0.0", port=8123)
-    assert launches[1]["server_name"] == "0.0.0.0" and launches[1]["server_port"] == 8123
-    assert launches[1]["auth"] is None and launches[1]["share"] is False
-
-
 def test_share_links_are_refused(engine: Any, tmp_path: Path):
     with pytest.raises(ValueError, match="share"):
         build_app(engine, feedback_dir=tmp_path / "fb").launch(share=True, prevent_thread_lock=True)

@@ -272,24 +272,27 @@ def serve(
     kiosk: bool = False,
     auth_file: str | Path | None = None,
     settings: Settings | None = None,
+    workers: int | None = None,
 ) -> None:
-    """Load the engine once (showing build progress if the index must be built) and serve the chat."""
+    """Load the engine once (showing build progress if the index must be built) and serve the chat
+    page and ``POST /api/ask`` (bot/api.py) on one port, in ``workers`` processes (bot/server.py)."""
     import bot
+    from bot.server import run
 
     settings = settings or Settings()
+    workers = settings.workers if workers is None else workers
+    if workers < 1:
+        raise ValueError(f"--workers must be at least 1, got {workers}")
     auth = read_auth_file(auth_file) if auth_file else None  # a bad file fails before the slow load
     engine = bot.load(corpus=corpus, index=index, settings=settings, progress=True)
     for problem in engine.problems:
         print(f"warning: skipped {problem}", file=sys.stderr)
-    demo = build_app(engine, kiosk=kiosk, settings=engine.settings)
     host = host or settings.host
     port = settings.port if port is None else port
     mode = " (kiosk mode)" if kiosk else ""
-    print(f"Serving the chat on http://{host}:{port}/{mode}; press Ctrl+C to stop.", flush=True)
-    demo.launch(
-        server_name=host,
-        server_port=port,
-        auth=auth,
-        auth_message="Sign in to use the reference chat." if auth else None,
-        quiet=True,
-    )
+    procs = f", {workers} workers" if workers > 1 else ""
+
+    def ready() -> None:
+        print(f"Serving the chat on http://{host}:{port}/{mode}{procs}; press Ctrl+C to stop.", flush=True)
+
+    run(engine, host, port, workers=workers, kiosk=kiosk, auth=auth, settings=engine.settings, ready=ready)
