@@ -182,6 +182,8 @@ class Answerer:
             doc = ranked[0].doc
         else:
             return None
+        if u.analysis.conditions.states - self.scorer.document_states(doc):
+            return None  # the decision names the state the text never speaks of
         chunk_score = {r: s for r, s in self.scorer.candidates(cands, len(cands)).items()}
         rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
         evidence = self.scorer.score(u.analysis, u.query.expanded, qvec, rows)

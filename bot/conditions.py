@@ -25,10 +25,11 @@ class Conditions:
     line: int | None = None  # at least this line of relapse / prior regimens
     donor: frozenset[str] = frozenset()  # kinds of donor named: sibling, relative, unrelated
     no_donor: frozenset[str] = frozenset()  # question only: donors the asker does not have
+    states: frozenset[str] = frozenset()  # patient states named: pregnancy, breastfeeding
     labels: tuple[str, ...] = field(default=(), compare=False)  # what was read, in words, for notes
 
     def __bool__(self) -> bool:
-        return bool(self.age or self.lineage or self.ph or self.line or self.donor or self.no_donor)
+        return bool(self.age or self.lineage or self.ph or self.line or self.donor or self.no_donor or self.states)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class _Rules:
     donor: dict[str, re.Pattern[str]]
     negation: re.Pattern[str]
     qualified: re.Pattern[str]
+    states: dict[str, re.Pattern[str]]
 
 
 @cache
@@ -60,7 +62,13 @@ def _rules() -> _Rules:
         [rx(p) for p in raw["person_age"]], rx(raw["children"]), rx(raw["adults"]), rx(raw["older"]),
         {k: rx(v) for k, v in raw["lineage"].items()}, {k: re.compile(v) for k, v in raw["ph"].items()},
         rx(raw["line"]), {k: rx(v) for k, v in raw["donor"].items()}, rx(raw["negation"]), rx(raw["qualified"]),
+        {k: rx(v) for k, v in raw.get("states", {}).items()},
     )
+
+
+def states(text: str) -> frozenset[str]:
+    """The patient states ``text`` speaks of (pregnancy, breastfeeding)."""
+    return frozenset(k for k, p in _rules().states.items() if p.search(text))
 
 
 def qualified(text: str) -> bool:
@@ -125,10 +133,11 @@ def read(text: str, question: bool = False) -> Conditions:
                 no_donor.add(kind)
             else:
                 donor.add(kind)
-    labels += [f"{x}-cell" for x in sorted(lineage)] + [f"Ph{x}" for x in sorted(ph)]
+    states = frozenset(k for k, p in r.states.items() if p.search(text))
+    labels += [f"{x}-cell" for x in sorted(lineage)] + [f"Ph{x}" for x in sorted(ph)] + sorted(states)
     labels += ["second or later relapse"] if line else []
     labels += [f"no {d} donor" for d in sorted(no_donor)]
-    return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), tuple(labels))
+    return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), states, tuple(labels))
 
 
 def fit(sentence: Conditions, question: Conditions) -> float:

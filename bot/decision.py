@@ -57,6 +57,10 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
             score = forms.list_score(listed)
             if score > best.score:
                 best = replace(listed, score=score)
+    unspoken = sorted(analysis.conditions.states - forms.scorer.document_states(best.doc))
+    if unspoken:
+        # "Can I take it while pregnant?": a text that never speaks of pregnancy cannot answer for it.
+        return Decision("abstain", f"The text does not discuss {' or '.join(unspoken)}.", best, unspoken)
     if analysis.required and not set(analysis.required) <= (forms.scorer.named(best.row) | set(best.own)):
         # "What causes X?": only a sentence that names X can say what causes it.
         causes = ", ".join(analysis.required)

@@ -112,6 +112,7 @@ class EvidenceScorer:
         # A sentence's conditions and qualifiers are read once, not on every question.
         self._conditions = lru_cache(maxsize=100_000)(lambda row: conditions.read(self.sentence(row).text))
         self._qualified = lru_cache(maxsize=100_000)(lambda row: conditions.qualified(self.sentence(row).text))
+        self._doc_states = lru_cache(maxsize=20_000)(lambda doc: conditions.states(self.data.documents[doc].text))
         self._doc_terms = lru_cache(maxsize=20_000)(
             lambda doc: frozenset(self.glossary.terms(self.data.documents[doc].title + "\n" + self.data.documents[doc].text))
         )
@@ -217,6 +218,10 @@ class EvidenceScorer:
 
     def row_stems(self, row: int) -> Stems:
         return self._row_stems(row)
+
+    def document_states(self, doc: int) -> frozenset[str]:
+        """The patient states (pregnancy ...) document ``doc`` speaks of anywhere."""
+        return self._doc_states(doc)
 
     def conditions_of(self, row: int) -> conditions.Conditions:
         return self._conditions(row)

@@ -171,8 +171,10 @@ class Forms:
         if analysis.conditions:
             # Keep only the items whose conditions do not exclude the asker, and say so.
             fits = [self._fit(s, analysis) for s in items]
-            if any(f < 0 for f in fits) and any(f >= 0 for f in fits):
-                kept = [s for s, f in zip(items, fits, strict=True) if f >= 0]
+            # Items stating the asker's condition, when some do; else those not excluding the asker.
+            keep = (lambda f: f > 0) if any(f > 0 for f in fits) else (lambda f: f >= 0)
+            if not all(keep(f) for f in fits) and any(keep(f) for f in fits):
+                kept = [s for s, f in zip(items, fits, strict=True) if keep(f)]
                 shown = ", ".join(analysis.conditions.labels) or "your question"
                 blocks.insert(0, Block("note", f"Only the items that fit {shown} are listed."))
         for item in kept:

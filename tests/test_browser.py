@@ -442,6 +442,26 @@ def test_screenshots_with_the_real_model(real_engine: Any, open_page: Callable[.
         ask(page, "Tell me what blinatumomab is.")
         shot(page, "phone-answer.png", full_page=False)
 
+        # Issue 12's answer forms as a reader meets them: an overview, a filtered list, a state the text
+        # never discusses.
+        page = open_page(url, DESKTOP)
+        answer = ask(page, "What are the treatment options for relapsed ALL?")
+        assert answer.locator("li").count() >= 4
+        assert not axe_violations(page)
+        shot(page, "overview.png")
+
+        page = open_page(url, DESKTOP)
+        answer = ask(page, "Which older agents are for T-cell ALL?")
+        assert "Only the items that fit" in answer.inner_text()
+        assert not axe_violations(page)
+        shot(page, "filtered-list.png")
+
+        page = open_page(url, DESKTOP)
+        answer = ask(page, "Can I take blinatumomab while pregnant?")
+        assert "does not discuss pregnancy" in answer.inner_text()
+        assert not axe_violations(page)
+        shot(page, "not-discussed.png")
+
         page = open_page(kiosk_url, KIOSK)
         ask(page, "What are the side effects of inotuzumab?")
         assert not axe_violations(page)
