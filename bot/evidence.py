@@ -259,6 +259,7 @@ class EvidenceScorer:
         idf = {w: v * (self.params.generic_weight if w in self.generic else 1.0) for w, v in idf.items()}
         total = sum(idf.values()) or 1.0
         focus = set(analysis.focus)
+        terms = {m.term for m in analysis.mentions}
         subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
         cue = analysis.cue
         p = self.params
@@ -315,7 +316,9 @@ class EvidenceScorer:
             ev.chunk_score = rows[r]
             ev.wrong = wrong
             # A document that never names what the question is about cannot answer it.
-            ev.off_document = bool(focus) and not (focus & self._doc_terms(ev.doc))
+            ev.off_document = not (focus & self._doc_terms(ev.doc)) if focus else (
+                bool(terms) and not (terms & self._doc_terms(ev.doc))
+            )
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
             ev.short = len(ev.text.split()) < 4
             # A technical word of the question the sentence never names: likely a look-alike passage.

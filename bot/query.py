@@ -34,7 +34,10 @@ class QueryProcessor:
         self.short_min_score = short_min_score
         self.english_zipf = english_zipf
         self.glossary = glossary
-        known = set(vocab) | glossary.vocabulary()
+        from bot.question import type_vocabulary
+
+        # The words that say what kind of question it is ("dosing", "schedule") are never misspellings.
+        known = set(vocab) | glossary.vocabulary() | type_vocabulary()
         # "veno-occlusive" also makes "occlusive" a corpus word.
         self.known = known | {part for w in known if "-" in w for part in w.split("-") if len(part) >= 3}
         # Only words long enough to be misspelled recognisably are correction targets.

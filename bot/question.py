@@ -121,6 +121,15 @@ CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\
 
 
 @cache
+def type_vocabulary() -> frozenset[str]:
+    """Every literal word of every question type's pattern."""
+    words: set[str] = set()
+    for t in rules().types:
+        words.update(re.findall(r"(?<![\\?])\b[a-z]{3,}\b", t.ask.pattern))
+    return frozenset(words)
+
+
+@cache
 def _type_words(types: tuple[str, ...]) -> tuple[str, ...]:
     """The literal words of the question types' patterns ("side", "effect", "treat"), as prefixes."""
     found: set[str] = set()
