@@ -43,6 +43,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         progress=not args.json,
         force=args.force,
         hnsw_threshold=settings.hnsw_threshold,
+        method=settings.vector_method,
     )
     for problem in report.problems:
         print(f"warning: skipped {problem}", file=sys.stderr)

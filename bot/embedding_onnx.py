@@ -206,3 +206,45 @@ class OnnxEmbedder:
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             out[rows] = pooled
         return out
+
+    def encode_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """One forward pass per text: its vector, and a vector for each character span of it (the mean
+        of the token states inside the span, normalised). A span the model's window cut off gets a row
+        of zeros: the caller encodes it on its own."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        parts = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
+        if not texts:
+            return out, parts
+        session, tok = self._load()
+        encs = tok.encode_batch(list(texts))
+        order = np.argsort([len(e.ids) for e in encs], kind="stable")
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            width = max(len(encs[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for j, i in enumerate(rows):
+                n = len(encs[i].ids)
+                ids[j, :n] = encs[i].ids
+                mask[j, :n] = 1
+            (hidden,) = session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )
+            for j, i in enumerate(rows):
+                n = len(encs[i].ids)
+                states = hidden[j, :n]
+                out[i] = _unit(states.mean(axis=0))
+                offs = np.asarray(encs[i].offsets[:n])
+                real = np.asarray(encs[i].special_tokens_mask[:n]) == 0
+                mids = (offs[:, 0] + offs[:, 1]) / 2
+                for k, (a, b) in enumerate(spans[i]):
+                    inside = real & (mids >= a) & (mids < b)
+                    if inside.any() and offs[real][-1, 1] >= b:  # the span is whole inside the window
+                        parts[i][k] = _unit(states[inside].mean(axis=0))
+        return out, parts
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-12)

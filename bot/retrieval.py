@@ -100,10 +100,13 @@ class HybridRetriever:
         best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [self._hit(r, s / top, dense_of.get(r), bm25_of.get(r)) for r, s in best]
 
+    def chunk_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """Each chunk's true cosine with the query (for candidates only the keyword list found)."""
+        return self.data.dense.reconstruct_batch(rows) @ qvec
+
     def _convex(self, union: list[int], qvec: np.ndarray, all_bm25: np.ndarray | None, k: int) -> list[Hit]:
         rows = np.asarray(union, dtype=np.int64)
-        vecs = self.data.dense.reconstruct_batch(rows)
-        dense = vecs @ qvec
+        dense = self.chunk_cosines(rows, qvec)
         bm25 = all_bm25[rows] if all_bm25 is not None else np.zeros(len(rows), dtype=np.float32)
         score = self.alpha * _minmax(dense) + (1.0 - self.alpha) * _minmax(bm25)
         order = np.lexsort((rows, -score))[:k]
@@ -113,7 +116,7 @@ class HybridRetriever:
         ]
 
     def _hit(self, row: int, score: float, dense: float | None, bm25: float | None) -> Hit:
-        d_i, _, start, end = (int(x) for x in self.data.chunks[row, :4])
+        d_i, start, end = self.data.chunk_span(row)
         doc = self.data.documents[d_i]
         meta = dict(doc.metadata)
         meta.update({"row": row, "dense_score": dense, "bm25_score": bm25})

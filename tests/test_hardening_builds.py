@@ -52,16 +52,17 @@ def mark(name):
 
 class SlowEmbedder(FakeEmbedder):
     def encode(self, texts, progress=False):
-        mark("encode-chunks" if self.calls == 0 else "encode-sentences")
+        mark("encode-sentences" if self.calls == 0 else "encode-titles")  # the new document's
         for _ in texts:
             time.sleep(step)
         return super().encode(texts, progress)
 
-fsync = store._fsync_dir
+import bot.index_store.swap as swap
+fsync = swap.fsync_dir
 def fsync_then_mark(path):
     fsync(path)
     mark("written")  # the temporary folder is complete, manifest included
-store._fsync_dir = fsync_then_mark
+swap.fsync_dir = fsync_then_mark
 
 rename = os.rename
 def rename_then_mark(src, dst):
@@ -75,7 +76,7 @@ report = store.build_index(corpus, index, SlowEmbedder(), Chunker(), progress=Fa
 print("done", report.rebuilt, flush=True)
 """
 
-STAGES = ["encode-chunks", "encode-sentences", "written", "old-moved-away"]
+STAGES = ["encode-sentences", "encode-titles", "written", "old-moved-away"]
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -257,7 +258,7 @@ def test_killed_build_leftovers_are_never_loaded_as_the_index(setup: tuple[Path,
 def test_two_builds_at_once_do_not_corrupt_each_other(setup: tuple[Path, Path, Path, Path]):
     old, new, index, script = setup
     first = spawn(script, new, index)
-    read_until(first, "encode-chunks")  # the first holds the lock now
+    read_until(first, "encode-sentences")  # the first holds the lock now
     os.kill(first.pid, signal.SIGSTOP)  # and keeps it until the second is surely waiting for it
     second = spawn(script, new, index)
     try:
@@ -282,9 +283,9 @@ def test_two_builds_at_once_do_not_corrupt_each_other(setup: tuple[Path, Path, P
 
 def test_busy_lock_without_waiting_raises(setup: tuple[Path, Path, Path, Path]):
     old, new, index, script = setup
-    proc = spawn(script, new, index, pause_at="encode-sentences")
+    proc = spawn(script, new, index, pause_at="encode-titles")
     try:
-        read_until(proc, "encode-sentences")
+        read_until(proc, "encode-titles")
         with pytest.raises(IndexBusyError, match="another build is running"), build_lock(index, wait=False):
             pass
     finally:
@@ -298,7 +299,7 @@ def test_reader_never_deletes_a_running_build(setup: tuple[Path, Path, Path, Pat
     old, new, index, script = setup
     proc = spawn(script, new, index, pause_at="linger-written")
     try:
-        read_until(proc, "encode-chunks")
+        read_until(proc, "encode-sentences")
         tmp_seen = False
         while proc.poll() is None:  # keep loading throughout the build, through its temporary folder
             tmp_seen = tmp_seen or bool(list(index.parent.glob(".index.tmp-*")))

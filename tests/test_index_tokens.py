@@ -1,0 +1,25 @@
+"""BM25 tokenising: the index build and a single query must tokenise alike."""
+
+from pathlib import Path
+
+from bot.index_store.tokens import bm25_tokens, query_tokens, stopwords
+
+
+def test_query_tokens_match_the_index_tokenizer(corpus_dir: Path):
+    # Queries skip bm25s's batch tokenizer for speed; a token it would make differently would miss.
+    from bot.corpus import load_corpus
+
+    docs, _ = load_corpus(corpus_dir)
+    texts = [d.text for d in docs] + [
+        "", "?!", "What are CAR-T's side effects?", "Blincyto® ≥ 2 doses, e.g. IT MTX", "Ünïcode naïve café 10mg",
+        "THE and OF the", "x y z", "relapsed relapsing relapses", "tisagenlecleucel\tvs\nbrexucabtagene",
+    ]
+    for text in texts:
+        assert query_tokens(text) == bm25_tokens([text])[0], text
+
+
+def test_stopwords_are_bm25s_public_english_list():
+    from bm25s.stopwords import STOPWORDS_EN
+
+    assert stopwords() == tuple(STOPWORDS_EN) and "the" in stopwords()
+    assert query_tokens("the treatments of the leukemia") == ["treatment", "leukemia"]
