@@ -23,3 +23,22 @@ def test_stopwords_are_bm25s_public_english_list():
 
     assert stopwords() == tuple(STOPWORDS_EN) and "the" in stopwords()
     assert query_tokens("the treatments of the leukemia") == ["treatment", "leukemia"]
+
+
+def test_keyword_scores_read_from_the_saved_arrays_equal_bm25s_own(engine):
+    # The answer path scores BM25 from bm25s's saved arrays without importing bm25s: same numbers.
+    import bm25s
+    import numpy as np
+
+    from bot.index_store.keyword import KeywordIndex
+
+    ours = engine.data.bm25
+    assert isinstance(ours, KeywordIndex)
+    theirs = bm25s.BM25.load(str(engine.data.path / "bm25"), mmap=True, show_progress=False, verbosity=0)
+    for q in ("alphamab side effects", "testicular relapse relapse", "betacel dose for adults", "zzz unknown"):
+        tokens = [t for t in query_tokens(q) if t in theirs.vocab_dict]
+        if not tokens:
+            assert not any(t in ours.vocab_dict for t in query_tokens(q))
+            continue
+        assert np.allclose(ours.get_scores(tokens), theirs.get_scores(tokens), atol=1e-6), q
+        assert ours.get_scores(tokens).any()

@@ -12,6 +12,7 @@ import numpy as np
 from bot.chunking import CHUNKER_VERSION, Chunker
 from bot.corpus import corpus_hash
 from bot.errors import IndexStateError
+from bot.index_store.keyword import load_keyword_index
 from bot.index_store.layout import FORMAT_VERSION, OWN_NAMES, REQUIRED_FILES
 from bot.index_store.vectors import DEFAULT_METHOD
 from bot.models import Document
@@ -29,8 +30,6 @@ class IndexData:
     """
 
     def __init__(self, path: Path, manifest: dict[str, Any], documents: list[Document], mmap: bool = False) -> None:
-        import bm25s
-
         self.path = path
         self.manifest = manifest
         self.documents = documents
@@ -44,9 +43,7 @@ class IndexData:
             path / "sentence_vectors.npy", lambda p: np.load(p, mmap_mode="r", allow_pickle=False)
         )
         self.dense: Any = _read(path / "dense.faiss", lambda p: _read_faiss(p, mmap))
-        self.bm25 = _read(
-            path / "bm25", lambda p: bm25s.BM25.load(str(p), mmap=True, show_progress=False, verbosity=0)
-        )
+        self.bm25: Any = _read(path / "bm25", load_keyword_index)
         self.vocab: dict[str, int] = _read(path / "vocab.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
         n_chunks, n_sents = len(self.chunks), len(self.sentences)
         if self.dense.ntotal != n_chunks or len(self.sentence_vectors) != n_sents:
