@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -48,11 +48,11 @@ def load_keyword_index(folder: Path, mmap: bool = True) -> Any:
         import bm25s
 
         return bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False, verbosity=0)
-    mode = "r" if mmap else None
-    arrays = [
+    mode: Literal["r"] | None = "r" if mmap else None
+    data, indices, indptr = (
         np.load(folder / f"{name}.csc.index.npy", mmap_mode=mode, allow_pickle=False)
         for name in ("data", "indices", "indptr")
-    ]
+    )
     vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
     vocab.pop("", None)  # bm25s's placeholder for text without tokens: no column, never a query token
-    return KeywordIndex(vocab, *arrays, num_docs=int(params["num_docs"]), dtype=params.get("dtype", "float32"))
+    return KeywordIndex(vocab, data, indices, indptr, num_docs=int(params["num_docs"]), dtype=params.get("dtype", "float32"))
