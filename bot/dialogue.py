@@ -32,7 +32,7 @@ MAX_TURNS = 20
 
 @cache
 def _zipf():  # noqa: ANN202
-    from wordfreq import zipf_frequency
+    from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
     return zipf_frequency
 

@@ -122,9 +122,8 @@ def subject_words(text: str, mentions: list[Mention], types: list[str]) -> dict[
     Rarer words weigh more (Zipf scale): "migraine" says more about the subject than "best".
     A passage that names none of them is likely a look-alike.
     """
-    from wordfreq import zipf_frequency
-
     from bot.text import content_words
+    from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
     # Glossary terms are matched as entities; only conditions ("leukemia") stay subject words.
     spans = [(m.start, m.end) for m in mentions if m.kind != "condition"]

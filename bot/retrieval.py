@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from bot.embedding import Embedder
-from bot.index_store import IndexData, query_tokens
+from bot.index_store import IndexData
 from bot.models import Hit
 
 RRF_K = 60
@@ -37,7 +37,7 @@ class HybridRetriever:
 
     def bm25_all(self, text: str) -> np.ndarray | None:
         """The BM25 score of every chunk (None when no query word is in the index)."""
-        tokens = [t for t in query_tokens(text) if t in self._vocab]
+        tokens = [t for t in self.data.query_tokens(text) if t in self._vocab]
         return self.data.bm25.get_scores(tokens) if tokens else None
 
     def dense_scores(self, qvec: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:

@@ -42,3 +42,15 @@ def test_keyword_scores_read_from_the_saved_arrays_equal_bm25s_own(engine):
             continue
         assert np.allclose(ours.get_scores(tokens), theirs.get_scores(tokens), atol=1e-6), q
         assert ours.get_scores(tokens).any()
+
+
+def test_the_index_records_its_stopwords_and_queries_use_them(engine):
+    from bot.index_store.tokens import QueryTokenizer
+
+    assert engine.data.manifest["keywords"]["stopwords"] == list(stopwords())
+    for q in ("What are the side effects of alphamab?", "THE and OF the", ""):
+        assert engine.data.query_tokens(q) == query_tokens(q)
+    # Another stopword list recorded at build time is what queries then use.
+    own = QueryTokenizer({**engine.data.manifest["keywords"], "stopwords": ["side"]})
+    assert own("the side effects") == ["the", "effect"]
+    assert QueryTokenizer(None)("the side effects") == query_tokens("the side effects")

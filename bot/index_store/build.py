@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from bot import zipf
 from bot.chunking import Chunker, split_sentences
 from bot.corpus import corpus_hash, document_hash, load_corpus
 from bot.embedding import Embedder
@@ -21,6 +22,7 @@ from bot.index_store.hashing import vector_key
 from bot.index_store.layout import FORMAT_VERSION, HNSW_EF_SEARCH, HNSW_M, KINDS
 from bot.index_store.load import check_manifest, check_replaceable, chunker_config, load_index, read_manifest
 from bot.index_store.tokens import bm25_tokens
+from bot.index_store.tokens import record as keyword_record
 from bot.index_store.vectors import DEFAULT_METHOD, describe, make_vectors, previous_vectors
 from bot.models import Document
 from bot.text import words
@@ -168,12 +170,15 @@ def build_index(
             retriever.index(bm25_tokens(t.chunk_texts), show_progress=False)
             retriever.save(str(tmp / "bm25"), show_progress=False)
             (tmp / "vocab.json").write_text(json.dumps(dict(t.vocab)), encoding="utf-8")
+            # Word frequencies precomputed: answering then rarely needs to import wordfreq.
+            (tmp / "zipf.json").write_text(json.dumps(zipf.make_table(t.vocab)), encoding="utf-8")
             manifest = {
                 "kind": "bot-index",
                 "format_version": FORMAT_VERSION,
                 "model": {"name": embedder.name, "dim": embedder.dim, "variant": model_variant(embedder.name)},
                 "vectors": describe(method),
                 "chunker": config,
+                "keywords": keyword_record(),
                 "dense_index": index_type,
                 "corpus": str(corpus),
                 "corpus_hash": corpus_hash(doc_hashes),

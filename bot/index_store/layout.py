@@ -12,6 +12,7 @@ Layout of ``index/``::
     sentence_vectors.npy   sentence vectors
     bm25/                  the bm25s keyword index of the chunks
     vocab.json             corpus words and their document frequencies (spelling correction)
+    zipf.json              English word frequencies of the corpus words (wordfreq's, precomputed)
     title_vectors.npy      (pooled vectors only) one title vector per document, and its
     title_hashes.npy       content hash (the cache key)
 
@@ -36,8 +37,9 @@ REQUIRED_FILES = (
     "bm25/params.index.json",
     "vocab.json",
 )
-# Written by the ``pooled`` vector method only (the cache of title vectors, one row per document).
-OPTIONAL_FILES = ("title_vectors.npy", "title_hashes.npy")
+# Not needed to load: the title vectors (``pooled`` vector method only: the cache of title vectors,
+# one row per document) and the precomputed word frequencies (a speed-up only).
+OPTIONAL_FILES = ("title_vectors.npy", "title_hashes.npy", "zipf.json")
 # Top-level names a folder built by this bot may hold: only such a folder is ever replaced by a build.
 OWN_NAMES = frozenset(name.split("/")[0] for name in REQUIRED_FILES + OPTIONAL_FILES)
 

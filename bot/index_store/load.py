@@ -9,11 +9,13 @@ from typing import Any
 
 import numpy as np
 
+from bot import zipf
 from bot.chunking import CHUNKER_VERSION, Chunker
 from bot.corpus import corpus_hash
 from bot.errors import IndexStateError
 from bot.index_store.keyword import load_keyword_index
 from bot.index_store.layout import FORMAT_VERSION, OWN_NAMES, REQUIRED_FILES
+from bot.index_store.tokens import QueryTokenizer
 from bot.index_store.vectors import DEFAULT_METHOD
 from bot.models import Document
 
@@ -44,6 +46,9 @@ class IndexData:
         )
         self.dense: Any = _read(path / "dense.faiss", lambda p: _read_faiss(p, mmap))
         self.bm25: Any = _read(path / "bm25", load_keyword_index)
+        self.query_tokens = QueryTokenizer(manifest.get("keywords"))
+        if (path / "zipf.json").exists():
+            zipf.add_table(path / "zipf.json")
         self.vocab: dict[str, int] = _read(path / "vocab.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
         n_chunks, n_sents = len(self.chunks), len(self.sentences)
         if self.dense.ntotal != n_chunks or len(self.sentence_vectors) != n_sents:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from typing import Any
 
 # Our own choice, passed to bm25s explicitly, so both paths tokenise alike whatever bm25s's default.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
@@ -62,3 +63,23 @@ def query_tokens(text: str) -> list[str]:
     """One query's BM25 tokens: what ``bm25_tokens([text])[0]`` gives."""
     stop = _stopword_set()
     return _stemmer().stemWords([w for w in _WORD.findall(text.lower()) if w not in stop])
+
+
+def record() -> dict[str, Any]:
+    """How the index's keywords were made, for its manifest: queries are tokenised the same way."""
+    return {"token_pattern": TOKEN_PATTERN, "stopwords": list(stopwords()), "stemmer": "english"}
+
+
+class QueryTokenizer:
+    """``query_tokens`` with the stopwords an index was built with (read from its manifest), so that
+    answering never imports bm25s (whose package import pulls in scipy: most of a cold answer)."""
+
+    def __init__(self, keywords: dict[str, Any] | None) -> None:
+        usable = keywords is not None and keywords.get("token_pattern") == TOKEN_PATTERN
+        self._stop = frozenset(keywords["stopwords"]) if keywords is not None and usable else None
+
+    def __call__(self, text: str) -> list[str]:
+        if self._stop is None:  # an index from before the manifest recorded them
+            return query_tokens(text)
+        stop = self._stop
+        return _stemmer().stemWords([w for w in _WORD.findall(text.lower()) if w not in stop])
