@@ -29,10 +29,11 @@ class Settings(BaseSettings):
     model_cache: Path = Field(
         default=PROJECT_ROOT / ".model-cache", description="where the exported ONNX model is kept"
     )
-    vector_method: Literal["pooled", "separate"] = Field(
-        default="pooled",
-        description="pooled: one encoding pass, chunk vectors pooled from sentence vectors; separate: chunks "
-        "and sentences each encoded (bench/one_pass.py). The index records it; changing it rebuilds",
+    vector_method: Literal["pooled", "separate", "token_states"] = Field(
+        default="token_states",
+        description="token_states: one encoding pass, sentence vectors pooled from their chunk's token states; "
+        "pooled: chunk vectors pooled from sentence vectors; separate: chunks and sentences each encoded "
+        "(bench/one_pass.py). The index records it; changing it rebuilds",
     )
     index_mmap: bool = Field(
         default=False, description="map the index's arrays read-only (processes share one copy) instead of reading them"

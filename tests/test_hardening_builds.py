@@ -52,7 +52,7 @@ def mark(name):
 
 class SlowEmbedder(FakeEmbedder):
     def encode(self, texts, progress=False):
-        mark("encode-sentences" if self.calls == 0 else "encode-titles")  # the new document's
+        mark("encode-chunks" if self.calls == 0 else "encode-sentences")
         for _ in texts:
             time.sleep(step)
         return super().encode(texts, progress)
@@ -76,7 +76,7 @@ report = store.build_index(corpus, index, SlowEmbedder(), Chunker(), progress=Fa
 print("done", report.rebuilt, flush=True)
 """
 
-STAGES = ["encode-sentences", "encode-titles", "written", "old-moved-away"]
+STAGES = ["encode-chunks", "encode-sentences", "written", "old-moved-away"]
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -258,7 +258,7 @@ def test_killed_build_leftovers_are_never_loaded_as_the_index(setup: tuple[Path,
 def test_two_builds_at_once_do_not_corrupt_each_other(setup: tuple[Path, Path, Path, Path]):
     old, new, index, script = setup
     first = spawn(script, new, index)
-    read_until(first, "encode-sentences")  # the first holds the lock now
+    read_until(first, "encode-chunks")  # the first holds the lock now
     os.kill(first.pid, signal.SIGSTOP)  # and keeps it until the second is surely waiting for it
     second = spawn(script, new, index)
     try:
@@ -283,9 +283,9 @@ def test_two_builds_at_once_do_not_corrupt_each_other(setup: tuple[Path, Path, P
 
 def test_busy_lock_without_waiting_raises(setup: tuple[Path, Path, Path, Path]):
     old, new, index, script = setup
-    proc = spawn(script, new, index, pause_at="encode-titles")
+    proc = spawn(script, new, index, pause_at="encode-sentences")
     try:
-        read_until(proc, "encode-titles")
+        read_until(proc, "encode-sentences")
         with pytest.raises(IndexBusyError, match="another build is running"), build_lock(index, wait=False):
             pass
     finally:
@@ -299,7 +299,7 @@ def test_reader_never_deletes_a_running_build(setup: tuple[Path, Path, Path, Pat
     old, new, index, script = setup
     proc = spawn(script, new, index, pause_at="linger-written")
     try:
-        read_until(proc, "encode-sentences")
+        read_until(proc, "encode-chunks")
         tmp_seen = False
         while proc.poll() is None:  # keep loading throughout the build, through its temporary folder
             tmp_seen = tmp_seen or bool(list(index.parent.glob(".index.tmp-*")))

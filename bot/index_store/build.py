@@ -83,6 +83,16 @@ def _split(docs: list[Document], chunker: Chunker, progress: bool) -> _Tables:
     return t
 
 
+def _bounds_in_owner(sentences: np.ndarray, chunks: np.ndarray, chunk_texts: list[str]) -> np.ndarray:
+    """Each sentence's (start, end) within the text of the first chunk holding it (title prefix included)."""
+    from bot.index_store.vectors import sentence_owners
+
+    owner = sentence_owners(len(sentences), chunks[:, 4:6])
+    prefix = np.asarray([len(t) for t in chunk_texts], np.int64) - (chunks[:, 3] - chunks[:, 2])
+    base = (prefix - chunks[:, 2])[owner] if len(sentences) else np.zeros(0, np.int64)
+    return np.stack([sentences[:, 1] + base, sentences[:, 2] + base], axis=1) if len(sentences) else np.zeros((0, 2))
+
+
 def _dense_index(vecs: np.ndarray, dim: int, hnsw_threshold: int) -> tuple[Any, str]:
     import faiss
 
@@ -147,7 +157,7 @@ def build_index(
         chunks = np.asarray(t.chunk_rows, dtype=np.int32).reshape(-1, 6)
         vecs = make_vectors(
             method, embedder, cache, t.chunk_texts, t.sent_texts, chunks[:, 4:6], chunks[:, 0],
-            [d.title for d in docs], progress,
+            [d.title for d in docs], progress, _bounds_in_owner(sentences, chunks, t.chunk_texts),
         )
 
         tmp = swap.temp_dir(index)
@@ -158,8 +168,10 @@ def build_index(
             np.save(tmp / "sentences.npy", sentences)
             np.save(tmp / "chunks.npy", chunks)
             # Cache keys: a later build under the same model reuses these vectors.
-            np.save(tmp / "chunk_hashes.npy", np.asarray([vector_key(model, c) for c in t.chunk_texts], dtype="U24"))
-            np.save(tmp / "sentence_hashes.npy", np.asarray([vector_key(model, s) for s in t.sent_texts], dtype="U24"))
+            chunk_keys = vecs.chunk_keys or [vector_key(model, c) for c in t.chunk_texts]
+            sent_keys = vecs.sentence_keys or [vector_key(model, s) for s in t.sent_texts]
+            np.save(tmp / "chunk_hashes.npy", np.asarray(chunk_keys, dtype="U24"))
+            np.save(tmp / "sentence_hashes.npy", np.asarray(sent_keys, dtype="U24"))
             np.save(tmp / "sentence_vectors.npy", vecs.sentences)
             if vecs.titles is not None:
                 np.save(tmp / "title_vectors.npy", vecs.titles)

@@ -1,14 +1,18 @@
 """The index's vectors and their cache: how chunk and sentence vectors are made, and reused.
 
-Two methods, recorded in the manifest (``vectors.method``; changing it rebuilds):
+Three methods, recorded in the manifest (``vectors.method``; changing it rebuilds):
 
-* ``pooled`` (default): one encoding pass. Each sentence and each document title is encoded once;
-  a chunk's vector is the normalised sum of its sentences' vectors and its title's vector, each
-  weighted by its estimated token count: what mean pooling over the chunk's own text does, without
-  encoding that text a second time. Chosen on MedQuAD dev and the answer sets (README, "Build").
-* ``separate``: chunk texts and sentence texts are each encoded (every token twice).
+* ``token_states`` (default): one encoding pass over the chunks; a sentence's vector is the mean of
+  its chunk's token states inside the sentence (from the first chunk that holds it). Chunk vectors
+  are exactly ``separate``'s, so retrieval is unchanged; every token is encoded once. Needs an
+  embedder with ``encode_spans`` (the ONNX one); with others the sentences are encoded alone.
+* ``pooled``: sentences and titles encoded once; a chunk's vector is the token-weighted sum of its
+  sentences' and title's vectors. Cheaper still, but on MedQuAD it loses retrieval quality
+  (bench/one_pass.py: hybrid MRR@10 0.887 at best vs 0.945 on the 2k slice).
+* ``separate``: chunk texts and sentence texts each encoded (every token twice): the old build.
 
-Every vector is cached under a hash of its model and text: a rebuild encodes only new text.
+Every vector is cached under a hash of its model and text (a ``token_states`` sentence: of its
+chunk's text and its place in it): a rebuild encodes only new text.
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from bot.chunking import estimate_tokens
 from bot.embedding import Embedder
 from bot.index_store.hashing import hash_key, vector_key
 
-METHODS = ("pooled", "separate")
-DEFAULT_METHOD = "pooled"
-TITLE_WEIGHT = 1.0  # a title's weight relative to its token count (bench/one_pass.py)
+METHODS = ("pooled", "separate", "token_states")
+DEFAULT_METHOD = "token_states"
+TITLE_WEIGHT = 4.0  # a title's weight relative to its token count: the best of 0-4 (bench/one_pass.py)
 
 
 @dataclass
@@ -53,7 +57,7 @@ def previous_vectors(index: Path, model: str) -> VectorCache:
         sent_h = np.load(index / "sentence_hashes.npy", allow_pickle=False)
         if len(sent_h) == len(sent_vecs):
             cache.sentences = {hash_key(h): sent_vecs[i] for i, h in enumerate(sent_h)}
-        if manifest.get("vectors", {}).get("method", "separate") == "separate":
+        if manifest.get("vectors", {}).get("method", "separate") in ("separate", "token_states"):
             import faiss
 
             dense = faiss.read_index(str(index / "dense.faiss"))
@@ -126,6 +130,8 @@ class Vectors:
     chunks_embedded: int
     sentences_embedded: int
     titles_embedded: int
+    sentence_keys: list[str] | None = None  # cache keys, when not the plain text hashes
+    chunk_keys: list[str] | None = None
 
 
 def make_vectors(
@@ -138,11 +144,16 @@ def make_vectors(
     chunk_docs: np.ndarray,
     titles: list[str],
     progress: bool = False,
+    sent_bounds: np.ndarray | None = None,
 ) -> Vectors:
     """Encode (or take from ``cache``) what ``method`` needs and derive the rest."""
     if method not in METHODS:
         raise ValueError(f"vector method must be one of {', '.join(METHODS)}, got {method!r}")
     model = embedder.name
+    if method == "token_states":
+        if sent_bounds is None:
+            raise ValueError("token_states vectors need each sentence's offsets in its chunk text")
+        return _token_state_vectors(embedder, cache, chunk_texts, sent_texts, chunk_spans, sent_bounds, progress)
     sent_keys = [vector_key(model, t) for t in sent_texts]
     if progress:
         print(f"embedding {len(sent_texts)} sentences ({len(cache.sentences)} cached vectors available)", flush=True)
@@ -177,8 +188,74 @@ def make_vectors(
     return Vectors(chunk_vecs, sent_vecs, title_vecs, title_keys, int(touched.sum()), sents_embedded, titles_embedded)
 
 
+def sentence_owners(n_sentences: int, chunk_spans: np.ndarray) -> np.ndarray:
+    """For each sentence, the first chunk holding it (every sentence is in some chunk)."""
+    owner = np.full(n_sentences, -1, dtype=np.int64)
+    for c in range(len(chunk_spans) - 1, -1, -1):  # backwards: the first chunk writes last
+        owner[chunk_spans[c, 0] : chunk_spans[c, 1]] = c
+    return owner
+
+
+def _token_state_vectors(
+    embedder: Embedder,
+    cache: VectorCache,
+    chunk_texts: list[str],
+    sent_texts: list[str],
+    chunk_spans: np.ndarray,
+    sent_bounds: np.ndarray,
+    progress: bool,
+) -> Vectors:
+    """``sent_bounds[r]``: sentence ``r``'s (start, end) in the text of its owner chunk."""
+    model, dim = embedder.name, embedder.dim
+    owner = sentence_owners(len(sent_texts), chunk_spans)
+    chunk_keys = [vector_key(model, t) for t in chunk_texts]
+    # A sentence's vector depends on its chunk: keyed by the chunk's text and its place in it.
+    sent_keys = [
+        vector_key(model, f"{chunk_texts[owner[r]]}\0{r - chunk_spans[owner[r], 0]}") for r in range(len(sent_texts))
+    ]
+    chunk_vecs = np.zeros((len(chunk_texts), dim), np.float32)
+    sent_vecs = np.zeros((len(sent_texts), dim), np.float32)
+    owned: list[list[int]] = [[] for _ in chunk_texts]
+    for r, c in enumerate(owner):
+        owned[c].append(r)
+    todo = []
+    for c, key in enumerate(chunk_keys):
+        vec = cache.chunks.get(key)
+        rows = owned[c]
+        if vec is not None and vec.shape == (dim,) and all(sent_keys[r] in cache.sentences for r in rows):
+            chunk_vecs[c] = vec
+            for r in rows:
+                sent_vecs[r] = cache.sentences[sent_keys[r]]
+        else:
+            todo.append(c)
+    if progress:
+        print(f"embedding {len(todo)} of {len(chunk_texts)} chunks, sentences from their token states", flush=True)
+    alone: list[int] = []
+    encode_spans = getattr(embedder, "encode_spans", None)
+    if todo and encode_spans is not None:
+        spans = [[(int(sent_bounds[r, 0]), int(sent_bounds[r, 1])) for r in owned[c]] for c in todo]
+        vecs, parts = encode_spans([chunk_texts[c] for c in todo], spans)
+        chunk_vecs[todo] = vecs
+        for c, part in zip(todo, parts, strict=True):
+            for r, v in zip(owned[c], part, strict=True):
+                if v.any():
+                    sent_vecs[r] = v
+                else:  # cut off by the model's window: encoded on its own below
+                    alone.append(r)
+    elif todo:
+        chunk_vecs[todo] = embedder.encode([chunk_texts[c] for c in todo], progress=progress)
+        alone = [r for c in todo for r in owned[c]]
+    if alone:
+        sent_vecs[alone] = embedder.encode([sent_texts[r] for r in alone])
+    return Vectors(
+        chunk_vecs, sent_vecs, None, [], len(todo), sum(len(owned[c]) for c in todo), 0, sent_keys, chunk_keys
+    )
+
+
 def describe(method: str) -> dict[str, Any]:
     """The manifest's record of the method."""
     if method == "pooled":
         return {"method": method, "title_weight": TITLE_WEIGHT, "weights": "estimated tokens"}
+    if method == "token_states":
+        return {"method": method, "sentence_vectors": "mean of the owner chunk's token states in the sentence"}
     return {"method": method}
