@@ -99,3 +99,22 @@ def test_the_export_leaves_the_root_logger_as_it_found_it() -> None:
         root.addHandler(logging.StreamHandler())  # what basicConfig does on a bare root logger
         root.setLevel(logging.DEBUG)
     assert (root.level, list(root.handlers)) == before
+
+
+@pytest.mark.model
+def test_the_optimised_graph_is_saved_once_and_encodes_alike(tmp_path: Path) -> None:
+    # A cold start loads the graph optimised by an earlier start instead of optimising it again.
+    import shutil
+
+    src = make_embedder(Settings()).model_file()
+    cache = tmp_path / "cache"
+    shutil.copytree(src.parent, cache / src.parent.name, ignore=shutil.ignore_patterns("*.opt-*"))
+    first = OnnxEmbedder(cache, quantize=True)
+    vecs = first.encode(TEXTS)
+    (saved,) = (cache / src.parent.name).glob("model-int8.opt-*.onnx")
+    stamp = saved.stat().st_mtime_ns
+    again = OnnxEmbedder(cache, quantize=True).encode(TEXTS)
+    assert saved.stat().st_mtime_ns == stamp  # loaded, not written again
+    assert np.allclose(vecs, again, atol=1e-6)
+    saved.write_bytes(b"damaged")
+    assert np.allclose(OnnxEmbedder(cache, quantize=True).encode(TEXTS), vecs, atol=1e-6)
