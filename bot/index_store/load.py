@@ -93,7 +93,9 @@ def _load_table(path: Path, mode: Any, width: int) -> np.ndarray:
 def _read_faiss(path: Path, mmap: bool) -> Any:
     import faiss
 
-    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP if mmap else 0)
+    # IO_FLAG_MMAP alone still copies a flat index's vectors into memory (faiss 1.15: +146 MiB for
+    # 100k x 384 either way); MMAP_IFC maps them in place, shared between processes.
+    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_MMAP if mmap else 0)
 
 
 def _reason(exc: BaseException) -> str:
