@@ -119,7 +119,7 @@ class Runner:
         self.data = self.retriever.data
 
     def doc_of(self, row: int) -> str:
-        return self.data.documents[int(self.data.chunks[int(row), 0])].id
+        return self.data.documents[int(self.data.chunk_doc[int(row)])].id
 
     def run(self, question: str, keep_all_bm25: bool = False) -> Candidates:
         from bot.text import clean_question

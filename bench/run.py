@@ -15,7 +15,8 @@ Per corpus (``corpora`` in results.json):
   sentences;
 * rebuild after changing one document (a copy of the built index, ``bot index`` on a corpus copy with
   one document edited) vs the full build;
-* cold start: ``bot ask`` in a fresh process vs bare ``python -c "import sentence_transformers"``;
+* cold start: ``bot ask`` in a fresh process vs the bare import of what answering needs at least,
+  ``python -c "import onnxruntime, faiss, numpy"`` (issue 14);
 * peak RSS (VmHWM) of ``bot serve`` after loading and answering questions through /ask;
 * retrieval quality (bench/retrieval.py) for hybrid, BM25-only and dense-only.
 
@@ -329,9 +330,9 @@ def profile_ask(engine: Any, questions: list[str], out: Path) -> list[str]:
 
 
 def cold_start(corpus: Path, index: Path, runs: int) -> dict[str, Any]:
-    """Median wall time of `bot ask` in a fresh process vs bare `import sentence_transformers`."""
+    """Median wall time of `bot ask` in a fresh process vs the bare `import onnxruntime, faiss, numpy`."""
     ask_cmd = [BOT, "ask", "--corpus", str(corpus), "--index", str(index), "--no-rebuild", COLD_QUESTION]
-    bare_cmd = [PY, "-c", "import sentence_transformers"]
+    bare_cmd = [PY, "-c", "import onnxruntime, faiss, numpy"]
     timed_run(bare_cmd)  # page cache warm for both
     timed_run(ask_cmd)
     asks, bares = [], []

@@ -13,6 +13,9 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# pydantic looks for plugins by reading every installed package's entry points when the first model
+# class is made: a large share of a cold `bot ask`. The bot uses none; a user's setting still wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def _engine(args: argparse.Namespace, progress: bool = True) -> Any:
@@ -49,6 +52,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         progress=not args.json,
         force=args.force,
         hnsw_threshold=settings.hnsw_threshold,
+        method=settings.vector_method,
     )
     for problem in report.problems:
         print(f"warning: skipped {problem}", file=sys.stderr)

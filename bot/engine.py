@@ -137,16 +137,18 @@ def load(
     try:
         if settings.index.parent.exists():
             clean_leftovers(settings.index)
-        data = load_index(settings.index)
-        check_manifest(settings.index, data.manifest, embedder.name, chunker_config(chunker), doc_hashes)
+        data = load_index(settings.index, mmap=settings.index_mmap)
+        check_manifest(
+            settings.index, data.manifest, embedder.name, chunker_config(chunker), doc_hashes, settings.vector_method
+        )
     except IndexStateError:
         if not allow:
             raise
         report = build_index(
             settings.corpus, settings.index, embedder, chunker, progress=progress,
-            hnsw_threshold=settings.hnsw_threshold,
+            hnsw_threshold=settings.hnsw_threshold, method=settings.vector_method,
         )
-        data = load_index(settings.index)
+        data = load_index(settings.index, mmap=settings.index_mmap)
     engine = Engine(data, embedder, glossary, settings)
     engine.build_report = report
     engine.problems = problems

@@ -125,7 +125,7 @@ def _english_correction(word: str) -> str | None:
 
 
 def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
+    from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
     return float(zipf_frequency(word, "en"))
 

@@ -147,9 +147,8 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
     commoner than ``subject_zipf`` ("best", "older", "hair") say nothing about the subject.
     A passage that names none of them is likely a look-alike.
     """
-    from wordfreq import zipf_frequency
-
     from bot.text import content_words
+    from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
     # Glossary terms are matched as entities; only conditions ("leukemia") stay subject words, by their
     # canonical name ("leukaemia" is "leukemia").

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.embedding import Embedder
-from bot.index_store import IndexData, query_tokens
+from bot.index_store import IndexData
 from bot.models import Hit
 
 RRF_K = 60
@@ -49,7 +49,7 @@ class HybridRetriever:
 
     def bm25_all(self, text: str) -> np.ndarray | None:
         """The BM25 score of every chunk (None when no query word is in the index)."""
-        tokens = [t for t in query_tokens(text) if t in self._vocab]
+        tokens = [t for t in self.data.query_tokens(text) if t in self._vocab]
         return self.data.bm25.get_scores(tokens) if tokens else None
 
     def dense_scores(self, qvec: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
@@ -118,10 +118,13 @@ class HybridRetriever:
         best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [Candidate(r, round(s / top, 6), dense_of.get(r), bm25_of.get(r)) for r, s in best]
 
+    def chunk_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """Each chunk's true cosine with the query (for candidates only the keyword list found)."""
+        return self.data.dense.reconstruct_batch(rows) @ qvec
+
     def _convex(self, union: list[int], qvec: np.ndarray, all_bm25: np.ndarray | None, k: int) -> list[Candidate]:
         rows = np.asarray(union, dtype=np.int64)
-        vecs = self.data.dense.reconstruct_batch(rows)
-        dense = vecs @ qvec
+        dense = self.chunk_cosines(rows, qvec)
         bm25 = all_bm25[rows] if all_bm25 is not None else np.zeros(len(rows), dtype=np.float32)
         score = self.alpha * _minmax(dense) + (1.0 - self.alpha) * _minmax(bm25)
         order = np.lexsort((rows, -score))[:k]
@@ -135,7 +138,7 @@ class HybridRetriever:
 
     def hit(self, c: Candidate) -> Hit:
         row, score, dense, bm25 = c.row, c.score, c.dense, c.bm25
-        d_i, _, start, end = (int(x) for x in self.data.chunks[row, :4])
+        d_i, start, end = self.data.chunk_span(row)
         doc = self.data.documents[d_i]
         meta = dict(doc.metadata)
         meta.update({"row": row, "dense_score": dense, "bm25_score": bm25})

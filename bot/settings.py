@@ -29,6 +29,17 @@ class Settings(BaseSettings):
     model_cache: Path = Field(
         default=PROJECT_ROOT / ".model-cache", description="where the exported ONNX model is kept"
     )
+    vector_method: Literal["pooled", "separate", "token_states"] = Field(
+        default="token_states",
+        description="token_states: one encoding pass, sentence vectors pooled from their chunk's token states; "
+        "pooled: chunk vectors pooled from sentence vectors; separate: chunks and sentences each encoded "
+        "(bench/one_pass.py). The index records it; changing it rebuilds",
+    )
+    index_mmap: bool = Field(
+        default=True,
+        description="map the index's arrays read-only (bot serve --workers N: processes share one copy) "
+        "instead of reading them",
+    )
     embed_batch_size: int = Field(default=64, ge=1, le=4096)
     max_chunk_tokens: int = Field(default=200, ge=32, le=256)
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)

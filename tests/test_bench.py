@@ -110,7 +110,7 @@ def test_report_renders_a_synthetic_result(tmp_path: Path):
     results = {"corpora": {"seed": dict(row), "2k": dict(row, documents=2000), "medquad": dict(row, documents=16407)},
                "cold_start_s": 2.0, "bare_import_s": 1.0}
     md = markdown(results)
-    assert "| ask p50 ms |" in md and "cold start / bare import (seed) | 2.00x | 1.30x | NOT met" in md
+    assert "| ask p50 ms |" in md and "cold start s, seed (`bot ask`) | 2.00 | 0.50 | NOT met" in md
     assert any(t[0].startswith("server peak RSS") and t[3] == "met" for t in targets(results))
     # A build with a faster backend is also compared with a bare encode by that same backend.
     results["corpora"]["medquad"].update(backend="onnx-int8", bare_encode_backend_per_s=4.0, build_chunks_per_s=2.0)

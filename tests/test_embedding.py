@@ -99,3 +99,37 @@ def test_the_export_leaves_the_root_logger_as_it_found_it() -> None:
         root.addHandler(logging.StreamHandler())  # what basicConfig does on a bare root logger
         root.setLevel(logging.DEBUG)
     assert (root.level, list(root.handlers)) == before
+
+
+@pytest.mark.model
+def test_the_optimised_graph_is_saved_once_and_encodes_alike(tmp_path: Path) -> None:
+    # A cold start loads the graph optimised by an earlier start instead of optimising it again.
+    import shutil
+
+    src = make_embedder(Settings()).model_file()
+    cache = tmp_path / "cache"
+    shutil.copytree(src.parent, cache / src.parent.name, ignore=shutil.ignore_patterns("*.opt-*"))
+    first = OnnxEmbedder(cache, quantize=True)
+    vecs = first.encode(TEXTS)
+    (saved,) = (cache / src.parent.name).glob("model-int8.opt-*.onnx")
+    stamp = saved.stat().st_mtime_ns
+    again = OnnxEmbedder(cache, quantize=True).encode(TEXTS)
+    assert saved.stat().st_mtime_ns == stamp  # loaded, not written again
+    assert np.allclose(vecs, again, atol=1e-6)
+    saved.write_bytes(b"damaged")
+    assert np.allclose(OnnxEmbedder(cache, quantize=True).encode(TEXTS), vecs, atol=1e-6)
+
+
+@pytest.mark.model
+def test_one_pass_gives_the_chunk_vector_and_in_context_sentence_vectors() -> None:
+    # token_states: a chunk's vector from encode_spans is its encode() vector, so retrieval is unchanged.
+    emb = make_embedder(Settings())
+    text = " ".join(TEXTS)
+    starts = [text.index(t) for t in TEXTS]
+    vecs, parts = emb.encode_spans([text, TEXTS[0]], [[(a, a + len(t)) for a, t in zip(starts, TEXTS, strict=True)], []])
+    assert np.allclose(vecs, emb.encode([text, TEXTS[0]]), atol=1e-5)
+    assert parts[0].shape == (len(TEXTS), 384) and parts[1].shape == (0, 384)
+    alone = emb.encode(TEXTS)
+    cos = (parts[0] * alone).sum(axis=1)
+    # Read in context, a sentence still resembles itself most (an off-topic one takes on its chunk's topic).
+    assert cos.min() > 0.35 and list(np.argmax(alone @ parts[0].T, axis=1)) == list(range(len(TEXTS)))

@@ -57,11 +57,12 @@ class SlowEmbedder(FakeEmbedder):
             time.sleep(step)
         return super().encode(texts, progress)
 
-fsync = store._fsync_dir
+import bot.index_store.swap as swap
+fsync = swap.fsync_dir
 def fsync_then_mark(path):
     fsync(path)
     mark("written")  # the temporary folder is complete, manifest included
-store._fsync_dir = fsync_then_mark
+swap.fsync_dir = fsync_then_mark
 
 rename = os.rename
 def rename_then_mark(src, dst):

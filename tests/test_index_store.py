@@ -1,7 +1,9 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from conftest import FakeEmbedder
 
 import bot
 from bot.chunking import Chunker
@@ -22,6 +24,7 @@ def test_build_writes_fixed_files_and_manifest(corpus_dir: Path, tmp_path: Path,
     manifest = json.loads((index / "manifest.json").read_text())
     assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["model"] == {"name": fake_embedder.name, "dim": 384, "variant": "torch"}
+    assert manifest["vectors"]["method"] == "token_states"
     assert set(manifest["documents"]) == {"drugs", "extra-1", "extra-2"}
     assert manifest["counts"] == {"documents": 3, "chunks": report.chunks, "sentences": report.sentences}
     assert report.embedded == report.chunks and report.reused == 0
@@ -44,11 +47,13 @@ def test_changing_one_document_re_embeds_only_its_chunks(corpus_dir: Path, tmp_p
     (corpus_dir / "extra.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     second = build(corpus_dir, index, fake_embedder)
     data = load_index(index)
-    doc_chunks = sum(1 for r in data.chunks if data.documents[int(r[0])].id == "extra-2")
+    doc_chunks = sum(1 for d in data.chunk_doc if data.documents[int(d)].id == "extra-2")
     assert second.rebuilt
     assert second.embedded == doc_chunks == 1
     assert second.reused == first.chunks - 1
-    assert second.sentences_embedded == 1  # the new sentence only
+    # Its sentences are read in the chunk's context: all of them are new, and no other chunk's.
+    (row,) = [c for c in range(len(data.chunks)) if data.documents[int(data.chunk_doc[c])].id == "extra-2"]
+    assert second.sentences_embedded == len(data.chunk_sentence_rows(row))
 
 
 def test_stale_index_is_refused_with_a_clear_message(corpus_dir: Path, tmp_path: Path, fake_embedder):
@@ -74,14 +79,6 @@ def test_index_of_another_model_is_rebuilt(corpus_dir: Path, tmp_path: Path, fak
     assert report.rebuilt and report.reused == 0  # vectors of another model are never reused
 
 
-def test_folder_that_is_not_an_index(tmp_path: Path):
-    folder = tmp_path / "index"
-    folder.mkdir()
-    (folder / "notes.txt").write_text("hello")
-    with pytest.raises(IndexStateError, match="is not an index folder"):
-        load_index(folder)
-
-
 def test_leftover_temporary_folder_is_never_loaded(corpus_dir: Path, tmp_path: Path, fake_embedder):
     index = tmp_path / "index"
     build(corpus_dir, index, fake_embedder)
@@ -91,20 +88,6 @@ def test_leftover_temporary_folder_is_never_loaded(corpus_dir: Path, tmp_path: P
     engine = bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder)
     assert not junk.exists()
     assert engine.search("alphamab", k=1)
-
-
-def test_query_tokens_match_the_index_tokenizer(corpus_dir: Path):
-    # Queries skip bm25s's batch tokenizer for speed; a token it would make differently would miss.
-    from bot.corpus import load_corpus
-    from bot.index_store import bm25_tokens, query_tokens
-
-    docs, _ = load_corpus(corpus_dir)
-    texts = [d.text for d in docs] + [
-        "", "?!", "What are CAR-T's side effects?", "Blincyto® ≥ 2 doses, e.g. IT MTX", "Ünïcode naïve café 10mg",
-        "THE and OF the", "x y z", "relapsed relapsing relapses", "tisagenlecleucel\tvs\nbrexucabtagene",
-    ]
-    for text in texts:
-        assert query_tokens(text) == bm25_tokens([text])[0], text
 
 
 def test_above_the_size_threshold_the_dense_index_is_hnsw_and_finds_what_flat_finds(
@@ -123,3 +106,56 @@ def test_above_the_size_threshold_the_dense_index_is_hnsw_and_finds_what_flat_fi
         assert [h.chunk_id for h in approx.search(q, k=3, mode="dense")] == [
             h.chunk_id for h in flat.search(q, k=3, mode="dense")
         ]
+
+
+class SpanEmbedder(FakeEmbedder):
+    """A fake with ``encode_spans``: one pass per chunk text, its spans' vectors from that pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.span_texts: list[str] = []
+
+    def encode_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]):  # noqa: ANN201
+        vecs = self.encode(texts)
+        parts = []
+        for text, sp in zip(texts, spans, strict=True):
+            assert all(0 <= a < b <= len(text) for a, b in sp)
+            self.span_texts += [text[a:b] for a, b in sp]
+            parts.append(FakeEmbedder().encode([text[a:b] for a, b in sp]) if sp else np.zeros((0, 384)))
+        return vecs, parts
+
+
+def test_one_encoding_pass_takes_sentence_vectors_from_their_chunks_pass(corpus_dir: Path, tmp_path: Path):
+    embedder = SpanEmbedder()
+    report = build(corpus_dir, tmp_path / "index", embedder)
+    data = load_index(tmp_path / "index")
+    assert embedder.texts_encoded == report.chunks == report.embedded  # chunk texts only, each once
+    # Every sentence's span in its chunk's text is that sentence.
+    assert embedder.span_texts == [data.sentence_text(r) for r in range(len(data.sentences))]
+    assert report.sentences_embedded == len(data.sentences)
+    again = build(corpus_dir, tmp_path / "index", embedder, force=True)
+    assert again.embedded == 0 and embedder.texts_encoded == report.chunks  # all from the cache
+
+
+def test_pooled_vectors_encode_each_sentence_and_title_once(corpus_dir: Path, tmp_path: Path, fake_embedder):
+    report = build(corpus_dir, tmp_path / "index", fake_embedder, method="pooled")
+    data = load_index(tmp_path / "index")
+    titles = {d.title for d in data.documents if d.title}
+    distinct = {data.sentence_text(r) for r in range(len(data.sentences))}
+    assert fake_embedder.texts_encoded == len(distinct) + len(titles)  # no chunk text is encoded
+    assert report.sentences_embedded == len(distinct)
+
+
+def test_changing_the_vector_method_rebuilds_and_reuses_what_it_can(corpus_dir: Path, tmp_path: Path, fake_embedder):
+    index = tmp_path / "index"
+    build(corpus_dir, index, fake_embedder, method="separate")
+    assert json.loads((index / "manifest.json").read_text())["vectors"] == {"method": "separate"}
+    with pytest.raises(IndexStateError, match="built with vector method 'separate', now 'token_states'"):
+        bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder, rebuild=False)
+    before = fake_embedder.texts_encoded
+    report = build(corpus_dir, index, fake_embedder, method="pooled")
+    assert report.rebuilt and report.sentences_embedded == 0  # the sentence vectors were reused
+    titles = {d.title for d in load_index(index).documents if d.title}
+    assert fake_embedder.texts_encoded - before == len(titles)  # only the titles were new
+    with pytest.raises(ValueError, match="vector method must be one of"):
+        build(corpus_dir, index, fake_embedder, method="mystery", force=True)

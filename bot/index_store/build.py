@@ -1,0 +1,211 @@
+"""Building the index folder (see ``layout``): chunk, embed with the cache, write, swap in atomically."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot import zipf
+from bot.chunking import Chunker, split_sentences
+from bot.corpus import corpus_hash, document_hash, extractors, formats, load_corpus
+from bot.embedding import Embedder
+from bot.errors import IndexStateError
+from bot.index_store import swap
+from bot.index_store.hashing import vector_key
+from bot.index_store.layout import FORMAT_VERSION, HNSW_EF_SEARCH, HNSW_M, KINDS
+from bot.index_store.load import check_manifest, check_replaceable, chunker_config, load_index, read_manifest
+from bot.index_store.tokens import bm25_tokens
+from bot.index_store.tokens import record as keyword_record
+from bot.index_store.vectors import DEFAULT_METHOD, describe, make_vectors, previous_vectors
+from bot.models import Document
+from bot.text import words
+
+
+@dataclass
+class BuildReport:
+    documents: int
+    chunks: int
+    sentences: int
+    embedded: int
+    reused: int
+    sentences_embedded: int
+    seconds: float
+    rebuilt: bool
+    problems: list[str]
+    formats: dict[str, int] = field(default_factory=dict)  # documents per format: text, jsonl, pdf, html
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def model_variant(name: str) -> str:
+    """The embedding backend an index's vectors came from: torch, onnx or onnx-int8."""
+    return name.partition("+")[2] or "torch"
+
+
+def chunk_index_text(doc: Document, text: str) -> str:
+    """What is keyword-indexed (and, with ``separate`` vectors, embedded) for a chunk: its
+    document's title gives it context."""
+    return f"{doc.title}: {text}" if doc.title else text
+
+
+@dataclass
+class _Tables:
+    sent_rows: list[tuple[int, int, int, int, int]]
+    sent_texts: list[str]
+    chunk_rows: list[tuple[int, int, int, int, int, int]]
+    chunk_texts: list[str]
+    vocab: Counter[str]
+
+
+def _split(docs: list[Document], chunker: Chunker, progress: bool) -> _Tables:
+    from tqdm import tqdm
+
+    t = _Tables([], [], [], [], Counter())
+    for d_i, doc in enumerate(tqdm(docs, desc="chunking", unit="doc", disable=not progress)):
+        sents = split_sentences(doc.text)
+        base = len(t.sent_rows)
+        pos = {s.start: base + k for k, s in enumerate(sents)}
+        for s in sents:
+            t.sent_rows.append((d_i, s.start, s.end, s.block, KINDS.index(s.kind)))
+            t.sent_texts.append(s.text)
+        for n, ch in enumerate(chunker.chunk(doc, sents)):
+            first = pos[ch.sentences[0].start]
+            t.chunk_rows.append((d_i, n, ch.start, ch.end, first, first + len(ch.sentences)))
+            t.chunk_texts.append(chunk_index_text(doc, ch.text))
+        t.vocab.update(set(words(doc.title + " " + doc.text)))
+    return t
+
+
+def _bounds_in_owner(sentences: np.ndarray, chunks: np.ndarray, chunk_texts: list[str]) -> np.ndarray:
+    """Each sentence's (start, end) within the text of the first chunk holding it (title prefix included)."""
+    from bot.index_store.vectors import sentence_owners
+
+    owner = sentence_owners(len(sentences), chunks[:, 4:6])
+    prefix = np.asarray([len(t) for t in chunk_texts], np.int64) - (chunks[:, 3] - chunks[:, 2])
+    base = (prefix - chunks[:, 2])[owner] if len(sentences) else np.zeros(0, np.int64)
+    return np.stack([sentences[:, 1] + base, sentences[:, 2] + base], axis=1) if len(sentences) else np.zeros((0, 2))
+
+
+def _dense_index(vecs: np.ndarray, dim: int, hnsw_threshold: int) -> tuple[Any, str]:
+    import faiss
+
+    dense: Any
+    if len(vecs) > hnsw_threshold:
+        dense = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        dense.hnsw.efSearch = HNSW_EF_SEARCH
+        kind = "hnsw"
+    else:
+        dense = faiss.IndexFlatIP(dim)
+        kind = "flat"
+    dense.add(vecs)
+    return dense, kind
+
+
+def _up_to_date(
+    index: Path, model: str, config: dict[str, Any], doc_hashes: dict[str, str], method: str
+) -> dict[str, Any] | None:
+    """The manifest when the index needs no rebuild, else None."""
+    try:
+        manifest = read_manifest(index)
+        check_manifest(index, manifest, model, config, doc_hashes, method)
+        load_index(index)  # up to date on paper; but a damaged file is rebuilt too
+        return manifest
+    except IndexStateError:
+        return None
+
+
+def build_index(
+    corpus: Path,
+    index: Path,
+    embedder: Embedder,
+    chunker: Chunker,
+    progress: bool = True,
+    force: bool = False,
+    hnsw_threshold: int = 200_000,
+    method: str = DEFAULT_METHOD,
+) -> BuildReport:
+    """Build (or bring up to date) the index of ``corpus`` at ``index``. Atomic; locked."""
+    import bm25s
+    import faiss
+
+    t0 = time.perf_counter()
+    index = Path(index)
+    with swap.build_lock(index):
+        swap.clean_leftovers_locked(index)
+        docs, problems = load_corpus(Path(corpus), index=index)
+        doc_hashes = {d.id: document_hash(d) for d in docs}
+        config = chunker_config(chunker)
+        manifest = None if force else _up_to_date(index, embedder.name, config, doc_hashes, method)
+        if manifest is not None:
+            counts = manifest["counts"]
+            return BuildReport(
+                counts["documents"], counts["chunks"], counts["sentences"], 0, counts["chunks"], 0,
+                time.perf_counter() - t0, False, problems, formats(docs),
+            )
+        check_replaceable(index)
+        model = embedder.name
+        cache = previous_vectors(index, embedder.name)
+        t = _split(docs, chunker, progress)
+        sentences = np.asarray(t.sent_rows, dtype=np.int32).reshape(-1, 5)
+        chunks = np.asarray(t.chunk_rows, dtype=np.int32).reshape(-1, 6)
+        vecs = make_vectors(
+            method, embedder, cache, t.chunk_texts, t.sent_texts, chunks[:, 4:6], chunks[:, 0],
+            [d.title for d in docs], progress, _bounds_in_owner(sentences, chunks, t.chunk_texts),
+        )
+
+        tmp = swap.temp_dir(index)
+        try:
+            with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
+                for doc in docs:
+                    fh.write(doc.model_dump_json() + "\n")
+            np.save(tmp / "sentences.npy", sentences)
+            np.save(tmp / "chunks.npy", chunks)
+            # Cache keys: a later build under the same model reuses these vectors.
+            chunk_keys = vecs.chunk_keys or [vector_key(model, c) for c in t.chunk_texts]
+            sent_keys = vecs.sentence_keys or [vector_key(model, s) for s in t.sent_texts]
+            np.save(tmp / "chunk_hashes.npy", np.asarray(chunk_keys, dtype="U24"))
+            np.save(tmp / "sentence_hashes.npy", np.asarray(sent_keys, dtype="U24"))
+            np.save(tmp / "sentence_vectors.npy", vecs.sentences)
+            if vecs.titles is not None:
+                np.save(tmp / "title_vectors.npy", vecs.titles)
+                np.save(tmp / "title_hashes.npy", np.asarray(vecs.title_keys, dtype="U24"))
+            dense, index_type = _dense_index(vecs.chunks, embedder.dim, hnsw_threshold)
+            faiss.write_index(dense, str(tmp / "dense.faiss"))
+            retriever = bm25s.BM25()
+            retriever.index(bm25_tokens(t.chunk_texts), show_progress=False)
+            retriever.save(str(tmp / "bm25"), show_progress=False)
+            (tmp / "vocab.json").write_text(json.dumps(dict(t.vocab)), encoding="utf-8")
+            # Word frequencies precomputed: answering then rarely needs to import wordfreq.
+            (tmp / "zipf.json").write_text(json.dumps(zipf.make_table(t.vocab)), encoding="utf-8")
+            manifest = {
+                "kind": "bot-index",
+                "format_version": FORMAT_VERSION,
+                "model": {"name": embedder.name, "dim": embedder.dim, "variant": model_variant(embedder.name)},
+                "vectors": describe(method),
+                "chunker": config,
+                "keywords": keyword_record(),
+                "dense_index": index_type,
+                "corpus": str(corpus),
+                "corpus_hash": corpus_hash(doc_hashes),
+                "documents": doc_hashes,
+                "extractors": extractors(docs),
+                "counts": {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)},
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            }
+            # The manifest is written last: a folder without one is never taken for an index.
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            swap.commit(tmp, index)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return BuildReport(
+        len(docs), len(chunks), len(sentences), vecs.chunks_embedded, len(chunks) - vecs.chunks_embedded,
+        vecs.sentences_embedded, time.perf_counter() - t0, True, problems, formats(docs),
+    )

@@ -1,0 +1,213 @@
+"""Loading and validating an index folder: every failure is one IndexStateError naming the file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot import zipf
+from bot.chunking import CHUNKER_VERSION, Chunker
+from bot.corpus import corpus_hash
+from bot.errors import IndexStateError
+from bot.index_store.keyword import load_keyword_index
+from bot.index_store.layout import FORMAT_VERSION, OWN_NAMES, REQUIRED_FILES
+from bot.index_store.tokens import QueryTokenizer
+from bot.index_store.vectors import DEFAULT_METHOD
+from bot.models import Document
+
+
+class IndexData:
+    """A loaded index: tables, vectors and the keyword index, ready for retrieval.
+
+    Table columns have names: ``sentence_doc[row]``, ``chunk_first_sentence[row]`` and so on are
+    views of the int32 tables ``sentences`` and ``chunks`` (no copies).
+
+    ``mmap=True`` maps the tables, the sentence vectors and the flat dense index read-only from the
+    files instead of reading them into memory: processes that load the same index share one copy
+    in the page cache.
+    """
+
+    def __init__(self, path: Path, manifest: dict[str, Any], documents: list[Document], mmap: bool = False) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.documents = documents
+        self.mmap = mmap
+        self.doc_pos = {d.id: i for i, d in enumerate(documents)}
+        mode = "r" if mmap else None
+        self.sentences: np.ndarray = _read(path / "sentences.npy", lambda p: _load_table(p, mode, 5))
+        self.chunks: np.ndarray = _read(path / "chunks.npy", lambda p: _load_table(p, mode, 6))
+        # Always mapped: only the rows of the candidate sentences are ever read.
+        self.sentence_vectors: np.ndarray = _read(
+            path / "sentence_vectors.npy", lambda p: np.load(p, mmap_mode="r", allow_pickle=False)
+        )
+        self.dense: Any = _read(path / "dense.faiss", lambda p: _read_faiss(p, mmap))
+        self.bm25: Any = _read(path / "bm25", load_keyword_index)
+        self.query_tokens = QueryTokenizer(manifest.get("keywords"))
+        if (path / "zipf.json").exists():
+            zipf.add_table(path / "zipf.json")
+        self.vocab: dict[str, int] = _read(path / "vocab.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
+        n_chunks, n_sents = len(self.chunks), len(self.sentences)
+        if self.dense.ntotal != n_chunks or len(self.sentence_vectors) != n_sents:
+            raise IndexStateError(
+                f"{path / 'dense.faiss'}: holds {self.dense.ntotal} vectors for {n_chunks} chunks"
+                if self.dense.ntotal != n_chunks
+                else f"{path / 'sentence_vectors.npy'}: {len(self.sentence_vectors)} vectors for {n_sents} sentences"
+            )
+        s, c = self.sentences, self.chunks
+        self.sentence_doc, self.sentence_start, self.sentence_end = s[:, 0], s[:, 1], s[:, 2]
+        self.sentence_block, self.sentence_kind = s[:, 3], s[:, 4]
+        self.chunk_doc, self.chunk_number, self.chunk_start, self.chunk_end = c[:, 0], c[:, 1], c[:, 2], c[:, 3]
+        self.chunk_first_sentence, self.chunk_end_sentence = c[:, 4], c[:, 5]
+
+    def chunk_id(self, row: int) -> str:
+        return f"{self.documents[int(self.chunk_doc[row])].id}#{int(self.chunk_number[row])}"
+
+    def chunk_span(self, row: int) -> tuple[int, int, int]:
+        """(document row, start, end) of a chunk."""
+        return int(self.chunk_doc[row]), int(self.chunk_start[row]), int(self.chunk_end[row])
+
+    def chunk_sentence_rows(self, row: int) -> range:
+        """The sentence rows of a chunk, in order."""
+        return range(int(self.chunk_first_sentence[row]), int(self.chunk_end_sentence[row]))
+
+    def sentence_span(self, row: int) -> tuple[int, int, int]:
+        """(document row, start, end) of a sentence."""
+        return int(self.sentence_doc[row]), int(self.sentence_start[row]), int(self.sentence_end[row])
+
+    def sentence_text(self, row: int) -> str:
+        d, start, end = self.sentence_span(row)
+        return self.documents[d].text[start:end]
+
+
+def _load_table(path: Path, mode: Any, width: int) -> np.ndarray:
+    table = np.load(path, mmap_mode=mode, allow_pickle=False)
+    if table.ndim != 2 or table.shape[1] != width or table.dtype != np.int32:
+        raise ValueError(f"expected int32 rows of {width} columns, found {table.dtype} {table.shape}")
+    return table
+
+
+def _read_faiss(path: Path, mmap: bool) -> Any:
+    import faiss
+
+    # IO_FLAG_MMAP alone still copies a flat index's vectors into memory (faiss 1.15: +146 MiB for
+    # 100k x 384 either way); MMAP_IFC maps them in place, shared between processes.
+    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_MMAP if mmap else 0)
+
+
+def _reason(exc: BaseException) -> str:
+    msg = " ".join(str(exc).split())  # one line
+    msg = re.sub(r"^Error in .*? at \S+:\d+: ", "", msg)  # faiss: drop the C++ location
+    return f"{type(exc).__name__}: {msg[:160]}"
+
+
+def _damaged_file(folder: Path) -> Path | None:
+    """The first file of ``folder`` (the bm25 index) that does not parse, if any."""
+    for f in sorted(folder.rglob("*")):
+        try:
+            if f.suffix == ".npy":
+                np.load(f, mmap_mode="r", allow_pickle=False)
+            elif f.suffix == ".json":
+                json.loads(f.read_text(encoding="utf-8"))
+        except Exception:
+            return f
+    return None
+
+
+def _read(path: Path, loader: Any) -> Any:
+    """``loader(path)``; any failure becomes one IndexStateError naming the file."""
+    try:
+        return loader(path)
+    except FileNotFoundError as exc:
+        raise IndexStateError(f"{exc.filename or path}: missing") from None
+    except Exception as exc:  # a damaged file of any kind
+        where = (_damaged_file(path) if path.is_dir() else None) or path
+        raise IndexStateError(f"{where}: damaged ({_reason(exc)})") from None
+
+
+def read_manifest(index: Path) -> dict[str, Any]:
+    path = index / "manifest.json"
+    if not index.exists():
+        raise IndexStateError(f"{index}: no index here yet")
+    if not path.exists():
+        raise IndexStateError(f"{path}: missing; {index} is not an index folder built by this bot")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexStateError(f"{path}: unreadable manifest ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != "bot-index":
+        raise IndexStateError(f"{path}: not a manifest of this bot's index")
+    return manifest
+
+
+def check_manifest(
+    index: Path,
+    manifest: dict[str, Any],
+    model: str,
+    chunker: dict[str, Any],
+    doc_hashes: dict[str, str] | None,
+    method: str = DEFAULT_METHOD,
+) -> None:
+    """Raise IndexStateError naming what does not match."""
+    where = index / "manifest.json"
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexStateError(f"{where}: format version {manifest.get('format_version')!r}, expected {FORMAT_VERSION}")
+    if manifest.get("model", {}).get("name") != model:
+        raise IndexStateError(f"{where}: built with model {manifest.get('model', {}).get('name')!r}, not {model!r}")
+    if manifest.get("vectors", {}).get("method") != method:
+        found = manifest.get("vectors", {}).get("method")
+        raise IndexStateError(f"{where}: built with vector method {found!r}, now {method!r}")
+    if manifest.get("chunker") != chunker:
+        raise IndexStateError(f"{where}: built with chunker settings {manifest.get('chunker')}, now {chunker}")
+    for name in REQUIRED_FILES:
+        if not (index / name).exists():
+            raise IndexStateError(f"{index / name}: missing")
+    if doc_hashes is not None and manifest.get("corpus_hash") != corpus_hash(doc_hashes):
+        old = manifest.get("documents", {})
+        changed = sorted(set(old.items()) ^ set(doc_hashes.items()))
+        ids = sorted({d for d, _ in changed})
+        raise IndexStateError(f"{where}: stale, {len(ids)} document(s) changed since the build (e.g. {ids[:3]})")
+
+
+def chunker_config(chunker: Chunker) -> dict[str, Any]:
+    return {"version": CHUNKER_VERSION, "max_tokens": chunker.max_tokens, "overlap": chunker.overlap}
+
+
+def load_index(index: Path, mmap: bool = False) -> IndexData:
+    """The index at ``index``; IndexStateError naming the file that is missing or damaged.
+
+    ``mmap``: map the arrays and the flat dense index read-only instead of reading them (shared
+    between processes that load the same index).
+    """
+    manifest = read_manifest(index)
+    for name in REQUIRED_FILES:
+        if not (index / name).exists():
+            raise IndexStateError(f"{index / name}: missing")
+    documents = _read(
+        index / "documents.jsonl",
+        # Split on "\n" only: JSON leaves U+2028, U+2029 and U+0085 unescaped, and splitlines() breaks at them.
+        lambda p: [Document.model_validate_json(line) for line in p.read_text(encoding="utf-8").split("\n") if line],
+    )
+    try:
+        return IndexData(index, manifest, documents, mmap=mmap)
+    except IndexStateError:
+        raise
+    except Exception as exc:  # anything _read did not attribute to a file
+        raise IndexStateError(f"{index}: damaged index ({_reason(exc)})") from None
+
+
+def check_replaceable(index: Path) -> None:
+    """Refuse to replace a folder that this bot did not build (it may be the corpus, or anyone's files)."""
+    if not index.exists():
+        return
+    if not index.is_dir():
+        raise IndexStateError(f"{index}: is a file, not an index folder; not replacing it")
+    foreign = sorted(p.name for p in index.iterdir() if p.name not in OWN_NAMES)
+    if foreign:
+        raise IndexStateError(
+            f"{index / 'manifest.json'}: missing or not ours, and {index} holds other files ({', '.join(foreign[:3])}); "
+            "not replacing it: move it away or choose another index folder"
+        )

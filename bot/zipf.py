@@ -1,0 +1,70 @@
+"""English word frequencies on wordfreq's Zipf scale, mostly without importing wordfreq.
+
+Importing wordfreq (ftfy, langcodes, its regexes) and loading its word list cost more than a whole
+cold answer may. A build therefore stores the Zipf value of every corpus word in the index
+(``zipf.json``); loading the index registers that table, and ``zipf_frequency`` answers from it.
+A word the table lacks (a typo, a word the corpus never uses) falls back to wordfreq itself, so
+every value is exactly wordfreq's: the table is a cache of a pure function, shared by all indexes
+of a process, and is ignored when it came from another wordfreq version.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+_table: dict[str, float] = {}
+_pending: list[Path] = []
+_lock = threading.Lock()
+
+
+def wordfreq_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wordfreq")
+    except PackageNotFoundError:  # pragma: no cover - a dependency of the bot
+        return ""
+
+
+def make_table(words: Iterable[str]) -> dict[str, object]:
+    """The file a build writes: each word's Zipf value (0 for the drug names English does not know)."""
+    from wordfreq import zipf_frequency as zf
+
+    return {"wordfreq": wordfreq_version(), "lang": "en", "zipf": {w: zf(w, "en") for w in words}}
+
+
+def add_table(path: Path) -> None:
+    """Use the table at ``path`` (read on the first look-up)."""
+    with _lock:
+        _pending.append(path)
+
+
+def _load_pending() -> None:
+    with _lock:
+        while _pending:
+            path = _pending.pop()
+            try:
+                table = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # a missing or damaged table only costs speed
+                continue
+            if table.get("wordfreq") == wordfreq_version() and table.get("lang") == "en":
+                _table.update(table["zipf"])
+
+
+def zipf_frequency(word: str, lang: str = "en") -> float:
+    """``wordfreq.zipf_frequency(word, lang)``, from the precomputed tables when they hold it."""
+    if lang == "en":
+        if _pending:
+            _load_pending()
+        value = _table.get(word)
+        if value is not None:
+            return value
+    from wordfreq import zipf_frequency as zf
+
+    value = float(zf(word, lang))
+    if lang == "en":
+        _table[word] = value
+    return value
