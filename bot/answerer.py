@@ -43,7 +43,7 @@ NOT_ENGLISH = "I answer from an English text, in English. Please ask your questi
 
 @cache
 def _zipf():  # noqa: ANN202
-    from wordfreq import zipf_frequency
+    from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
     return zipf_frequency
 
@@ -148,7 +148,7 @@ class Answerer:
         ranked = self.evidence(u, qvec, cands)
         if self.trace is not None:
             self.trace(u, ranked)
-        near = [e for e in ranked if len(e.text) >= 40] or [self.scorer.sentence(int(self.data.chunks[c.row, 4])) for c in cands]
+        near = [e for e in ranked if len(e.text) >= 40] or [self.scorer.sentence(int(self.data.chunk_first_sentence[c.row])) for c in cands]
 
         if analysis.qtype == "advice":
             return self.composer.abstain(frame, ADVICE, near, status="advice")

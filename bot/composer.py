@@ -41,19 +41,19 @@ class Composer:
         self.scorer = scorer
         self.params = params
         # Chunks follow the documents in order, so their sentence spans rise with the row: bisect.
-        self._chunk_starts = np.ascontiguousarray(data.chunks[:, 4])
-        self._chunk_ends = np.ascontiguousarray(data.chunks[:, 5])
+        self._chunk_starts = np.ascontiguousarray(data.chunk_first_sentence)
+        self._chunk_ends = np.ascontiguousarray(data.chunk_end_sentence)
 
     # ------------------------------------------------------------------ citations
 
     def citation(self, ev: Evidence, marker: int) -> Citation:
         doc = self.data.documents[ev.doc]
         rows = self.scorer.block_rows(ev.row)
-        c_start = int(self.data.sentences[rows[0], 1])
-        c_end = int(self.data.sentences[rows[-1], 2])
+        c_start = int(self.data.sentence_start[rows[0]])
+        c_end = int(self.data.sentence_end[rows[-1]])
         if c_end - c_start > self.params.context_max_chars:  # a long paragraph: the sentence and its neighbours
             lo, hi = max(rows[0], ev.row - 1), min(rows[-1], ev.row + 1)
-            c_start, c_end = int(self.data.sentences[lo, 1]), int(self.data.sentences[hi, 2])
+            c_start, c_end = int(self.data.sentence_start[lo]), int(self.data.sentence_end[hi])
         page, section = locate(doc, ev.start)
         return Citation(
             doc_id=doc.id,

@@ -165,7 +165,9 @@ class EvidenceScorer:
         return Evidence(row, d, s, e, b, KINDS[k], self.data.documents[d].text[s:e])
 
     def _fields(self, row: int) -> tuple[int, int, int, int, int]:
-        d, s, e, b, k = (int(x) for x in self.data.sentences[row])
+        data = self.data
+        d, s, e = int(data.sentence_doc[row]), int(data.sentence_start[row]), int(data.sentence_end[row])
+        b, k = int(data.sentence_block[row]), int(data.sentence_kind[row])
         return d, s, e, b, k
 
     def _sentence_mentions(self, row: int) -> tuple[str, ...]:
@@ -175,7 +177,7 @@ class EvidenceScorer:
         """Stems of a paragraph and its document's title: the context a sentence is read in."""
         rows = self.block_rows(first_row)
         d = self.data.documents[doc]
-        start, end = int(self.data.sentences[rows[0], 1]), int(self.data.sentences[rows[-1], 2])
+        start, end = int(self.data.sentence_start[rows[0]]), int(self.data.sentence_end[rows[-1]])
         return Stems(self.stems(d.title + " " + d.text[start:end]))
 
     def block_rows(self, row: int) -> list[int]:
@@ -230,14 +232,14 @@ class EvidenceScorer:
         """Sentence rows of the top chunks, each with the best score of a chunk holding it."""
         rows: dict[int, float] = {}
         for c in ranked[: limit_chunks or self.params.candidate_chunks]:
-            first, last = int(self.data.chunks[c.row, 4]), int(self.data.chunks[c.row, 5])
+            first, last = int(self.data.chunk_first_sentence[c.row]), int(self.data.chunk_end_sentence[c.row])
             for r in range(first, last):
                 rows[r] = max(rows.get(r, 0.0), c.score)
         return rows
 
     def document_rows(self, doc: int) -> range:
         """Every sentence row of document ``doc`` (rows follow the documents in order)."""
-        col = self.data.sentences[:, 0]
+        col = self.data.sentence_doc
         lo = int(np.searchsorted(col, doc, side="left"))
         hi = int(np.searchsorted(col, doc, side="right"))
         return range(lo, hi)

@@ -110,7 +110,9 @@ def test_a_sentence_shared_by_overlapping_chunks_cites_the_first():
 
     # Long answers split with one sentence of overlap: sentence 2 is in chunks 0 and 1.
     chunks = np.array([[0, 0, 0, 0, 0, 3], [0, 1, 0, 0, 2, 5], [0, 2, 0, 0, 4, 6], [1, 0, 0, 0, 6, 7]])
-    data = SimpleNamespace(chunks=chunks, chunk_id=lambda i: f"c{i}")
+    data = SimpleNamespace(
+        chunk_first_sentence=chunks[:, 4], chunk_end_sentence=chunks[:, 5], chunk_id=lambda i: f"c{i}"
+    )
     from bot.params import default_params
 
     comp = Composer(data, None, default_params())  # type: ignore[arg-type]

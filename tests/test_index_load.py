@@ -27,8 +27,8 @@ def test_named_columns_are_the_table_columns(engine):
 
 def test_mmap_loading_maps_the_arrays_and_answers_alike(corpus_dir: Path, tmp_path: Path, fake_embedder):
     index = tmp_path / "index"
-    plain = bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder)
-    mapped = bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder, settings=Settings(index_mmap=True))
+    plain = bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder, settings=Settings(index_mmap=False))
+    mapped = bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder)  # mapped by default
     assert isinstance(mapped.data.sentences, np.memmap) and isinstance(mapped.data.chunks, np.memmap)
     assert not isinstance(plain.data.chunks, np.memmap)
     assert not mapped.data.sentences.flags.writeable

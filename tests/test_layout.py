@@ -9,12 +9,17 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 
 
 def _imports(path: Path) -> set[str]:
-    """bot modules imported at module level (imports inside functions are lazy by design)."""
+    """bot modules imported at module level (imports inside functions are lazy by design).
+
+    ``from bot.pkg import mod`` depends on the submodule ``bot.pkg.mod`` when there is one, not on the
+    package's ``__init__``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     out: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bot"):
-            out.add(node.module)
+            subs = [f"{node.module}.{a.name}" for a in node.names]
+            found = [m for m in subs if (BOT.parent / (m.replace(".", "/") + ".py")).exists()]
+            out.update(found if len(found) == len(subs) else [node.module])
         elif isinstance(node, ast.Import):
             out.update(a.name for a in node.names if a.name.startswith("bot"))
     return out
