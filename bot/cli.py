@@ -11,8 +11,9 @@ import os
 import sys
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from bot.offline import configure
+
+configure()
 # pydantic looks for plugins by reading every installed package's entry points when the first model
 # class is made: a large share of a cold `bot ask`. The bot uses none; a user's setting still wins.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")

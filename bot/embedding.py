@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -44,10 +43,9 @@ class SentenceTransformerEmbedder:
 
     def _load(self):  # noqa: ANN202 - the SentenceTransformer type is imported lazily
         if self._model is None:
-            os.environ["HF_HUB_OFFLINE"] = "1"
-            os.environ["TRANSFORMERS_OFFLINE"] = "1"
-            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            from bot.offline import configure
+
+            configure()
             from sentence_transformers import SentenceTransformer
 
             path = self.model_path or bundled_model_path()

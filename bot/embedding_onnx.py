@@ -28,10 +28,9 @@ from bot.embedding import MODEL_NAME, bundled_model_path
 
 def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
     """Export the model's transformer to ``out`` (last_hidden_state for ids, mask and type ids)."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from bot.offline import configure
+
+    configure()
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging

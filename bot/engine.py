@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -25,12 +24,13 @@ from bot.index_store import (
     load_index,
 )
 from bot.models import Answer, Hit
+from bot.offline import configure
 from bot.params import Params, default_params
 from bot.query import Query
 from bot.retrieval import HybridRetriever
 from bot.settings import PROJECT_ROOT, Settings, resolve_paths
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+configure()
 
 
 def resolve_glossary(settings: Settings) -> Path | None:

@@ -9,16 +9,15 @@ script ship in the package (bot/static/).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+from bot.offline import configure
 
-import gradio as gr  # noqa: E402 - the environment above must be set before gradio is imported
+configure()  # before gradio is imported: it reads its analytics setting at import
+
+import gradio as gr  # noqa: E402
 
 from bot.settings import Settings  # noqa: E402
 from bot.web.controller import ChatController, Conversation  # noqa: E402
