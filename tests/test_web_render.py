@@ -154,3 +154,15 @@ def test_an_answer_without_parts_shows_its_citations_or_its_text_as_plain_text()
 def test_highlight_falls_back_to_finding_the_quote_when_offsets_disagree():
     out = answer_html(answer(citations=[cite(context_start=5)], parts=[Part(kind="quote", cites=[1])]))
     assert "<mark>Q &lt;b&gt;bold&lt;/b&gt;.</mark>" in out
+
+
+def test_a_pdf_quote_shows_its_page_and_section_in_the_source_view() -> None:
+    from bot.models import Answer, Citation, Part
+    from bot.web.render import answer_html
+
+    c = Citation(doc_id="protocol", quote="Give the drug weekly.", start=10, end=31, score=0.9, marker=1,
+                 title="Protocol", page=4, section="Treatment > Relapse", context="Give the drug weekly.",
+                 context_start=10)
+    html = answer_html(Answer(answer="x", abstained=False, confidence=0.9, citations=[c],
+                              parts=[Part(kind="quote", cites=[1])]))
+    assert "p. 4" in html and "Treatment &gt; Relapse" in html

@@ -117,6 +117,13 @@ def passage_html(c: Citation) -> str:
     )
 
 
+def _where(c: Citation) -> str:
+    """Where a quote stands in its document: section and page (a PDF's, a web page's headings)."""
+    bits = [esc(c.section)] if c.section else []
+    bits += [f"p. {c.page}"] if c.page else []
+    return f' <span class="bot-where">({", ".join(bits)})</span>' if bits else ""
+
+
 def sources_html(cites: list[Citation], title: str, numbered: bool = True) -> str:
     """Cited passages grouped by document: the document's title and date once, then one row per quote."""
     if not cites:
@@ -133,7 +140,7 @@ def sources_html(cites: list[Citation], title: str, numbered: bool = True) -> st
             num = f'<span class="bot-num">&#91;{c.marker}&#93;</span> ' if numbered else ""
             cls = f" bot-cite-{c.marker}" if numbered else ""
             out.append(
-                f'<details class="bot-source{cls}"><summary>{num}“{esc(first_words(c.quote))}”</summary>'
+                f'<details class="bot-source{cls}"><summary>{num}“{esc(first_words(c.quote))}”{_where(c)}</summary>'
                 f"{passage_html(c)}</details>"
             )
         out.append("</div>")
