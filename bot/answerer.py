@@ -171,6 +171,21 @@ class Answerer:
         draft = self._form(analysis, ranked, decision.best)
         return self.composer.render(frame, draft, decision.status, decision.reason, decision.missing, confidence=conf)
 
+    def main_document(self) -> int | None:
+        """"This text" with nothing before it: the document the glossary is most about (naming the most
+        of its terms), in a corpus small enough to read once; None when no document names any."""
+        if not hasattr(self, "_main_doc"):
+            docs = self.data.documents
+            if len(docs) == 1:
+                self._main_doc: int | None = 0
+            elif len(docs) > self.params.main_document_max_docs:
+                self._main_doc = None
+            else:
+                counts = [len(self.scorer.document_terms(d)) for d in range(len(docs))]
+                best = max(range(len(docs)), key=lambda d: (counts[d], -d))
+                self._main_doc = best if counts[best] else None
+        return self._main_doc
+
     def _overview(
         self, frame: Frame, u: Understanding, qvec: np.ndarray, cands: list[Candidate], ranked: list[Evidence],
         previous_docs: list[int], exclude: set[str],
@@ -178,8 +193,15 @@ class Answerer:
         """A broad question: every sentence of the document it is about, scored, then one per aspect."""
         if self.overviews.is_summary(u.analysis) and previous_docs:
             doc = previous_docs[0]  # "summarize it" after a question: the document that answered
+        elif self.overviews.is_summary(u.analysis) and self.main_document() is not None:
+            doc = self.main_document()  # type: ignore[assignment]
         elif ranked:
-            doc = ranked[0].doc
+            # The document a broad question is about: the one whose best few sentences answer best
+            # together, not the one with the single best sentence.
+            by_doc: dict[int, list[float]] = {}
+            for e in ranked:
+                by_doc.setdefault(e.doc, []).append(e.score)
+            doc = max(by_doc, key=lambda d: (sum(sorted(by_doc[d], reverse=True)[:3]), -d))
         else:
             return None
         if u.analysis.conditions.states - self.scorer.document_states(doc):

@@ -221,6 +221,10 @@ class EvidenceScorer:
     def row_stems(self, row: int) -> Stems:
         return self._row_stems(row)
 
+    def document_terms(self, doc: int) -> frozenset[str]:
+        """The glossary terms document ``doc`` names anywhere (title or text)."""
+        return self._doc_terms(doc)
+
     def document_states(self, doc: int) -> frozenset[str]:
         """The patient states (pregnancy ...) document ``doc`` speaks of anywhere."""
         return self._doc_states(doc)

@@ -58,6 +58,7 @@ class Params:
     overview_first_bonus: float = 0.1
     overview_cue_bonus: float = 0.2
     overview_min_score: float = 0.15
+    main_document_max_docs: int = 5000
     overview_relative_floor: float = 0.55
     overview_redundancy: float = 0.85
     comparison_cue_bonus: float = 0.15
