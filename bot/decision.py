@@ -70,7 +70,11 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
         return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)
     if best.score < params.abstain_below:
         return Decision("abstain", "The text does not clearly answer this question.", best)
-    if best.missing_context_weight >= params.concept_abstain and best.missing_context:
+    # A long message with a few words the text lacks is still answered when most of it is covered.
+    if (
+        best.missing_context_weight >= params.concept_abstain and best.missing_context
+        and best.missing_share >= params.concept_share
+    ):
         # A key word of the question that neither the sentence nor its paragraph speaks of: "pregnant".
         missing = best.missing_context
         return Decision("abstain", f"The text does not discuss {_quoted(missing)}.", best, missing)

@@ -46,6 +46,7 @@ class Evidence:
     missing: list[str] = field(default_factory=list)  # those subject words, as the question wrote them
     missing_context: list[str] = field(default_factory=list)  # ... that its paragraph and title lack too
     missing_context_weight: float = 0.0
+    missing_share: float = 0.0  # that weight as a share of all the question's subject words
     condition: float = 0.0  # +1 its conditions speak to the question's, -1 they exclude the asker
     qualified: bool = False  # the text itself qualifies it ("not convincingly demonstrated")
     wrong: float = 0.0  # it is about another subject than the question's
@@ -278,6 +279,8 @@ class EvidenceScorer:
         subject = [(st, wt) for st, wt in subject if wt > 0]
         surface = {self._stem(w): w for w in analysis.subject}
         subject_total = sum(wt for _, wt in subject) or 1.0
+        # A question's whole subject, weighed as its missing part is: the share it leaves unanswered.
+        weighed_total = sum(wt * (p.unknown_word_cost if w not in self.known_stems else 1.0) for w, wt in subject)
         # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
         unknown = {w for w, _ in subject if w not in self.known_stems}
         # Every question stem and subject stem is matched once per sentence (and per paragraph).
@@ -339,6 +342,7 @@ class EvidenceScorer:
             gone = [(w, wt) for w, wt in absent if w in ctx_absent]
             ev.missing_context = [surface[w] for w, _ in sorted(gone, key=lambda x: -x[1])]
             ev.missing_context_weight = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in gone)
+            ev.missing_share = ev.missing_context_weight / weighed_total if weighed_total else 0.0
             ev.condition = conditions.fit(self._conditions(r), analysis.conditions)
             if analysis.yes_no:
                 # "Is it approved for children?": the sentence stating its condition answers, fit or not.

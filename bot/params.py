@@ -54,6 +54,7 @@ class Params:
     complement_window: float = 0.35
     concept_abstain: float = 3.0
     concept_partial: float = 1.5
+    concept_share: float = 0.0
     overview_max_quotes: int = 8
     overview_first_bonus: float = 0.1
     overview_cue_bonus: float = 0.2
