@@ -26,6 +26,11 @@ from bot.question import Analysis
 from bot.text import fold
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
+# Question types that ask for one attribute of a treatment, not for the treatments.
+ATTRIBUTE_TYPES = frozenset(
+    {"side_effects", "toxicity_management", "age", "indication", "mechanism", "dose", "frequency", "duration",
+     "diagnosis", "prognosis"}
+)
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
     r"\b(options?|choices?|alternatives?|treatments?|therap(y|ies)|arsenal|approaches|possibilities|"
@@ -145,6 +150,9 @@ class Overview:
         # A site narrows the options only when the text gives that site a paragraph of its own.
         site_topics = {t for para in paragraphs if self._site_only(para) for t in para.sentences[0].own}
         asks_site = any(t in site_topics for t in analysis.focus)
+        # "What can go wrong with each?" asks for one attribute of every option; "what are the options?"
+        # (a list, a treatment question) asks for the options themselves.
+        asks_attribute = any(t in ATTRIBUTE_TYPES for t in analysis.types)
         picks: list[tuple[float, Evidence]] = []
         for para in paragraphs:
             if not para.terms or self._bare_list(para):
@@ -172,7 +180,7 @@ class Overview:
             # ("what can go wrong with each": the toxicity sentence) or fitting the asker's conditions wins.
             best = max(
                 naming, key=lambda e: e.score + p.overview_first_bonus * (e is first) + p.w_condition * e.condition
-                + p.overview_cue_bonus * e.cue
+                + p.overview_cue_bonus * (e.cue and asks_attribute)
             )
             picks.append((best.score + p.w_condition * best.condition - p.p_qualified * best.qualified, best))
         picks.sort(key=lambda x: -x[0])
