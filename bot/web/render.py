@@ -158,7 +158,8 @@ def _notice(answer: Answer) -> tuple[str, str]:
         return "", ""
     reason = answer.reason.strip() or notice.default
     body = f"<p>{esc(reason)}</p>"
-    if answer.missing:
+    # The reason usually names what is missing already ("does not discuss pregnancy"): say it once.
+    if answer.missing and not all(m.lower() in reason.lower() for m in answer.missing):
         body += "<p>The text does not cover: " + esc(", ".join(answer.missing)) + ".</p>"
     kind = "bot-partial" if status == "partial" else "bot-abstain"
     html = (
