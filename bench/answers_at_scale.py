@@ -47,13 +47,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DATA = ROOT.parent / "shared" / "data"
-MEDQUAD = DATA / "medquad" / "corpus.jsonl"
-DEV = DATA / "medquad" / "questions-dev.jsonl"
-LIVEQA = DATA / "liveqa" / "questions.jsonl"
+# The shared data's paths and reader are the retrieval benchmark's: one place says where they are.
+from bench.retrieval import DATA, DEV, FULL_INDEX, LIVEQA, MEDQUAD, WORK, read_jsonl  # noqa: E402
+
 MEDIQA = DATA / "mediqa" / "questions.jsonl"
-WORK = ROOT / "bench" / "work"
-FULL_INDEX = WORK / "medquad-index"
 RESULTS = ROOT / "bench" / "results"
 OUTCOMES = ("right", "abstained", "wrong")
 SEARCH_K = 10  # chunk hits asked of search; enough for the top document and a few runners-up
@@ -123,11 +120,6 @@ class Record:
 
 
 # ---------------------------------------------------------------- asking
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
 
 
 def doc_ranking(hits: Iterable[Any]) -> list[tuple[str, float]]:

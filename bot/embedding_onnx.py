@@ -199,10 +199,9 @@ class OnnxEmbedder:
             os.replace(tmp, optimised)
         return session
 
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
+    def _batches(self, texts: list[str]) -> Iterator[tuple[np.ndarray, list[Any], np.ndarray, np.ndarray]]:
+        """Forward passes over ``texts`` in batches of similar length: for each batch, the rows it holds,
+        every text's encoding, the token states and the attention mask."""
         session, tok = self._load()
         encs = tok.encode_batch(list(texts))
         order = np.argsort([len(e.ids) for e in encs], kind="stable")  # similar lengths share a batch
@@ -218,6 +217,13 @@ class OnnxEmbedder:
             (hidden,) = session.run(
                 None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             )
+            yield rows, encs, hidden, mask
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        for rows, _, hidden, mask in self._batches(texts):
             m = mask[..., None].astype(np.float32)
             pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
@@ -234,21 +240,7 @@ class OnnxEmbedder:
         parts = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
         if not texts:
             return out, parts
-        session, tok = self._load()
-        encs = tok.encode_batch(list(texts))
-        order = np.argsort([len(e.ids) for e in encs], kind="stable")
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            width = max(len(encs[i].ids) for i in rows)
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for j, i in enumerate(rows):
-                n = len(encs[i].ids)
-                ids[j, :n] = encs[i].ids
-                mask[j, :n] = 1
-            (hidden,) = session.run(
-                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            )
+        for rows, encs, hidden, _ in self._batches(texts):
             for j, i in enumerate(rows):
                 n = len(encs[i].ids)
                 states = hidden[j, :n]
