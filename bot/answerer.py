@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 
@@ -32,6 +31,7 @@ from bot.query import Query, QueryProcessor
 from bot.question import Analysis, analyse, rules
 from bot.retrieval import Candidate, HybridRetriever
 from bot.text import clean_question, content_words, fold
+from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 ADVICE = (
@@ -39,13 +39,6 @@ ADVICE = (
     "I can only show what the text says."
 )
 NOT_ENGLISH = "I answer from an English text, in English. Please ask your question in English."
-
-
-@cache
-def _zipf():  # noqa: ANN202
-    from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
-
-    return zipf_frequency
 
 
 @dataclass
@@ -136,7 +129,7 @@ class Answerer:
         if analysis.qtype == "date":
             docs = previous_docs or []
             if not docs:
-                docs = [self.data.doc_pos[self.retriever.hit(c).doc_id] for c in self.retriever.rank(q.expanded, k=1, fusion="rrf")]
+                docs = [int(self.data.chunk_doc[c.row]) for c in self.retriever.rank(q.expanded, k=1, fusion="rrf")]
             return self.composer.date_answer(frame, docs)
         overview = analysis.qtype == "overview"
         words = content_words(q.corrected)
@@ -229,7 +222,7 @@ class Answerer:
     def _unknown_names(self, q: Query, analysis: Analysis) -> list[str]:
         """Words the corpus lacks that name what is asked about: "tocilizumab", or rare words without a focus."""
         p = self.params
-        zipf = _zipf()
+        zipf = zipf_frequency
         # Words that only say what kind of question it is ("dosage") are not its subject.
         asked = rules().get(analysis.qtype)
         rare = [

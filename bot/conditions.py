@@ -133,11 +133,11 @@ def read(text: str, question: bool = False) -> Conditions:
                 no_donor.add(kind)
             else:
                 donor.add(kind)
-    states = frozenset(k for k, p in r.states.items() if p.search(text))
-    labels += [f"{x}-cell" for x in sorted(lineage)] + [f"Ph{x}" for x in sorted(ph)] + sorted(states)
+    named = states(text)
+    labels += [f"{x}-cell" for x in sorted(lineage)] + [f"Ph{x}" for x in sorted(ph)] + sorted(named)
     labels += ["second or later relapse"] if line else []
     labels += [f"no {d} donor" for d in sorted(no_donor)]
-    return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), states, tuple(labels))
+    return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), named, tuple(labels))
 
 
 def fit(sentence: Conditions, question: Conditions) -> float:

@@ -215,6 +215,10 @@ class EvidenceScorer:
                 break
         return own, topic
 
+    def mentions(self, row: int) -> tuple[Mention, ...]:
+        """The glossary terms sentence ``row`` names, with where (found once per sentence)."""
+        return self._row_mentions(row)
+
     def named(self, row: int) -> frozenset[str]:
         """The glossary terms sentence ``row`` names."""
         return self._row_named(row)

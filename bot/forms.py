@@ -6,7 +6,7 @@ and text; nothing here writes prose beyond short template leads that state no fa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.evidence import Evidence, EvidenceScorer
@@ -30,11 +30,6 @@ class Block:
 class Draft:
     blocks: list[Block]
     score: float  # the evidence score the answer's confidence comes from
-    form: str = "quote"
-
-    @property
-    def evidence(self) -> list[Evidence]:
-        return [e for b in self.blocks for e in b.evidence]
 
 
 # Types that one sentence answers: a second quote only adds noise.
@@ -76,7 +71,7 @@ class Forms:
         head, rest = chosen[0], sorted(chosen[1:], key=lambda e: e.row)
         blocks = [Block("lead", "The text says:")] if analysis.yes_no else []
         blocks += [Block("quote", evidence=[e]) for e in [head, *rest]]
-        return Draft(blocks, best.score, "quote")
+        return Draft(blocks, best.score)
 
     def _parts(self, analysis: Analysis) -> list[tuple[str, object]]:
         """What the question asks about: its terms, its rare words and its further question types."""
@@ -180,7 +175,7 @@ class Forms:
         for item in kept:
             item.score = anchor.score
         blocks.append(Block("items", evidence=kept))
-        return Draft(blocks, anchor.score, "list")
+        return Draft(blocks, anchor.score)
 
     def _fit(self, ev: Evidence, analysis: Analysis) -> float:
         from bot.conditions import fit
@@ -216,8 +211,4 @@ class Forms:
 
             cells.append(max(own, key=cell_score))
         score = min(best.score, min(e.score for e in cells) + p.comparison_conf_margin)
-        return Draft([Block("compare", evidence=cells, labels=[a, b])], score, "compare")
-
-
-def with_score(ev: Evidence, score: float) -> Evidence:
-    return replace(ev, score=score)
+        return Draft([Block("compare", evidence=cells, labels=[a, b])], score)

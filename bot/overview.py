@@ -89,7 +89,7 @@ class Overview:
         while picked[0].qualified and any(not e.qualified for e in picked):
             picked.append(picked.pop(0))  # a qualified statement never leads; it keeps its own words
         blocks = [Block("lead", lead), Block("items", evidence=picked)]
-        return Draft(blocks, max(e.score for e in picked), "overview")
+        return Draft(blocks, max(e.score for e in picked))
 
     # ------------------------------------------------------------------ structure
 
@@ -102,16 +102,16 @@ class Overview:
         for (_, block), sents in by_block.items():
             p = Paragraph(block, sents)
             for e in sents:
-                for m in self.glossary.mentions(e.text):
+                for m in self.scorer.mentions(e.row):
                     if m.kind in TREATMENT_KINDS:
                         p.terms.add(m.term)
             # A list's lead-in names a class ("immunotherapies"); its items are members of it.
             lead = [e for e in sents if e.kind == "lead_in"]
             items = [e for e in sents if e.kind == "item"]
             if lead and items:
-                classes = {m.term for m in self.glossary.mentions(lead[-1].text) if m.kind in TREATMENT_KINDS}
+                classes = {m.term for m in self.scorer.mentions(lead[-1].row) if m.kind in TREATMENT_KINDS}
                 for it in items:
-                    for m in self.glossary.mentions(it.text):
+                    for m in self.scorer.mentions(it.row):
                         member_of.setdefault(m.term, set()).update(classes)
             out.append(p)
         for p in out:
@@ -131,8 +131,7 @@ class Overview:
         """A paragraph about a site ("CNS relapse treatment includes ...") starts by naming it."""
         if not p.sentences:
             return False
-        first = p.sentences[0].text
-        return any(m.kind == "site" and m.start <= 2 for m in self.glossary.mentions(first))
+        return any(m.kind == "site" and m.start <= 2 for m in self.scorer.mentions(p.sentences[0].row))
 
     # ------------------------------------------------------------------ options
 

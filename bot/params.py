@@ -44,7 +44,6 @@ class Params:
     list_context_weight: float = 0.3
     yes_no_missing: float = 1.2
     need_window: float = 0.2
-    concept_min_similarity: float = 0.45
     # --- answer forms
     second_quote_floor: float = 0.85
     gather_quote_floor: float = 0.6

@@ -121,23 +121,22 @@ CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\
 
 
 @cache
+def _literal_words(name: str) -> frozenset[str]:
+    """The literal words (3+ letters) of one question type's pattern: "side", "effect", "treat"."""
+    rule = rules().get(name)
+    return frozenset(re.findall(r"(?<![\\?])\b[a-z]{3,}", rule.ask.pattern)) if rule else frozenset()
+
+
+@cache
 def type_vocabulary() -> frozenset[str]:
     """Every literal word of every question type's pattern."""
-    words: set[str] = set()
-    for t in rules().types:
-        words.update(re.findall(r"(?<![\\?])\b[a-z]{3,}\b", t.ask.pattern))
-    return frozenset(words)
+    return frozenset().union(*(_literal_words(t.name) for t in rules().types))
 
 
 @cache
 def _type_words(types: tuple[str, ...]) -> tuple[str, ...]:
-    """The literal words of the question types' patterns ("side", "effect", "treat"), as prefixes."""
-    found: set[str] = set()
-    for name in types:
-        rule = rules().get(name)
-        if rule is not None:
-            found.update(re.findall(r"(?<![\\?])\b[a-z]{4,}", rule.ask.pattern))
-    return tuple(sorted(found))
+    """The literal words (4+ letters) of the given types' patterns, as prefixes of the words they cover."""
+    return tuple(sorted({w for name in types for w in _literal_words(name) if len(w) >= 4}))
 
 
 def subject_words(text: str, mentions: list[Mention], types: list[str], subject_zipf: float = 5.0) -> dict[str, float]:
