@@ -22,7 +22,7 @@ from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Block, Draft
 from bot.glossary import Glossary
 from bot.params import Params
-from bot.question import Analysis
+from bot.question import Analysis, rules
 from bot.text import fold
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
@@ -31,6 +31,9 @@ ATTRIBUTE_TYPES = frozenset(
     {"side_effects", "toxicity_management", "age", "indication", "mechanism", "dose", "frequency", "duration",
      "diagnosis", "prognosis"}
 )
+# Attributes that not every option has ("what can go wrong with each?", "the age limits of each"): an option
+# whose paragraph never states them is left out. Every option has an outcome, so prognosis does not filter.
+FILTERING_TYPES = ATTRIBUTE_TYPES - {"prognosis"}
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
     r"\b(options?|choices?|alternatives?|treatments?|therap(y|ies)|arsenal|approaches|possibilities|"
@@ -152,6 +155,7 @@ class Overview:
         # "What can go wrong with each?" asks for one attribute of every option; "what are the options?"
         # (a list, a treatment question) asks for the options themselves.
         asks_attribute = any(t in ATTRIBUTE_TYPES for t in analysis.types)
+        cues = [c for c in (self._cue(t) for t in analysis.types if t in FILTERING_TYPES) if c is not None]
         picks: list[tuple[float, Evidence]] = []
         for para in paragraphs:
             if not para.terms or self._bare_list(para):
@@ -168,6 +172,9 @@ class Overview:
                 e for e in para.sentences
                 if (len(e.text) >= 40 or e.kind == "lead_in") and (not e.own or set(e.own) & para.terms)
             ]
+            if cues:
+                # An option joins only when one of its sentences states every attribute asked.
+                full = [e for e in full if all(c.search(e.text) for c in cues)]
             if not full:
                 continue
             first = next((e for e in full if set(e.own) & para.terms), full[0])
@@ -177,13 +184,21 @@ class Overview:
             naming = [e for e in full if not (analysis.conditions and e.condition < 0)]
             # Its first sentence naming the treatment introduces it; a sentence of the kind asked for
             # ("what can go wrong with each": the toxicity sentence) or fitting the asker's conditions wins.
-            best = max(
-                naming, key=lambda e: e.score + p.overview_first_bonus * (e is first) + p.w_condition * e.condition
-                + p.overview_cue_bonus * (e.cue and asks_attribute)
+            ranked = sorted(
+                naming, key=lambda e: -(e.score + p.overview_first_bonus * (e is first) + p.w_condition * e.condition
+                                        + p.overview_cue_bonus * (e.cue and asks_attribute))
             )
-            picks.append((best.score + p.w_condition * best.condition - p.p_qualified * best.qualified, best))
+            # An attribute of each option ("what can go wrong with each?") may take more than one sentence
+            # of an option's paragraph: each states it for a different part of the option.
+            for e in ranked[: p.overview_attribute_per_option if cues else 1]:
+                picks.append((e.score + p.w_condition * e.condition - p.p_qualified * e.qualified, e))
         picks.sort(key=lambda x: -x[0])
         return [e for _, e in picks[: p.overview_max_quotes]]
+
+    @staticmethod
+    def _cue(name: str) -> re.Pattern[str] | None:
+        t = rules().get(name)
+        return t.cue if t else None
 
     # ------------------------------------------------------------------ topical
 

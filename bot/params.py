@@ -57,6 +57,7 @@ class Params:
     overview_max_quotes: int = 8
     overview_first_bonus: float = 0.1
     overview_cue_bonus: float = 0.2
+    overview_attribute_per_option: int = 2
     overview_min_score: float = 0.15
     main_document_max_docs: int = 5000
     overview_relative_floor: float = 0.55
