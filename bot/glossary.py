@@ -94,6 +94,10 @@ class Glossary:
         entry = self._by_term.get(term)
         return entry.broader if entry else ()
 
+    def narrower(self, term: str) -> tuple[str, ...]:
+        """The terms that are a kind of ``term`` ("extramedullary": the CNS, the testes)."""
+        return tuple(e.term for e in self.entries if term in e.broader)
+
     def surfaces(self, term: str) -> tuple[str, ...]:
         entry = self._by_term.get(term)
         return (entry.term, *entry.aliases) if entry else (term,)

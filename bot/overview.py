@@ -26,6 +26,7 @@ from bot.question import Analysis, rules
 from bot.text import fold
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
+SUBJECT_KINDS = TREATMENT_KINDS | {"site"}
 # Question types that ask for one attribute of a treatment, not for the treatments.
 ATTRIBUTE_TYPES = frozenset(
     {"side_effects", "toxicity_management", "age", "indication", "mechanism", "dose", "frequency", "duration",
@@ -41,6 +42,16 @@ OPTIONS = re.compile(
     r"happens next|other)\b",
     re.IGNORECASE,
 )
+# The start of one ask in a question that asks several ("what is it, who can get it, and is there an age limit?").
+ASK_CLAUSE = re.compile(
+    r"(?:^|[,;:.?]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
+)
+# Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
+NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "out_of_scope", "advice", "date", "cost", "percentage"})
+# Types a tour of several named treatments answers: what each is, does, or achieves.
+TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism"})
+CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
+AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|my\s+)?$", re.IGNORECASE)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)
 
 
@@ -70,14 +81,60 @@ class Overview:
         subject = [w for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in known]
         return not analysis.focus and not subject and not analysis.conditions
 
+    def broadens(self, analysis: Analysis) -> bool:
+        """A question worded narrowly that asks for an overview all the same: several asks about one subject
+        ("what is CAR-T and who can get it?"), a tour of several named treatments or sites ("the evidence
+        for engagers, conjugates and CAR-T"), or a class whose members the text describes one by one."""
+        if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
+            return False
+        subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
+        asks = len(ASK_CLAUSE.findall(analysis.text))
+        # Several asks about one subject, one of them who it is for: a description of that subject.
+        if len(subjects) == 1 and (asks >= 3 or (asks == 2 and "indication" in analysis.types)):
+            return True
+        if self._tour(analysis):
+            return True
+        # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
+        # marrow" (the CNS, the testes).
+        for t in subjects:
+            members = self.glossary.narrower(t)
+            if members and (analysis.qtype == "list" or any(self.glossary.kind(m) == "site" for m in members)):
+                return True
+        return False
+
+    def _tour(self, analysis: Analysis) -> bool:
+        """Several treatments named for a description of each, not a choice between them ("X or Y?")."""
+        named = self._named(analysis)
+        return len(named) >= 2 and analysis.qtype in TOUR_TYPES and not CHOICE.search(analysis.text)
+
+    def _named(self, analysis: Analysis) -> list[str]:
+        """The treatments the question asks about; not one it names as what came before ("after chemo")."""
+        context = {
+            m.term for m in analysis.mentions
+            if AFTER.search(analysis.text[max(0, m.start - 20) : m.start])
+        }
+        return [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS and t not in context]
+
+    def _class(self, analysis: Analysis) -> bool:
+        return any(self.glossary.narrower(t) for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS)
+
     def draft(self, analysis: Analysis, evidence: list[Evidence], exclude: set[str] | None = None) -> Draft | None:
         """``evidence``: every scored sentence of the document to overview."""
         if not evidence:
             return None
         exclude = exclude or set()
         paragraphs = self._paragraphs(evidence)
-        if self._options(analysis, exclude):
-            chosen: list[Evidence] = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
+        sites = self._site_paragraphs(analysis, paragraphs)
+        named = [t for t in self._named(analysis) if t not in exclude]
+        chosen: list[Evidence]
+        if sites and not named:
+            # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
+            chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40][: self.params.overview_max_quotes]
+            lead = "The text says this" + self._about(analysis, exclude) + ":"
+        elif self._options(analysis, exclude) or self._tour(analysis) or (analysis.qtype == "list" and self._class(analysis)):
+            chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
+            # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
+            chosen.sort(key=lambda e: e.kind != "lead_in")
             lead = "The text describes these options" + self._about(analysis, exclude) + ":"
         elif self.is_summary(analysis) and not exclude:
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
@@ -130,6 +187,16 @@ class Overview:
             e.kind != "prose" or len(e.text) < 40 for e in p.sentences
         ) and all(len(e.text.split()) < 5 for e in p.sentences if e.kind == "item")
 
+    def _site_paragraphs(self, analysis: Analysis, paragraphs: list[Paragraph]) -> list[Paragraph]:
+        """The paragraphs about a site the question names, or about the sites a named class covers."""
+        sites: set[str] = set()
+        for t in analysis.focus:
+            if self.glossary.kind(t) == "site":
+                sites |= {t, *self.glossary.narrower(t)}
+        if not sites:
+            return []
+        return [p for p in paragraphs if self._site_only(p) and set(p.sentences[0].own) & sites]
+
     def _site_only(self, p: Paragraph) -> bool:
         """A paragraph about a site ("CNS relapse treatment includes ...") starts by naming it."""
         if not p.sentences:
@@ -140,15 +207,16 @@ class Overview:
 
     def _options(self, analysis: Analysis, exclude: set[str]) -> bool:
         """Asks for the choices: options words, and no single treatment to tell about (several named is a tour)."""
-        named = [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS]
+        named = self._named(analysis)
         specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
         return bool(OPTIONS.search(fold(analysis.text))) and (len(specific) != 1 or len(named) > 1 or bool(exclude))
 
     def _options_pick(self, analysis: Analysis, paragraphs: list[Paragraph], exclude: set[str]) -> list[Evidence]:
         p = self.params
-        named = [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS and t not in exclude]
-        # One class named alone ("the immunotherapy options") keeps its members; several named is a tour.
-        classes = set(named) if len(named) == 1 and self.glossary.kind(named[0]) == "therapy" else set()
+        named = [t for t in self._named(analysis) if t not in exclude]
+        # Classes or treatments named ("the immunotherapy options", "engagers, conjugates and CAR-T") keep
+        # the paragraphs about them or their members; one named drug alone is not asking for options.
+        classes = set(named) if len(named) >= 2 or (named and self.glossary.kind(named[0]) == "therapy") else set()
         # A site narrows the options only when the text gives that site a paragraph of its own.
         site_topics = {t for para in paragraphs if self._site_only(para) for t in para.sentences[0].own}
         asks_site = any(t in site_topics for t in analysis.focus)
@@ -158,6 +226,11 @@ class Overview:
         cues = [c for c in (self._cue(t) for t in analysis.types if t in FILTERING_TYPES) if c is not None]
         picks: list[tuple[float, Evidence]] = []
         for para in paragraphs:
+            if classes and self._bare_list(para):
+                lead = next((e for e in para.sentences if e.kind == "lead_in"), None)
+                if lead is not None and {m.term for m in self.scorer.mentions(lead.row)} & classes:
+                    picks.append((float("inf"), lead))
+                continue
             if not para.terms or self._bare_list(para):
                 continue
             if para.terms <= exclude:
@@ -190,10 +263,27 @@ class Overview:
             )
             # An attribute of each option ("what can go wrong with each?") may take more than one sentence
             # of an option's paragraph: each states it for a different part of the option.
-            for e in ranked[: p.overview_attribute_per_option if cues else 1]:
+            n = p.overview_attribute_per_option if cues else 1
+            keep = ranked[:n]
+            if len(classes) >= 2:
+                # A tour of several named treatments: a paragraph that speaks of two of them ("Antibodies,
+                # such as blinatumomab ... CAR-T cells ...") gives each its own sentence.
+                keep = []
+                for c in sorted(classes):
+                    for e in [e for e in ranked if c in self._serves(e, para)][:n]:
+                        if all(e is not k for k in keep):
+                            keep.append(e)
+            for e in keep:
                 picks.append((e.score + p.w_condition * e.condition - p.p_qualified * e.qualified, e))
         picks.sort(key=lambda x: -x[0])
         return [e for _, e in picks[: p.overview_max_quotes]]
+
+    def _serves(self, e: Evidence, para: Paragraph) -> set[str]:
+        """The treatments and classes a sentence speaks of: those it names, and what they are kinds of; a
+        sentence naming nothing speaks of its paragraph's."""
+        if not e.own:
+            return para.classes
+        return {c for t in e.own for c in (t, *self.glossary.broader(t))}
 
     @staticmethod
     def _cue(name: str) -> re.Pattern[str] | None:

@@ -72,3 +72,12 @@ def test_the_trie_pattern_matches_exactly_what_longest_first_alternation_matches
     for text in texts:
         f = fold(text)
         assert [m.span() for m in new.finditer(f)] == [m.span() for m in old.finditer(f)], text
+
+
+def test_narrower_terms_are_those_that_name_a_term_as_broader() -> None:
+    from bot.glossary import Entry, Glossary
+
+    g = Glossary([Entry("cns", "site", broader=("extramedullary",)), Entry("testes", "site", broader=("extramedullary",)),
+                  Entry("extramedullary", "site")])
+    assert set(g.narrower("extramedullary")) == {"cns", "testes"}
+    assert g.narrower("cns") == ()

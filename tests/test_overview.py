@@ -1,0 +1,45 @@
+"""Overview answers on the fixture corpus: which questions widen into one, and what each kind quotes."""
+
+from __future__ import annotations
+
+
+def _analysis(engine, question: str):  # noqa: ANN202
+    a = engine.answerer
+    return a.understand(a.clean(question).text).analysis
+
+
+def test_a_tour_of_named_treatments_quotes_each(engine) -> None:
+    answer = engine.session().ask("Tell me about alphamab and betacel")
+    assert not answer.abstained
+    firsts = [c.quote.split(",")[0].split(" ")[0] for c in answer.citations]
+    assert "Alphamab" in firsts and "Betacel" in firsts
+    assert not any(c.quote.startswith("CNS") for c in answer.citations)
+
+
+def test_several_asks_about_one_subject_widen_into_an_overview(engine) -> None:
+    ov = engine.answerer.overviews
+    assert ov.broadens(_analysis(engine, "What is transplantation, who can get it, and is there an age limit?"))
+    answer = engine.session().ask("What is transplantation, who can get it, and is there an age limit?")
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("Stem cell transplantation offers") for q in quotes)
+    assert any(q.startswith("Transplantation is rarely used") for q in quotes)
+
+
+def test_a_choice_or_one_ask_does_not_widen(engine) -> None:
+    ov = engine.answerer.overviews
+    assert not ov.broadens(_analysis(engine, "Which is used for children, alphamab or betacel?"))
+    assert not ov.broadens(_analysis(engine, "What is the dose of methotrexate for CNS relapse?"))
+    assert not ov.broadens(_analysis(engine, "What does alphamab target?"))
+
+
+def test_a_treatment_named_as_what_came_before_is_not_asked_about(engine) -> None:
+    ov = engine.answerer.overviews
+    assert ov._named(_analysis(engine, "It came back after alphamab. Tell me about betacel")) == ["betacel"]
+
+
+def test_an_attribute_of_each_option_keeps_only_the_options_that_state_it(engine) -> None:
+    answer = engine.session().ask("What are the treatment options, and what can go wrong with each?")
+    assert not answer.abstained
+    quotes = [c.quote for c in answer.citations]
+    assert quotes and all(any(w in q.lower() for w in ("toxicit", "hepatotoxicity", "fatal", "adverse", "symptoms")) for q in quotes)
+    assert not any(q.startswith("CNS relapse treatment") for q in quotes)
