@@ -33,8 +33,11 @@ ATTRIBUTE_TYPES = frozenset(
      "diagnosis", "prognosis"}
 )
 # Attributes that not every option has ("what can go wrong with each?", "the age limits of each"): an option
-# whose paragraph never states them is left out. Every option has an outcome, so prognosis does not filter.
-FILTERING_TYPES = ATTRIBUTE_TYPES - {"prognosis"}
+# whose paragraph never states them is left out. Every option has an outcome, so prognosis does not filter;
+# diagnosis is about the disease, not its treatments ("I just found out it is back").
+FILTERING_TYPES = ATTRIBUTE_TYPES - {"prognosis", "diagnosis"}
+# Asks what the situation means as well as what can be done ("explain what that means and what happens next").
+MEANING = re.compile(r"\b(means?|meaning|explain|how serious|how bad|what is happening|what's happening)\b", re.IGNORECASE)
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
     r"\b(options?|choices?|alternatives?|treatments?|therap(y|ies)|arsenal|approaches|possibilities|"
@@ -135,6 +138,12 @@ class Overview:
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
             chosen.sort(key=lambda e: e.kind != "lead_in")
+            if MEANING.search(analysis.text) and not exclude and not named:
+                # What it means first: the document's opening sentences that name no treatment.
+                opening = [e for e in paragraphs[0].sentences if not any(
+                    self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)][:2] if paragraphs else []
+                chosen = opening + [e for e in chosen if all(e is not o for o in opening)]
+                chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text describes these options" + self._about(analysis, exclude) + ":"
         elif self.is_summary(analysis) and not exclude:
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
