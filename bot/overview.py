@@ -55,6 +55,8 @@ NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "out_of_scope", "advic
 TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism"})
 CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
 AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|my\s+)?$", re.IGNORECASE)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
+WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)
 
 
@@ -101,9 +103,14 @@ class Overview:
         # marrow" (the CNS, the testes).
         for t in subjects:
             members = self.glossary.narrower(t)
-            if members and (analysis.qtype == "list" or any(self.glossary.kind(m) == "site" for m in members)):
+            if members and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
+                            or any(self.glossary.kind(m) == "site" for m in members)):
                 return True
-        return False
+        return self._attribute_wide(analysis)
+
+    def _attribute_wide(self, analysis: Analysis) -> bool:
+        """One attribute asked of everything the text covers ("what side effects does the text mention?")."""
+        return not analysis.focus and analysis.qtype in FILTERING_TYPES and bool(WHOLE_TEXT.search(analysis.text))
 
     def _tour(self, analysis: Analysis) -> bool:
         """Several treatments named for a description of each, not a choice between them ("X or Y?")."""
@@ -134,7 +141,8 @@ class Overview:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40][: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, exclude) + ":"
-        elif self._options(analysis, exclude) or self._tour(analysis) or (analysis.qtype == "list" and self._class(analysis)):
+        elif (self._options(analysis, exclude) or self._tour(analysis) or self._attribute_wide(analysis)
+              or (self._class(analysis) and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)))):
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
             chosen.sort(key=lambda e: e.kind != "lead_in")

@@ -43,3 +43,12 @@ def test_an_attribute_of_each_option_keeps_only_the_options_that_state_it(engine
     quotes = [c.quote for c in answer.citations]
     assert quotes and all(any(w in q.lower() for w in ("toxicit", "hepatotoxicity", "fatal", "adverse", "symptoms")) for q in quotes)
     assert not any(q.startswith("CNS relapse treatment") for q in quotes)
+
+
+def test_one_attribute_asked_of_the_whole_text_gathers_it_from_every_option(engine) -> None:
+    ov = engine.answerer.overviews
+    assert ov.broadens(_analysis(engine, "What side effects does the text mention?"))
+    assert not ov.broadens(_analysis(engine, "What side effects does alphamab have?"))
+    answer = engine.session().ask("What side effects does the text mention?")
+    quotes = [c.quote for c in answer.citations]
+    assert len(quotes) >= 2 and not any(q.startswith("CNS relapse treatment") for q in quotes)
