@@ -55,6 +55,8 @@ NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "out_of_scope", "advic
 TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism"})
 CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
 AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|my\s+)?$", re.IGNORECASE)
+# Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
+MARK_KINDS = frozenset({"target", "route", "toxicity"})
 PLURAL_OPTIONS = re.compile(r"\b(treatments|therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)
@@ -106,7 +108,13 @@ class Overview:
             if members and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
                             or any(self.glossary.kind(m) == "site" for m in members)):
                 return True
-        return self._attribute_wide(analysis)
+        return self._attribute_wide(analysis) or bool(self._marks(analysis))
+
+    def _marks(self, analysis: Analysis) -> set[str]:
+        """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""
+        if analysis.qtype != "list" or not PLURAL_OPTIONS.search(analysis.text) or self._named(analysis):
+            return set()
+        return {t for t in analysis.focus if self.glossary.kind(t) in MARK_KINDS}
 
     def _attribute_wide(self, analysis: Analysis) -> bool:
         """One attribute asked of everything the text covers ("what side effects does the text mention?")."""
@@ -141,7 +149,7 @@ class Overview:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40][: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, exclude) + ":"
-        elif (self._options(analysis, exclude) or self._tour(analysis) or self._attribute_wide(analysis)
+        elif (self._options(analysis, exclude) or self._tour(analysis) or self._attribute_wide(analysis) or self._marks(analysis)
               or (self._class(analysis) and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)))):
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
@@ -240,6 +248,7 @@ class Overview:
         # "What can go wrong with each?" asks for one attribute of every option; "what are the options?"
         # (a list, a treatment question) asks for the options themselves.
         asks_attribute = any(t in ATTRIBUTE_TYPES for t in analysis.types)
+        marks = self._marks(analysis)
         cues = [c for c in (self._cue(t) for t in analysis.types if t in FILTERING_TYPES) if c is not None]
         picks: list[tuple[float, Evidence]] = []
         for para in paragraphs:
@@ -262,6 +271,9 @@ class Overview:
                 e for e in para.sentences
                 if (len(e.text) >= 40 or e.kind == "lead_in") and (not e.own or set(e.own) & para.terms)
             ]
+            if marks:
+                # "Which CD19-directed therapies?": an option joins by a sentence that names the mark.
+                full = [e for e in full if marks <= {m.term for m in self.scorer.mentions(e.row)}]
             if cues:
                 # An option joins only when one of its sentences states every attribute asked.
                 full = [e for e in full if all(c.search(e.text) for c in cues)]

@@ -57,3 +57,10 @@ def test_question_rules_are_data():
                    "site_treatment", "list", "comparison", "yes_no", "prognosis", "frequency", "dose", "cost",
                    "date", "out_of_scope"):
         assert needed in names
+
+
+def test_a_list_question_may_qualify_what_it_lists() -> None:
+    from bot.question import classify
+
+    assert classify("Which CD19-directed therapies are mentioned?")[0] == "list"
+    assert classify("What newer targeted drugs are there?")[0] == "list"
