@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.glossary import Glossary
 from bot.stemming import stem
@@ -34,7 +35,9 @@ class QueryProcessor:
         self.short_min_score = short_min_score
         self.english_zipf = english_zipf
         self.glossary = glossary
-        from bot.question import type_vocabulary
+        from bot.question import rules, type_vocabulary
+
+        self.chat = rules().chat_spellings
 
         # The words that say what kind of question it is ("dosing", "schedule") are never misspellings.
         known = set(vocab) | glossary.vocabulary() | type_vocabulary()
@@ -59,6 +62,9 @@ class QueryProcessor:
             return None
         cutoff = self.min_score if len(word) >= 8 else max(self.min_score, self.short_min_score)
         found = process.extract(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)
+        # A close ratio between long words can still be a different name ("obecabtagene" is not
+        # "brexucabtagene"): a misspelling is at most one edit in four letters.
+        found = [f for f in found if OSA.distance(word, f[0]) <= max(1, len(word) // 4)]
         if not found:
             return _english_correction(word)
         # Among equally close words, the commoner one ("efects": "effects", not "defects").
@@ -73,6 +79,9 @@ class QueryProcessor:
         def fix(m: re.Match[str]) -> str:
             w = m.group(0)
             low = w.lower()
+            if low in self.chat and low not in self.known:
+                corrections[low] = self.chat[low]
+                return self.chat[low]
             if low in self.known or low in STOPWORDS:
                 return w
             fixed = self._correct(low)
@@ -108,8 +117,6 @@ def _english_words() -> dict[int, list[str]]:
 def _english_correction(word: str) -> str | None:
     """The nearest common English word (one edit, two for long words; a swap of two letters is one edit),
     commonest first among the nearest, when it is far commoner than ``word`` ("dangerus": "dangerous")."""
-    from rapidfuzz.distance import OSA
-
     if _zipf(word) >= 1.5:
         return None  # an English word already ("dosing"), only rarer: not a misspelling
     limit = 1 if len(word) <= 6 else 2

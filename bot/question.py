@@ -38,6 +38,7 @@ class QuestionRules:
     list_items_max: int
     generic_words: tuple[str, ...] = ()
     asker_words: frozenset[str] = frozenset()
+    chat_spellings: dict[str, str] = field(default_factory=dict)  # "wat": "what", too short to correct by distance
 
     def get(self, name: str) -> QuestionType | None:
         return next((t for t in self.types if t.name == name), None)
@@ -58,7 +59,7 @@ def rules() -> QuestionRules:
     ]
     return QuestionRules(
         types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"],
-        tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())),
+        tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())), dict(raw.get("chat_spellings", {})),
     )
 
 

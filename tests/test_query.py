@@ -55,3 +55,16 @@ def test_clean_question_strips_markup_and_controls():
 def test_clean_question_survives_lone_surrogates():
     text, _ = clean_question("a\ud800b", 100)
     assert text == "a b"
+
+
+def test_chat_spellings_of_question_words_are_read_and_far_names_are_not_corrected() -> None:
+    from bot.glossary import Entry, Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"brexucabtagene": 3, "blinatumomab": 4, "target": 2},
+                        Glossary([Entry("brexucabtagene", "drug")]))
+    q = qp.process("wat does blinatumumab target")
+    assert q.corrected.startswith("what does blinatumomab")
+    # Four edits from a corpus name is another name, not a misspelling of it.
+    assert "obecabtagene" in qp.process("what is obecabtagene").corrected
+    assert "r/r" in qp.process("r/r ALL").corrected
