@@ -40,7 +40,7 @@ FILTERING_TYPES = ATTRIBUTE_TYPES - {"prognosis", "diagnosis"}
 MEANING = re.compile(r"\b(means?|meaning|explain|how serious|how bad|what is happening|what's happening)\b", re.IGNORECASE)
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
-    r"\b(options?|choices?|alternatives?|treatments?|therap(y|ies)|arsenal|approaches|possibilities|"
+    r"\b(options?|choices?|alternatives?|treatments?|treating|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
     r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|"
     r"happens next|other)\b",
     re.IGNORECASE,
@@ -59,6 +59,12 @@ AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
 PLURAL_OPTIONS = re.compile(r"\b(treatments|therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
+# Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
+EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
+DESCRIBE = re.compile(
+    r"\b(what does (the|this) (text|source|article|page|section|document) say about|tell me (more )?about|"
+    r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
+)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)
 
 
@@ -81,12 +87,18 @@ class Overview:
         self.scorer = scorer
         self.glossary = glossary
         self.params = params
+        self._sites: set[str] | None = None
 
     def is_summary(self, analysis: Analysis) -> bool:
         """Nothing to be about: no focus, no condition, no subject word the corpus knows ("tl;dr, bullets")."""
         known = self.scorer.known_stems
         subject = [w for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in known]
         return not analysis.focus and not subject and not analysis.conditions
+
+    def _about_everything(self, analysis: Analysis) -> bool:
+        """A broad question about nothing in particular ("what should a family know when ALL comes back?"):
+        the text's key points, not the one paragraph its words happen to match best."""
+        return analysis.qtype == "overview" and not analysis.focus and not analysis.conditions
 
     def broadens(self, analysis: Analysis) -> bool:
         """A question worded narrowly that asks for an overview all the same: several asks about one subject
@@ -97,18 +109,41 @@ class Overview:
         subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
         asks = len(ASK_CLAUSE.findall(analysis.text))
         # Several asks about one subject, one of them who it is for: a description of that subject.
-        if len(subjects) == 1 and (asks >= 3 or (asks == 2 and "indication" in analysis.types)):
+        if len(subjects) <= 1 and (asks >= 3 or (asks == 2 and "indication" in analysis.types)):
+            return True
+        # "Tell me about transplant", "what does the text say about CAR-T": its account, not one sentence.
+        if len(subjects) == 1 and DESCRIBE.search(analysis.text):
             return True
         if self._tour(analysis):
+            return True
+        # Two sites the text gives paragraphs of their own ("in the brain or the testicles").
+        if sum(1 for t in subjects if self.glossary.kind(t) == "site" and t in self._site_topics()) >= 2:
             return True
         # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
         # marrow" (the CNS, the testes).
         for t in subjects:
             members = self.glossary.narrower(t)
             if members and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
+                            # "the risks of the immunotherapies": what each member's paragraph states
+                            # (not the asker's own case: "CAR-T for a 45-year-old" asks which one fits)
+                            or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions
+                                and not any(self.glossary.kind(f) in MARK_KINDS for f in analysis.focus))
                             or any(self.glossary.kind(m) == "site" for m in members)):
                 return True
         return self._attribute_wide(analysis) or bool(self._marks(analysis))
+
+    def _site_topics(self) -> set[str]:
+        """Sites the text gives a paragraph of its own (it opens by naming the site), once per index."""
+        if self._sites is None:
+            rows = range(len(self.scorer.data.sentence_start))
+            self._sites = {
+                m.term for r in rows if self.scorer.sentence(r).kind == "prose"
+                for m in self.scorer.mentions(r) if m.kind == "site" and m.start <= 2 and self._opens_block(r)
+            }
+        return self._sites
+
+    def _opens_block(self, row: int) -> bool:
+        return row == 0 or self.scorer.sentence(row - 1).block != self.scorer.sentence(row).block
 
     def _marks(self, analysis: Analysis) -> set[str]:
         """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""
@@ -150,10 +185,12 @@ class Overview:
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40][: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, exclude) + ":"
         elif (self._options(analysis, exclude) or self._tour(analysis) or self._attribute_wide(analysis) or self._marks(analysis)
-              or (self._class(analysis) and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)))):
+              or (self._class(analysis) and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
+                                             or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions)))):
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
-            chosen.sort(key=lambda e: e.kind != "lead_in")
+            if len(named) <= 1:
+                chosen.sort(key=lambda e: e.kind != "lead_in")
             if MEANING.search(analysis.text) and not exclude and not named:
                 # What it means first: the document's opening sentences that name no treatment.
                 opening = [e for e in paragraphs[0].sentences if not any(
@@ -161,7 +198,7 @@ class Overview:
                 chosen = opening + [e for e in chosen if all(e is not o for o in opening)]
                 chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text describes these options" + self._about(analysis, exclude) + ":"
-        elif self.is_summary(analysis) and not exclude:
+        elif (self.is_summary(analysis) or self._about_everything(analysis)) and not exclude:
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
             lead = "The text's key points:"
         else:
@@ -254,7 +291,7 @@ class Overview:
         for para in paragraphs:
             if classes and self._bare_list(para):
                 lead = next((e for e in para.sentences if e.kind == "lead_in"), None)
-                if lead is not None and {m.term for m in self.scorer.mentions(lead.row)} & classes:
+                if lead is not None and len(classes) == 1 and {m.term for m in self.scorer.mentions(lead.row)} & classes:
                     picks.append((float("inf"), lead))
                 continue
             if not para.terms or self._bare_list(para):
@@ -305,7 +342,20 @@ class Overview:
             for e in keep:
                 picks.append((e.score + p.w_condition * e.condition - p.p_qualified * e.qualified, e))
         picks.sort(key=lambda x: -x[0])
-        return [e for _, e in picks[: p.overview_max_quotes]]
+        ranked_picks = [e for _, e in picks]
+        if len(classes) >= 2:
+            # A tour keeps each named class's best sentence before a crowded class fills the rest.
+            firsts = [next((e for e in ranked_picks if c in self._serves(e, self._para_of(e, paragraphs))), None)
+                      for c in sorted(classes)]
+            seen = [e for e in firsts if e is not None]
+            ranked_picks = [e for i, e in enumerate(seen) if all(e is not x for x in seen[:i])] + [
+                e for e in ranked_picks if all(e is not x for x in seen)
+            ]
+        return ranked_picks[: p.overview_max_quotes]
+
+    @staticmethod
+    def _para_of(e: Evidence, paragraphs: list[Paragraph]) -> Paragraph:
+        return next(p for p in paragraphs if p.block == e.block and any(x is e for x in p.sentences))
 
     def _serves(self, e: Evidence, para: Paragraph) -> set[str]:
         """The treatments and classes a sentence speaks of: those it names, and what they are kinds of; a
@@ -334,11 +384,19 @@ class Overview:
         for score, para in scored[1:]:
             if len(chosen) + len(more) >= p.overview_max_quotes or score < floor:
                 break
-            best = max(para.sentences, key=lambda e: e.score)
+            # With a subject ("tell me about transplant"), another paragraph joins by a sentence naming it.
+            pool = [e for e in para.sentences if not analysis.focus or self._names_focus(e, analysis)]
+            if not pool:
+                continue
+            best = max(pool, key=lambda e: e.score)
             if len(best.text) >= 40 and not self._redundant(best, chosen + more):
                 more.append(best)
         # The paragraph that answers best comes first, in its own order; the others follow the text's.
         return chosen + sorted(more, key=lambda e: e.row)
+
+    def _names_focus(self, e: Evidence, analysis: Analysis) -> bool:
+        named = {m.term for m in self.scorer.mentions(e.row)}
+        return any(t in named or set(self.glossary.narrower(t)) & named for t in analysis.focus)
 
     def _redundant(self, e: Evidence, chosen: list[Evidence]) -> bool:
         vecs = self.scorer.data.sentence_vectors

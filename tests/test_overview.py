@@ -52,3 +52,23 @@ def test_one_attribute_asked_of_the_whole_text_gathers_it_from_every_option(engi
     answer = engine.session().ask("What side effects does the text mention?")
     quotes = [c.quote for c in answer.citations]
     assert len(quotes) >= 2 and not any(q.startswith("CNS relapse treatment") for q in quotes)
+
+
+def test_tell_me_about_one_subject_quotes_its_account_and_only_sentences_naming_it(engine) -> None:
+    ov = engine.answerer.overviews
+    assert ov.broadens(_analysis(engine, "What does the text say about transplant?"))
+    answer = engine.session().ask("What does the text say about transplant?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0].startswith("Stem cell transplantation offers")
+    assert all("ransplant" in q for q in quotes)
+
+
+def test_two_sites_with_paragraphs_of_their_own_widen_into_both(engine) -> None:
+    ov = engine.answerer.overviews
+    assert ov._site_topics() >= {"central nervous system"}
+    assert not ov.broadens(_analysis(engine, "How is CNS relapse treated?"))
+
+
+def test_a_broad_question_about_nothing_in_particular_gets_the_key_points(engine) -> None:
+    answer = engine.session().ask("What should a family know when it comes back? The big picture please")
+    assert answer.parts[0].kind == "lead" and "key points" in answer.parts[0].text
