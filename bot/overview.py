@@ -87,7 +87,6 @@ class Overview:
         self.scorer = scorer
         self.glossary = glossary
         self.params = params
-        self._sites: set[str] | None = None
 
     def is_summary(self, analysis: Analysis) -> bool:
         """Nothing to be about: no focus, no condition, no subject word the corpus knows ("tl;dr, bullets")."""
@@ -116,8 +115,8 @@ class Overview:
             return True
         if self._tour(analysis):
             return True
-        # Two sites the text gives paragraphs of their own ("in the brain or the testicles").
-        if sum(1 for t in subjects if self.glossary.kind(t) == "site" and t in self._site_topics()) >= 2:
+        # Two sites ("in the brain or the testicles"): the paragraphs the text gives each, if it does.
+        if sum(1 for t in subjects if self.glossary.kind(t) == "site") >= 2:
             return True
         # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
         # marrow" (the CNS, the testes).
@@ -131,19 +130,6 @@ class Overview:
                             or any(self.glossary.kind(m) == "site" for m in members)):
                 return True
         return self._attribute_wide(analysis) or bool(self._marks(analysis))
-
-    def _site_topics(self) -> set[str]:
-        """Sites the text gives a paragraph of its own (it opens by naming the site), once per index."""
-        if self._sites is None:
-            rows = range(len(self.scorer.data.sentence_start))
-            self._sites = {
-                m.term for r in rows if self.scorer.sentence(r).kind == "prose"
-                for m in self.scorer.mentions(r) if m.kind == "site" and m.start <= 2 and self._opens_block(r)
-            }
-        return self._sites
-
-    def _opens_block(self, row: int) -> bool:
-        return row == 0 or self.scorer.sentence(row - 1).block != self.scorer.sentence(row).block
 
     def _marks(self, analysis: Analysis) -> set[str]:
         """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""
