@@ -48,6 +48,7 @@ class _Rules:
     negation: re.Pattern[str]
     qualified: re.Pattern[str]
     states: dict[str, re.Pattern[str]]
+    dimensions: frozenset[str] = frozenset()
 
 
 @cache
@@ -62,8 +63,13 @@ def _rules() -> _Rules:
         [rx(p) for p in raw["person_age"]], rx(raw["children"]), rx(raw["adults"]), rx(raw["older"]),
         {k: rx(v) for k, v in raw["lineage"].items()}, {k: re.compile(v) for k, v in raw["ph"].items()},
         rx(raw["line"]), {k: rx(v) for k, v in raw["donor"].items()}, rx(raw["negation"]), rx(raw["qualified"]),
-        {k: rx(v) for k, v in raw.get("states", {}).items()},
+        {k: rx(v) for k, v in raw.get("states", {}).items()}, frozenset(raw.get("dimension_words", ())),
     )
+
+
+def dimension_words() -> frozenset[str]:
+    """Words that name a kind of condition ("lineage"), not a subject: its values ("T-cell") are read as conditions."""
+    return _rules().dimensions
 
 
 def states(text: str) -> frozenset[str]:

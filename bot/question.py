@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from bot.conditions import Conditions, read
+from bot.conditions import Conditions, dimension_words, read
 from bot.glossary import Glossary, Mention
 from bot.text import fold
 
@@ -162,7 +162,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
             continue
         # The words that made the question a "side effects" question are not its subject, nor are the
         # words that say who asks or how to answer ("my mum", "a few bullets").
-        if w.startswith(type_words) or w in rules().asker_words:
+        if w.startswith(type_words) or w in rules().asker_words or w in dimension_words():
             continue
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.

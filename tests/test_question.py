@@ -64,3 +64,15 @@ def test_a_list_question_may_qualify_what_it_lists() -> None:
 
     assert classify("Which CD19-directed therapies are mentioned?")[0] == "list"
     assert classify("What newer targeted drugs are there?")[0] == "list"
+
+
+def test_a_word_naming_a_kind_of_condition_is_not_a_subject() -> None:
+    from bot.glossary import Glossary
+
+    a = analyse("Does lineage matter, B-cell versus T-cell disease?", Glossary())
+    assert "lineage" not in a.subject and a.conditions.lineage == {"B", "T"}
+
+
+def test_a_rate_is_asked_as_a_figure_only_when_the_question_asks_for_it() -> None:
+    assert classify("What is the relapse rate after transplant?")[0] == "percentage"
+    assert "percentage" not in classify("Which drugs were approved on response rates alone?")
