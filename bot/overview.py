@@ -50,7 +50,7 @@ ASK_CLAUSE = re.compile(
     r"(?:^|[,;:.?]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
 )
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
-NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "out_of_scope", "advice", "date", "cost", "percentage"})
+NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage"})
 # Types a tour of several named treatments answers: what each is, does, or achieves.
 TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism"})
 CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)

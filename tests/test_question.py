@@ -76,3 +76,8 @@ def test_a_word_naming_a_kind_of_condition_is_not_a_subject() -> None:
 def test_a_rate_is_asked_as_a_figure_only_when_the_question_asks_for_it() -> None:
     assert classify("What is the relapse rate after transplant?")[0] == "percentage"
     assert "percentage" not in classify("Which drugs were approved on response rates alone?")
+
+
+def test_a_ranking_of_several_is_not_a_question_for_the_best_one() -> None:
+    assert classify("rank the immunotherapies from best to worst")[0] == "ranking"
+    assert classify("what is the best donor for a transplant")[0] == "superlative"
