@@ -17,7 +17,7 @@ from bot.glossary import Glossary, Mention
 from bot.text import fold
 
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
-FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route"})
+FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route", "outcome"})
 SUBJECT_KINDS = frozenset({"drug", "therapy", "procedure", "site"})
 
 

@@ -81,3 +81,10 @@ def test_a_rate_is_asked_as_a_figure_only_when_the_question_asks_for_it() -> Non
 def test_a_ranking_of_several_is_not_a_question_for_the_best_one() -> None:
     assert classify("rank the immunotherapies from best to worst")[0] == "ranking"
     assert classify("what is the best donor for a transplant")[0] == "superlative"
+
+
+def test_an_outcome_asked_about_is_a_focus_an_answer_must_name() -> None:
+    from bot.glossary import Entry, Glossary
+
+    g = Glossary([Entry("overall survival", "outcome", ("survive", "survival"))])
+    assert analyse("What percent of children survive a relapse?", g).focus == ["overall survival"]
