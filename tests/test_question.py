@@ -88,3 +88,8 @@ def test_an_outcome_asked_about_is_a_focus_an_answer_must_name() -> None:
 
     g = Glossary([Entry("overall survival", "outcome", ("survive", "survival"))])
     assert analyse("What percent of children survive a relapse?", g).focus == ["overall survival"]
+
+
+def test_compare_for_toxicity_asks_about_toxicity_not_its_treatment() -> None:
+    assert "toxicity_management" not in classify("How do alphamab and betacel compare for toxicity?")
+    assert "toxicity_management" in classify("Which drug is given for CRS?")
