@@ -25,7 +25,7 @@ from bot.glossary import Glossary
 from bot.index_store import IndexData
 from bot.language import is_english
 from bot.models import Answer
-from bot.overview import Overview
+from bot.overview import PLURAL_OPTIONS, Overview
 from bot.params import Params
 from bot.query import Query, QueryProcessor
 from bot.question import Analysis, analyse, rules
@@ -213,11 +213,19 @@ class Answerer:
             draft = self.forms.comparison(analysis, ranked, best)
             if draft is not None:
                 return draft
-        if analysis.qtype == "list" or best.kind == "lead_in":
+        if analysis.qtype == "list" or best.kind == "lead_in" or (PLURAL_OPTIONS.search(analysis.text) and self._introduces_list(best)):
             draft = self.forms.listing(analysis, ranked)
             if draft is not None:
                 return draft
         return self.forms.quotes(analysis, ranked, best)
+
+    def _introduces_list(self, e: Evidence) -> bool:
+        """The sentence is followed, in its paragraph, by the list it introduces ("... Examples include:")."""
+        nxt = e.row + 1
+        if nxt >= len(self.data.sentence_start):
+            return False
+        after = self.scorer.sentence(nxt)
+        return after.block == e.block and after.doc == e.doc and after.kind == "lead_in"
 
     def _unknown_names(self, q: Query, analysis: Analysis) -> list[str]:
         """Words the corpus lacks that name what is asked about: "tocilizumab", or rare words without a focus."""

@@ -95,8 +95,10 @@ class Session:
         prev = self.turns[-1].cited_docs if self.turns else []
         exclude: set[str] = set()
         if (
-            typed.analysis.qtype in ("overview", "list") and OTHER.search(typed.text) and self.last_focus is not None
-            and not typed.analysis.focus
+            OTHER.search(typed.text) and self.last_focus is not None
+            and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus))
+            # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
+            and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))
         ):
             # "What else can be done?", "what else is there?": the other options, not more about the last one.
             exclude = {t for t in self.last_focus.analysis.focus if t not in typed.analysis.focus}
@@ -116,6 +118,9 @@ class Session:
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)
         return answer
+
+    def _names_a_class(self, focus: list[str]) -> bool:
+        return bool(focus) and all(self.answerer.glossary.narrower(t) for t in focus)
 
     def _remember(self, text: str, resolved: str, analysis: Analysis, answer: Answer) -> None:
         pos = self.doc_pos

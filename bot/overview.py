@@ -37,7 +37,10 @@ ATTRIBUTE_TYPES = frozenset(
 # diagnosis is about the disease, not its treatments ("I just found out it is back").
 FILTERING_TYPES = ATTRIBUTE_TYPES - {"prognosis", "diagnosis"}
 # Asks what the situation means as well as what can be done ("explain what that means and what happens next").
-MEANING = re.compile(r"\b(means?|meaning|explain|how serious|how bad|what is happening|what's happening)\b", re.IGNORECASE)
+MEANING = re.compile(
+    r"\b(what (that|this|it) means?|what does (that|this|it) mean|meaning|how serious|how bad|what is happening|what's happening)\b",
+    re.IGNORECASE,
+)
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
     r"\b(options?|choices?|alternatives?|treatments?|treating|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
@@ -57,7 +60,8 @@ CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
 AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|my\s+)?$", re.IGNORECASE)
 # Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
-PLURAL_OPTIONS = re.compile(r"\b(treatments|therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
+OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
 EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
@@ -129,6 +133,9 @@ class Overview:
                                 and not any(self.glossary.kind(f) in MARK_KINDS for f in analysis.focus))
                             or any(self.glossary.kind(m) == "site" for m in members)):
                 return True
+        # "options for relapsed T-ALL": the options, whatever the question's type words.
+        if not analysis.focus and OPTIONS_HEAD.search(analysis.text):
+            return True
         return self._attribute_wide(analysis) or bool(self._marks(analysis))
 
     def _marks(self, analysis: Analysis) -> set[str]:
@@ -139,7 +146,19 @@ class Overview:
 
     def _attribute_wide(self, analysis: Analysis) -> bool:
         """One attribute asked of everything the text covers ("what side effects does the text mention?")."""
-        return not analysis.focus and analysis.qtype in FILTERING_TYPES and bool(WHOLE_TEXT.search(analysis.text))
+        if analysis.focus or analysis.qtype not in FILTERING_TYPES:
+            return False
+        # "... does the text mention", or of the options in general ("the dangers of the newer treatments").
+        return bool(WHOLE_TEXT.search(analysis.text)) or (
+            analysis.qtype in EACH_STATES and bool(PLURAL_OPTIONS.search(analysis.text))
+            and not self._known_subject(analysis)  # "drugs approved on response rates": those, not all
+        )
+
+    def _known_subject(self, analysis: Analysis) -> list[str]:
+        """Subject words the corpus uses, beyond the generic ones ("drugs", "patients")."""
+        sc = self.scorer
+        return [w for w, wt in analysis.subject.items()
+                if wt > 0 and sc.stem(w) in sc.known_stems and sc.stem(w) not in sc.generic]
 
     def _tour(self, analysis: Analysis) -> bool:
         """Several treatments named for a description of each, not a choice between them ("X or Y?")."""
@@ -177,6 +196,9 @@ class Overview:
             # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
             if len(named) <= 1:
                 chosen.sort(key=lambda e: e.kind != "lead_in")
+            if analysis.conditions:
+                # The options whose stated conditions fit the asker ("for T-cell ALL") lead.
+                chosen.sort(key=lambda e: e.condition <= 0)
             if MEANING.search(analysis.text) and not exclude and not named:
                 # What it means first: the document's opening sentences that name no treatment.
                 opening = [e for e in paragraphs[0].sentences if not any(
@@ -275,14 +297,17 @@ class Overview:
         cues = [c for c in (self._cue(t) for t in analysis.types if t in FILTERING_TYPES) if c is not None]
         picks: list[tuple[float, Evidence]] = []
         for para in paragraphs:
-            if classes and self._bare_list(para):
+            if classes and self._bare_list(para) and not exclude:
                 lead = next((e for e in para.sentences if e.kind == "lead_in"), None)
                 if lead is not None and len(classes) == 1 and {m.term for m in self.scorer.mentions(lead.row)} & classes:
                     picks.append((float("inf"), lead))
                 continue
             if not para.terms or self._bare_list(para):
                 continue
-            if para.terms <= exclude:
+            # A paragraph about a treatment already answered ("the other options" after blinatumomab): the
+            # treatment its first sentence names is the one it is about.
+            opener = next((set(e.own) & para.terms for e in para.sentences if set(e.own) & para.terms), para.terms)
+            if para.terms <= exclude or (exclude and opener <= exclude):
                 continue
             if classes and not (classes & para.classes):
                 continue
