@@ -93,3 +93,8 @@ def test_an_outcome_asked_about_is_a_focus_an_answer_must_name() -> None:
 def test_compare_for_toxicity_asks_about_toxicity_not_its_treatment() -> None:
     assert "toxicity_management" not in classify("How do alphamab and betacel compare for toxicity?")
     assert "toxicity_management" in classify("Which drug is given for CRS?")
+
+
+def test_where_asks_for_places_and_which_site_for_one() -> None:
+    assert classify("where in the body can ALL come back?")[0] == "places"
+    assert classify("Which relapse site carries the worst outlook?")[0] == "location"
