@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.breadth import PLURAL_OPTIONS
 from bot.composer import Composer, Frame
 from bot.decision import decide
 from bot.embedding import Embedder
@@ -25,7 +26,7 @@ from bot.glossary import Glossary
 from bot.index_store import IndexData
 from bot.language import is_english
 from bot.models import Answer
-from bot.overview import PLURAL_OPTIONS, Overview
+from bot.overview import Overview
 from bot.params import Params
 from bot.query import Query, QueryProcessor
 from bot.question import Analysis, analyse, rules

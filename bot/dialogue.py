@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.breadth import OTHER
 from bot.models import Answer
-from bot.overview import OTHER
 from bot.question import Analysis, rules
 from bot.text import STOPWORDS, content_words, fold
 

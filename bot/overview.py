@@ -18,58 +18,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.breadth import (
+    ATTRIBUTE_TYPES,
+    EACH_STATES,
+    FILTERING_TYPES,
+    MEANING,
+    PLURAL_OPTIONS,
+    TREATMENT_KINDS,
+    Breadth,
+)
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Block, Draft
 from bot.glossary import Glossary
 from bot.params import Params
 from bot.question import Analysis, rules
-from bot.text import fold
-
-TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
-SUBJECT_KINDS = TREATMENT_KINDS | {"site"}
-# Question types that ask for one attribute of a treatment, not for the treatments.
-ATTRIBUTE_TYPES = frozenset(
-    {"side_effects", "toxicity_management", "age", "indication", "mechanism", "dose", "frequency", "duration",
-     "diagnosis", "prognosis"}
-)
-# Attributes that not every option has ("what can go wrong with each?", "the age limits of each"): an option
-# whose paragraph never states them is left out. Every option has an outcome, so prognosis does not filter;
-# diagnosis is about the disease, not its treatments ("I just found out it is back").
-FILTERING_TYPES = ATTRIBUTE_TYPES - {"prognosis", "diagnosis"}
-# Asks what the situation means as well as what can be done ("explain what that means and what happens next").
-MEANING = re.compile(
-    r"\b(what (that|this|it) means?|what does (that|this|it) mean|meaning|how serious|how bad|what is happening|what's happening)\b",
-    re.IGNORECASE,
-)
-# Broad words that ask for the choices rather than for one thing.
-OPTIONS = re.compile(
-    r"\b(options?|choices?|alternatives?|treatments?|treating|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
-    r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|"
-    r"happens next|other)\b",
-    re.IGNORECASE,
-)
-# The start of one ask in a question that asks several ("what is it, who can get it, and is there an age limit?").
-ASK_CLAUSE = re.compile(
-    r"(?:^|[,;:.?]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
-)
-# Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
-NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage"})
-# Types a tour of several named treatments answers: what each is, does, or achieves.
-TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism"})
-CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
-AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|my\s+)?$", re.IGNORECASE)
-# Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
-MARK_KINDS = frozenset({"target", "route", "toxicity"})
-OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
-PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
-WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
-# Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
-EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
-DESCRIBE = re.compile(
-    r"\b(what does (the|this) (text|source|article|page|section|document) say about|tell me (more )?about|"
-    r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
-)
-OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -91,90 +53,13 @@ class Overview:
         self.scorer = scorer
         self.glossary = glossary
         self.params = params
+        self.breadth = Breadth(scorer, glossary)
 
     def is_summary(self, analysis: Analysis) -> bool:
-        """Nothing to be about: no focus, no condition, no subject word the corpus knows ("tl;dr, bullets")."""
-        known = self.scorer.known_stems
-        subject = [w for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in known]
-        return not analysis.focus and not subject and not analysis.conditions
-
-    def _about_everything(self, analysis: Analysis) -> bool:
-        """A broad question about nothing in particular ("what should a family know when ALL comes back?"):
-        the text's key points, not the one paragraph its words happen to match best."""
-        return analysis.qtype == "overview" and not analysis.focus and not analysis.conditions
+        return self.breadth.is_summary(analysis)
 
     def broadens(self, analysis: Analysis) -> bool:
-        """A question worded narrowly that asks for an overview all the same: several asks about one subject
-        ("what is CAR-T and who can get it?"), a tour of several named treatments or sites ("the evidence
-        for engagers, conjugates and CAR-T"), or a class whose members the text describes one by one."""
-        if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
-            return False
-        subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
-        asks = len(ASK_CLAUSE.findall(analysis.text))
-        # Several asks about one subject, one of them who it is for: a description of that subject.
-        if len(subjects) <= 1 and (asks >= 3 or (asks == 2 and "indication" in analysis.types)):
-            return True
-        # "Tell me about transplant", "what does the text say about CAR-T": its account, not one sentence.
-        if len(subjects) == 1 and DESCRIBE.search(analysis.text):
-            return True
-        if self._tour(analysis):
-            return True
-        # Two sites ("in the brain or the testicles"): the paragraphs the text gives each, if it does.
-        if sum(1 for t in subjects if self.glossary.kind(t) == "site") >= 2:
-            return True
-        # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
-        # marrow" (the CNS, the testes).
-        for t in subjects:
-            members = self.glossary.narrower(t)
-            if members and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
-                            # "the risks of the immunotherapies": what each member's paragraph states
-                            # (not the asker's own case: "CAR-T for a 45-year-old" asks which one fits)
-                            or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions
-                                and not any(self.glossary.kind(f) in MARK_KINDS for f in analysis.focus))
-                            or any(self.glossary.kind(m) == "site" for m in members)):
-                return True
-        # "options for relapsed T-ALL": the options, whatever the question's type words.
-        if not analysis.focus and OPTIONS_HEAD.search(analysis.text):
-            return True
-        return self._attribute_wide(analysis) or bool(self._marks(analysis))
-
-    def _marks(self, analysis: Analysis) -> set[str]:
-        """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""
-        if analysis.qtype != "list" or not PLURAL_OPTIONS.search(analysis.text) or self._named(analysis):
-            return set()
-        return {t for t in analysis.focus if self.glossary.kind(t) in MARK_KINDS}
-
-    def _attribute_wide(self, analysis: Analysis) -> bool:
-        """One attribute asked of everything the text covers ("what side effects does the text mention?")."""
-        if analysis.focus or analysis.qtype not in FILTERING_TYPES:
-            return False
-        # "... does the text mention", or of the options in general ("the dangers of the newer treatments").
-        return bool(WHOLE_TEXT.search(analysis.text)) or (
-            analysis.qtype in EACH_STATES and bool(PLURAL_OPTIONS.search(analysis.text))
-            and not self._known_subject(analysis)  # "drugs approved on response rates": those, not all
-        )
-
-    def _known_subject(self, analysis: Analysis) -> list[str]:
-        """Subject words the corpus uses, beyond the generic ones ("drugs", "patients")."""
-        sc = self.scorer
-        return [w for w, wt in analysis.subject.items()
-                if wt > 0 and sc.stem(w) in sc.known_stems and sc.stem(w) not in sc.generic]
-
-    def _tour(self, analysis: Analysis) -> bool:
-        """Several treatments named for a description of each, not a choice between them ("X or Y?")."""
-        named = self._named(analysis)
-        return len(named) >= 2 and analysis.qtype in TOUR_TYPES and not CHOICE.search(analysis.text)
-
-    def _named(self, analysis: Analysis) -> list[str]:
-        """The treatments the question asks about; not one it names as what came before ("after chemo")."""
-        context = {
-            m.term for m in analysis.mentions
-            if AFTER.search(analysis.text[max(0, m.start - 20) : m.start])
-        }
-        return [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS and t not in context]
-
-    def _class(self, analysis: Analysis) -> bool:
-        return any(self.glossary.narrower(t) for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS)
+        return self.breadth.broadens(analysis)
 
     def draft(self, analysis: Analysis, evidence: list[Evidence], exclude: set[str] | None = None) -> Draft | None:
         """``evidence``: every scored sentence of the document to overview."""
@@ -183,14 +68,14 @@ class Overview:
         exclude = exclude or set()
         paragraphs = self._paragraphs(evidence)
         sites = self._site_paragraphs(analysis, paragraphs)
-        named = [t for t in self._named(analysis) if t not in exclude]
+        named = [t for t in self.breadth.named(analysis) if t not in exclude]
         chosen: list[Evidence]
         if sites and not named:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40][: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, exclude) + ":"
-        elif (self._options(analysis, exclude) or self._tour(analysis) or self._attribute_wide(analysis) or self._marks(analysis)
-              or (self._class(analysis) and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
+        elif (self.breadth.options(analysis, exclude) or self.breadth.tour(analysis) or self.breadth.attribute_wide(analysis) or self.breadth.marks(analysis)
+              or (self.breadth.has_class(analysis) and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
                                              or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions)))):
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
@@ -206,7 +91,7 @@ class Overview:
                 chosen = opening + [e for e in chosen if all(e is not o for o in opening)]
                 chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text describes these options" + self._about(analysis, exclude) + ":"
-        elif (self.is_summary(analysis) or self._about_everything(analysis)) and not exclude:
+        elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude:
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
             lead = "The text's key points:"
         else:
@@ -275,15 +160,9 @@ class Overview:
 
     # ------------------------------------------------------------------ options
 
-    def _options(self, analysis: Analysis, exclude: set[str]) -> bool:
-        """Asks for the choices: options words, and no single treatment to tell about (several named is a tour)."""
-        named = self._named(analysis)
-        specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
-        return bool(OPTIONS.search(fold(analysis.text))) and (len(specific) != 1 or len(named) > 1 or bool(exclude))
-
     def _options_pick(self, analysis: Analysis, paragraphs: list[Paragraph], exclude: set[str]) -> list[Evidence]:
         p = self.params
-        named = [t for t in self._named(analysis) if t not in exclude]
+        named = [t for t in self.breadth.named(analysis) if t not in exclude]
         # Classes or treatments named ("the immunotherapy options", "engagers, conjugates and CAR-T") keep
         # the paragraphs about them or their members; one named drug alone is not asking for options.
         classes = set(named) if len(named) >= 2 or (named and self.glossary.kind(named[0]) == "therapy") else set()
@@ -293,7 +172,7 @@ class Overview:
         # "What can go wrong with each?" asks for one attribute of every option; "what are the options?"
         # (a list, a treatment question) asks for the options themselves.
         asks_attribute = any(t in ATTRIBUTE_TYPES for t in analysis.types)
-        marks = self._marks(analysis)
+        marks = self.breadth.marks(analysis)
         cues = [c for c in (self._cue(t) for t in analysis.types if t in FILTERING_TYPES) if c is not None]
         picks: list[tuple[float, Evidence]] = []
         for para in paragraphs:

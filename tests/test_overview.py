@@ -25,18 +25,6 @@ def test_several_asks_about_one_subject_widen_into_an_overview(engine) -> None:
     assert any(q.startswith("Transplantation is rarely used") for q in quotes)
 
 
-def test_a_choice_or_one_ask_does_not_widen(engine) -> None:
-    ov = engine.answerer.overviews
-    assert not ov.broadens(_analysis(engine, "Which is used for children, alphamab or betacel?"))
-    assert not ov.broadens(_analysis(engine, "What is the dose of methotrexate for CNS relapse?"))
-    assert not ov.broadens(_analysis(engine, "What does alphamab target?"))
-
-
-def test_a_treatment_named_as_what_came_before_is_not_asked_about(engine) -> None:
-    ov = engine.answerer.overviews
-    assert ov._named(_analysis(engine, "It came back after alphamab. Tell me about betacel")) == ["betacel"]
-
-
 def test_an_attribute_of_each_option_keeps_only_the_options_that_state_it(engine) -> None:
     answer = engine.session().ask("What are the treatment options, and what can go wrong with each?")
     assert not answer.abstained

@@ -1,0 +1,153 @@
+"""How broad a question is: whether it asks for an overview, and of what (options, a tour, a class, one attribute
+of every option), read from the question and the glossary alone; bot/overview.py builds the answer."""
+
+from __future__ import annotations
+
+import re
+
+from bot.evidence import EvidenceScorer
+from bot.glossary import Glossary
+from bot.question import Analysis
+from bot.text import fold
+
+TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
+SUBJECT_KINDS = TREATMENT_KINDS | {"site"}
+# Question types that ask for one attribute of a treatment, not for the treatments.
+ATTRIBUTE_TYPES = frozenset(
+    {"side_effects", "toxicity_management", "age", "indication", "mechanism", "dose", "frequency", "duration",
+     "diagnosis", "prognosis"}
+)
+# Attributes that not every option has ("what can go wrong with each?", "the age limits of each"): an option
+# whose paragraph never states them is left out. Every option has an outcome, so prognosis does not filter;
+# diagnosis is about the disease, not its treatments ("I just found out it is back").
+FILTERING_TYPES = ATTRIBUTE_TYPES - {"prognosis", "diagnosis"}
+# Asks what the situation means as well as what can be done ("explain what that means and what happens next").
+MEANING = re.compile(
+    r"\b(what (that|this|it) means?|what does (that|this|it) mean|meaning|how serious|how bad|what is happening|what's happening)\b",
+    re.IGNORECASE,
+)
+# Broad words that ask for the choices rather than for one thing.
+OPTIONS = re.compile(
+    r"\b(options?|choices?|alternatives?|treatments?|treating|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
+    r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|"
+    r"happens next|other)\b",
+    re.IGNORECASE,
+)
+# The start of one ask in a question that asks several ("what is it, who can get it, and is there an age limit?").
+ASK_CLAUSE = re.compile(
+    r"(?:^|[,;:.?]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
+)
+# Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
+NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage"})
+# Types a tour of several named treatments answers: what each is, does, or achieves.
+TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism"})
+CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
+AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|my\s+)?$", re.IGNORECASE)
+# Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
+MARK_KINDS = frozenset({"target", "route", "toxicity"})
+OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
+WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
+# Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
+EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
+DESCRIBE = re.compile(
+    r"\b(what does (the|this) (text|source|article|page|section|document) say about|tell me (more )?about|"
+    r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
+)
+OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)
+
+
+class Breadth:
+    def __init__(self, scorer: EvidenceScorer, glossary: Glossary) -> None:
+        self.scorer = scorer
+        self.glossary = glossary
+
+    def is_summary(self, analysis: Analysis) -> bool:
+        """Nothing to be about: no focus, no condition, no subject word the corpus knows ("tl;dr, bullets")."""
+        known = self.scorer.known_stems
+        subject = [w for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in known]
+        return not analysis.focus and not subject and not analysis.conditions
+
+    def about_everything(self, analysis: Analysis) -> bool:
+        """A broad question about nothing in particular ("what should a family know when ALL comes back?"):
+        the text's key points, not the one paragraph its words happen to match best."""
+        return analysis.qtype == "overview" and not analysis.focus and not analysis.conditions
+
+    def broadens(self, analysis: Analysis) -> bool:
+        """A question worded narrowly that asks for an overview all the same: several asks about one subject
+        ("what is CAR-T and who can get it?"), a tour of several named treatments or sites ("the evidence
+        for engagers, conjugates and CAR-T"), or a class whose members the text describes one by one."""
+        if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
+            return False
+        subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
+        asks = len(ASK_CLAUSE.findall(analysis.text))
+        # Several asks about one subject, one of them who it is for: a description of that subject.
+        if len(subjects) <= 1 and (asks >= 3 or (asks == 2 and "indication" in analysis.types)):
+            return True
+        # "Tell me about transplant", "what does the text say about CAR-T": its account, not one sentence.
+        if len(subjects) == 1 and DESCRIBE.search(analysis.text):
+            return True
+        if self.tour(analysis):
+            return True
+        # Two sites ("in the brain or the testicles"): the paragraphs the text gives each, if it does.
+        if sum(1 for t in subjects if self.glossary.kind(t) == "site") >= 2:
+            return True
+        # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
+        # marrow" (the CNS, the testes).
+        for t in subjects:
+            members = self.glossary.narrower(t)
+            if members and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
+                            # "the risks of the immunotherapies": what each member's paragraph states
+                            # (not the asker's own case: "CAR-T for a 45-year-old" asks which one fits)
+                            or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions
+                                and not any(self.glossary.kind(f) in MARK_KINDS for f in analysis.focus))
+                            or any(self.glossary.kind(m) == "site" for m in members)):
+                return True
+        # "options for relapsed T-ALL": the options, whatever the question's type words.
+        if not analysis.focus and OPTIONS_HEAD.search(analysis.text):
+            return True
+        return self.attribute_wide(analysis) or bool(self.marks(analysis))
+
+    def marks(self, analysis: Analysis) -> set[str]:
+        """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""
+        if analysis.qtype != "list" or not PLURAL_OPTIONS.search(analysis.text) or self.named(analysis):
+            return set()
+        return {t for t in analysis.focus if self.glossary.kind(t) in MARK_KINDS}
+
+    def attribute_wide(self, analysis: Analysis) -> bool:
+        """One attribute asked of everything the text covers ("what side effects does the text mention?")."""
+        if analysis.focus or analysis.qtype not in FILTERING_TYPES:
+            return False
+        # "... does the text mention", or of the options in general ("the dangers of the newer treatments").
+        return bool(WHOLE_TEXT.search(analysis.text)) or (
+            analysis.qtype in EACH_STATES and bool(PLURAL_OPTIONS.search(analysis.text))
+            and not self.known_subject(analysis)  # "drugs approved on response rates": those, not all
+        )
+
+    def known_subject(self, analysis: Analysis) -> list[str]:
+        """Subject words the corpus uses, beyond the generic ones ("drugs", "patients")."""
+        sc = self.scorer
+        return [w for w, wt in analysis.subject.items()
+                if wt > 0 and sc.stem(w) in sc.known_stems and sc.stem(w) not in sc.generic]
+
+    def tour(self, analysis: Analysis) -> bool:
+        """Several treatments named for a description of each, not a choice between them ("X or Y?")."""
+        named = self.named(analysis)
+        return len(named) >= 2 and analysis.qtype in TOUR_TYPES and not CHOICE.search(analysis.text)
+
+    def named(self, analysis: Analysis) -> list[str]:
+        """The treatments the question asks about; not one it names as what came before ("after chemo")."""
+        context = {
+            m.term for m in analysis.mentions
+            if AFTER.search(analysis.text[max(0, m.start - 20) : m.start])
+        }
+        return [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS and t not in context]
+
+    def has_class(self, analysis: Analysis) -> bool:
+        return any(self.glossary.narrower(t) for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS)
+
+    def options(self, analysis: Analysis, exclude: set[str]) -> bool:
+        """Asks for the choices: options words, and no single treatment to tell about (several named is a tour)."""
+        named = self.named(analysis)
+        specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
+        return bool(OPTIONS.search(fold(analysis.text))) and (len(specific) != 1 or len(named) > 1 or bool(exclude))

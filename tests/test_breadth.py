@@ -1,0 +1,28 @@
+"""Which questions widen into an overview, read from the question and the fixture glossary."""
+
+from __future__ import annotations
+
+
+def _analysis(engine, question: str):  # noqa: ANN202
+    a = engine.answerer
+    return a.understand(a.clean(question).text).analysis
+
+
+def test_a_choice_or_one_ask_does_not_widen(engine) -> None:
+    ov = engine.answerer.overviews.breadth
+    assert not ov.broadens(_analysis(engine, "Which is used for children, alphamab or betacel?"))
+    assert not ov.broadens(_analysis(engine, "What is the dose of methotrexate for CNS relapse?"))
+    assert not ov.broadens(_analysis(engine, "What does alphamab target?"))
+
+
+def test_a_treatment_named_as_what_came_before_is_not_asked_about(engine) -> None:
+    ov = engine.answerer.overviews.breadth
+    assert ov.named(_analysis(engine, "It came back after alphamab. Tell me about betacel")) == ["betacel"]
+
+
+def test_options_asked_head_first_widen_but_one_drug_described_does_not(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "options for relapsed disease"))
+    assert b.broadens(_analysis(engine, "Tell me about alphamab and betacel"))
+    assert b.options(_analysis(engine, "What are the treatment options?"), set())
+    assert not b.options(_analysis(engine, "What are the treatment options with alphamab?"), set())
