@@ -21,6 +21,7 @@ from bot.index_store import (
     check_manifest,
     chunker_config,
     clean_leftovers,
+    filestats,
     load_index,
 )
 from bot.models import Answer, Hit
@@ -132,22 +133,37 @@ def load(
     glossary = Glossary.load(gpath) if gpath else Glossary([])
 
     report: BuildReport | None = None
-    docs, problems = load_corpus(settings.corpus, index=settings.index)
-    doc_hashes = {d.id: document_hash(d) for d in docs}
+    problems: list[str] = []
+    read_corpus = False
     try:
         if settings.index.parent.exists():
             clean_leftovers(settings.index)
         data = load_index(settings.index, mmap=settings.index_mmap)
+        doc_hashes: dict[str, str] | None = None
+        snap = None
+        if filestats.unchanged(settings.corpus, data.manifest.get("corpus_files")):
+            # Every document file as the build saw it: neither read nor hashed again.
+            problems = [str(p) for p in data.manifest.get("problems", [])]
+        else:
+            snap = filestats.snapshot(settings.corpus)  # before reading, as a build takes it
+            docs, problems = load_corpus(settings.corpus, index=settings.index)
+            read_corpus = True
+            doc_hashes = {d.id: document_hash(d) for d in docs}
         check_manifest(
             settings.index, data.manifest, embedder.name, chunker_config(chunker), doc_hashes, settings.vector_method
         )
+        if snap is not None and filestats.trusted(snap):
+            filestats.record(settings.index, data.manifest, snap, problems)
     except IndexStateError:
+        if not read_corpus:
+            load_corpus(settings.corpus, index=settings.index)  # a missing or unreadable corpus is named first
         if not allow:
             raise
         report = build_index(
             settings.corpus, settings.index, embedder, chunker, progress=progress,
             hnsw_threshold=settings.hnsw_threshold, method=settings.vector_method,
         )
+        problems = report.problems
         data = load_index(settings.index, mmap=settings.index_mmap)
     engine = Engine(data, embedder, glossary, settings)
     engine.build_report = report

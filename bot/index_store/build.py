@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from bot.chunking import Chunker, split_sentences
 from bot.corpus import corpus_hash, document_hash, extractors, formats, load_corpus
 from bot.embedding import Embedder
 from bot.errors import IndexStateError
-from bot.index_store import swap
+from bot.index_store import filestats, swap
 from bot.index_store.hashing import vector_key
 from bot.index_store.layout import FORMAT_VERSION, HNSW_EF_SEARCH, HNSW_M, KINDS
 from bot.index_store.load import check_manifest, check_replaceable, chunker_config, load_index, read_manifest
@@ -140,6 +141,7 @@ def build_index(
     index = Path(index)
     with swap.build_lock(index):
         swap.clean_leftovers_locked(index)
+        snap = filestats.snapshot(Path(corpus))  # before reading: a file edited meanwhile then no longer matches
         docs, problems = load_corpus(Path(corpus), index=index)
         doc_hashes = {d.id: document_hash(d) for d in docs}
         config = chunker_config(chunker)
@@ -195,7 +197,10 @@ def build_index(
                 "dense_index": index_type,
                 "corpus": str(corpus),
                 "corpus_hash": corpus_hash(doc_hashes),
-                "documents": doc_hashes,
+                "documents": doc_hashes,  # also the ids of documents.jsonl's lines, in order (load.DocumentTable)
+                "documents_crc32": zlib.crc32((tmp / "documents.jsonl").read_bytes()),
+                "corpus_files": snap,  # the file-stat fast path of later loads (filestats)
+                "problems": problems,
                 "extractors": extractors(docs),
                 "counts": {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)},
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
