@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.answerer import Answerer
 from bot.chunking import Chunker
-from bot.corpus import document_hash, load_corpus
 from bot.dialogue import Session
 from bot.embedding import Embedder, make_embedder
 from bot.errors import IndexStateError
 from bot.glossary import Glossary
 from bot.index_store import (
-    BuildReport,
     IndexData,
-    build_index,
     check_manifest,
     chunker_config,
     clean_leftovers,
@@ -30,6 +28,9 @@ from bot.params import Params, default_params
 from bot.query import Query
 from bot.retrieval import HybridRetriever
 from bot.settings import PROJECT_ROOT, Settings, resolve_paths
+
+if TYPE_CHECKING:
+    from bot.index_store import BuildReport
 
 configure()
 
@@ -145,6 +146,9 @@ def load(
             # Every document file as the build saw it: neither read nor hashed again.
             problems = [str(p) for p in data.manifest.get("problems", [])]
         else:
+            # The corpus reader is imported only here: a current index on the fast path never needs it.
+            from bot.corpus import document_hash, load_corpus
+
             snap = filestats.snapshot(settings.corpus)  # before reading, as a build takes it
             docs, problems = load_corpus(settings.corpus, index=settings.index)
             read_corpus = True
@@ -155,6 +159,9 @@ def load(
         if snap is not None and filestats.trusted(snap):
             filestats.record(settings.index, data.manifest, snap, problems)
     except IndexStateError:
+        from bot.corpus import load_corpus
+        from bot.index_store import build_index
+
         if not read_corpus:
             load_corpus(settings.corpus, index=settings.index)  # a missing or unreadable corpus is named first
         if not allow:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import bot
-import bot.engine
+import bot.corpus
 from bot.errors import IndexStateError
 from bot.index_store import filestats, load_index
 from bot.index_store.load import DocumentTable
@@ -27,13 +27,13 @@ def age(corpus: Path, ns: int = HOUR_NS) -> None:
 def no_corpus_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Records (instead of refusing) every read of the corpus by bot.load."""
     reads: list[Path] = []
-    real = bot.engine.load_corpus
+    real = bot.corpus.load_corpus
 
     def spy(corpus, **kw):  # noqa: ANN001, ANN202
         reads.append(Path(corpus))
         return real(corpus, **kw)
 
-    monkeypatch.setattr(bot.engine, "load_corpus", spy)
+    monkeypatch.setattr(bot.corpus, "load_corpus", spy)
     return reads
 
 

@@ -20,11 +20,11 @@ from bot.embedding import Embedder
 from bot.errors import IndexStateError
 from bot.index_store import filestats, swap
 from bot.index_store.hashing import vector_key
-from bot.index_store.layout import FORMAT_VERSION, HNSW_EF_SEARCH, HNSW_M, KINDS
+from bot.index_store.layout import DEFAULT_METHOD, FORMAT_VERSION, HNSW_EF_SEARCH, HNSW_M, KINDS
 from bot.index_store.load import check_manifest, check_replaceable, chunker_config, load_index, read_manifest
 from bot.index_store.tokens import bm25_tokens
 from bot.index_store.tokens import record as keyword_record
-from bot.index_store.vectors import DEFAULT_METHOD, describe, make_vectors, previous_vectors
+from bot.index_store.vectors import describe, make_vectors, previous_vectors
 from bot.models import Document
 from bot.text import words
 

@@ -22,6 +22,9 @@ No pickles: numpy arrays are saved and loaded with ``allow_pickle=False``.
 from __future__ import annotations
 
 FORMAT_VERSION = 1
+# How chunk and sentence vectors are made (``vectors``); here so that loading need not import that module.
+METHODS = ("pooled", "separate", "token_states")
+DEFAULT_METHOD = "token_states"
 KINDS = ("prose", "lead_in", "item")
 SENTENCE_COLUMNS = ("doc", "start", "end", "block", "kind")
 CHUNK_COLUMNS = ("doc", "number", "start", "end", "first_sentence", "end_sentence")

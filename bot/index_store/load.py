@@ -13,12 +13,10 @@ import numpy as np
 
 from bot import zipf
 from bot.chunking import CHUNKER_VERSION, Chunker
-from bot.corpus import corpus_hash
 from bot.errors import IndexStateError
 from bot.index_store.keyword import load_keyword_index
-from bot.index_store.layout import FORMAT_VERSION, OWN_NAMES, REQUIRED_FILES
+from bot.index_store.layout import DEFAULT_METHOD, FORMAT_VERSION, OWN_NAMES, REQUIRED_FILES
 from bot.index_store.tokens import QueryTokenizer
-from bot.index_store.vectors import DEFAULT_METHOD
 from bot.models import Document
 
 
@@ -170,6 +168,8 @@ def check_manifest(
     for name in REQUIRED_FILES:
         if not (index / name).exists():
             raise IndexStateError(f"{index / name}: missing")
+    from bot.corpus import corpus_hash  # reading the corpus is what needs it: not imported on the fast path
+
     if doc_hashes is not None and manifest.get("corpus_hash") != corpus_hash(doc_hashes):
         old = manifest.get("documents", {})
         changed = sorted(set(old.items()) ^ set(doc_hashes.items()))
