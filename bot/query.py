@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
 from bot.glossary import Glossary
 from bot.stemming import stem
 from bot.text import STOPWORDS, fold
@@ -57,6 +55,9 @@ class QueryProcessor:
         # A common English word is never "corrected" into a corpus word ("clinical" is not "clinically").
         if len(word) < 5 or not word.isalpha() or _zipf(word) >= self.english_zipf:
             return None
+        # Only a misspelled word needs rapidfuzz: a cold start does not import it.
+        from rapidfuzz import fuzz, process
+
         cutoff = self.min_score if len(word) >= 8 else max(self.min_score, self.short_min_score)
         found = process.extract(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)
         if not found:
@@ -108,6 +109,7 @@ def _english_words() -> dict[int, list[str]]:
 def _english_correction(word: str) -> str | None:
     """The nearest common English word (one edit, two for long words; a swap of two letters is one edit),
     commonest first among the nearest, when it is far commoner than ``word`` ("dangerus": "dangerous")."""
+    from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
     if _zipf(word) >= 1.5:
