@@ -60,7 +60,10 @@ class IndexData:
                 if self.dense.ntotal != n_chunks
                 else f"{path / 'sentence_vectors.npy'}: {len(self.sentence_vectors)} vectors for {n_sents} sentences"
             )
-        s, c = self.sentences, self.chunks
+        # The columns and vectors are used as plain arrays over the same mapped memory: np.memmap's
+        # Python-level __getitem__ and __array_finalize__ ran for every row read (~8% of an answer).
+        s, c = self.sentences.view(np.ndarray), self.chunks.view(np.ndarray)
+        self.sentence_vectors = self.sentence_vectors.view(np.ndarray)
         self.sentence_doc, self.sentence_start, self.sentence_end = s[:, 0], s[:, 1], s[:, 2]
         self.sentence_block, self.sentence_kind = s[:, 3], s[:, 4]
         self.chunk_doc, self.chunk_number, self.chunk_start, self.chunk_end = c[:, 0], c[:, 1], c[:, 2], c[:, 3]
