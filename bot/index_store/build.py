@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from bot import zipf
+from bot import stemming, zipf
 from bot.chunking import Chunker, split_sentences
 from bot.corpus import corpus_hash, document_hash, extractors, formats, load_corpus
 from bot.embedding import Embedder
@@ -187,6 +187,10 @@ def build_index(
             (tmp / "vocab.json").write_text(json.dumps(dict(t.vocab)), encoding="utf-8")
             # Word frequencies precomputed: answering then rarely needs to import wordfreq.
             (tmp / "zipf.json").write_text(json.dumps(zipf.make_table(t.vocab)), encoding="utf-8")
+            # The stems of the corpus words: answering then stems none of them at start-up (bot/stemming.py).
+            stem_words = set(t.vocab) | {p for w in t.vocab if "-" in w for p in w.split("-") if p}
+            stems = stemming.make_table(stem_words)
+            (tmp / "stems.json").write_text(json.dumps(stems), encoding="utf-8")
             manifest = {
                 "kind": "bot-index",
                 "format_version": FORMAT_VERSION,
@@ -203,6 +207,8 @@ def build_index(
                 "problems": problems,
                 "extractors": extractors(docs),
                 "counts": {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)},
+                # Precomputed for a quick start; each is a cache of a pure function, checked against its library.
+                "precomputed": {"zipf.json": "wordfreq " + str(zipf.wordfreq_version()), "stems.json": "PyStemmer " + str(stems["stemmer"])},
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
             # The manifest is written last: a folder without one is never taken for an index.

@@ -13,6 +13,7 @@ Layout of ``index/``::
     bm25/                  the bm25s keyword index of the chunks
     vocab.json             corpus words and their document frequencies (spelling correction)
     zipf.json              English word frequencies of the corpus words (wordfreq's, precomputed)
+    stems.json             the stem of each corpus word (PyStemmer's, precomputed)
     title_vectors.npy      (pooled vectors only) one title vector per document, and its
     title_hashes.npy       content hash (the cache key)
 
@@ -41,8 +42,8 @@ REQUIRED_FILES = (
     "vocab.json",
 )
 # Not needed to load: the title vectors (``pooled`` vector method only: the cache of title vectors,
-# one row per document) and the precomputed word frequencies (a speed-up only).
-OPTIONAL_FILES = ("title_vectors.npy", "title_hashes.npy", "zipf.json")
+# one row per document) and the precomputed word frequencies and stems (a speed-up only).
+OPTIONAL_FILES = ("title_vectors.npy", "title_hashes.npy", "zipf.json", "stems.json")
 # Top-level names a folder built by this bot may hold: only such a folder is ever replaced by a build.
 OWN_NAMES = frozenset(name.split("/")[0] for name in REQUIRED_FILES + OPTIONAL_FILES)
 

@@ -11,7 +11,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from bot import zipf
+from bot import stemming, zipf
 from bot.chunking import CHUNKER_VERSION, Chunker
 from bot.errors import IndexStateError
 from bot.index_store.keyword import load_keyword_index
@@ -52,6 +52,8 @@ class IndexData:
         self.query_tokens = QueryTokenizer(manifest.get("keywords"))
         if (path / "zipf.json").exists():
             zipf.add_table(path / "zipf.json")
+        if (path / "stems.json").exists():
+            stemming.add_table(path / "stems.json")
         self.vocab: dict[str, int] = _read(path / "vocab.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
         n_chunks, n_sents = len(self.chunks), len(self.sentences)
         if self.dense.ntotal != n_chunks or len(self.sentence_vectors) != n_sents:
