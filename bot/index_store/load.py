@@ -250,10 +250,12 @@ class DocumentTable(Sequence[Document]):
     @overload
     def __getitem__(self, i: slice) -> list[Document]: ...
     def __getitem__(self, i: int | slice) -> Document | list[Document]:
+        doc = self._docs[i]  # answering reads documents often: the parsed one comes first
+        if doc is not None and not isinstance(i, slice):
+            return doc  # type: ignore[return-value]  # an int index: one Document
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        doc = self._docs[i]
-        return doc if doc is not None else self._parse(i if i >= 0 else i + len(self))
+        return self._parse(i if i >= 0 else i + len(self))
 
     def __iter__(self) -> Iterator[Document]:
         for i in range(len(self)):
