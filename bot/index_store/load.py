@@ -234,9 +234,12 @@ class DocumentTable(Sequence[Document]):
             lines.pop()
         if len(lines) != len(ids):
             raise ValueError(f"{len(lines)} lines for the manifest's {len(ids)} documents")
-        for n, line in enumerate(lines, 1):
-            if not (line.startswith(b'{"id":') and line.endswith(b"}")):
-                raise ValueError(f"line {n} is not a whole document")
+        # Every line opens and closes one object (JSON escapes newlines inside strings), counted in C.
+        opens = raw.count(b'\n{"id":') + raw.startswith(b'{"id":')
+        closes = raw.count(b"}\n") + (raw.endswith(b"}"))
+        if opens != len(lines) or closes != len(lines):
+            bad = next((n for n, x in enumerate(lines, 1) if not (x.startswith(b'{"id":') and x.endswith(b"}"))), 0)
+            raise ValueError(f"line {bad} is not a whole document")
         self.path = path
         self.ids = ids
         self._lines: list[bytes | None] = list(lines)
