@@ -210,16 +210,17 @@ ONE_SHOT = ("ask", "search")
 def run() -> None:
     """The ``bot`` command: ``main``, made quicker for the one-shot commands.
 
-    ``bot ask`` lives under a second, so the cyclic garbage collector (which runs again and again
-    while the libraries import, ~10% of a cold answer) is turned off, and once the answer is printed
-    the process ends without the interpreter's teardown: unloading numpy, faiss, onnxruntime and
-    pydantic module by module took ~0.1 s, more than the answer itself. Output is flushed first;
-    nothing else is pending (no files open, no threads to join).
+    ``bot ask`` lives under a second: the cyclic garbage collector, which ran again and again while
+    the libraries imported (~10% of a cold answer), runs ~100x less often (still often enough for a
+    build that a stale index triggers), and once the answer is printed the process ends without the
+    interpreter's teardown: unloading numpy, faiss, onnxruntime and pydantic module by module took
+    ~0.1 s, more than the answer itself. Output is flushed first; nothing else is pending (no files
+    open, no threads to join).
     """
     argv = sys.argv[1:]
     one_shot = bool(argv) and argv[0] in ONE_SHOT
     if one_shot:
-        gc.disable()
+        gc.set_threshold(100_000, 10, 10)  # the default first threshold is 700 allocations
     code = main(argv)
     if not one_shot:
         sys.exit(code)
