@@ -28,7 +28,7 @@ def load(corpus: Any = None, index: Any = None, **kwargs: Any) -> Engine:
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use: ``bot ask`` starts (and turns the garbage collector off) before pydantic loads.
+    # Imported on first use: ``bot ask`` starts (and sets the garbage collector for a short life) before pydantic loads.
     if name == "Engine":
         from bot.engine import Engine
 
