@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import BotError, CorpusError, IndexBusyError, IndexStateError
-from bot.models import Answer, Citation, Hit
 
 if TYPE_CHECKING:
     from bot.engine import Engine
+    from bot.models import Answer, Citation, Hit
 
 __all__ = ["Answer", "BotError", "Citation", "CorpusError", "Engine", "Hit", "IndexBusyError", "IndexStateError", "load"]
 __version__ = "0.1.0"
@@ -28,8 +28,13 @@ def load(corpus: Any = None, index: Any = None, **kwargs: Any) -> Engine:
 
 
 def __getattr__(name: str) -> Any:
+    # Imported on first use: ``bot ask`` starts (and sets the garbage collector for a short life) before pydantic loads.
     if name == "Engine":
         from bot.engine import Engine
 
         return Engine
+    if name in ("Answer", "Citation", "Hit"):
+        from bot import models
+
+        return getattr(models, name)
     raise AttributeError(name)

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.answerer import Answerer
 from bot.chunking import Chunker
-from bot.corpus import document_hash, load_corpus
 from bot.dialogue import Session
 from bot.embedding import Embedder, make_embedder
 from bot.errors import IndexStateError
 from bot.glossary import Glossary
 from bot.index_store import (
-    BuildReport,
     IndexData,
-    build_index,
     check_manifest,
     chunker_config,
     clean_leftovers,
+    filestats,
     load_index,
 )
 from bot.models import Answer, Hit
@@ -29,6 +28,9 @@ from bot.params import Params, default_params
 from bot.query import Query
 from bot.retrieval import HybridRetriever
 from bot.settings import PROJECT_ROOT, Settings, resolve_paths
+
+if TYPE_CHECKING:
+    from bot.index_store import BuildReport
 
 configure()
 
@@ -132,22 +134,43 @@ def load(
     glossary = Glossary.load(gpath) if gpath else Glossary([])
 
     report: BuildReport | None = None
-    docs, problems = load_corpus(settings.corpus, index=settings.index)
-    doc_hashes = {d.id: document_hash(d) for d in docs}
+    problems: list[str] = []
+    read_corpus = False
     try:
         if settings.index.parent.exists():
             clean_leftovers(settings.index)
         data = load_index(settings.index, mmap=settings.index_mmap)
+        doc_hashes: dict[str, str] | None = None
+        snap = None
+        if filestats.unchanged(settings.corpus, data.manifest.get("corpus_files")):
+            # Every document file as the build saw it: neither read nor hashed again.
+            problems = [str(p) for p in data.manifest.get("problems", [])]
+        else:
+            # The corpus reader is imported only here: a current index on the fast path never needs it.
+            from bot.corpus import document_hash, load_corpus
+
+            snap = filestats.snapshot(settings.corpus)  # before reading, as a build takes it
+            docs, problems = load_corpus(settings.corpus, index=settings.index)
+            read_corpus = True
+            doc_hashes = {d.id: document_hash(d) for d in docs}
         check_manifest(
             settings.index, data.manifest, embedder.name, chunker_config(chunker), doc_hashes, settings.vector_method
         )
+        if snap is not None and filestats.trusted(snap):
+            filestats.record(settings.index, data.manifest, snap, problems)
     except IndexStateError:
+        from bot.corpus import load_corpus
+        from bot.index_store import build_index
+
+        if not read_corpus:
+            load_corpus(settings.corpus, index=settings.index)  # a missing or unreadable corpus is named first
         if not allow:
             raise
         report = build_index(
             settings.corpus, settings.index, embedder, chunker, progress=progress,
             hnsw_threshold=settings.hnsw_threshold, method=settings.vector_method,
         )
+        problems = report.problems
         data = load_index(settings.index, mmap=settings.index_mmap)
     engine = Engine(data, embedder, glossary, settings)
     engine.build_report = report

@@ -7,9 +7,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
-
 from bot.glossary import Glossary
 from bot.stemming import stem
 from bot.text import STOPWORDS, fold
@@ -60,6 +57,10 @@ class QueryProcessor:
         # A common English word is never "corrected" into a corpus word ("clinical" is not "clinically").
         if len(word) < 5 or not word.isalpha() or _zipf(word) >= self.english_zipf:
             return None
+        # Only a misspelled word needs rapidfuzz: a cold start does not import it.
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
+
         cutoff = self.min_score if len(word) >= 8 else max(self.min_score, self.short_min_score)
         found = process.extract(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)
         # A close ratio between long words can still be a different name ("obecabtagene" is not
@@ -117,6 +118,9 @@ def _english_words() -> dict[int, list[str]]:
 def _english_correction(word: str) -> str | None:
     """The nearest common English word (one edit, two for long words; a swap of two letters is one edit),
     commonest first among the nearest, when it is far commoner than ``word`` ("dangerus": "dangerous")."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     if _zipf(word) >= 1.5:
         return None  # an English word already ("dosing"), only rarer: not a misspelling
     limit = 1 if len(word) <= 6 else 2

@@ -64,6 +64,23 @@ def test_ask_json_is_the_answer_model(built: tuple[Path, Path]):
     assert answer["citations"][0]["quote"].startswith("Betacel, a CD22-directed conjugate")
 
 
+def test_one_shot_output_is_whole_and_a_closed_pipe_is_no_error(built: tuple[Path, Path]):
+    # `bot ask` ends without the interpreter's teardown: its output must still be flushed, whole.
+    corpus, index = built
+    big = run("ask", "--corpus", str(corpus), "--index", str(index), "--json", "What are the side effects of betacel?")
+    assert big.returncode == 0 and big.stdout.endswith("}\n") and json.loads(big.stdout)["citations"]
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--corpus", str(corpus), "--index", str(index), "What is betacel?"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the answer is written (`bot ask ... | head -0`)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err
+
+
 def test_search_prints_ranked_passages(built: tuple[Path, Path]):
     corpus, index = built
     out = run("search", "--corpus", str(corpus), "--index", str(index), "-k", "2", "sibling donor")

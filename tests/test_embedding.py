@@ -103,21 +103,30 @@ def test_the_export_leaves_the_root_logger_as_it_found_it() -> None:
 
 @pytest.mark.model
 def test_the_optimised_graph_is_saved_once_and_encodes_alike(tmp_path: Path) -> None:
-    # A cold start loads the graph optimised by an earlier start instead of optimising it again.
+    # A cold start loads the graph optimised by an earlier start instead of optimising it again; its
+    # weights are a separate file (mapped, not parsed) beside it.
     import shutil
 
     src = make_embedder(Settings()).model_file()
     cache = tmp_path / "cache"
     shutil.copytree(src.parent, cache / src.parent.name, ignore=shutil.ignore_patterns("*.opt-*"))
+    import onnxruntime
+
+    old = cache / src.parent.name / f"model-int8.opt-{onnxruntime.__version__}.onnx"
+    old.write_bytes(b"")  # the earlier one-file cache
     first = OnnxEmbedder(cache, quantize=True)
     vecs = first.encode(TEXTS)
-    (saved,) = (cache / src.parent.name).glob("model-int8.opt-*.onnx")
-    stamp = saved.stat().st_mtime_ns
+    assert not old.exists()
+    (saved,) = (p for p in (cache / src.parent.name).glob("model-int8.opt-*") if p.is_dir())
+    assert sorted(p.name for p in saved.iterdir()) == ["model.data", "model.onnx"]
+    assert (saved / "model.data").stat().st_size > 20_000_000 > (saved / "model.onnx").stat().st_size
+    stamp = (saved / "model.onnx").stat().st_mtime_ns
     again = OnnxEmbedder(cache, quantize=True).encode(TEXTS)
-    assert saved.stat().st_mtime_ns == stamp  # loaded, not written again
-    assert np.allclose(vecs, again, atol=1e-6)
-    saved.write_bytes(b"damaged")
-    assert np.allclose(OnnxEmbedder(cache, quantize=True).encode(TEXTS), vecs, atol=1e-6)
+    assert (saved / "model.onnx").stat().st_mtime_ns == stamp  # loaded, not written again
+    assert np.array_equal(vecs, again)
+    (saved / "model.data").write_bytes(b"damaged")
+    assert np.array_equal(OnnxEmbedder(cache, quantize=True).encode(TEXTS), vecs)
+    assert (saved / "model.data").stat().st_size > 20_000_000  # saved again
 
 
 @pytest.mark.model

@@ -53,3 +53,19 @@ def test_cli_index_and_bot_load_agree_on_bot_index(
     engine = bot.load(embedder=fake_embedder, rebuild=False)  # a stale or missing index would raise
     assert engine.settings.index == tmp_path / "elsewhere" / "idx"
     assert engine.settings.corpus == Path("corpus") and engine.build_report is None
+
+
+def test_the_environment_fills_what_arguments_leave_unset(monkeypatch: pytest.MonkeyPatch):
+    # pydantic-settings' rules, kept without it: names case-insensitive, text coerced and validated,
+    # an argument wins, and a field from the environment counts as set.
+    monkeypatch.setenv("BOT_SEARCH_K", "5")
+    monkeypatch.setenv("bot_fusion", "rrf")
+    monkeypatch.setenv("BOT_INDEX_MMAP", "false")
+    monkeypatch.setenv("BOT_PARAMS", "")
+    monkeypatch.setenv("BOT_NOT_A_SETTING", "x")
+    s = Settings(search_k=3)
+    assert (s.search_k, s.fusion, s.index_mmap, s.params) == (3, "rrf", False, None)
+    assert s.model_fields_set == {"search_k", "fusion", "index_mmap", "params"}
+    monkeypatch.setenv("BOT_SEARCH_K", "many")
+    with pytest.raises(ValueError, match="search_k"):
+        Settings()

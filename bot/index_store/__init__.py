@@ -15,14 +15,17 @@ The names below are what the rest of the bot imports.
 
 from __future__ import annotations
 
-from bot.index_store.build import BuildReport, build_index, chunk_index_text, model_variant
+from typing import TYPE_CHECKING, Any
+
 from bot.index_store.hashing import text_hash
 from bot.index_store.layout import (
     CHUNK_COLUMNS,
+    DEFAULT_METHOD,
     FORMAT_VERSION,
     HNSW_EF_SEARCH,
     HNSW_M,
     KINDS,
+    METHODS,
     OWN_NAMES,
     REQUIRED_FILES,
     SENTENCE_COLUMNS,
@@ -37,7 +40,9 @@ from bot.index_store.load import (
 )
 from bot.index_store.swap import build_lock, clean_leftovers
 from bot.index_store.tokens import bm25_tokens, query_tokens
-from bot.index_store.vectors import DEFAULT_METHOD, METHODS
+
+if TYPE_CHECKING:
+    from bot.index_store.build import BuildReport, build_index, chunk_index_text, model_variant
 
 __all__ = [
     "CHUNK_COLUMNS",
@@ -66,3 +71,16 @@ __all__ = [
     "read_manifest",
     "text_hash",
 ]
+
+
+# The build (and what only it needs: the corpus reader, the vector methods) is imported when first
+# used: answering from a current index never needs it, and a cold `bot ask` would pay for it.
+_BUILD_NAMES = frozenset({"BuildReport", "build_index", "chunk_index_text", "model_variant"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _BUILD_NAMES:
+        from bot.index_store import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,18 +13,18 @@ from typing import Any
 
 import numpy as np
 
-from bot import zipf
+from bot import stemming, zipf
 from bot.chunking import Chunker, split_sentences
 from bot.corpus import corpus_hash, document_hash, extractors, formats, load_corpus
 from bot.embedding import Embedder
 from bot.errors import IndexStateError
-from bot.index_store import swap
+from bot.index_store import filestats, swap
 from bot.index_store.hashing import vector_key
-from bot.index_store.layout import FORMAT_VERSION, HNSW_EF_SEARCH, HNSW_M, KINDS
+from bot.index_store.layout import DEFAULT_METHOD, FORMAT_VERSION, HNSW_EF_SEARCH, HNSW_M, KINDS
 from bot.index_store.load import check_manifest, check_replaceable, chunker_config, load_index, read_manifest
 from bot.index_store.tokens import bm25_tokens
 from bot.index_store.tokens import record as keyword_record
-from bot.index_store.vectors import DEFAULT_METHOD, describe, make_vectors, previous_vectors
+from bot.index_store.vectors import describe, make_vectors, previous_vectors
 from bot.models import Document
 from bot.text import words
 
@@ -140,6 +141,7 @@ def build_index(
     index = Path(index)
     with swap.build_lock(index):
         swap.clean_leftovers_locked(index)
+        snap = filestats.snapshot(Path(corpus))  # before reading: a file edited meanwhile then no longer matches
         docs, problems = load_corpus(Path(corpus), index=index)
         doc_hashes = {d.id: document_hash(d) for d in docs}
         config = chunker_config(chunker)
@@ -185,6 +187,10 @@ def build_index(
             (tmp / "vocab.json").write_text(json.dumps(dict(t.vocab)), encoding="utf-8")
             # Word frequencies precomputed: answering then rarely needs to import wordfreq.
             (tmp / "zipf.json").write_text(json.dumps(zipf.make_table(t.vocab)), encoding="utf-8")
+            # The stems of the corpus words: answering then stems none of them at start-up (bot/stemming.py).
+            stem_words = set(t.vocab) | {p for w in t.vocab if "-" in w for p in w.split("-") if p}
+            stems = stemming.make_table(stem_words)
+            (tmp / "stems.json").write_text(json.dumps(stems), encoding="utf-8")
             manifest = {
                 "kind": "bot-index",
                 "format_version": FORMAT_VERSION,
@@ -195,9 +201,14 @@ def build_index(
                 "dense_index": index_type,
                 "corpus": str(corpus),
                 "corpus_hash": corpus_hash(doc_hashes),
-                "documents": doc_hashes,
+                "documents": doc_hashes,  # also the ids of documents.jsonl's lines, in order (load.DocumentTable)
+                "documents_crc32": zlib.crc32((tmp / "documents.jsonl").read_bytes()),
+                "corpus_files": snap,  # the file-stat fast path of later loads (filestats)
+                "problems": problems,
                 "extractors": extractors(docs),
                 "counts": {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)},
+                # Precomputed for a quick start; each is a cache of a pure function, checked against its library.
+                "precomputed": {"zipf.json": "wordfreq " + str(zipf.wordfreq_version()), "stems.json": "PyStemmer " + str(stems["stemmer"])},
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
             # The manifest is written last: a folder without one is never taken for an index.

@@ -24,7 +24,8 @@ class KeywordIndex:
         if len(indptr) != len(vocab) + 1 or len(data) != len(indices) or int(indptr[-1]) != len(data):
             raise ValueError(f"inconsistent BM25 arrays: {len(vocab)} words, {len(indptr)} pointers, {len(data)} scores")
         self.vocab_dict = vocab
-        self.data, self.indices, self.indptr = data, indices, indptr
+        # Plain arrays over the same (mapped) memory: np.memmap's Python-level indexing costs on every query.
+        self.data, self.indices, self.indptr = (a.view(np.ndarray) for a in (data, indices, indptr))
         self.num_docs = num_docs
         self.dtype = np.dtype(dtype)
 

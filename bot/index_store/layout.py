@@ -13,6 +13,7 @@ Layout of ``index/``::
     bm25/                  the bm25s keyword index of the chunks
     vocab.json             corpus words and their document frequencies (spelling correction)
     zipf.json              English word frequencies of the corpus words (wordfreq's, precomputed)
+    stems.json             the stem of each corpus word (PyStemmer's, precomputed)
     title_vectors.npy      (pooled vectors only) one title vector per document, and its
     title_hashes.npy       content hash (the cache key)
 
@@ -22,6 +23,9 @@ No pickles: numpy arrays are saved and loaded with ``allow_pickle=False``.
 from __future__ import annotations
 
 FORMAT_VERSION = 1
+# How chunk and sentence vectors are made (``vectors``); here so that loading need not import that module.
+METHODS = ("pooled", "separate", "token_states")
+DEFAULT_METHOD = "token_states"
 KINDS = ("prose", "lead_in", "item")
 SENTENCE_COLUMNS = ("doc", "start", "end", "block", "kind")
 CHUNK_COLUMNS = ("doc", "number", "start", "end", "first_sentence", "end_sentence")
@@ -38,8 +42,8 @@ REQUIRED_FILES = (
     "vocab.json",
 )
 # Not needed to load: the title vectors (``pooled`` vector method only: the cache of title vectors,
-# one row per document) and the precomputed word frequencies (a speed-up only).
-OPTIONAL_FILES = ("title_vectors.npy", "title_hashes.npy", "zipf.json")
+# one row per document) and the precomputed word frequencies and stems (a speed-up only).
+OPTIONAL_FILES = ("title_vectors.npy", "title_hashes.npy", "zipf.json", "stems.json")
 # Top-level names a folder built by this bot may hold: only such a folder is ever replaced by a build.
 OWN_NAMES = frozenset(name.split("/")[0] for name in REQUIRED_FILES + OPTIONAL_FILES)
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
-from bot import zipf
+from bot import stemming, zipf
 from bot.chunking import CHUNKER_VERSION, Chunker
-from bot.corpus import corpus_hash
 from bot.errors import IndexStateError
 from bot.index_store.keyword import load_keyword_index
-from bot.index_store.layout import FORMAT_VERSION, OWN_NAMES, REQUIRED_FILES
+from bot.index_store.layout import DEFAULT_METHOD, FORMAT_VERSION, OWN_NAMES, REQUIRED_FILES
 from bot.index_store.tokens import QueryTokenizer
-from bot.index_store.vectors import DEFAULT_METHOD
 from bot.models import Document
 
 
@@ -31,12 +31,15 @@ class IndexData:
     in the page cache.
     """
 
-    def __init__(self, path: Path, manifest: dict[str, Any], documents: list[Document], mmap: bool = False) -> None:
+    def __init__(
+        self, path: Path, manifest: dict[str, Any], documents: Sequence[Document], mmap: bool = False
+    ) -> None:
         self.path = path
         self.manifest = manifest
         self.documents = documents
         self.mmap = mmap
-        self.doc_pos = {d.id: i for i, d in enumerate(documents)}
+        ids = documents.ids if isinstance(documents, DocumentTable) else [d.id for d in documents]
+        self.doc_pos = {doc_id: i for i, doc_id in enumerate(ids)}
         mode = "r" if mmap else None
         self.sentences: np.ndarray = _read(path / "sentences.npy", lambda p: _load_table(p, mode, 5))
         self.chunks: np.ndarray = _read(path / "chunks.npy", lambda p: _load_table(p, mode, 6))
@@ -49,6 +52,8 @@ class IndexData:
         self.query_tokens = QueryTokenizer(manifest.get("keywords"))
         if (path / "zipf.json").exists():
             zipf.add_table(path / "zipf.json")
+        if (path / "stems.json").exists():
+            stemming.add_table(path / "stems.json")
         self.vocab: dict[str, int] = _read(path / "vocab.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
         n_chunks, n_sents = len(self.chunks), len(self.sentences)
         if self.dense.ntotal != n_chunks or len(self.sentence_vectors) != n_sents:
@@ -57,7 +62,10 @@ class IndexData:
                 if self.dense.ntotal != n_chunks
                 else f"{path / 'sentence_vectors.npy'}: {len(self.sentence_vectors)} vectors for {n_sents} sentences"
             )
-        s, c = self.sentences, self.chunks
+        # The columns and vectors are used as plain arrays over the same mapped memory: np.memmap's
+        # Python-level __getitem__ and __array_finalize__ ran for every row read (~8% of an answer).
+        s, c = self.sentences.view(np.ndarray), self.chunks.view(np.ndarray)
+        self.sentence_vectors = self.sentence_vectors.view(np.ndarray)
         self.sentence_doc, self.sentence_start, self.sentence_end = s[:, 0], s[:, 1], s[:, 2]
         self.sentence_block, self.sentence_kind = s[:, 3], s[:, 4]
         self.chunk_doc, self.chunk_number, self.chunk_start, self.chunk_end = c[:, 0], c[:, 1], c[:, 2], c[:, 3]
@@ -165,6 +173,8 @@ def check_manifest(
     for name in REQUIRED_FILES:
         if not (index / name).exists():
             raise IndexStateError(f"{index / name}: missing")
+    from bot.corpus import corpus_hash  # reading the corpus is what needs it: not imported on the fast path
+
     if doc_hashes is not None and manifest.get("corpus_hash") != corpus_hash(doc_hashes):
         old = manifest.get("documents", {})
         changed = sorted(set(old.items()) ^ set(doc_hashes.items()))
@@ -186,17 +196,87 @@ def load_index(index: Path, mmap: bool = False) -> IndexData:
     for name in REQUIRED_FILES:
         if not (index / name).exists():
             raise IndexStateError(f"{index / name}: missing")
-    documents = _read(
-        index / "documents.jsonl",
-        # Split on "\n" only: JSON leaves U+2028, U+2029 and U+0085 unescaped, and splitlines() breaks at them.
-        lambda p: [Document.model_validate_json(line) for line in p.read_text(encoding="utf-8").split("\n") if line],
-    )
+    documents = _read(index / "documents.jsonl", lambda p: read_documents(p, manifest))
     try:
         return IndexData(index, manifest, documents, mmap=mmap)
     except IndexStateError:
         raise
     except Exception as exc:  # anything _read did not attribute to a file
         raise IndexStateError(f"{index}: damaged index ({_reason(exc)})") from None
+
+
+def read_documents(path: Path, manifest: dict[str, Any]) -> Sequence[Document]:
+    """The documents of ``documents.jsonl``: a :class:`DocumentTable` when the manifest lists their ids,
+    else every line parsed now."""
+    raw = path.read_bytes()
+    ids = manifest.get("documents")
+    if isinstance(ids, dict) and ids:
+        crc = manifest.get("documents_crc32")
+        if crc is not None and zlib.crc32(raw) != crc:
+            raise ValueError("checksum differs from the manifest's")
+        return DocumentTable(path, list(ids), raw)
+    # Split on "\n" only: JSON leaves U+2028, U+2029 and U+0085 unescaped, and splitlines() breaks at them.
+    return [Document.model_validate_json(line) for line in raw.decode("utf-8").split("\n") if line]
+
+
+class DocumentTable(Sequence[Document]):
+    """The documents of an index, each parsed from its line of ``documents.jsonl`` when first read.
+
+    Parsing every document is most of a cold start on a large corpus (MedQuAD: 16k documents, ~0.35 s),
+    and a question reads a few dozen. The ids come from the manifest (the build writes both from one
+    list, in one order); every line is checked to be one whole JSON object, and the file against the
+    manifest's checksum when it has one, so a truncated or damaged file is still refused at load.
+    """
+
+    def __init__(self, path: Path, ids: list[str], raw: bytes) -> None:
+        lines = raw.split(b"\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        if len(lines) != len(ids):
+            raise ValueError(f"{len(lines)} lines for the manifest's {len(ids)} documents")
+        # Every line opens and closes one object (JSON escapes newlines inside strings), counted in C.
+        opens = raw.count(b'\n{"id":') + raw.startswith(b'{"id":')
+        closes = raw.count(b"}\n") + (raw.endswith(b"}"))
+        if opens != len(lines) or closes != len(lines):
+            bad = next((n for n, x in enumerate(lines, 1) if not (x.startswith(b'{"id":') and x.endswith(b"}"))), 0)
+            raise ValueError(f"line {bad} is not a whole document")
+        self.path = path
+        self.ids = ids
+        self._lines: list[bytes | None] = list(lines)
+        self._docs: list[Document | None] = [None] * len(lines)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    @overload
+    def __getitem__(self, i: int) -> Document: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Document]: ...
+    def __getitem__(self, i: int | slice) -> Document | list[Document]:
+        doc = self._docs[i]  # answering reads documents often: the parsed one comes first
+        if doc is not None and not isinstance(i, slice):
+            return doc  # type: ignore[return-value]  # an int index: one Document
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._parse(i if i >= 0 else i + len(self))
+
+    def __iter__(self) -> Iterator[Document]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def _parse(self, i: int) -> Document:
+        line = self._lines[i]
+        if line is None:  # parsed by another thread meanwhile (it stores the document first)
+            return self._docs[i]  # type: ignore[return-value]
+        try:
+            doc = Document.model_validate_json(line)
+        except ValueError as exc:
+            raise IndexStateError(f"{self.path}: damaged, line {i + 1} ({_reason(exc)})") from None
+        if doc.id != self.ids[i]:
+            raise IndexStateError(f"{self.path}: damaged, line {i + 1} holds {doc.id!r}, not {self.ids[i]!r}")
+        self._docs[i] = doc
+        self._lines[i] = None  # the parsed document holds the text now
+        return doc
 
 
 def check_replaceable(index: Path) -> None:

@@ -26,9 +26,8 @@ import numpy as np
 from bot.chunking import estimate_tokens
 from bot.embedding import Embedder
 from bot.index_store.hashing import hash_key, vector_key
+from bot.index_store.layout import METHODS
 
-METHODS = ("pooled", "separate", "token_states")
-DEFAULT_METHOD = "token_states"
 TITLE_WEIGHT = 4.0  # a title's weight relative to its token count: the best of 0-4 (bench/one_pass.py)
 
 
