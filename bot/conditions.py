@@ -146,6 +146,42 @@ def read(text: str, question: bool = False) -> Conditions:
     return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), named, tuple(labels))
 
 
+def rules_version() -> str:
+    """A hash of the patterns: a table of conditions read with other patterns is stale."""
+    import hashlib
+
+    raw = resources.files("bot").joinpath("data/conditions.json").read_bytes()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def to_record(c: Conditions, is_qualified: bool) -> dict[str, Any]:
+    """A sentence's conditions as one JSON object (what an index stores, see bot/index_store/layout.py)."""
+    out: dict[str, Any] = {}
+    if c.age is not None:
+        out["age"] = list(c.age)
+    for name in ("lineage", "ph", "donor", "states"):
+        values = getattr(c, name)
+        if values:
+            out[name] = sorted(values)
+    if c.line:
+        out["line"] = c.line
+    if c.labels:
+        out["labels"] = list(c.labels)
+    if is_qualified:
+        out["qualified"] = True
+    return out
+
+
+def from_record(d: dict[str, Any]) -> tuple[Conditions, bool]:
+    age = d.get("age")
+    c = Conditions(
+        (float(age[0]), float(age[1])) if age else None, frozenset(d.get("lineage", ())), frozenset(d.get("ph", ())),
+        d.get("line"), frozenset(d.get("donor", ())), frozenset(), frozenset(d.get("states", ())),
+        tuple(d.get("labels", ())),
+    )
+    return c, bool(d.get("qualified"))
+
+
 def fit(sentence: Conditions, question: Conditions) -> float:
     """+1 when the sentence's conditions speak to the question's, -1 when they exclude the asker, else 0."""
     if not question:

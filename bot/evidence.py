@@ -65,6 +65,7 @@ class Evidence:
 
 
 # The evidence features and the parameter that weighs each (bot/params.py), in one order.
+NO_CONDITIONS = (conditions.Conditions(), False)
 FEATURES = (
     ("dense", "w_dense"), ("lexical", "w_lex"), ("entity", "w_entity"), ("cue", "w_cue"),
     ("chunk", "w_chunk"), ("context", "w_context"), ("title", "w_title"), ("condition", "w_condition"),
@@ -111,8 +112,10 @@ class EvidenceScorer:
         self.missing_cap = params.missing_cap
         self._stem = stem
         # A sentence's conditions and qualifiers are read once, not on every question.
-        self._conditions = lru_cache(maxsize=100_000)(lambda row: conditions.read(self.sentence(row).text))
-        self._qualified = lru_cache(maxsize=100_000)(lambda row: conditions.qualified(self.sentence(row).text))
+        # Read at build time when the index holds them (conditions.jsonl), else from the text once per row.
+        self._read_conditions = lru_cache(maxsize=100_000)(
+            lambda row: (conditions.read(self.sentence(row).text), conditions.qualified(self.sentence(row).text))
+        )
         self._doc_states = lru_cache(maxsize=20_000)(lambda doc: conditions.states(self.data.documents[doc].text))
         self._doc_terms = lru_cache(maxsize=20_000)(
             lambda doc: frozenset(self.glossary.terms(self.data.documents[doc].title + "\n" + self.data.documents[doc].text))
@@ -233,6 +236,18 @@ class EvidenceScorer:
     def document_states(self, doc: int) -> frozenset[str]:
         """The patient states (pregnancy ...) document ``doc`` speaks of anywhere."""
         return self._doc_states(doc)
+
+    def _stored_conditions(self, row: int) -> tuple[conditions.Conditions, bool]:
+        table = self.data.sentence_conditions() if hasattr(self.data, "sentence_conditions") else None
+        if table is None:
+            return self._read_conditions(row)
+        return table.get(row, NO_CONDITIONS)
+
+    def _conditions(self, row: int) -> conditions.Conditions:
+        return self._stored_conditions(row)[0]
+
+    def _qualified(self, row: int) -> bool:
+        return self._stored_conditions(row)[1]
 
     def conditions_of(self, row: int) -> conditions.Conditions:
         return self._conditions(row)

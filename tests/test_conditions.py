@@ -51,3 +51,31 @@ def test_qualified_statements_are_recognised() -> None:
     assert qualified("clinically meaningful outcomes have not been convincingly demonstrated")
     assert qualified("marketing has been discontinued")
     assert not qualified("Blinatumomab prolongs overall survival.")
+
+
+def test_an_index_stores_each_sentences_conditions_as_read_from_its_text(engine) -> None:
+    from bot import conditions
+
+    data = engine.answerer.data
+    table = data.sentence_conditions()
+    assert table, "the fixture corpus states ages and donors"
+    scorer = engine.answerer.scorer
+    for row in range(len(data.sentence_start)):
+        text = scorer.sentence(row).text
+        want = conditions.read(text), conditions.qualified(text)
+        assert table.get(row, (conditions.Conditions(), False)) == want, text
+
+
+def test_a_table_read_with_other_patterns_is_not_used(engine) -> None:
+    data = engine.answerer.data
+    data.manifest = {**data.manifest, "precomputed": {"conditions.jsonl": "conditions 0000"}}
+    if hasattr(data, "_conditions"):
+        del data._conditions  # read again, under the changed manifest
+    assert data.sentence_conditions() is None
+
+
+def test_conditions_survive_their_record() -> None:
+    from bot import conditions
+
+    c = conditions.read("For adults with Ph- ALL in at least 2nd relapse; an HLA-matched sibling donor")
+    assert conditions.from_record(conditions.to_record(c, True)) == (c, True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from bot import stemming, zipf
+from bot import conditions, stemming, zipf
 from bot.chunking import Chunker, split_sentences
 from bot.corpus import corpus_hash, document_hash, extractors, formats, load_corpus
 from bot.embedding import Embedder
@@ -191,6 +191,8 @@ def build_index(
             stem_words = set(t.vocab) | {p for w in t.vocab if "-" in w for p in w.split("-") if p}
             stems = stemming.make_table(stem_words)
             (tmp / "stems.json").write_text(json.dumps(stems), encoding="utf-8")
+            # Each sentence's conditions (age, lineage, donor ...) read once here, not per question.
+            write_conditions(tmp / "conditions.jsonl", t.sent_texts)
             manifest = {
                 "kind": "bot-index",
                 "format_version": FORMAT_VERSION,
@@ -208,7 +210,8 @@ def build_index(
                 "extractors": extractors(docs),
                 "counts": {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)},
                 # Precomputed for a quick start; each is a cache of a pure function, checked against its library.
-                "precomputed": {"zipf.json": "wordfreq " + str(zipf.wordfreq_version()), "stems.json": "PyStemmer " + str(stems["stemmer"])},
+                "precomputed": {"zipf.json": "wordfreq " + str(zipf.wordfreq_version()), "stems.json": "PyStemmer " + str(stems["stemmer"]),
+                                "conditions.jsonl": "conditions " + conditions.rules_version()},
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
             # The manifest is written last: a folder without one is never taken for an index.
@@ -220,3 +223,12 @@ def build_index(
         len(docs), len(chunks), len(sentences), vecs.chunks_embedded, len(chunks) - vecs.chunks_embedded,
         vecs.sentences_embedded, time.perf_counter() - t0, True, problems, formats(docs),
     )
+
+
+def write_conditions(path: Path, sentences: list[str]) -> None:
+    """One JSON object per sentence that states a condition or qualifies itself, with its row."""
+    with path.open("w", encoding="utf-8") as fh:
+        for row, text in enumerate(sentences):
+            record = conditions.to_record(conditions.read(text), conditions.qualified(text))
+            if record:
+                fh.write(json.dumps({"row": row, **record}) + "\n")

@@ -14,6 +14,8 @@ Layout of ``index/``::
     vocab.json             corpus words and their document frequencies (spelling correction)
     zipf.json              English word frequencies of the corpus words (wordfreq's, precomputed)
     stems.json             the stem of each corpus word (PyStemmer's, precomputed)
+    conditions.jsonl       each sentence's conditions (age, lineage, Ph, line, donor, states; and whether
+                           the text qualifies it), one JSON object per sentence that has any, with its row
     title_vectors.npy      (pooled vectors only) one title vector per document, and its
     title_hashes.npy       content hash (the cache key)
 
@@ -43,7 +45,7 @@ REQUIRED_FILES = (
 )
 # Not needed to load: the title vectors (``pooled`` vector method only: the cache of title vectors,
 # one row per document) and the precomputed word frequencies and stems (a speed-up only).
-OPTIONAL_FILES = ("title_vectors.npy", "title_hashes.npy", "zipf.json", "stems.json")
+OPTIONAL_FILES = ("title_vectors.npy", "title_hashes.npy", "zipf.json", "stems.json", "conditions.jsonl")
 # Top-level names a folder built by this bot may hold: only such a folder is ever replaced by a build.
 OWN_NAMES = frozenset(name.split("/")[0] for name in REQUIRED_FILES + OPTIONAL_FILES)
 

@@ -71,6 +71,23 @@ class IndexData:
         self.chunk_doc, self.chunk_number, self.chunk_start, self.chunk_end = c[:, 0], c[:, 1], c[:, 2], c[:, 3]
         self.chunk_first_sentence, self.chunk_end_sentence = c[:, 4], c[:, 5]
 
+    def sentence_conditions(self) -> dict[int, tuple[Any, bool]] | None:
+        """Each sentence's conditions as read at build time (``conditions.jsonl``), by row; None when the
+        index has no table, or one read with other patterns (then they are read from the text)."""
+        if not hasattr(self, "_conditions"):
+            from bot import conditions
+
+            path = self.path / "conditions.jsonl"
+            made = self.manifest.get("precomputed", {}).get("conditions.jsonl")
+            table: dict[int, tuple[Any, bool]] | None = None
+            if path.exists() and made == "conditions " + conditions.rules_version():
+                table = {}
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    record = json.loads(line)
+                    table[int(record.pop("row"))] = conditions.from_record(record)
+            self._conditions = table
+        return self._conditions
+
     def chunk_id(self, row: int) -> str:
         return f"{self.documents[int(self.chunk_doc[row])].id}#{int(self.chunk_number[row])}"
 
