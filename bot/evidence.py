@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -18,7 +21,7 @@ from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
 from bot.stemming import stem
-from bot.text import content_words
+from bot.text import STOPWORDS, content_words, fold, words
 
 KINDS = ("prose", "lead_in", "item")
 
@@ -52,6 +55,8 @@ class Evidence:
     wrong: float = 0.0  # it is about another subject than the question's
     off_document: bool = False  # its document never names the question's focus
     short: bool = False  # a bare list item that names a thing but says nothing about it
+    other_aspect: bool = False  # its document says it covers an aspect ("treatment") the question does not ask
+    title_extra: float = 0.0  # share of its title the question does not say, beyond the best candidate's
     subjects: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
 
@@ -60,7 +65,8 @@ class Evidence:
         return [
             self.dense, self.lexical, self.entity, float(self.cue), self.chunk_score, self.context, self.title,
             self.condition, -self.wrong, -min(self.missing_weight, missing_cap), -float(self.short),
-            -float(self.qualified), -float(self.off_document),
+            -float(self.qualified), -float(self.off_document), -float(self.other_aspect),
+            -self.title_extra,
         ]
 
 
@@ -69,8 +75,42 @@ FEATURES = (
     ("dense", "w_dense"), ("lexical", "w_lex"), ("entity", "w_entity"), ("cue", "w_cue"),
     ("chunk", "w_chunk"), ("context", "w_context"), ("title", "w_title"), ("condition", "w_condition"),
     ("wrong", "p_wrong"), ("missing", "p_unnamed"), ("short", "p_short"), ("qualified", "p_qualified"),
-    ("off_document", "p_off_document"),
+    ("off_document", "p_off_document"), ("other_aspect", "p_aspect"),
+    ("title_extra", "p_title_extra"),
 )
+
+# The record fields that say which aspect of its topic a document covers (bot/data/aspects.json).
+ASPECT_FIELDS = ("aspect", "section")
+
+
+@dataclass(frozen=True)
+class Aspects:
+    """Aspects of a topic (symptoms, treatment ...): how a document's label and a question name each."""
+
+    labels: tuple[tuple[str, re.Pattern[str]], ...]
+    asks: tuple[tuple[str, re.Pattern[str]], ...]
+    default: frozenset[str]
+
+    def of_label(self, label: str) -> str | None:
+        folded = fold(label)
+        return next((name for name, rx in self.labels if rx.search(folded)), None)
+
+    def asked(self, question: str) -> frozenset[str]:
+        """The aspects ``question`` asks for; the general ones when it names none."""
+        folded = fold(question)
+        found = frozenset(name for name, rx in self.asks if rx.search(folded))
+        return found or self.default
+
+
+@cache
+def aspects() -> Aspects:
+    raw = json.loads(resources.files("bot").joinpath("data/aspects.json").read_text("utf-8"))
+    items = raw["aspects"]
+    return Aspects(
+        tuple((a["name"], re.compile(a["label"])) for a in items),
+        tuple((a["name"], re.compile(a["ask"])) for a in items if a.get("ask")),
+        frozenset(raw["default"]),
+    )
 
 
 class Stems(frozenset[str]):
@@ -141,6 +181,8 @@ class EvidenceScorer:
             self._stem(p) for w in data.vocab if "-" in w for p in w.split("-") if p
         }
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: Stems(self.stems(self.data.documents[doc].title)))
+        self._doc_aspect = lru_cache(maxsize=50_000)(self._aspect_of)
+        self._title_words = lru_cache(maxsize=50_000)(lambda doc: self._words(self.data.documents[doc].title))
         # Words of questions that carry little (bot/data/question_types.json): they match at a lower weight.
         from bot.question import rules
 
@@ -230,6 +272,33 @@ class EvidenceScorer:
         """The glossary terms document ``doc`` names anywhere (title or text)."""
         return self._doc_terms(doc)
 
+    def _words(self, text: str) -> frozenset[str]:
+        """Stems of every word but stop words, numbers included: "type 2" is not "type 3"."""
+        out = {self._stem(w) for w in words(text) if w not in STOPWORDS}
+        return frozenset(out | {self._stem(p) for w in words(text) if "-" in w for p in w.split("-") if p})
+
+    def title_extras(self, question: str, docs: Iterable[int]) -> dict[int, float]:
+        """Per document, the share of its title's words the question does not say, less the smallest
+        such share among ``docs``: "Myoclonus" is asked, "Opsoclonus myoclonus" is a namesake. A title
+        sharing no word with the question is not a namesake (0); one document alone is never penalised."""
+        asked = Stems(self._words(question))
+        share: dict[int, float] = {}
+        for d in docs:
+            title = self._title_words(d)
+            said = [w for w in title if _matches(w, asked)]
+            share[d] = (len(title) - len(said)) / len(title) if said else 0.0
+        low = min(share.values(), default=0.0)
+        return {d: v - low for d, v in share.items()}
+
+    def _aspect_of(self, doc: int) -> str | None:
+        meta = self.data.documents[doc].metadata
+        label = next((str(meta[k]) for k in ASPECT_FIELDS if meta.get(k)), "")
+        return aspects().of_label(label) if label else None
+
+    def document_aspect(self, doc: int) -> str | None:
+        """The aspect of its topic document ``doc`` says it covers ("treatment"), if its record says."""
+        return self._doc_aspect(doc)
+
     def document_states(self, doc: int) -> frozenset[str]:
         """The patient states (pregnancy ...) document ``doc`` speaks of anywhere."""
         return self._doc_states(doc)
@@ -292,6 +361,8 @@ class EvidenceScorer:
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
         per_doc: dict[int, float] = {}
+        asked = aspects().asked(analysis.text)
+        extras = self.title_extras(expanded, {self._row_fields(r)[0] for r in order}) if p.p_title_extra else {}
         out: list[Evidence] = []
         for i, r in enumerate(order):
             ev = self.sentence(r)
@@ -312,6 +383,10 @@ class EvidenceScorer:
                 title = self._title_stems(ev.doc)
                 per_doc[ev.doc] = sum(idf[w] for w in q_stems if w in title) / total
             ev.title = per_doc[ev.doc]
+            # "What are the treatments for X?" is not answered by X's page on symptoms.
+            aspect = self._doc_aspect(ev.doc)
+            ev.other_aspect = aspect is not None and aspect not in asked
+            ev.title_extra = extras.get(ev.doc, 0.0)
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
             named_here = self._row_named(r)

@@ -31,6 +31,8 @@ class Params:
     p_short: float = 0.30
     p_qualified: float = 0.05
     p_off_document: float = 0.5
+    p_aspect: float = 0.0
+    p_title_extra: float = 0.0
     bias: float = 0.0
     generic_weight: float = 0.5
     unknown_word_cost: float = 2.0

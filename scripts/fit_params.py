@@ -45,7 +45,7 @@ from bench.quality import Report, ask, gold_hit, judge, load_items  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 # Features no training question can teach (all have one document): their weights stay as set by hand.
-HAND_SET = {"p_off_document", "w_title"}
+HAND_SET = {"p_off_document", "w_title", "p_aspect", "p_title_extra"}
 SHARED = ROOT.parent / "shared" / "eval"
 GRID = {
     "abstain_below": [0.27, 0.30, 0.33, 0.36, 0.39, 0.42, 0.45],
