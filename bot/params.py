@@ -46,6 +46,11 @@ class Params:
     list_context_weight: float = 0.3
     yes_no_missing: float = 1.2
     need_window: float = 0.2
+    long_question_words: int = 1000  # a message this long (content words) is read as a story around a question
+    long_abstain_below: float = 0.39
+    long_concept_share: float = 0.0
+    long_skip_need: int = 0
+    long_names_outweighed: int = 3
     # --- answer forms
     second_quote_floor: float = 0.85
     gather_quote_floor: float = 0.6
