@@ -79,6 +79,14 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
         return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)
+    if long and params.long_topic_words:
+        # What a long message is about is its rarest words the corpus knows ("fibromyalgia"): a document
+        # that never uses any of them answers another story, however well one sentence matches.
+        scorer = forms.scorer
+        known = [(w, wt) for w, wt in analysis.subject.items() if wt > 0 and scorer.stem(w) in scorer.known_stems]
+        topic = [w for w, _ in sorted(known, key=lambda x: -x[1])[: int(params.long_topic_words)]]
+        if topic and not any(scorer.in_document(best.doc, w) for w in topic):
+            return Decision("abstain", f"The text does not discuss {_quoted(topic)}.", best, topic)
     if best.score < abstain_below:
         return Decision("abstain", "The text does not clearly answer this question.", best)
     # A long message with a few words the text lacks is still answered when most of it is covered.

@@ -182,6 +182,9 @@ class EvidenceScorer:
         }
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: Stems(self.stems(self.data.documents[doc].title)))
         self._doc_aspect = lru_cache(maxsize=50_000)(self._aspect_of)
+        self._doc_stems = lru_cache(maxsize=5_000)(
+            lambda doc: Stems(self._words(self.data.documents[doc].title + "\n" + self.data.documents[doc].text))
+        )
         self._title_words = lru_cache(maxsize=50_000)(lambda doc: self._words(self.data.documents[doc].title))
         # Words of questions that carry little (bot/data/question_types.json): they match at a lower weight.
         from bot.question import rules
@@ -289,6 +292,10 @@ class EvidenceScorer:
             share[d] = (len(title) - len(said)) / len(title) if said else 0.0
         low = min(share.values(), default=0.0)
         return {d: v - low for d, v in share.items()}
+
+    def in_document(self, doc: int, word: str) -> bool:
+        """Does document ``doc`` (title or text) use ``word``, or a word of the same stem or derivation."""
+        return _matches(self._stem(word), self._doc_stems(doc))
 
     def _aspect_of(self, doc: int) -> str | None:
         meta = self.data.documents[doc].metadata

@@ -51,6 +51,7 @@ class Params:
     long_concept_share: float = 0.0
     long_skip_need: int = 0
     long_names_outweighed: int = 3
+    long_topic_words: int = 0  # a long message's rarest known words: its document must use one of them
     # --- answer forms
     second_quote_floor: float = 0.85
     gather_quote_floor: float = 0.6

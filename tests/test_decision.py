@@ -14,8 +14,11 @@ STORY = ("My husband has been on prednisone for almost a year after his cancer t
          "wants him to stop now; his legs swell in the evening, what should we expect when he stops it")
 
 
-def _forms() -> Any:
-    scorer = SimpleNamespace(document_states=lambda doc: frozenset(), named=lambda row: frozenset())
+def _forms(document: str = "prednisone is tapered slowly over weeks") -> Any:
+    scorer = SimpleNamespace(
+        document_states=lambda doc: frozenset(), named=lambda row: frozenset(), stem=lambda w: w,
+        known_stems={"prednisone", "fibromyalgia"}, in_document=lambda doc, w: w in document.split(),
+    )
     return SimpleNamespace(scorer=scorer)
 
 
@@ -35,7 +38,7 @@ def test_a_short_question_keeps_the_score_floor_and_the_concept_gate() -> None:
 
 def test_a_long_message_is_answered_naming_what_the_text_does_not_discuss() -> None:
     p = default_params()
-    story = Analysis(STORY, "definition", ["definition"], False, [])
+    story = Analysis(STORY, "definition", ["definition"], False, [], subject={"prednisone": 3.0, "evening": 1.0})
     assert is_long(story, p)
     decision = decide(story, [_evidence(p.abstain_below - 0.1)], p, _forms())
     assert decision.status == "partial"
@@ -43,3 +46,11 @@ def test_a_long_message_is_answered_naming_what_the_text_does_not_discuss() -> N
     # With the long-message regime off, the same evidence is refused.
     off = p.with_values(long_question_words=1000)
     assert decide(story, [_evidence(p.abstain_below - 0.1)], off, _forms()).status == "abstain"
+
+
+def test_a_long_message_is_not_answered_from_a_document_that_never_names_its_topic() -> None:
+    p = default_params()
+    story = Analysis(STORY, "definition", ["definition"], False, [], subject={"prednisone": 3.0, "evening": 1.0})
+    decision = decide(story, [_evidence(0.9)], p, _forms("fibromyalgia causes widespread pain"))
+    assert decision.status == "abstain"
+    assert decision.missing == ["prednisone"]
