@@ -85,7 +85,7 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
         scorer = forms.scorer
         known = [(w, wt) for w, wt in analysis.subject.items() if wt > 0 and scorer.stem(w) in scorer.known_stems]
         topic = [w for w, _ in sorted(known, key=lambda x: -x[1])[: int(params.long_topic_words)]]
-        if topic and not any(scorer.in_document(best.doc, w) for w in topic):
+        if topic and not any(scorer.siblings.uses(best.doc, w) for w in topic):
             return Decision("abstain", f"The text does not discuss {_quoted(topic)}.", best, topic)
     if best.score < abstain_below:
         return Decision("abstain", "The text does not clearly answer this question.", best)

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import math
-import re
-from bisect import bisect_left
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,8 +15,10 @@ from bot.index_store import IndexData
 from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
-from bot.stemming import stem
-from bot.text import STOPWORDS, content_words, fold, words
+from bot.siblings import Siblings, aspects
+from bot.stemming import Stems, stem
+from bot.stemming import matches as _matches
+from bot.text import content_words
 
 KINDS = ("prose", "lead_in", "item")
 
@@ -79,66 +76,6 @@ FEATURES = (
     ("title_extra", "p_title_extra"),
 )
 
-# The record fields that say which aspect of its topic a document covers (bot/data/aspects.json).
-ASPECT_FIELDS = ("aspect", "section")
-
-
-@dataclass(frozen=True)
-class Aspects:
-    """Aspects of a topic (symptoms, treatment ...): how a document's label and a question name each."""
-
-    labels: tuple[tuple[str, re.Pattern[str]], ...]
-    asks: tuple[tuple[str, re.Pattern[str]], ...]
-    default: frozenset[str]
-
-    def of_label(self, label: str) -> str | None:
-        folded = fold(label)
-        return next((name for name, rx in self.labels if rx.search(folded)), None)
-
-    def asked(self, question: str) -> frozenset[str]:
-        """The aspects ``question`` asks for; the general ones when it names none."""
-        folded = fold(question)
-        found = frozenset(name for name, rx in self.asks if rx.search(folded))
-        return found or self.default
-
-
-@cache
-def aspects() -> Aspects:
-    raw = json.loads(resources.files("bot").joinpath("data/aspects.json").read_text("utf-8"))
-    items = raw["aspects"]
-    return Aspects(
-        tuple((a["name"], re.compile(a["label"])) for a in items),
-        tuple((a["name"], re.compile(a["ask"])) for a in items if a.get("ask")),
-        frozenset(raw["default"]),
-    )
-
-
-class Stems(frozenset[str]):
-    """A frozen set of stems that also keeps the long ones sorted, for prefix look-ups by bisection."""
-
-    long: tuple[str, ...]
-
-    def __new__(cls, items: Iterable[str] = ()) -> Stems:
-        self = super().__new__(cls, items)
-        self.long = tuple(sorted(s for s in self if len(s) >= 4))
-        return self
-
-
-def _matches(stem: str, stems: AbstractSet[str]) -> bool:
-    """Same stem, or one a prefix of the other ("treat" ~ "treatment"): the stemmer keeps derivations apart."""
-    if stem in stems:
-        return True
-    if len(stem) < 4:
-        return False
-    if isinstance(stems, Stems):
-        # A stored stem that is a prefix of ``stem``; or one that starts with ``stem`` (sorted right after it).
-        for n in range(4, len(stem)):
-            if stem[:n] in stems:
-                return True
-        i = bisect_left(stems.long, stem)
-        return i < len(stems.long) and stems.long[i].startswith(stem)
-    return any(len(s) >= 4 and (s.startswith(stem) or stem.startswith(s)) for s in stems)
-
 
 class EvidenceScorer:
     """Scores the sentences of the retrieved chunks; the weights are fitted (scripts/fit_params.py)."""
@@ -181,11 +118,8 @@ class EvidenceScorer:
             self._stem(p) for w in data.vocab if "-" in w for p in w.split("-") if p
         }
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: Stems(self.stems(self.data.documents[doc].title)))
-        self._doc_aspect = lru_cache(maxsize=50_000)(self._aspect_of)
-        self._doc_stems = lru_cache(maxsize=5_000)(
-            lambda doc: Stems(self._words(self.data.documents[doc].title + "\n" + self.data.documents[doc].text))
-        )
-        self._title_words = lru_cache(maxsize=50_000)(lambda doc: self._words(self.data.documents[doc].title))
+        # What a many-document corpus says of each document: its aspect, its title's words (bot/siblings.py).
+        self.siblings = Siblings(data)
         # Words of questions that carry little (bot/data/question_types.json): they match at a lower weight.
         from bot.question import rules
 
@@ -275,37 +209,6 @@ class EvidenceScorer:
         """The glossary terms document ``doc`` names anywhere (title or text)."""
         return self._doc_terms(doc)
 
-    def _words(self, text: str) -> frozenset[str]:
-        """Stems of every word but stop words, numbers included: "type 2" is not "type 3"."""
-        out = {self._stem(w) for w in words(text) if w not in STOPWORDS}
-        return frozenset(out | {self._stem(p) for w in words(text) if "-" in w for p in w.split("-") if p})
-
-    def title_extras(self, question: str, docs: Iterable[int]) -> dict[int, float]:
-        """Per document, the share of its title's words the question does not say, less the smallest
-        such share among ``docs``: "Myoclonus" is asked, "Opsoclonus myoclonus" is a namesake. A title
-        sharing no word with the question is not a namesake (0); one document alone is never penalised."""
-        asked = Stems(self._words(question))
-        share: dict[int, float] = {}
-        for d in docs:
-            title = self._title_words(d)
-            said = [w for w in title if _matches(w, asked)]
-            share[d] = (len(title) - len(said)) / len(title) if said else 0.0
-        low = min(share.values(), default=0.0)
-        return {d: v - low for d, v in share.items()}
-
-    def in_document(self, doc: int, word: str) -> bool:
-        """Does document ``doc`` (title or text) use ``word``, or a word of the same stem or derivation."""
-        return _matches(self._stem(word), self._doc_stems(doc))
-
-    def _aspect_of(self, doc: int) -> str | None:
-        meta = self.data.documents[doc].metadata
-        label = next((str(meta[k]) for k in ASPECT_FIELDS if meta.get(k)), "")
-        return aspects().of_label(label) if label else None
-
-    def document_aspect(self, doc: int) -> str | None:
-        """The aspect of its topic document ``doc`` says it covers ("treatment"), if its record says."""
-        return self._doc_aspect(doc)
-
     def document_states(self, doc: int) -> frozenset[str]:
         """The patient states (pregnancy ...) document ``doc`` speaks of anywhere."""
         return self._doc_states(doc)
@@ -369,7 +272,8 @@ class EvidenceScorer:
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
         per_doc: dict[int, float] = {}
         asked = aspects().asked(analysis.text)
-        extras = self.title_extras(expanded, {self._row_fields(r)[0] for r in order}) if p.p_title_extra else {}
+        docs = {self._row_fields(r)[0] for r in order}
+        extras = self.siblings.title_extras(expanded, docs) if p.p_title_extra else {}
         out: list[Evidence] = []
         for i, r in enumerate(order):
             ev = self.sentence(r)
@@ -391,7 +295,7 @@ class EvidenceScorer:
                 per_doc[ev.doc] = sum(idf[w] for w in q_stems if w in title) / total
             ev.title = per_doc[ev.doc]
             # "What are the treatments for X?" is not answered by X's page on symptoms.
-            aspect = self._doc_aspect(ev.doc)
+            aspect = self.siblings.aspect(ev.doc)
             ev.other_aspect = aspect is not None and aspect not in asked
             ev.title_extra = extras.get(ev.doc, 0.0)
             own, subjects = self.subjects(r)

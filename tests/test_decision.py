@@ -17,7 +17,8 @@ STORY = ("My husband has been on prednisone for almost a year after his cancer t
 def _forms(document: str = "prednisone is tapered slowly over weeks") -> Any:
     scorer = SimpleNamespace(
         document_states=lambda doc: frozenset(), named=lambda row: frozenset(), stem=lambda w: w,
-        known_stems={"prednisone", "fibromyalgia"}, in_document=lambda doc, w: w in document.split(),
+        known_stems={"prednisone", "fibromyalgia"},
+        siblings=SimpleNamespace(uses=lambda doc, w: w in document.split()),
     )
     return SimpleNamespace(scorer=scorer)
 

@@ -1,11 +1,11 @@
-"""Evidence features that only a many-document corpus shows: a document's aspect and a namesake's title."""
+"""Sibling pages and namesakes (bot/siblings.py): a document's aspect and a namesake's title, in the answer."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from bot.evidence import aspects
+from bot.siblings import aspects
 
 # One condition's page split by aspect, as health sites (and MedQuAD) do, and a namesake condition.
 SIBLINGS = [
@@ -45,7 +45,7 @@ def test_a_sibling_page_on_another_aspect_is_penalised(tmp_path: Path, fake_embe
     assert answer.citations[0].doc_id == "gout-treat"
     scorer = engine.answerer.scorer
     docs = {d.id: i for i, d in enumerate(engine.data.documents)}
-    assert scorer.document_aspect(docs["gout-symptoms"]) == "symptoms"
+    assert scorer.siblings.aspect(docs["gout-symptoms"]) == "symptoms"
     assert engine.params.p_aspect > 0
 
 
@@ -55,10 +55,10 @@ def test_a_namesake_title_with_words_the_question_lacks_costs_relative_to_the_be
     engine = _engine(tmp_path, fake_embedder)
     scorer = engine.answerer.scorer
     docs = {d.id: i for i, d in enumerate(engine.data.documents)}
-    extras = scorer.title_extras("What is gout?", [docs["gout-info"], docs["pseudogout-info"]])
+    extras = scorer.siblings.title_extras("What is gout?", [docs["gout-info"], docs["pseudogout-info"]])
     assert extras[docs["gout-info"]] == 0.0
     assert extras[docs["pseudogout-info"]] == 0.5
     # One document alone is never penalised, whatever its title says.
-    assert scorer.title_extras("What is gout?", [docs["pseudogout-info"]]) == {docs["pseudogout-info"]: 0.0}
+    assert scorer.siblings.title_extras("What is gout?", [docs["pseudogout-info"]]) == {docs["pseudogout-info"]: 0.0}
     answer = engine.session().ask("What is gout?")
     assert answer.citations and answer.citations[0].doc_id == "gout-info"
