@@ -83,15 +83,17 @@ class Siblings:
     def title_extras(self, question: str, docs: Iterable[int]) -> dict[int, float]:
         """Per document, the share of its title's words the question does not say, less the smallest
         such share among ``docs``: "Myoclonus" is asked, "Opsoclonus myoclonus" is a namesake. A title
-        sharing no word with the question is not a namesake (0); one document alone is never penalised."""
+        sharing no word with the question is not a namesake, and no yardstick either (0): a title that
+        names the question's topic must not lose to one that names nothing. One namesake alone costs 0."""
         asked = Stems(word_stems(question))
         share: dict[int, float] = {}
         for d in docs:
             title = self._title(d)
             said = [w for w in title if matches(w, asked)]
-            share[d] = (len(title) - len(said)) / len(title) if said else 0.0
+            if said:
+                share[d] = (len(title) - len(said)) / len(title)
         low = min(share.values(), default=0.0)
-        return {d: v - low for d, v in share.items()}
+        return {d: share[d] - low if d in share else 0.0 for d in docs}
 
     def uses(self, doc: int, word: str) -> bool:
         """Does document ``doc`` (title or text) use ``word``, or a word of the same stem or derivation."""

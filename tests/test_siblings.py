@@ -17,6 +17,8 @@ SIBLINGS = [
      "text": "The symptoms of gout are sudden pain, swelling and redness of a joint, often the big toe."},
     {"id": "pseudogout-info", "title": "Tophaceous gout", "section": "information",
      "text": "Tophaceous gout is a form of arthritis that causes sudden pain and swelling in the joints, like gout."},
+    {"id": "kidney-info", "title": "Kidney stones", "section": "information",
+     "text": "Kidney stones are hard deposits of minerals and salts that form inside the kidneys."},
 ]
 
 
@@ -60,5 +62,7 @@ def test_a_namesake_title_with_words_the_question_lacks_costs_relative_to_the_be
     assert extras[docs["pseudogout-info"]] == 0.5
     # One document alone is never penalised, whatever its title says.
     assert scorer.siblings.title_extras("What is gout?", [docs["pseudogout-info"]]) == {docs["pseudogout-info"]: 0.0}
+    # A title naming nothing of the question is no yardstick: the one naming its topic is not penalised.
+    assert set(scorer.siblings.title_extras("What is gout?", [docs["pseudogout-info"], docs["kidney-info"]]).values()) == {0.0}
     answer = engine.session().ask("What is gout?")
     assert answer.citations and answer.citations[0].doc_id == "gout-info"
