@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.breadth import PLURAL_OPTIONS
 from bot.composer import Composer, Frame
-from bot.decision import decide
+from bot.decision import decide, is_long
 from bot.embedding import Embedder
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Draft, Forms
@@ -246,7 +246,9 @@ class Answerer:
         # a small part of a long question about things the text covers ("extramedullary relapse, meaning
         # disease in the CNS or the testes").
         names = [w for w in rare if len(w) >= 6 and zipf(w, "en") < p.name_zipf]
-        if names and known < p.names_outweighed * len(names):
+        # A long message names more in passing (a misspelt drug, a site's name): it takes fewer known words.
+        outweighed = p.long_names_outweighed if is_long(analysis, p) else p.names_outweighed
+        if names and known < outweighed * len(names):
             return names
         # A rarer word the corpus lacks, in a question about nothing else the corpus covers.
         rare = [w for w in rare if w not in names]

@@ -12,6 +12,7 @@ from bot.evidence import Evidence
 from bot.forms import Forms
 from bot.params import Params
 from bot.question import Analysis, rules
+from bot.text import content_words
 
 
 @dataclass
@@ -31,12 +32,22 @@ def _quoted(words: list[str]) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
+def is_long(analysis: Analysis, params: Params) -> bool:
+    """A message that tells a story around its question ("I was diagnosed ... my blood work showed ...")."""
+    return len(content_words(analysis.text)) >= params.long_question_words
+
+
 def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms) -> Decision:
     if not ranked:
         return Decision("abstain", "The text does not answer this question.")
     best = ranked[0]
+    # In a long message most words tell the story, not the question: a word of it the text lacks
+    # ("yesterday", "cauterization"), or a lower share of its words matched, says less than in a short one.
+    long = is_long(analysis, params)
+    abstain_below = params.long_abstain_below if long else params.abstain_below
+    concept_share = params.long_concept_share if long else params.concept_share
     need = analysis.need
-    if need is not None:
+    if need is not None and not (long and params.long_skip_need):
         # Answer-type check: a dose question needs a dose, a schedule question a schedule.
         pool = [
             e for e in ranked[:6]
@@ -65,15 +76,23 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
         # "What causes X?": only a sentence that names X can say what causes it.
         causes = ", ".join(analysis.required)
         return Decision("abstain", f"The text does not say what causes {causes}.", best, list(analysis.required))
-    if analysis.yes_no and best.missing_weight >= params.yes_no_missing:
+    if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
         return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)
-    if best.score < params.abstain_below:
+    if long and params.long_topic_words:
+        # What a long message is about is its rarest words the corpus knows ("fibromyalgia"): a document
+        # that never uses any of them answers another story, however well one sentence matches.
+        scorer = forms.scorer
+        known = [(w, wt) for w, wt in analysis.subject.items() if wt > 0 and scorer.stem(w) in scorer.known_stems]
+        topic = [w for w, _ in sorted(known, key=lambda x: -x[1])[: int(params.long_topic_words)]]
+        if topic and not any(scorer.siblings.uses(best.doc, w) for w in topic):
+            return Decision("abstain", f"The text does not discuss {_quoted(topic)}.", best, topic)
+    if best.score < abstain_below:
         return Decision("abstain", "The text does not clearly answer this question.", best)
     # A long message with a few words the text lacks is still answered when most of it is covered.
     if (
         best.missing_context_weight >= params.concept_abstain and best.missing_context
-        and best.missing_share >= params.concept_share
+        and best.missing_share >= concept_share
     ):
         # A key word of the question that neither the sentence nor its paragraph speaks of: "pregnant".
         missing = best.missing_context

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,7 +15,9 @@ from bot.index_store import IndexData
 from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
-from bot.stemming import stem
+from bot.siblings import Siblings, aspects
+from bot.stemming import Stems, stem
+from bot.stemming import matches as _matches
 from bot.text import content_words
 
 KINDS = ("prose", "lead_in", "item")
@@ -52,6 +52,8 @@ class Evidence:
     wrong: float = 0.0  # it is about another subject than the question's
     off_document: bool = False  # its document never names the question's focus
     short: bool = False  # a bare list item that names a thing but says nothing about it
+    other_aspect: bool = False  # its document says it covers an aspect ("treatment") the question does not ask
+    title_extra: float = 0.0  # share of its title the question does not say, beyond the best candidate's
     subjects: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
 
@@ -60,7 +62,8 @@ class Evidence:
         return [
             self.dense, self.lexical, self.entity, float(self.cue), self.chunk_score, self.context, self.title,
             self.condition, -self.wrong, -min(self.missing_weight, missing_cap), -float(self.short),
-            -float(self.qualified), -float(self.off_document),
+            -float(self.qualified), -float(self.off_document), -float(self.other_aspect),
+            -self.title_extra,
         ]
 
 
@@ -70,35 +73,9 @@ FEATURES = (
     ("dense", "w_dense"), ("lexical", "w_lex"), ("entity", "w_entity"), ("cue", "w_cue"),
     ("chunk", "w_chunk"), ("context", "w_context"), ("title", "w_title"), ("condition", "w_condition"),
     ("wrong", "p_wrong"), ("missing", "p_unnamed"), ("short", "p_short"), ("qualified", "p_qualified"),
-    ("off_document", "p_off_document"),
+    ("off_document", "p_off_document"), ("other_aspect", "p_aspect"),
+    ("title_extra", "p_title_extra"),
 )
-
-
-class Stems(frozenset[str]):
-    """A frozen set of stems that also keeps the long ones sorted, for prefix look-ups by bisection."""
-
-    long: tuple[str, ...]
-
-    def __new__(cls, items: Iterable[str] = ()) -> Stems:
-        self = super().__new__(cls, items)
-        self.long = tuple(sorted(s for s in self if len(s) >= 4))
-        return self
-
-
-def _matches(stem: str, stems: AbstractSet[str]) -> bool:
-    """Same stem, or one a prefix of the other ("treat" ~ "treatment"): the stemmer keeps derivations apart."""
-    if stem in stems:
-        return True
-    if len(stem) < 4:
-        return False
-    if isinstance(stems, Stems):
-        # A stored stem that is a prefix of ``stem``; or one that starts with ``stem`` (sorted right after it).
-        for n in range(4, len(stem)):
-            if stem[:n] in stems:
-                return True
-        i = bisect_left(stems.long, stem)
-        return i < len(stems.long) and stems.long[i].startswith(stem)
-    return any(len(s) >= 4 and (s.startswith(stem) or stem.startswith(s)) for s in stems)
 
 
 class EvidenceScorer:
@@ -144,6 +121,8 @@ class EvidenceScorer:
             self._stem(p) for w in data.vocab if "-" in w for p in w.split("-") if p
         }
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: Stems(self.stems(self.data.documents[doc].title)))
+        # What a many-document corpus says of each document: its aspect, its title's words (bot/siblings.py).
+        self.siblings = Siblings(data)
         # Words of questions that carry little (bot/data/question_types.json): they match at a lower weight.
         from bot.question import rules
 
@@ -307,6 +286,9 @@ class EvidenceScorer:
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
         per_doc: dict[int, float] = {}
+        asked = aspects().asked(analysis.text)
+        docs = {self._row_fields(r)[0] for r in order}
+        extras = self.siblings.title_extras(expanded, docs) if p.p_title_extra else {}
         out: list[Evidence] = []
         for i, r in enumerate(order):
             ev = self.sentence(r)
@@ -327,6 +309,10 @@ class EvidenceScorer:
                 title = self._title_stems(ev.doc)
                 per_doc[ev.doc] = sum(idf[w] for w in q_stems if w in title) / total
             ev.title = per_doc[ev.doc]
+            # "What are the treatments for X?" is not answered by X's page on symptoms.
+            aspect = self.siblings.aspect(ev.doc)
+            ev.other_aspect = aspect is not None and aspect not in asked
+            ev.title_extra = extras.get(ev.doc, 0.0)
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects
             named_here = self._row_named(r)

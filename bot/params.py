@@ -31,6 +31,8 @@ class Params:
     p_short: float = 0.30
     p_qualified: float = 0.05
     p_off_document: float = 0.5
+    p_aspect: float = 0.0
+    p_title_extra: float = 0.0
     bias: float = 0.0
     generic_weight: float = 0.5
     unknown_word_cost: float = 2.0
@@ -44,6 +46,12 @@ class Params:
     list_context_weight: float = 0.3
     yes_no_missing: float = 1.2
     need_window: float = 0.2
+    long_question_words: int = 1000  # a message this long (content words) is read as a story around a question
+    long_abstain_below: float = 0.39
+    long_concept_share: float = 0.0
+    long_skip_need: int = 0
+    long_names_outweighed: int = 3
+    long_topic_words: int = 0  # a long message's rarest known words: its document must use one of them
     # --- answer forms
     second_quote_floor: float = 0.85
     gather_quote_floor: float = 0.6

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,3 +63,30 @@ def add_table(path: Path) -> None:
             _table.update(stems)
     except (OSError, ValueError, KeyError, AttributeError):
         return
+
+
+class Stems(frozenset[str]):
+    """A frozen set of stems that also keeps the long ones sorted, for prefix look-ups by bisection."""
+
+    long: tuple[str, ...]
+
+    def __new__(cls, items: Iterable[str] = ()) -> Stems:
+        self = super().__new__(cls, items)
+        self.long = tuple(sorted(s for s in self if len(s) >= 4))
+        return self
+
+
+def matches(stem: str, stems: AbstractSet[str]) -> bool:
+    """Same stem, or one a prefix of the other ("treat" ~ "treatment"): the stemmer keeps derivations apart."""
+    if stem in stems:
+        return True
+    if len(stem) < 4:
+        return False
+    if isinstance(stems, Stems):
+        # A stored stem that is a prefix of ``stem``; or one that starts with ``stem`` (sorted right after it).
+        for n in range(4, len(stem)):
+            if stem[:n] in stems:
+                return True
+        i = bisect_left(stems.long, stem)
+        return i < len(stems.long) and stems.long[i].startswith(stem)
+    return any(len(s) >= 4 and (s.startswith(stem) or stem.startswith(s)) for s in stems)

@@ -16,6 +16,7 @@ Two stages, both on the training sets (tests/data/train-*.jsonl, answerable.json
    coordinate search on end-to-end accuracy: few numbers, each a cut on one quantity, where a grid is
    exact and cheap. ``concept_share`` is not searched here: the seed's short questions cannot show it;
    it was chosen on MediQA's training questions (bench/answers_at_scale.py) and is left as it is.
+   Parameters only a many-document corpus or a long message shows are chosen by scripts/fit_scale.py.
 
 Validation: k-fold over training questions (stage 1 and 2 refitted on k-1 folds, judged on the fold
 left out), then the held-out sets (tests/data/holdout-*.jsonl, never used by any fit or rule), then
@@ -45,7 +46,7 @@ from bench.quality import Report, ask, gold_hit, judge, load_items  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 # Features no training question can teach (all have one document): their weights stay as set by hand.
-HAND_SET = {"p_off_document", "w_title"}
+HAND_SET = {"p_off_document", "w_title", "p_aspect", "p_title_extra"}
 SHARED = ROOT.parent / "shared" / "eval"
 GRID = {
     "abstain_below": [0.27, 0.30, 0.33, 0.36, 0.39, 0.42, 0.45],

@@ -1,0 +1,100 @@
+"""What a many-document corpus says of each document beyond its text: which aspect of its topic it
+covers (its record's ``section``: symptoms, treatment ...) and what its title names.
+
+Health sites split one condition into sibling pages ("What is X", "What causes X", "treatment for X")
+and name near namesakes alike ("Myoclonus", "Opsoclonus myoclonus"); a question asks for one of them.
+The aspect words are data (bot/data/aspects.json); the weights are bot/params.py's p_aspect and
+p_title_extra.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from bot.index_store import IndexData
+from bot.stemming import Stems, matches, stem
+from bot.text import STOPWORDS, fold, words
+
+# The record fields that say which aspect of its topic a document covers.
+ASPECT_FIELDS = ("aspect", "section")
+
+
+@dataclass(frozen=True)
+class Aspects:
+    """Aspects of a topic (symptoms, treatment ...): how a document's label and a question name each."""
+
+    labels: tuple[tuple[str, re.Pattern[str]], ...]
+    asks: tuple[tuple[str, re.Pattern[str]], ...]
+    default: frozenset[str]
+
+    def of_label(self, label: str) -> str | None:
+        folded = fold(label)
+        return next((name for name, rx in self.labels if rx.search(folded)), None)
+
+    def asked(self, question: str) -> frozenset[str]:
+        """The aspects ``question`` asks for; the general ones when it names none."""
+        folded = fold(question)
+        found = frozenset(name for name, rx in self.asks if rx.search(folded))
+        return found or self.default
+
+
+@cache
+def aspects() -> Aspects:
+    raw = json.loads(resources.files("bot").joinpath("data/aspects.json").read_text("utf-8"))
+    items = raw["aspects"]
+    return Aspects(
+        tuple((a["name"], re.compile(a["label"])) for a in items),
+        tuple((a["name"], re.compile(a["ask"])) for a in items if a.get("ask")),
+        frozenset(raw["default"]),
+    )
+
+
+def word_stems(text: str) -> frozenset[str]:
+    """Stems of every word but stop words, numbers included: "type 2" is not "type 3"."""
+    out = {stem(w) for w in words(text) if w not in STOPWORDS}
+    return frozenset(out | {stem(p) for w in words(text) if "-" in w for p in w.split("-") if p})
+
+
+class Siblings:
+    """Per-document facts for telling sibling pages and namesakes apart; each read once, then cached."""
+
+    def __init__(self, data: IndexData) -> None:
+        self.data = data
+        self._aspect = lru_cache(maxsize=50_000)(self._aspect_of)
+        self._title = lru_cache(maxsize=50_000)(lambda doc: word_stems(self.data.documents[doc].title))
+        self._stems = lru_cache(maxsize=5_000)(
+            lambda doc: Stems(word_stems(self.data.documents[doc].title + "\n" + self.data.documents[doc].text))
+        )
+
+    def _aspect_of(self, doc: int) -> str | None:
+        meta = self.data.documents[doc].metadata
+        label = next((str(meta[k]) for k in ASPECT_FIELDS if meta.get(k)), "")
+        return aspects().of_label(label) if label else None
+
+    def aspect(self, doc: int) -> str | None:
+        """The aspect of its topic document ``doc`` says it covers ("treatment"), if its record says."""
+        return self._aspect(doc)
+
+    def title_extras(self, question: str, docs: Iterable[int]) -> dict[int, float]:
+        """Per document, the share of its title's words the question does not say, less the smallest
+        such share among ``docs``: "Myoclonus" is asked, "Opsoclonus myoclonus" is a namesake. A title
+        sharing no word with the question is not a namesake, and no yardstick either (0): a title that
+        names the question's topic must not lose to one that names nothing. One namesake alone costs 0."""
+        asked = Stems(word_stems(question))
+        share: dict[int, float] = {}
+        for d in docs:
+            title = self._title(d)
+            said = [w for w in title if matches(w, asked)]
+            if said:
+                share[d] = (len(title) - len(said)) / len(title)
+        low = min(share.values(), default=0.0)
+        return {d: share[d] - low if d in share else 0.0 for d in docs}
+
+    def uses(self, doc: int, word: str) -> bool:
+        """Does document ``doc`` (title or text) use ``word``, or a word of the same stem or derivation."""
+        return matches(stem(word), self._stems(doc))

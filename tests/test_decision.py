@@ -1,0 +1,57 @@
+"""The decision's gates: a long message is read as a story around its question."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from bot.decision import decide, is_long
+from bot.evidence import Evidence
+from bot.params import default_params
+from bot.question import Analysis
+
+STORY = ("My husband has been on prednisone for almost a year after his cancer treatment and his doctor "
+         "wants him to stop now; his legs swell in the evening, what should we expect when he stops it")
+
+
+def _forms(document: str = "prednisone is tapered slowly over weeks") -> Any:
+    scorer = SimpleNamespace(
+        document_states=lambda doc: frozenset(), named=lambda row: frozenset(), stem=lambda w: w,
+        known_stems={"prednisone", "fibromyalgia"},
+        siblings=SimpleNamespace(uses=lambda doc, w: w in document.split()),
+    )
+    return SimpleNamespace(scorer=scorer)
+
+
+def _evidence(score: float) -> Evidence:
+    ev = Evidence(0, 0, 0, 10, 0, "prose", "Prednisone is tapered slowly.", score=score)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = ["evening"], 3.0, 0.3
+    return ev
+
+
+def test_a_short_question_keeps_the_score_floor_and_the_concept_gate() -> None:
+    p = default_params()
+    short = Analysis("Does prednisone make legs swell in the evening?", "definition", ["definition"], True, [])
+    assert not is_long(short, p)
+    assert decide(short, [_evidence(p.abstain_below - 0.1)], p, _forms()).status == "abstain"
+    assert decide(short, [_evidence(p.abstain_below + 0.1)], p.with_values(yes_no_missing=99.0), _forms()).status == "abstain"
+
+
+def test_a_long_message_is_answered_naming_what_the_text_does_not_discuss() -> None:
+    p = default_params()
+    story = Analysis(STORY, "definition", ["definition"], False, [], subject={"prednisone": 3.0, "evening": 1.0})
+    assert is_long(story, p)
+    decision = decide(story, [_evidence(p.abstain_below - 0.1)], p, _forms())
+    assert decision.status == "partial"
+    assert decision.missing == ["evening"]
+    # With the long-message regime off, the same evidence is refused.
+    off = p.with_values(long_question_words=1000)
+    assert decide(story, [_evidence(p.abstain_below - 0.1)], off, _forms()).status == "abstain"
+
+
+def test_a_long_message_is_not_answered_from_a_document_that_never_names_its_topic() -> None:
+    p = default_params()
+    story = Analysis(STORY, "definition", ["definition"], False, [], subject={"prednisone": 3.0, "evening": 1.0})
+    decision = decide(story, [_evidence(0.9)], p, _forms("fibromyalgia causes widespread pain"))
+    assert decision.status == "abstain"
+    assert decision.missing == ["prednisone"]

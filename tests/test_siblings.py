@@ -1,0 +1,68 @@
+"""Sibling pages and namesakes (bot/siblings.py): a document's aspect and a namesake's title, in the answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.siblings import aspects
+
+# One condition's page split by aspect, as health sites (and MedQuAD) do, and a namesake condition.
+SIBLINGS = [
+    {"id": "gout-info", "title": "Gout", "section": "information",
+     "text": "Gout is a form of arthritis that causes sudden pain and swelling in the joints of people with gout."},
+    {"id": "gout-treat", "title": "Gout", "section": "treatment",
+     "text": "Gout is treated with medicines that lower uric acid and with anti-inflammatory drugs for the pain."},
+    {"id": "gout-symptoms", "title": "Gout", "section": "symptoms",
+     "text": "The symptoms of gout are sudden pain, swelling and redness of a joint, often the big toe."},
+    {"id": "pseudogout-info", "title": "Tophaceous gout", "section": "information",
+     "text": "Tophaceous gout is a form of arthritis that causes sudden pain and swelling in the joints, like gout."},
+    {"id": "kidney-info", "title": "Kidney stones", "section": "information",
+     "text": "Kidney stones are hard deposits of minerals and salts that form inside the kidneys."},
+]
+
+
+def test_a_question_asks_for_the_aspects_it_names_or_else_the_general_one() -> None:
+    a = aspects()
+    assert a.asked("What are the treatments for gout?") == {"treatment"}
+    assert a.asked("How to diagnose dry eye?") == {"exams and tests"}
+    assert a.asked("Is cystic fibrosis inherited?") == {"inheritance"}
+    assert a.asked("What is (are) gout?") == {"information"}
+    assert a.of_label("Exams and Tests") == "exams and tests"
+    assert a.of_label("something else") is None
+
+
+def _engine(tmp_path: Path, fake_embedder):  # noqa: ANN001, ANN202
+    import bot
+
+    path = tmp_path / "siblings.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in SIBLINGS), encoding="utf-8")
+    return bot.load(corpus=path, index=tmp_path / "index", embedder=fake_embedder)
+
+
+def test_a_sibling_page_on_another_aspect_is_penalised(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    engine = _engine(tmp_path, fake_embedder)
+    answer = engine.session().ask("What are the treatments for gout?")
+    assert not answer.abstained
+    assert answer.citations[0].doc_id == "gout-treat"
+    scorer = engine.answerer.scorer
+    docs = {d.id: i for i, d in enumerate(engine.data.documents)}
+    assert scorer.siblings.aspect(docs["gout-symptoms"]) == "symptoms"
+    assert engine.params.p_aspect > 0
+
+
+def test_a_namesake_title_with_words_the_question_lacks_costs_relative_to_the_best(
+    tmp_path: Path, fake_embedder  # noqa: ANN001
+) -> None:
+    engine = _engine(tmp_path, fake_embedder)
+    scorer = engine.answerer.scorer
+    docs = {d.id: i for i, d in enumerate(engine.data.documents)}
+    extras = scorer.siblings.title_extras("What is gout?", [docs["gout-info"], docs["pseudogout-info"]])
+    assert extras[docs["gout-info"]] == 0.0
+    assert extras[docs["pseudogout-info"]] == 0.5
+    # One document alone is never penalised, whatever its title says.
+    assert scorer.siblings.title_extras("What is gout?", [docs["pseudogout-info"]]) == {docs["pseudogout-info"]: 0.0}
+    # A title naming nothing of the question is no yardstick: the one naming its topic is not penalised.
+    assert set(scorer.siblings.title_extras("What is gout?", [docs["pseudogout-info"], docs["kidney-info"]]).values()) == {0.0}
+    answer = engine.session().ask("What is gout?")
+    assert answer.citations and answer.citations[0].doc_id == "gout-info"
