@@ -52,8 +52,12 @@ def _common_words() -> dict[str, frozenset[str]]:
 
 def detect(text: str) -> str | None:
     """The question's language as an ISO 639-1 code, or None when its letters do not say (too few)."""
+    text = str(text)
+    if text.isascii():
+        # ASCII letters are Latin script: no per-character look-up (most questions; ~0.2 ms an answer).
+        return _latin_language(text) if sum(ch.isalpha() for ch in text) >= 2 else None
     counts: dict[str, int] = {}
-    for ch in str(text):
+    for ch in text:
         if ch.isalpha():
             script = _script(ch)
             if script:
