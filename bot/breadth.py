@@ -51,7 +51,8 @@ WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
 EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
 DESCRIBE = re.compile(
-    r"\b(what does (the|this) (text|source|article|page|section|document) say about|tell me (more )?about|"
+    r"\b(what does (the|this) (text|source|article|page|section|document) (say|cover|tell us|mention) (about|on|regarding)|"
+    r"tell me (more )?about|"
     r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
 )
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)

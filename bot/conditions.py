@@ -49,6 +49,7 @@ class _Rules:
     qualified: re.Pattern[str]
     states: dict[str, re.Pattern[str]]
     dimensions: frozenset[str] = frozenset()
+    negation_after: re.Pattern[str] | None = None  # "my brother can't donate": said after the donor
 
 
 @cache
@@ -64,6 +65,7 @@ def _rules() -> _Rules:
         {k: rx(v) for k, v in raw["lineage"].items()}, {k: re.compile(v) for k, v in raw["ph"].items()},
         rx(raw["line"]), {k: rx(v) for k, v in raw["donor"].items()}, rx(raw["negation"]), rx(raw["qualified"]),
         {k: rx(v) for k, v in raw.get("states", {}).items()}, frozenset(raw.get("dimension_words", ())),
+        rx(raw["negation_after"]) if raw.get("negation_after") else None,
     )
 
 
@@ -135,7 +137,8 @@ def read(text: str, question: bool = False) -> Conditions:
     for kind, p in r.donor.items():
         for m in p.finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
-            if question and r.negation.search(before):
+            after = text[m.end() : m.end() + 30]
+            if question and (r.negation.search(before) or (r.negation_after and r.negation_after.search(after))):
                 no_donor.add(kind)
             else:
                 donor.add(kind)

@@ -98,3 +98,18 @@ def test_compare_for_toxicity_asks_about_toxicity_not_its_treatment() -> None:
 def test_where_asks_for_places_and_which_site_for_one() -> None:
     assert classify("where in the body can ALL come back?")[0] == "places"
     assert classify("Which relapse site carries the worst outlook?")[0] == "location"
+
+
+def test_more_everyday_wordings_of_question_types() -> None:
+    assert classify("What kind of molecule is blinatumomab?")[0] == "mechanism"
+    assert classify("What advantage did inotuzumab show over standard chemotherapy?")[0] == "ranking"
+    assert classify("Should I ask for CAR-T instead of chemo?")[0] == "advice"
+    assert classify("what are all the possible treatments if ALL relapses")[0] == "overview"
+
+
+def test_cant_donate_is_no_donor_and_two_relapses_a_later_line() -> None:
+    from bot.conditions import read
+
+    c = read("my brother can't donate, who else could give stem cells?", True)
+    assert "sibling" in c.no_donor
+    assert read("which drug is for adults after two relapses").line == 2
