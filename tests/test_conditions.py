@@ -79,3 +79,23 @@ def test_conditions_survive_their_record() -> None:
 
     c = conditions.read("For adults with Ph- ALL in at least 2nd relapse; an HLA-matched sibling donor")
     assert conditions.from_record(conditions.to_record(c, True)) == (c, True)
+
+
+def test_an_up_to_date_index_gets_a_new_conditions_table_when_the_patterns_change(corpus_dir, tmp_path, fake_embedder) -> None:
+    import json
+
+    from bot.chunking import Chunker
+    from bot.index_store.build import build_index
+
+    index = tmp_path / "idx"
+    build_index(corpus_dir, index, fake_embedder, Chunker(), progress=False)
+    manifest = json.loads((index / "manifest.json").read_text())
+    good = manifest["precomputed"]["conditions.jsonl"]
+    table = (index / "conditions.jsonl").read_text()
+    manifest["precomputed"]["conditions.jsonl"] = "conditions stale"
+    (index / "manifest.json").write_text(json.dumps(manifest))
+    (index / "conditions.jsonl").write_text("")
+    report = build_index(corpus_dir, index, fake_embedder, Chunker(), progress=False)
+    assert not report.rebuilt
+    assert json.loads((index / "manifest.json").read_text())["precomputed"]["conditions.jsonl"] == good
+    assert (index / "conditions.jsonl").read_text() == table

@@ -147,6 +147,7 @@ def build_index(
         config = chunker_config(chunker)
         manifest = None if force else _up_to_date(index, embedder.name, config, doc_hashes, method)
         if manifest is not None:
+            refresh_conditions(index, manifest)
             counts = manifest["counts"]
             return BuildReport(
                 counts["documents"], counts["chunks"], counts["sentences"], 0, counts["chunks"], 0,
@@ -232,3 +233,26 @@ def write_conditions(path: Path, sentences: list[str]) -> None:
             record = conditions.to_record(conditions.read(text), conditions.qualified(text))
             if record:
                 fh.write(json.dumps({"row": row, **record}) + "\n")
+
+
+def refresh_conditions(index: Path, manifest: dict[str, Any]) -> None:
+    """An index that is current but whose conditions table was read with other patterns (an edited
+    bot/data/conditions.json) gets a new table, written beside it and renamed into place, then the manifest
+    that names it; a reader in between only falls back to reading conditions from the text. Under the lock."""
+    version = "conditions " + conditions.rules_version()
+    made = manifest.get("precomputed", {})
+    if made.get("conditions.jsonl") == version:
+        return
+    from bot.index_store.load import DocumentTable
+
+    path = index / "documents.jsonl"
+    docs = DocumentTable(path, list(manifest.get("documents", {})), path.read_bytes())
+    rows = np.load(index / "sentences.npy", allow_pickle=False)
+    texts = [docs[int(d)].text[int(a) : int(b)] for d, a, b in rows[:, :3]]
+    tmp = index / "conditions.jsonl.tmp"
+    write_conditions(tmp, texts)
+    tmp.replace(index / "conditions.jsonl")
+    new = {**manifest, "precomputed": {**made, "conditions.jsonl": version}}
+    tmp_manifest = index / "manifest.json.tmp"
+    tmp_manifest.write_text(json.dumps(new, indent=1), encoding="utf-8")
+    tmp_manifest.replace(index / "manifest.json")
