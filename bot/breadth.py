@@ -83,7 +83,7 @@ class Breadth:
         subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
         asks = len(ASK_CLAUSE.findall(analysis.text))
         # Several asks about one subject, one of them who it is for: a description of that subject.
-        if len(subjects) <= 1 and (asks >= 3 or (asks == 2 and "indication" in analysis.types)):
+        if (len(subjects) == 1 and asks >= 3) or (len(subjects) <= 1 and asks == 2 and "indication" in analysis.types):
             return True
         # "Tell me about transplant", "what does the text say about CAR-T": its account, not one sentence.
         if len(subjects) == 1 and DESCRIBE.search(analysis.text):

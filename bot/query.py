@@ -64,8 +64,9 @@ class QueryProcessor:
         cutoff = self.min_score if len(word) >= 8 else max(self.min_score, self.short_min_score)
         found = process.extract(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)
         # A close ratio between long words can still be a different name ("obecabtagene" is not
-        # "brexucabtagene"): a misspelling is at most one edit in four letters.
-        found = [f for f in found if OSA.distance(word, f[0]) <= max(1, len(word) // 4)]
+        # "brexucabtagene"): a misspelling is at most one edit in four letters (of the longer word:
+        # "Mediterean" is three short of "Mediterranean").
+        found = [f for f in found if OSA.distance(word, f[0]) <= max(1, max(len(word), len(f[0])) // 4)]
         if not found:
             return _english_correction(word)
         # Among equally close words, the commoner one ("efects": "effects", not "defects").

@@ -26,3 +26,9 @@ def test_options_asked_head_first_widen_but_one_drug_described_does_not(engine) 
     assert b.broadens(_analysis(engine, "Tell me about alphamab and betacel"))
     assert b.options(_analysis(engine, "What are the treatment options?"), set())
     assert not b.options(_analysis(engine, "What are the treatment options with alphamab?"), set())
+
+
+def test_several_asks_about_nothing_named_do_not_widen(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    q = "how does the pill cause it and what is the minimum amount, is there one that will not?"
+    assert not b.broadens(_analysis(engine, q))

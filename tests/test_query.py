@@ -68,3 +68,11 @@ def test_chat_spellings_of_question_words_are_read_and_far_names_are_not_correct
     # Four edits from a corpus name is another name, not a misspelling of it.
     assert "obecabtagene" in qp.process("what is obecabtagene").corrected
     assert "r/r" in qp.process("r/r ALL").corrected
+
+
+def test_the_edit_limit_counts_the_longer_word() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"mediterranean": 2, "fever": 3}, Glossary())
+    assert "Mediterranean" in qp.process("info about Familial Mediterean Fever").corrected.title()
