@@ -176,7 +176,8 @@ class Overview:
         cues = [c for c in (self._cue(t) for t in analysis.types if t in FILTERING_TYPES) if c is not None]
         picks: list[tuple[float, Evidence]] = []
         for para in paragraphs:
-            if classes and self._bare_list(para) and not exclude:
+            # (not for an attribute of each member: "the risks of the immunotherapies" starts with a risk)
+            if classes and self._bare_list(para) and not exclude and (not cues or analysis.qtype == "list"):
                 lead = next((e for e in para.sentences if e.kind == "lead_in"), None)
                 if lead is not None and len(classes) == 1 and {m.term for m in self.scorer.mentions(lead.row)} & classes:
                     picks.append((float("inf"), lead))

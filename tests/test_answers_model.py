@@ -118,3 +118,9 @@ def test_a_tour_of_named_classes_gives_each_its_sentence(real_engine):
     assert any(q.startswith("Chimeric antigen receptor T") for q in quotes)
     assert any(q.startswith("Stem cell transplantation following") for q in quotes)
     assert len(quotes) <= 8
+
+
+def test_the_risks_of_a_class_start_with_a_risk_not_with_its_list(real_engine):
+    quotes = _quotes(real_engine.session().ask("What are the risks of the immunotherapies?"))
+    assert not quotes[0].startswith("Available immunotherapies")
+    assert any(q.startswith("Inotuzumab may cause hepatotoxicity") for q in quotes)
