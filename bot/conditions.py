@@ -149,6 +149,7 @@ def read(text: str, question: bool = False) -> Conditions:
     return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), named, tuple(labels))
 
 
+@cache
 def rules_version() -> str:
     """A hash of the patterns: a table of conditions read with other patterns is stale."""
     import hashlib

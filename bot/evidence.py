@@ -90,9 +90,7 @@ class EvidenceScorer:
         self._stem = stem
         # A sentence's conditions and qualifiers are read once, not on every question.
         # Read at build time when the index holds them (conditions.jsonl), else from the text once per row.
-        self._read_conditions = lru_cache(maxsize=100_000)(
-            lambda row: (conditions.read(self.sentence(row).text), conditions.qualified(self.sentence(row).text))
-        )
+        self._read_conditions = lru_cache(maxsize=100_000)(self._conditions_from_text)
         self._doc_states = lru_cache(maxsize=20_000)(lambda doc: conditions.states(self.data.documents[doc].text))
         self._doc_terms = lru_cache(maxsize=20_000)(
             lambda doc: frozenset(self.glossary.terms(self.data.documents[doc].title + "\n" + self.data.documents[doc].text))
@@ -216,20 +214,17 @@ class EvidenceScorer:
         """The patient states (pregnancy ...) document ``doc`` speaks of anywhere."""
         return self._doc_states(doc)
 
+    def _conditions_from_text(self, row: int) -> tuple[conditions.Conditions, bool]:
+        text = self.sentence(row).text
+        return conditions.read(text), conditions.qualified(text)
+
     def _stored_conditions(self, row: int) -> tuple[conditions.Conditions, bool]:
-        table = self.data.sentence_conditions() if hasattr(self.data, "sentence_conditions") else None
-        if table is None:
-            return self._read_conditions(row)
-        return table.get(row, NO_CONDITIONS)
-
-    def _conditions(self, row: int) -> conditions.Conditions:
-        return self._stored_conditions(row)[0]
-
-    def _qualified(self, row: int) -> bool:
-        return self._stored_conditions(row)[1]
+        """(conditions, qualified) of a sentence: from the index's table, else read from its text once."""
+        table = self.data.sentence_conditions()
+        return self._read_conditions(row) if table is None else table.get(row, NO_CONDITIONS)
 
     def conditions_of(self, row: int) -> conditions.Conditions:
-        return self._conditions(row)
+        return self._stored_conditions(row)[0]
 
     def candidates(self, ranked: list[Candidate], limit_chunks: int | None = None) -> dict[int, float]:
         """Sentence rows of the top chunks, each with the best score of a chunk holding it."""

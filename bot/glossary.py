@@ -48,6 +48,11 @@ class Glossary:
             merged[e.term] = e
         self.entries = list(merged.values())
         self._by_term = merged
+        narrower: dict[str, list[str]] = {}
+        for e in self.entries:
+            for b in e.broader:
+                narrower.setdefault(b, []).append(e.term)
+        self._narrower = {b: tuple(terms) for b, terms in narrower.items()}
         surfaces: dict[str, str] = {}
         for e in self.entries:
             for s in (e.term, *e.aliases):
@@ -96,7 +101,7 @@ class Glossary:
 
     def narrower(self, term: str) -> tuple[str, ...]:
         """The terms that are a kind of ``term`` ("extramedullary": the CNS, the testes)."""
-        return tuple(e.term for e in self.entries if term in e.broader)
+        return self._narrower.get(term, ())
 
     def surfaces(self, term: str) -> tuple[str, ...]:
         entry = self._by_term.get(term)

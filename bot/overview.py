@@ -186,7 +186,7 @@ class Overview:
                 continue
             # A paragraph about a treatment already answered ("the other options" after blinatumomab): the
             # treatment its first sentence names is the one it is about.
-            opener = next((set(e.own) & para.terms for e in para.sentences if set(e.own) & para.terms), para.terms)
+            opener = next((n for n in (set(e.own) & para.terms for e in para.sentences) if n), para.terms)
             if para.terms <= exclude or (exclude and opener <= exclude):
                 continue
             if classes and not (classes & para.classes):
