@@ -294,15 +294,16 @@ class EvidenceScorer:
             first = self._block_span(r)[0]
             if first not in per_block:
                 ctx = self._context_stems(ev.doc, first)
+                # Matched as a sentence's own words are: "treated" is said by "treatment".
                 per_block[first] = (
-                    sum(idf[w] for w in q_stems if w in ctx) / total,
+                    sum(idf[w] for w in q_stems if _matches(w, ctx)) / total,
                     sum(wt for w, wt in subject if not _matches(w, ctx)) / subject_total,
                     frozenset(w for w, _ in subject if not _matches(w, ctx)),
                 )
             ev.context, ev.unnamed_context, ctx_absent = per_block[first]
             if ev.doc not in per_doc:
                 title = self._title_stems(ev.doc)
-                per_doc[ev.doc] = sum(idf[w] for w in q_stems if w in title) / total
+                per_doc[ev.doc] = sum(idf[w] for w in q_stems if _matches(w, title)) / total
             ev.title = per_doc[ev.doc]
             # "What are the treatments for X?" is not answered by X's page on symptoms.
             aspect = self.siblings.aspect(ev.doc)

@@ -13,6 +13,8 @@ from pathlib import Path
 from bot.errors import CorpusError
 from bot.text import fold
 
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -21,6 +23,9 @@ class Entry:
     aliases: tuple[str, ...] = ()
     case_sensitive: tuple[str, ...] = ()
     broader: tuple[str, ...] = ()  # terms this one is a kind of ("tisagenlecleucel" is a "car-t")
+    # Surfaces that are this term only when the next word is not one of these: "fits" is seizures,
+    # but "fits a 60 year old" is the verb.
+    not_before: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class Glossary:
             if old:
                 e = Entry(
                     e.term, old.kind, old.aliases + e.aliases, old.case_sensitive + e.case_sensitive,
-                    old.broader + e.broader,
+                    old.broader + e.broader, old.not_before + e.not_before,
                 )
             merged[e.term] = e
         self.entries = list(merged.values())
@@ -58,6 +63,7 @@ class Glossary:
             for s in (e.term, *e.aliases):
                 surfaces.setdefault(fold(s), e.term)
         self._surface = surfaces
+        self._not_before = {fold(a): frozenset(fold(w) for w in ws) for e in self.entries for a, ws in e.not_before}
         self._folded = self._compile(list(surfaces), re.IGNORECASE)
         cs = {s: e.term for e in self.entries for s in e.case_sensitive}
         self._cs_surface = cs
@@ -81,6 +87,9 @@ class Glossary:
                     aliases=tuple(fold(a) for a in row.get("aliases", [])),
                     case_sensitive=tuple(row.get("case_sensitive_aliases", [])),
                     broader=tuple(fold(b) for b in row.get("broader", [])),
+                    not_before=tuple(
+                        (a, tuple(ws)) for a, ws in dict(row.get("not_before", {})).items()
+                    ),
                 )
                 for row in data["entries"]
             ]
@@ -114,7 +123,12 @@ class Glossary:
             folded = fold(text)
             # fold() keeps length except for NFKC changes; map back only when lengths agree.
             for m in self._folded.finditer(folded):
-                term = self._surface[m.group(0).lower()]
+                surface = m.group(0).lower()
+                if surface in self._not_before:
+                    after = _NEXT_WORD.match(folded, m.end())
+                    if after and after.group(1).lower() in self._not_before[surface]:
+                        continue
+                term = self._surface[surface]
                 found.append(Mention(term, self.kind(term), m.start(), m.end(), m.group(0)))
         if self._cased is not None:
             for m in self._cased.finditer(text):

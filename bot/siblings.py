@@ -84,7 +84,8 @@ class Siblings:
         """Per document, the share of its title's words the question does not say, less the smallest
         such share among ``docs``: "Myoclonus" is asked, "Opsoclonus myoclonus" is a namesake. A title
         sharing no word with the question is not a namesake, and no yardstick either (0): a title that
-        names the question's topic must not lose to one that names nothing. One namesake alone costs 0."""
+        names the question's topic must not lose to one that names nothing: it costs as much as the
+        farthest namesake. One namesake alone costs 0."""
         asked = Stems(word_stems(question))
         share: dict[int, float] = {}
         for d in docs:
@@ -93,7 +94,8 @@ class Siblings:
             if said:
                 share[d] = (len(title) - len(said)) / len(title)
         low = min(share.values(), default=0.0)
-        return {d: share[d] - low if d in share else 0.0 for d in docs}
+        far = max(share.values(), default=0.0) - low
+        return {d: share[d] - low if d in share else far for d in docs}
 
     def uses(self, doc: int, word: str) -> bool:
         """Does document ``doc`` (title or text) use ``word``, or a word of the same stem or derivation."""

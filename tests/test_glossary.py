@@ -81,3 +81,23 @@ def test_narrower_terms_are_those_that_name_a_term_as_broader() -> None:
                   Entry("extramedullary", "site")])
     assert set(g.narrower("extramedullary")) == {"cns", "testes"}
     assert g.narrower("cns") == ()
+
+
+def test_a_surface_is_not_the_term_before_a_word_that_makes_it_another_word(tmp_path: Path) -> None:
+    # "fits" is seizures as a noun, the verb before its object.
+    path = tmp_path / "glossary.json"
+    path.write_text(
+        '{"entries": [{"term": "seizures", "kind": "toxicity", "aliases": ["fits"],'
+        ' "not_before": {"fits": ["a", "the"]}}]}',
+        encoding="utf-8",
+    )
+    g = Glossary.load(path)
+    assert g.terms("Can it cause fits or confusion?") == ["seizures"]
+    assert g.terms("Which one fits a 60 year old?") == []
+    assert g.terms("Which one fits the old man?") == []
+    assert g.terms("Did he have fits") == ["seizures"]
+
+
+def test_the_shipped_glossary_tells_fits_the_verb_from_fits_the_symptom(glossary: Glossary) -> None:
+    assert "seizures" in glossary.terms("Can blinatumomab cause fits or confusion?")
+    assert "seizures" not in glossary.terms("Which CAR-T fits a 60 year old?")

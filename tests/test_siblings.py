@@ -64,5 +64,22 @@ def test_a_namesake_title_with_words_the_question_lacks_costs_relative_to_the_be
     assert scorer.siblings.title_extras("What is gout?", [docs["pseudogout-info"]]) == {docs["pseudogout-info"]: 0.0}
     # A title naming nothing of the question is no yardstick: the one naming its topic is not penalised.
     assert set(scorer.siblings.title_extras("What is gout?", [docs["pseudogout-info"], docs["kidney-info"]]).values()) == {0.0}
+    # Beside namesakes, a title naming nothing of the question costs as much as the farthest of them:
+    # naming part of the question never scores below naming none of it.
+    three = scorer.siblings.title_extras("What is gout?", [docs["gout-info"], docs["pseudogout-info"], docs["kidney-info"]])
+    assert three[docs["kidney-info"]] == three[docs["pseudogout-info"]] == 0.5
     answer = engine.session().ask("What is gout?")
     assert answer.citations and answer.citations[0].doc_id == "gout-info"
+
+
+def test_a_paragraph_and_a_title_say_a_question_word_as_a_sentence_does(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    # "treatment" is said by a paragraph's "treated" just as by a sentence's: the stemmer keeps them apart.
+    engine = _engine(tmp_path, fake_embedder)
+    answerer = engine.answerer
+    understood = answerer.understand(answerer.clean("What is the treatment of gout?").text)
+    qvec = answerer.embedder.encode([understood.query.expanded])[0]
+    ranked = answerer.evidence(understood, qvec, answerer.candidates(understood.query, qvec))
+    treat = next(e for e in ranked if engine.data.documents[e.doc].id == "gout-treat")
+    stems = answerer.scorer.stems(understood.query.expanded)
+    assert "treatment" in stems and "treatment" not in answerer.scorer.stems(SIBLINGS[1]["text"])
+    assert treat.context == 1.0
