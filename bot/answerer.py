@@ -140,6 +140,9 @@ class Answerer:
         qvec = self.embedder.encode([q.expanded])[0]
         cands = self.candidates(q, qvec)
         ranked = self.evidence(u, qvec, cands)
+        own = self._the_text(analysis, previous_docs)
+        if own is not None:  # "the drugs in here": only the text being read answers
+            ranked = [e for e in ranked if e.doc == own] or ranked
         if self.trace is not None:
             self.trace(u, ranked)
         near = [e for e in ranked if len(e.text) >= 40] or [self.scorer.sentence(int(self.data.chunk_first_sentence[c.row])) for c in cands]
@@ -180,6 +183,13 @@ class Answerer:
                 self._main_doc = best if counts[best] else None
         return self._main_doc
 
+    def _the_text(self, analysis: Analysis, previous_docs: list[int] | None) -> int | None:
+        """The document a question pointing at "the text" or "here" means: the conversation's, else the
+        corpus's main one; None when the question points at nothing or the corpus has one document."""
+        if len(self.data.documents) < 2 or not analysis.about_the_text:
+            return None
+        return previous_docs[0] if previous_docs else self.main_document()
+
     def _overview(
         self, frame: Frame, u: Understanding, qvec: np.ndarray, cands: list[Candidate], ranked: list[Evidence],
         previous_docs: list[int], exclude: set[str],
@@ -189,6 +199,8 @@ class Answerer:
             doc = previous_docs[0]  # "summarize it" after a question: the document that answered
         elif self.overviews.is_summary(u.analysis) and self.main_document() is not None:
             doc = self.main_document()  # type: ignore[assignment]
+        elif self._the_text(u.analysis, previous_docs) is not None:
+            doc = self._the_text(u.analysis, previous_docs)  # type: ignore[assignment]
         elif ranked:
             # The document a broad question is about: the one whose best few sentences answer best
             # together, not the one with the single best sentence.

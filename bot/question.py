@@ -39,6 +39,7 @@ class QuestionRules:
     generic_words: tuple[str, ...] = ()
     asker_words: frozenset[str] = frozenset()
     chat_spellings: dict[str, str] = field(default_factory=dict)  # "wat": "what", too short to correct by distance
+    the_text: re.Pattern[str] | None = None  # "the drugs in here", "what does the source say": the text itself
 
     def get(self, name: str) -> QuestionType | None:
         return next((t for t in self.types if t.name == name), None)
@@ -60,6 +61,7 @@ def rules() -> QuestionRules:
     return QuestionRules(
         types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"],
         tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())), dict(raw.get("chat_spellings", {})),
+        rx(raw.get("the_text")),
     )
 
 
@@ -84,6 +86,12 @@ class Analysis:
             if t and t.cue:
                 return t.cue
         return None
+
+    @property
+    def about_the_text(self) -> bool:
+        """Does the question point at the text itself ("the drugs in here", "what the source says")?"""
+        pattern = rules().the_text
+        return bool(pattern and pattern.search(self.text))
 
     @property
     def need(self) -> re.Pattern[str] | None:

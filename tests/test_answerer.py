@@ -62,3 +62,24 @@ def test_what_else_lists_the_other_options(engine) -> None:
     answer = s.ask("What else can be done?")
     assert not answer.abstained
     assert not any(c.quote.startswith("Alphamab") for c in answer.citations)
+
+
+def test_a_question_pointing_at_the_text_is_answered_from_the_main_document(engine) -> None:
+    # The fixture's main document is the one naming the most glossary terms (drugs.md).
+    main = engine.answerer.main_document()
+    assert main is not None and engine.data.documents[main].id.startswith("drugs")
+    plain = engine.session().ask("What is given with radiation therapy of the testis?")
+    assert plain.citations and plain.citations[0].doc_id == "extra-1"
+    pointed = engine.session().ask("What radiation therapy is described here?")
+    assert pointed.citations and {c.doc_id for c in pointed.citations} == {engine.data.documents[main].id}
+
+
+def test_the_text_wordings() -> None:
+    from bot.glossary import Glossary
+    from bot.question import analyse
+
+    g = Glossary([])
+    assert analyse("Some drugs in here were approved on response rates alone", g).about_the_text
+    assert analyse("What evidence does the source give for CAR-T?", g).about_the_text
+    assert not analyse("What is the source of the stem cells?", g).about_the_text
+    assert not analyse("Here is my question: is it safe?", g).about_the_text
