@@ -39,7 +39,7 @@ class QuestionRules:
     generic_words: tuple[str, ...] = ()
     asker_words: frozenset[str] = frozenset()
     chat_spellings: dict[str, str] = field(default_factory=dict)  # "wat": "what", too short to correct by distance
-    the_text: re.Pattern[str] | None = None  # "the drugs in here", "what does the source say": the text itself
+    the_text: re.Pattern[str] | None = None  # "the drugs in here", "the options listed here": what is being read
 
     def get(self, name: str) -> QuestionType | None:
         return next((t for t in self.types if t.name == name), None)
@@ -89,7 +89,7 @@ class Analysis:
 
     @property
     def about_the_text(self) -> bool:
-        """Does the question point at the text itself ("the drugs in here", "what the source says")?"""
+        """Does the question point at the text itself ("the drugs in here", "the options listed here")?"""
         pattern = rules().the_text
         return bool(pattern and pattern.search(self.text))
 
