@@ -100,7 +100,31 @@ class Answerer:
         return self.retriever.rank(q.expanded, k=self.search_k, qvec=qvec, fusion="rrf")
 
     def evidence(self, u: Understanding, qvec: np.ndarray, cands: list[Candidate], chunks: int | None = None) -> list[Evidence]:
-        return self.scorer.score(u.analysis, u.query.expanded, qvec, self.scorer.candidates(cands, chunks))
+        rows = self.scorer.candidates(cands, chunks)
+        members = self._chosen_among(u.analysis)
+        if members and rows:
+            # "Which CAR-T fits a 60 year old?" chooses among the class's members: a found document's
+            # sentences naming one are candidates though search ranked their chunks below the cut
+            # (they enter at the cut's score).
+            floor = min(rows.values())
+            col = self.data.sentence_doc
+            for doc in {int(col[r]) for r in rows}:
+                for r in self.scorer.document_rows(doc):
+                    if r not in rows and members & self.scorer.named(r):
+                        rows[r] = floor
+        return self.scorer.score(u.analysis, u.query.expanded, qvec, rows)
+
+    def _chosen_among(self, analysis: Analysis) -> set[str]:
+        """The members of a class the question picks from ("which CAR-T ...", "what immunotherapy ...")."""
+        out: set[str] = set()
+        for term in analysis.focus:
+            members = self.glossary.narrower(term)
+            surface = analysis.focus_surface.get(term)
+            if members and surface and re.search(
+                rf"\b(?:which|what)\s+(?:[\w-]+\s+)?{re.escape(surface)}", analysis.text, re.IGNORECASE
+            ):
+                out.update(members)
+        return out
 
     # ------------------------------------------------------------------ the whole path
 

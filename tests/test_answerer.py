@@ -84,3 +84,29 @@ def test_the_text_wordings() -> None:
     assert not analyse("What does the text say about transplant?", g).about_the_text
     assert not analyse("What is the source of the stem cells?", g).about_the_text
     assert not analyse("Here is my question: is it safe?", g).about_the_text
+
+
+def test_a_question_choosing_among_a_class_reads_every_member_a_found_document_names(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    import json
+
+    import bot
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    filler = " ".join(f"Cell therapy paragraph sentence {i} says the cell therapy needs care." for i in range(30))
+    text = f"{filler}\n\nZetacel, a cell therapy, is for adults older than 26 years."
+    (corpus / "therapies.jsonl").write_text(json.dumps({"id": "t", "title": "Therapies", "text": text}) + "\n")
+    (corpus / "glossary.json").write_text(json.dumps({"entries": [
+        {"term": "cell therapy", "kind": "therapy"},
+        {"term": "zetacel", "kind": "drug", "broader": ["cell therapy"]},
+    ]}))
+    engine = bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
+    answerer = engine.answerer
+    answerer.search_k = 1  # only the first chunk is found
+    assert engine.data.chunk_doc.shape[0] >= 2
+    for question, chosen in (("Which cell therapy needs care?", True), ("Does cell therapy need care?", False)):
+        u = answerer.understand(answerer.clean(question).text)
+        qvec = answerer.embedder.encode([u.query.expanded])[0]
+        cands = answerer.candidates(u.query, qvec)
+        texts = [e.text for e in answerer.evidence(u, qvec, cands)]
+        assert any(t.startswith("Zetacel") for t in texts) == chosen, question
