@@ -51,7 +51,8 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
         # Answer-type check: a dose question needs a dose, a schedule question a schedule.
         pool = [
             e for e in ranked[:6]
-            if e.score >= best.score - params.need_window and (e.entity > 0 or not analysis.focus)
+            if e.score >= best.score - params.need_window
+            and (e.entity > 0 or not analysis.focus or forms.speaks_for(e, analysis.focus))
         ]
         typed = [e for e in pool if need.search(e.text)]
         if not typed:
@@ -76,6 +77,10 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
         # "What causes X?": only a sentence that names X can say what causes it.
         causes = ", ".join(analysis.required)
         return Decision("abstain", f"The text does not say what causes {causes}.", best, list(analysis.required))
+    if analysis.yes_no and best.wrong >= 1.0 and not long:
+        # "Does tisagenlecleucel cause VOD?": a sentence saying it of another drug cannot decide it.
+        names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in best.subjects]
+        return Decision("abstain", f"The text does not say this of {', '.join(names[:2]) or 'it'}.", best, names)
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
         return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)

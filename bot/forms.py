@@ -144,6 +144,15 @@ class Forms:
             named = penalty * (1 - listed.unnamed_context / max(listed.unnamed, 1e-9))
         return listed.score + named + p.list_bonus
 
+    def speaks_for(self, ev: Evidence, terms: list[str]) -> bool:
+        """Does ``ev`` introduce a list whose items name any of ``terms``? "Other agents have been
+        available, but ... Examples include:" speaks for the clofarabine and nelarabine listed under it."""
+        if ev.kind == "item" or not terms:
+            return False
+        rows = [r for r in self.scorer.block_rows(ev.row) if r > ev.row]
+        items = [r for r in rows if self.scorer.sentence(r).kind == "item"]
+        return any(set(terms) & self.scorer.named(r) for r in items)
+
     def listing(self, analysis: Analysis, ranked: list[Evidence]) -> Draft | None:
         anchor = self.list_anchor(ranked, bool(analysis.focus))
         if anchor is None:

@@ -201,6 +201,19 @@ STOPWORDS = frozenset(
         "thanks",
         "thank",
         "want",
+        # Sentence adverbs say how the asker feels about the question, not what it is about.
+        "realistically",
+        "honestly",
+        "basically",
+        "actually",
+        "seriously",
+        "really",
+        "just",
+        "simply",
+        "literally",
+        "genuinely",
+        "frankly",
+        "truthfully",
     ]
 )
 

@@ -110,3 +110,14 @@ def test_a_question_choosing_among_a_class_reads_every_member_a_found_document_n
         cands = answerer.candidates(u.query, qvec)
         texts = [e.text for e in answerer.evidence(u, qvec, cands)]
         assert any(t.startswith("Zetacel") for t in texts) == chosen, question
+
+
+def test_a_sentence_introducing_a_list_speaks_for_its_items(engine) -> None:
+    scorer = engine.answerer.scorer
+    rows = range(len(engine.data.sentence_doc))
+    lead = next(r for r in rows if scorer.sentence(r).text.startswith("Available fixture therapies"))
+    forms = engine.answerer.forms
+    assert forms.speaks_for(scorer.sentence(lead), ["alphamab"])
+    assert not forms.speaks_for(scorer.sentence(lead), ["methotrexate"])
+    item = next(r for r in rows if scorer.sentence(r).kind == "item")
+    assert not forms.speaks_for(scorer.sentence(item), ["alphamab"])

@@ -25,6 +25,9 @@ def test_a_sentence_states_the_ages_it_covers(text: str, age: tuple[float, float
 def test_a_question_states_the_askers_age_lineage_ph_line_and_donor() -> None:
     assert read("my father is 72, can he have a transplant?", question=True).age == (72.0, 72.0)
     assert read("a 45 year old man", question=True).age == (45.0, 45.0)
+    assert read("she's 68 and her ALL has come back", question=True).age == (68.0, 68.0)
+    assert read("I'm 42, am I too old for CAR-T?", question=True).age == (42.0, 42.0)
+    assert read("there's 2 options", question=True).age is None
     assert read("drugs for T-cell ALL", question=True).lineage == frozenset({"T"})
     assert read("Ph+ disease", question=True).ph == frozenset({"+"})
     assert read("in second relapse", question=True).line == 2

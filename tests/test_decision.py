@@ -20,7 +20,7 @@ def _forms(document: str = "prednisone is tapered slowly over weeks") -> Any:
         known_stems={"prednisone", "fibromyalgia"},
         siblings=SimpleNamespace(uses=lambda doc, w: w in document.split()),
     )
-    return SimpleNamespace(scorer=scorer)
+    return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False)
 
 
 def _evidence(score: float) -> Evidence:
@@ -55,3 +55,15 @@ def test_a_long_message_is_not_answered_from_a_document_that_never_names_its_top
     decision = decide(story, [_evidence(0.9)], p, _forms("fibromyalgia causes widespread pain"))
     assert decision.status == "abstain"
     assert decision.missing == ["prednisone"]
+
+
+def test_a_yes_no_question_about_one_drug_is_not_decided_by_a_sentence_about_another() -> None:
+    analysis = Analysis("Is zetamab given to adults?", "definition", ["definition"], True, ["zetamab"],
+                        {"zetamab": "zetamab"})
+    ev = _evidence(2.0)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.subjects, ev.wrong = ["alphamab"], 1.0
+    decision = decide(analysis, [ev], default_params(), _forms())
+    assert decision.status == "abstain" and "zetamab" in decision.reason
+    ev.subjects, ev.wrong = ["zetamab"], 0.0
+    assert decide(analysis, [ev], default_params(), _forms()).status == "answer"

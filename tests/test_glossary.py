@@ -101,3 +101,4 @@ def test_a_surface_is_not_the_term_before_a_word_that_makes_it_another_word(tmp_
 def test_the_shipped_glossary_tells_fits_the_verb_from_fits_the_symptom(glossary: Glossary) -> None:
     assert "seizures" in glossary.terms("Can blinatumomab cause fits or confusion?")
     assert "seizures" not in glossary.terms("Which CAR-T fits a 60 year old?")
+
