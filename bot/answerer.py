@@ -179,7 +179,8 @@ class Answerer:
             return self.composer.abstain(frame, f"The text does not mention {', '.join(f'“{w}”' for w in names[:3])}.", near, missing=names)
 
         if overview:
-            answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], exclude or set())
+            aside = (exclude or set()) | set(analysis.excluded)
+            answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside)
             if answer is not None:
                 return answer
             analysis.qtype = next((t for t in analysis.types if t != "overview"), "definition")

@@ -77,6 +77,7 @@ class Analysis:
     subject: dict[str, float] = field(default_factory=dict)  # non-glossary subject words and their weights
     required: list[str] = field(default_factory=list)  # terms an answering sentence must itself name
     conditions: Conditions = field(default_factory=Conditions)  # age, lineage, donor ... the asker states
+    excluded: list[str] = field(default_factory=list)  # terms named only to be set aside ("besides chemo")
 
     @property
     def cue(self) -> re.Pattern[str] | None:
@@ -109,10 +110,11 @@ def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysi
     types = [t for t in classify(text) if t != "yes_no"] or ["definition"]
     yes_no = bool(rules().yes_no.search(fold(text).strip()))
     mentions = glossary.mentions(text)
+    excluded = _set_aside(text, mentions)
     focus: list[str] = []
     surface: dict[str, str] = {}
     for m in mentions:
-        if m.kind in FOCUS_KINDS and m.term not in focus:
+        if m.kind in FOCUS_KINDS and m.term not in focus and m.term not in excluded:
             focus.append(m.term)
             phrase = text[m.start : m.end]
             # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
@@ -123,7 +125,32 @@ def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysi
     required = [
         m.term for m in mentions if CAUSE_OF.search(text[max(0, m.start - 30) : m.start])
     ]
-    return Analysis(text, types[0], types, yes_no, focus, surface, mentions, subject, required, read(text, True))
+    return Analysis(
+        text, types[0], types, yes_no, focus, surface, mentions, subject, required, read(text, True), excluded
+    )
+
+
+# "not in the brain", "besides chemo and a transplant", "other than CAR-T": what the asker sets aside.
+SET_ASIDE = re.compile(
+    r"\b(?:not|rather than|instead of|other than|besides|apart from|aside from|except(?: for)?|excluding)\s+"
+    r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only)\s+)*$",
+    re.I,
+)
+AND_ALSO = re.compile(r"^\s*(?:,|,?\s*(?:and|or|nor))\s+(?:(?:in|the|a|an|his|her|my|their)\s+)*$", re.I)
+
+
+def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
+    """Terms the question names only to set them aside, and those joined to them by "and"/"or"."""
+    out: list[str] = []
+    previous: Mention | None = None
+    for m in mentions:
+        if SET_ASIDE.search(text[max(0, m.start - 40) : m.start]) or (
+            previous is not None and previous.term in out and AND_ALSO.match(text[previous.end : m.start])
+        ):
+            if m.term not in out:
+                out.append(m.term)
+        previous = m
+    return out
 
 
 CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\s+(an?\s+|the\s+)?$", re.I)

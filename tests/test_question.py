@@ -113,3 +113,15 @@ def test_cant_donate_is_no_donor_and_two_relapses_a_later_line() -> None:
     c = read("my brother can't donate, who else could give stem cells?", True)
     assert "sibling" in c.no_donor
     assert read("which drug is for adults after two relapses").line == 2
+
+
+def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
+    from bot.glossary import Glossary
+    from bot.question import analyse
+
+    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    a = analyse("His relapse is in the testicle, not in the brain or spinal fluid. What's the treatment?", g)
+    assert a.focus == ["testes"] and "central nervous system" in a.excluded
+    b = analyse("What is there besides chemo and a transplant?", g)
+    assert set(b.excluded) == {"chemotherapy", "stem cell transplantation"} and not b.focus
+    assert analyse("How is CNS relapse treated?", g).excluded == []
