@@ -144,11 +144,11 @@ def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
     out: list[str] = []
     previous: Mention | None = None
     for m in mentions:
-        if SET_ASIDE.search(text[max(0, m.start - 40) : m.start]) or (
+        aside = SET_ASIDE.search(text[max(0, m.start - 40) : m.start]) or (
             previous is not None and previous.term in out and AND_ALSO.match(text[previous.end : m.start])
-        ):
-            if m.term not in out:
-                out.append(m.term)
+        )
+        if aside and m.term not in out:
+            out.append(m.term)
         previous = m
     return out
 
