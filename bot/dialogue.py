@@ -23,6 +23,7 @@ PRONOUN = re.compile(
     re.IGNORECASE,
 )
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
+WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
 MAX_TURNS = 20
 
 
@@ -114,6 +115,9 @@ class Session:
         )
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
         u = typed if resolved == typed.text else answerer.understand(resolved)
+        if u is not typed and self.turns and self.turns[-1].analysis.yes_no and WHAT_ABOUT.match(typed.text):
+            # "Is Besponsa used for relapsed ALL?" then "what about for kids?": the same yes/no question.
+            u.analysis.yes_no = True
         answer = answerer.respond(cleaned, u, typed if u is not typed else None, prev)
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)

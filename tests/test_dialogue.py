@@ -70,3 +70,11 @@ def test_date_follow_up_reports_the_cited_document(engine):
     s.ask("What is alphamab?")
     a = s.ask("When was this published?")
     assert "2024-01-15" in a.answer and "Fixture drugs" in a.answer
+
+
+def test_what_about_after_a_yes_no_question_asks_the_same_yes_no_question(engine) -> None:
+    session = engine.session()
+    session.ask("Is alphamab used for relapsed ALL?")
+    answer = session.ask("what about for children?")
+    # Whether alphamab is for children: its own sentence (for adults) decides, not betacel's (for children).
+    assert answer.citations and answer.citations[0].quote.startswith("Alphamab")
