@@ -272,14 +272,13 @@ class EvidenceScorer:
         subject = [(st, wt) for st, wt in subject if wt > 0]
         surface = {self._stem(w): w for w in analysis.subject}
         subject_total = sum(wt for _, wt in subject) or 1.0
-        # A question's whole subject, weighed as its missing part is: the share it leaves unanswered.
-        weighed_total = sum(wt * (p.unknown_word_cost if w not in self.known_stems else 1.0) for w, wt in subject)
         # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
         unknown = {w for w, _ in subject if w not in self.known_stems}
         # Every question stem and subject stem is matched once per sentence (and per paragraph).
         wanted = q_stems | {w for w, _ in subject}
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
+        doc_unknown: dict[int, tuple[set[str], float]] = {}
         per_doc: dict[int, float] = {}
         asked = aspects().asked(analysis.text)
         docs = {self._row_fields(r)[0] for r in order}
@@ -336,14 +335,22 @@ class EvidenceScorer:
             # A word of the document's title is its topic ("leukemia"): every sentence speaks of it.
             title_stems = self._title_stems(ev.doc)
             absent = [(w, wt) for w, wt in subject if w not in here and not _matches(w, title_stems)]
-            missing = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in absent)
+            if ev.doc not in doc_unknown:
+                # In a corpus of many documents a word another document uses is still one this document
+                # never says: it costs as a word unknown to the corpus does in a corpus of one.
+                used = self.siblings.stems(ev.doc)
+                lacks = unknown | {w for w, _ in subject if not _matches(w, used)}
+                # The question's whole subject, weighed as its missing part is: the share it leaves unanswered.
+                doc_unknown[ev.doc] = (lacks, sum(wt * (p.unknown_word_cost if w in lacks else 1.0) for w, wt in subject))
+            unknown_here, weighed_here = doc_unknown[ev.doc]
+            missing = sum(wt * (p.unknown_word_cost if w in unknown_here else 1.0) for w, wt in absent)
             ev.unnamed = missing / subject_total
             ev.missing_weight = missing
             ev.missing = [surface[w] for w, _ in sorted(absent, key=lambda x: -x[1])]
             gone = [(w, wt) for w, wt in absent if w in ctx_absent]
             ev.missing_context = [surface[w] for w, _ in sorted(gone, key=lambda x: -x[1])]
-            ev.missing_context_weight = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in gone)
-            ev.missing_share = ev.missing_context_weight / weighed_total if weighed_total else 0.0
+            ev.missing_context_weight = sum(wt * (p.unknown_word_cost if w in unknown_here else 1.0) for w, wt in gone)
+            ev.missing_share = ev.missing_context_weight / weighed_here if weighed_here else 0.0
             stated, ev.qualified = self._stored_conditions(r)
             ev.condition = conditions.fit(stated, analysis.conditions) if analysis.conditions else 0.0
             if analysis.yes_no:

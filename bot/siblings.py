@@ -97,6 +97,10 @@ class Siblings:
         far = max(share.values(), default=0.0) - low
         return {d: share[d] - low if d in share else far for d in docs}
 
+    def stems(self, doc: int) -> Stems:
+        """The stems of document ``doc``'s title and text."""
+        return self._stems(doc)
+
     def uses(self, doc: int, word: str) -> bool:
         """Does document ``doc`` (title or text) use ``word``, or a word of the same stem or derivation."""
         return matches(stem(word), self._stems(doc))

@@ -83,3 +83,22 @@ def test_a_paragraph_and_a_title_say_a_question_word_as_a_sentence_does(tmp_path
     stems = answerer.scorer.stems(understood.query.expanded)
     assert "treatment" in stems and "treatment" not in answerer.scorer.stems(SIBLINGS[1]["text"])
     assert treat.context == 1.0
+
+
+def test_a_word_only_other_documents_use_costs_as_one_the_corpus_lacks(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    import pytest
+
+    engine = _engine(tmp_path, fake_embedder)
+    answerer = engine.answerer
+    understood = answerer.understand(answerer.clean("Do mineral deposits cause gout?").text)
+    qvec = answerer.embedder.encode([understood.query.expanded])[0]
+    ranked = answerer.evidence(understood, qvec, answerer.candidates(understood.query, qvec))
+    gout = next(e for e in ranked if engine.data.documents[e.doc].id == "gout-info")
+    weight = understood.analysis.subject["deposits"]
+    assert weight > 0 and "deposits" in gout.missing
+    # "deposits" is a word of the corpus (the kidney page), but never of the gout page.
+    assert gout.missing_weight >= weight * engine.params.unknown_word_cost - 1e-9
+    assert engine.params.unknown_word_cost > 1
+    assert gout.missing_weight == pytest.approx(sum(
+        understood.analysis.subject[w] * engine.params.unknown_word_cost for w in gout.missing
+    ))
