@@ -265,6 +265,12 @@ class Answerer:
         after = self.scorer.sentence(nxt)
         return after.block == e.block and after.doc == e.doc and after.kind == "lead_in"
 
+    def _known_compound(self, word: str) -> bool:
+        """A hyphenated name whose first part the corpus uses is a spelling of one of its names
+        ("Beckwith-Wieddeman" for Beckwith-Wiedemann), not a name the text lacks."""
+        head = word.split("-")[0]
+        return "-" in word and len(head) >= 4 and self.scorer.stem(head) in self.scorer.known_stems
+
     def _unknown_names(self, q: Query, analysis: Analysis) -> list[str]:
         """Words the corpus lacks that name what is asked about: "tocilizumab", or rare words without a focus."""
         p = self.params
@@ -274,6 +280,7 @@ class Answerer:
         rare = [
             w for w in q.unknown
             if len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
+            and not self._known_compound(w)
         ]
         # What the question asks about that the corpus does know: its focus terms and known subject words.
         known = len(analysis.focus) + sum(

@@ -283,6 +283,7 @@ class EvidenceScorer:
         asked = aspects().asked(analysis.text)
         docs = {self._row_fields(r)[0] for r in order}
         extras = self.siblings.title_extras(expanded, docs) if p.p_title_extra else {}
+        dedicated = self.siblings.dedicated(expanded, docs, asked)
         out: list[Evidence] = []
         for i, r in enumerate(order):
             ev = self.sentence(r)
@@ -305,8 +306,7 @@ class EvidenceScorer:
                 per_doc[ev.doc] = sum(idf[w] for w in q_stems if _matches(w, title)) / total
             ev.title = per_doc[ev.doc]
             # "What are the treatments for X?" is not answered by X's page on symptoms.
-            aspect = self.siblings.aspect(ev.doc)
-            ev.other_aspect = aspect is not None and aspect not in asked
+            ev.other_aspect = self.siblings.other_aspect(ev.doc, asked, dedicated)
             ev.title_extra = extras.get(ev.doc, 0.0)
             own, subjects = self.subjects(r)
             ev.own, ev.subjects = own, subjects

@@ -67,6 +67,7 @@ class Siblings:
         self.data = data
         self._aspect = lru_cache(maxsize=50_000)(self._aspect_of)
         self._title = lru_cache(maxsize=50_000)(lambda doc: word_stems(self.data.documents[doc].title))
+        self._run = lru_cache(maxsize=50_000)(self._sibling_run)
         self._stems = lru_cache(maxsize=5_000)(
             lambda doc: Stems(word_stems(self.data.documents[doc].title + "\n" + self.data.documents[doc].text))
         )
@@ -79,6 +80,40 @@ class Siblings:
     def aspect(self, doc: int) -> str | None:
         """The aspect of its topic document ``doc`` says it covers ("treatment"), if its record says."""
         return self._aspect(doc)
+
+    def _sibling_run(self, doc: int) -> tuple[int, ...]:
+        """The documents beside ``doc`` with its title: a site's pages on one topic come together (a
+        corpus is read file by file), so only neighbours are read, never every title."""
+        docs, title = self.data.documents, fold(self.data.documents[doc].title).strip()
+        if not title:
+            return (doc,)
+        lo = doc
+        while lo > 0 and fold(docs[lo - 1].title).strip() == title:
+            lo -= 1
+        hi = doc
+        while hi + 1 < len(docs) and fold(docs[hi + 1].title).strip() == title:
+            hi += 1
+        return tuple(range(lo, hi + 1))
+
+    def dedicated(self, question: str, docs: Iterable[int], asked: frozenset[str]) -> bool:
+        """Is one of ``docs`` a page on an aspect ``asked`` whose title the question says in full: the
+        page written for this question ("What is the outlook for Moebius syndrome?": NINDS's outlook page)."""
+        said = Stems(word_stems(question))
+        return any(
+            self._aspect(d) in asked and (title := self._title(d)) and all(matches(w, said) for w in title)
+            for d in docs
+        )
+
+    def other_aspect(self, doc: int, asked: frozenset[str], dedicated: bool) -> bool:
+        """Does ``doc`` answer another question of its topic than ``asked``: a page on another aspect, or
+        a general page when a page on the aspect asked is at hand (``dedicated``, or a sibling beside it).
+        A general page is otherwise where the text says it, if anywhere ("Is shingles contagious?")."""
+        aspect = self._aspect(doc)
+        if aspect is None or aspect in asked:
+            return False
+        if aspect not in aspects().default or dedicated:
+            return True
+        return any(self._aspect(d) in asked for d in self._run(doc) if d != doc)
 
     def title_extras(self, question: str, docs: Iterable[int]) -> dict[int, float]:
         """Per document, the share of its title's words the question does not say, less the smallest

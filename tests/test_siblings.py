@@ -102,3 +102,20 @@ def test_a_word_only_other_documents_use_costs_as_one_the_corpus_lacks(tmp_path:
     assert gout.missing_weight == pytest.approx(sum(
         understood.analysis.subject[w] * engine.params.unknown_word_cost for w in gout.missing
     ))
+
+
+def test_a_general_page_answers_an_aspect_no_page_of_its_topic_covers(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    engine = _engine(tmp_path, fake_embedder)
+    siblings = engine.answerer.scorer.siblings
+    docs = {d.id: i for i, d in enumerate(engine.data.documents)}
+    treatment = frozenset({"treatment"})
+    # Gout has a treatment page beside its general one: the general page answers another question.
+    assert siblings.other_aspect(docs["gout-info"], treatment, dedicated=False)
+    # Kidney stones have only a general page: it is where the text says how they are treated, if anywhere.
+    assert not siblings.other_aspect(docs["kidney-info"], treatment, dedicated=False)
+    # ... unless a page on that aspect, titled as the question names its topic, is among the candidates.
+    assert siblings.dedicated("How are gout attacks treated?", [docs["gout-treat"]], treatment)
+    assert not siblings.dedicated("How are kidney stones treated?", [docs["gout-treat"]], treatment)
+    assert siblings.other_aspect(docs["kidney-info"], treatment, dedicated=True)
+    # A page on another aspect stays another aspect's page, whatever its topic has.
+    assert siblings.other_aspect(docs["gout-symptoms"], treatment, dedicated=False)
