@@ -232,7 +232,14 @@ class Answerer:
             by_doc: dict[int, list[float]] = {}
             for e in ranked:
                 by_doc.setdefault(e.doc, []).append(e.score)
-            doc = max(by_doc, key=lambda d: (sum(sorted(by_doc[d], reverse=True)[:3]), -d))
+            # A document naming every glossary term the question names ("CNS" and "relapse") before one
+            # naming only some of them.
+            asked = {m.term for m in u.analysis.mentions}
+
+            def named(d: int) -> int:
+                return len(asked & self.scorer.document_terms(d))
+
+            doc = max(by_doc, key=lambda d: (named(d), sum(sorted(by_doc[d], reverse=True)[:3]), -d))
         else:
             return None
         if u.analysis.conditions.states - self.scorer.document_states(doc):

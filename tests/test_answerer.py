@@ -82,6 +82,9 @@ def test_the_text_wordings() -> None:
     assert analyse("Some drugs in here were approved on response rates alone", g).about_the_text
     assert analyse("Which of the therapies here fit each?", g).about_the_text
     assert not analyse("What does the text say about transplant?", g).about_the_text
+    assert analyse("Summarise the section on immunotherapy for me", g).about_the_text
+    assert analyse("give me the gist of the transplant part", g).about_the_text
+    assert not analyse("which part of the body does it affect?", g).about_the_text
     assert not analyse("What is the source of the stem cells?", g).about_the_text
     assert not analyse("Here is my question: is it safe?", g).about_the_text
 

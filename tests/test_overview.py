@@ -60,3 +60,29 @@ def test_two_sites_with_paragraphs_of_their_own_widen_into_both(engine) -> None:
 def test_a_broad_question_about_nothing_in_particular_gets_the_key_points(engine) -> None:
     answer = engine.session().ask("What should a family know when it comes back? The big picture please")
     assert answer.parts[0].kind == "lead" and "key points" in answer.parts[0].text
+
+
+def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    import json
+    import shutil
+
+    import bot
+    from bot.settings import PROJECT_ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(PROJECT_ROOT / "corpus" / "glossary.json", corpus / "glossary.json")
+    tumors = " ".join([
+        "Tumors of the CNS are growths in the brain and spinal cord.",
+        "CNS tumors are found by imaging of the brain and spinal cord.",
+        "CNS tumors are treated with surgery, radiation and drugs given into the CNS.",
+        "Children with CNS tumors are followed for years after treatment of the CNS.",
+    ])
+    leukemia = ("Leukemia may come back in the marrow. CNS relapse treatment includes intrathecal methotrexate "
+                "twice weekly. The role of CNS irradiation after a relapse is unclear.")
+    rows = [{"id": "tumors", "title": "CNS tumors", "text": tumors},
+            {"id": "leukemia", "title": "Leukemia that comes back", "text": leukemia}]
+    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    engine = bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
+    answer = engine.session().ask("tell me about CNS relapse")
+    assert answer.citations and {c.doc_id for c in answer.citations} == {"leukemia"}
