@@ -125,3 +125,12 @@ def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
     b = analyse("What is there besides chemo and a transplant?", g)
     assert set(b.excluded) == {"chemotherapy", "stem cell transplantation"} and not b.focus
     assert analyse("How is CNS relapse treated?", g).excluded == []
+
+
+def test_an_amount_in_household_measures_is_a_dose_and_a_raised_risk_a_side_effect() -> None:
+    from bot.question import rules
+
+    dose, harm = rules().get("dose"), rules().get("side_effects")
+    assert dose is not None and dose.need is not None and harm is not None and harm.need is not None
+    assert dose.need.search("Drink 8 cups of water a day.") and not dose.need.search("Drink water every day.")
+    assert harm.need.search("Smoking can increase the risk of ulcers.")
