@@ -16,8 +16,7 @@ from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
 from bot.siblings import Siblings, aspects
-from bot.stemming import Stems, stem
-from bot.stemming import matches as _matches
+from bot.stemming import Matcher, Stems, stem
 from bot.text import content_words
 
 KINDS = ("prose", "lead_in", "item")
@@ -277,7 +276,8 @@ class EvidenceScorer:
         # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
         unknown = {w for w, _ in subject if w not in self.known_stems}
         # Every question stem and subject stem is matched once per sentence (and per paragraph).
-        wanted = q_stems | {w for w, _ in subject}
+        match = Matcher(q_stems | {w for w, _ in subject})
+        title_match: dict[int, set[str]] = {}
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
         per_doc: dict[int, float] = {}
@@ -289,15 +289,16 @@ class EvidenceScorer:
             ev = self.sentence(r)
             ev.dense = float(dense[i])
             st = sent_stems[r]
-            here = {w for w in wanted if _matches(w, st)}
+            here = match(st)
             ev.lexical = sum(idf[w] for w in q_stems if w in here) / total
             first = self._block_span(r)[0]
             if first not in per_block:
                 ctx = self._context_stems(ev.doc, first)
+                in_ctx = match(ctx)
                 per_block[first] = (
                     sum(idf[w] for w in q_stems if w in ctx) / total,
-                    sum(wt for w, wt in subject if not _matches(w, ctx)) / subject_total,
-                    frozenset(w for w, _ in subject if not _matches(w, ctx)),
+                    sum(wt for w, wt in subject if w not in in_ctx) / subject_total,
+                    frozenset(w for w, _ in subject if w not in in_ctx),
                 )
             ev.context, ev.unnamed_context, ctx_absent = per_block[first]
             if ev.doc not in per_doc:
@@ -333,8 +334,10 @@ class EvidenceScorer:
             # A technical word of the question the sentence never names: likely a look-alike passage.
             # Each costs by its rarity, double when the whole corpus lacks it: one such word is enough.
             # A word of the document's title is its topic ("leukemia"): every sentence speaks of it.
-            title_stems = self._title_stems(ev.doc)
-            absent = [(w, wt) for w, wt in subject if w not in here and not _matches(w, title_stems)]
+            if ev.doc not in title_match:
+                title_match[ev.doc] = match(self._title_stems(ev.doc))
+            in_title = title_match[ev.doc]
+            absent = [(w, wt) for w, wt in subject if w not in here and w not in in_title]
             missing = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in absent)
             ev.unnamed = missing / subject_total
             ev.missing_weight = missing
