@@ -117,6 +117,7 @@ class EvidenceScorer:
         self.known_stems = {self._stem(w) for w in data.vocab} | {
             self._stem(p) for w in data.vocab if "-" in w for p in w.split("-") if p
         }
+        self._static = lru_cache(maxsize=50_000)(self._row_static)
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: Stems(self.stems(self.data.documents[doc].title)))
         # What a many-document corpus says of each document: its aspect, its title's words (bot/siblings.py).
         self.siblings = Siblings(data)
@@ -149,6 +150,22 @@ class EvidenceScorer:
         d, s, e = int(data.sentence_doc[row]), int(data.sentence_start[row]), int(data.sentence_end[row])
         b, k = int(data.sentence_block[row]), int(data.sentence_kind[row])
         return d, s, e, b, k
+
+    def _row_static(
+        self, row: int
+    ) -> tuple[int, int, int, int, str, str, Stems, int, tuple[str, ...], tuple[str, ...], frozenset[str], bool,
+               conditions.Conditions, bool]:
+        """Everything the scorer reads of a sentence that does not depend on the question, in one record:
+        (doc, start, end, block, kind, text, stems, first row of its paragraph, own subjects, subjects,
+        glossary terms named, short, conditions, qualified)."""
+        d, s, e, b, k = self._row_fields(row)
+        text = self.data.documents[d].text[s:e]
+        own, subjects = self._subjects_of(row)
+        stated, qualified = self._stored_conditions(row)
+        return (
+            d, s, e, b, KINDS[k], text, self._row_stems(row), self._block_span(row)[0], own, subjects,
+            self._row_named(row), len(text.split()) < 4, stated, qualified,
+        )
 
     def _sentence_mentions(self, row: int) -> tuple[str, ...]:
         return tuple(m.term for m in self._row_mentions(row) if m.kind in SUBJECT_KINDS)
@@ -277,23 +294,27 @@ class EvidenceScorer:
         unknown = {w for w, _ in subject if w not in self.known_stems}
         # Every question stem and subject stem is matched once per sentence (and per paragraph).
         match = Matcher(q_stems | {w for w, _ in subject})
-        title_match: dict[int, set[str]] = {}
+        # The question's stems with their weights, in one order: every sum below adds in that order.
+        q_idf = [(w, idf[w]) for w in q_stems]
+        required = set(analysis.required)
+        cost = p.unknown_word_cost
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
-        per_doc: dict[int, float] = {}
+        per_doc: dict[int, tuple[float, bool, float, bool, set[str]]] = {}
         asked = aspects().asked(analysis.text)
         docs = {self._row_fields(r)[0] for r in order}
         extras = self.siblings.title_extras(expanded, docs) if p.p_title_extra else {}
+        comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no
+        static = self._static
         out: list[Evidence] = []
         for i, r in enumerate(order):
-            ev = self.sentence(r)
+            d, start, end, block, kind, text, st, first, own, subjects, named_here, short, stated, qualified = static(r)
+            ev = Evidence(r, d, start, end, block, kind, text)
             ev.dense = float(dense[i])
-            st = sent_stems[r]
             here = match(st)
-            ev.lexical = sum(idf[w] for w in q_stems if w in here) / total
-            first = self._block_span(r)[0]
+            ev.lexical = sum([v for w, v in q_idf if w in here]) / total
             if first not in per_block:
-                ctx = self._context_stems(ev.doc, first)
+                ctx = self._context_stems(d, first)
                 in_ctx = match(ctx)
                 per_block[first] = (
                     sum(idf[w] for w in q_stems if w in ctx) / total,
@@ -301,54 +322,53 @@ class EvidenceScorer:
                     frozenset(w for w, _ in subject if w not in in_ctx),
                 )
             ev.context, ev.unnamed_context, ctx_absent = per_block[first]
-            if ev.doc not in per_doc:
-                title = self._title_stems(ev.doc)
-                per_doc[ev.doc] = sum(idf[w] for w in q_stems if w in title) / total
-            ev.title = per_doc[ev.doc]
-            # "What are the treatments for X?" is not answered by X's page on symptoms.
-            aspect = self.siblings.aspect(ev.doc)
-            ev.other_aspect = aspect is not None and aspect not in asked
-            ev.title_extra = extras.get(ev.doc, 0.0)
-            own, subjects = self.subjects(r)
-            ev.own, ev.subjects = own, subjects
-            named_here = self._row_named(r)
-            mentioned = named_here | set(subjects)
-            if analysis.qtype == "comparison":  # each side may be quoted on its own; both at once is best
+            if d not in per_doc:
+                title = self._title_stems(d)
+                # "What are the treatments for X?" is not answered by X's page on symptoms.
+                aspect = self.siblings.aspect(d)
+                per_doc[d] = (
+                    sum(idf[w] for w in q_stems if w in title) / total,
+                    aspect is not None and aspect not in asked,
+                    extras.get(d, 0.0),
+                    # A document that never names what the question is about cannot answer it.
+                    not (focus & self._doc_terms(d)) if focus else (bool(terms) and not (terms & self._doc_terms(d))),
+                    match(title),
+                )
+            ev.title, ev.other_aspect, ev.title_extra, ev.off_document, in_title = per_doc[d]
+            ev.own, ev.subjects = list(own), list(subjects)
+            mentioned = named_here.union(subjects)
+            if comparison:  # each side may be quoted on its own; both at once is best
                 ev.entity = (1.0 if focus & mentioned else 0.0) + (p.comparison_both_bonus if focus <= mentioned else 0.0)
             else:
                 ev.entity = len(focus & mentioned) / len(focus) if focus else 0.0
             wrong = 0.0
-            if subject_focus and not (subject_focus & set(subjects)):
+            if subject_focus and subject_focus.isdisjoint(subjects):
                 wrong = 1.0 if own else (p.wrong_topic_only if subjects else 0.0)
-            if analysis.required and not set(analysis.required) <= named_here:
+            if required and not required <= named_here:
                 wrong = max(wrong, 1.0)
             ev.cue = bool(cue and self._cue_in(cue, r))
             ev.chunk_score = rows[r]
             ev.wrong = wrong
-            # A document that never names what the question is about cannot answer it.
-            ev.off_document = not (focus & self._doc_terms(ev.doc)) if focus else (
-                bool(terms) and not (terms & self._doc_terms(ev.doc))
-            )
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
-            ev.short = len(ev.text.split()) < 4
+            ev.short = short
             # A technical word of the question the sentence never names: likely a look-alike passage.
             # Each costs by its rarity, double when the whole corpus lacks it: one such word is enough.
             # A word of the document's title is its topic ("leukemia"): every sentence speaks of it.
-            if ev.doc not in title_match:
-                title_match[ev.doc] = match(self._title_stems(ev.doc))
-            in_title = title_match[ev.doc]
             absent = [(w, wt) for w, wt in subject if w not in here and w not in in_title]
-            missing = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in absent)
+            if absent:
+                missing = sum(wt * (cost if w in unknown else 1.0) for w, wt in absent)
+                ev.missing = [surface[w] for w, _ in sorted(absent, key=lambda x: -x[1])]
+                gone = [(w, wt) for w, wt in absent if w in ctx_absent]
+                ev.missing_context = [surface[w] for w, _ in sorted(gone, key=lambda x: -x[1])]
+                ev.missing_context_weight = sum(wt * (cost if w in unknown else 1.0) for w, wt in gone)
+            else:
+                missing = 0
             ev.unnamed = missing / subject_total
             ev.missing_weight = missing
-            ev.missing = [surface[w] for w, _ in sorted(absent, key=lambda x: -x[1])]
-            gone = [(w, wt) for w, wt in absent if w in ctx_absent]
-            ev.missing_context = [surface[w] for w, _ in sorted(gone, key=lambda x: -x[1])]
-            ev.missing_context_weight = sum(wt * (p.unknown_word_cost if w in unknown else 1.0) for w, wt in gone)
             ev.missing_share = ev.missing_context_weight / weighed_total if weighed_total else 0.0
-            stated, ev.qualified = self._stored_conditions(r)
-            ev.condition = conditions.fit(stated, analysis.conditions) if analysis.conditions else 0.0
-            if analysis.yes_no:
+            ev.qualified = qualified
+            ev.condition = conditions.fit(stated, conds) if conds else 0.0
+            if yes_no:
                 # "Is it approved for children?": the sentence stating its condition answers, fit or not.
                 ev.condition = abs(ev.condition)
             out.append(ev)
