@@ -154,7 +154,10 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
     # canonical name ("leukaemia" is "leukemia").
     spans = [(m.start, m.end) for m in mentions]
     type_words = _type_words(tuple(types))
-    covered = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * len(chars[a:b])
+    covered = "".join(chars)
     out: dict[str, float] = {}
     conditions = [w for m in mentions if m.kind == "condition" for w in content_words(m.term)]
     for w in [*content_words(covered), *conditions]:
