@@ -22,7 +22,7 @@ from bot.text import content_words
 KINDS = ("prose", "lead_in", "item")
 
 
-@dataclass
+@dataclass(slots=True)  # made for every candidate sentence of every question: slots make that cheaper
 class Evidence:
     row: int  # sentence row in the index
     doc: int
@@ -265,11 +265,10 @@ class EvidenceScorer:
         vecs = np.asarray(self.data.sentence_vectors[order], dtype=np.float32)
         dense = vecs @ qvec
         q_stems = self.stems(expanded)
-        sent_stems = {r: self._row_stems(r) for r in order}
         n = len(order)
         df: dict[str, int] = {}
-        for st in sent_stems.values():
-            for w in st & q_stems:
+        for r in order:
+            for w in self._row_stems(r) & q_stems:
                 df[w] = df.get(w, 0) + 1
         idf = {w: math.log(1 + n / (1 + df.get(w, 0))) + 0.1 for w in q_stems}
         idf = {w: v * (self.params.generic_weight if w in self.generic else 1.0) for w, v in idf.items()}
