@@ -33,6 +33,7 @@ _SCRIPTS = {
     "KHMER": "km", "MYANMAR": "my", "SINHALA": "si", "LAO": "lo", "KANNADA": "kn", "MALAYALAM": "ml",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_TWO_LETTERS = re.compile(r"[A-Za-z][^A-Za-z]*[A-Za-z]")  # in ASCII text, two letters (isalpha) anywhere
 
 
 def _script(ch: str) -> str | None:
@@ -65,7 +66,7 @@ def detect(text: str) -> str | None:
     text = str(text)
     if text.isascii():
         # ASCII letters are Latin script: no per-character look-up (most questions; ~0.2 ms an answer).
-        return _latin_language(text) if sum(ch.isalpha() for ch in text) >= 2 else None
+        return _latin_language(text) if _TWO_LETTERS.search(text) else None
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():
