@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -299,7 +300,7 @@ class EvidenceScorer:
         cost = p.unknown_word_cost
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
-        per_doc: dict[int, tuple[float, bool, float, bool, set[str]]] = {}
+        per_doc: dict[int, tuple[float, bool, float, bool, AbstractSet[str]]] = {}
         asked = aspects().asked(analysis.text)
         docs = {self._row_fields(r)[0] for r in order}
         extras = self.siblings.title_extras(expanded, docs) if p.p_title_extra else {}

@@ -100,14 +100,18 @@ class Matcher:
             for n in range(4, len(w)):
                 owners.setdefault(w[:n], set()).add(w)
         self.owners = owners
+        self.starts = frozenset(owners)
 
-    def __call__(self, stems: AbstractSet[str]) -> set[str]:
+    def __call__(self, stems: AbstractSet[str]) -> AbstractSet[str]:
         if not isinstance(stems, Stems):
             return {w for w in self.wanted if matches(w, stems)}
-        found = set(self.wanted & stems)
-        found |= self.long & stems.prefixes
-        for start in self.owners.keys() & stems:
-            found |= self.owners[start]
+        found = self.wanted.intersection(stems)
+        longer = self.long.intersection(stems.prefixes)
+        if longer:
+            found = found.union(longer)
+        starts = self.starts.intersection(stems)
+        if starts:
+            found = found.union(*(self.owners[s] for s in starts))
         return found
 
 
