@@ -59,6 +59,9 @@ class Glossary:
                 surfaces.setdefault(fold(s), e.term)
         self._surface = surfaces
         self._folded = self._compile(list(surfaces), re.IGNORECASE)
+        # Folded ASCII text is lower-case already, as are the folded surfaces: the same matches without
+        # IGNORECASE, about twice as fast (the glossary is matched several times per question).
+        self._folded_ascii = self._compile(list(surfaces), 0)
         cs = {s: e.term for e in self.entries for s in e.case_sensitive}
         self._cs_surface = cs
         self._cased = self._compile(list(cs), 0)
@@ -112,9 +115,12 @@ class Glossary:
         found: list[Mention] = []
         if self._folded is not None:
             folded = fold(text)
+            pattern = self._folded_ascii if folded.isascii() and self._folded_ascii is not None else self._folded
             # fold() keeps length except for NFKC changes; map back only when lengths agree.
-            for m in self._folded.finditer(folded):
-                term = self._surface[m.group(0).lower()]
+            for m in pattern.finditer(folded):
+                term = self._surface.get(m.group(0).lower())
+                if term is None:  # matched only ignoring case ("lıver" with a dotless i): not a surface
+                    continue
                 found.append(Mention(term, self.kind(term), m.start(), m.end(), m.group(0)))
         if self._cased is not None:
             for m in self._cased.finditer(text):

@@ -81,3 +81,17 @@ def test_narrower_terms_are_those_that_name_a_term_as_broader() -> None:
                   Entry("extramedullary", "site")])
     assert set(g.narrower("extramedullary")) == {"cns", "testes"}
     assert g.narrower("cns") == ()
+
+
+def test_text_beyond_ascii_is_matched_as_ascii_text_is(glossary: Glossary):
+    # ASCII text takes a pattern without IGNORECASE (it is folded to lower case already): same mentions.
+    ascii_text = "Is Blincyto or inotuzumab hard on the liver of children?"
+    plain = [(m.term, m.start, m.end) for m in glossary.mentions(ascii_text)]
+    assert plain and [(m.term, m.start, m.end) for m in glossary.mentions(ascii_text + " – été")] == plain
+
+
+def test_a_letter_that_matches_only_ignoring_case_is_no_mention(glossary: Glossary):
+    # "lıver" (dotless i) matches the surface "liver" only ignoring case; it used to raise KeyError.
+    with_i = glossary.terms("Is inotuzumab hard on the liver?")
+    dotless = glossary.terms("Is inotuzumab hard on the lıver?")
+    assert "inotuzumab ozogamicin" in dotless and set(dotless) < set(with_i)
