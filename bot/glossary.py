@@ -58,10 +58,11 @@ class Glossary:
             for s in (e.term, *e.aliases):
                 surfaces.setdefault(fold(s), e.term)
         self._surface = surfaces
-        self._folded = self._compile(list(surfaces), re.IGNORECASE)
         # Folded ASCII text is lower-case already, as are the folded surfaces: the same matches without
-        # IGNORECASE, about twice as fast (the glossary is matched several times per question).
+        # IGNORECASE, about twice as fast (the glossary is matched several times per question). The
+        # IGNORECASE pattern, for other text, is compiled when such text first comes (not on a cold start).
         self._folded_ascii = self._compile(list(surfaces), 0)
+        self._folded_any: re.Pattern[str] | None = None
         cs = {s: e.term for e in self.entries for s in e.case_sensitive}
         self._cs_surface = cs
         self._cased = self._compile(list(cs), 0)
@@ -113,9 +114,13 @@ class Glossary:
     def mentions(self, text: str) -> list[Mention]:
         """Glossary terms named in ``text`` (longest match first, no overlaps), in order."""
         found: list[Mention] = []
-        if self._folded is not None:
+        if self._folded_ascii is not None:
             folded = fold(text)
-            pattern = self._folded_ascii if folded.isascii() and self._folded_ascii is not None else self._folded
+            pattern = self._folded_ascii
+            if not folded.isascii():
+                if self._folded_any is None:
+                    self._folded_any = self._compile(list(self._surface), re.IGNORECASE)
+                pattern = self._folded_any or pattern
             # fold() keeps length except for NFKC changes; map back only when lengths agree.
             for m in pattern.finditer(folded):
                 term = self._surface.get(m.group(0).lower())
