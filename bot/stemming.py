@@ -82,8 +82,12 @@ class Stems(frozenset[str]):
         """Every start of four letters or more of the long stems (the stems included): a stem of four
         letters or more that some stored stem starts with is one of them. Made once per set."""
         if self._prefixes is None:
-            self._prefixes = frozenset(s[:n] for s in self.long for n in range(4, len(s) + 1))
+            self._prefixes = frozenset([s[:n] for s in self.long for n in range(4, len(s) + 1)])
         return self._prefixes
+
+
+# Up to this many long stems (a sentence's), a set of stems keeps all their prefixes for ``Matcher``.
+_FEW = 40
 
 
 class Matcher:
@@ -106,7 +110,11 @@ class Matcher:
         if not isinstance(stems, Stems):
             return {w for w in self.wanted if matches(w, stems)}
         found = self.wanted.intersection(stems)
-        longer = self.long.intersection(stems.prefixes)
+        if len(stems.long) <= _FEW:
+            longer = self.long.intersection(stems.prefixes)
+        else:  # a paragraph's stems, read once per question: bisection costs less than all their prefixes
+            long = stems.long
+            longer = frozenset(w for w in self.long if (i := bisect_left(long, w)) < len(long) and long[i].startswith(w))
         if longer:
             found = found.union(longer)
         starts = self.starts.intersection(stems)
