@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -16,14 +17,13 @@ from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
 from bot.siblings import Siblings, aspects
-from bot.stemming import Stems, stem
-from bot.stemming import matches as _matches
+from bot.stemming import Matcher, Stems, stem
 from bot.text import content_words
 
 KINDS = ("prose", "lead_in", "item")
 
 
-@dataclass
+@dataclass(slots=True)  # made for every candidate sentence of every question: slots make that cheaper
 class Evidence:
     row: int  # sentence row in the index
     doc: int
@@ -118,6 +118,7 @@ class EvidenceScorer:
         self.known_stems = {self._stem(w) for w in data.vocab} | {
             self._stem(p) for w in data.vocab if "-" in w for p in w.split("-") if p
         }
+        self._static = lru_cache(maxsize=50_000)(self._row_static)
         self._title_stems = lru_cache(maxsize=20_000)(lambda doc: Stems(self.stems(self.data.documents[doc].title)))
         # What a many-document corpus says of each document: its aspect, its title's words (bot/siblings.py).
         self.siblings = Siblings(data)
@@ -150,6 +151,22 @@ class EvidenceScorer:
         d, s, e = int(data.sentence_doc[row]), int(data.sentence_start[row]), int(data.sentence_end[row])
         b, k = int(data.sentence_block[row]), int(data.sentence_kind[row])
         return d, s, e, b, k
+
+    def _row_static(
+        self, row: int
+    ) -> tuple[int, int, int, int, str, str, Stems, int, tuple[str, ...], tuple[str, ...], frozenset[str], bool,
+               conditions.Conditions, bool]:
+        """Everything the scorer reads of a sentence that does not depend on the question, in one record:
+        (doc, start, end, block, kind, text, stems, first row of its paragraph, own subjects, subjects,
+        glossary terms named, short, conditions, qualified)."""
+        d, s, e, b, k = self._row_fields(row)
+        text = self.data.documents[d].text[s:e]
+        own, subjects = self._subjects_of(row)
+        stated, qualified = self._stored_conditions(row)
+        return (
+            d, s, e, b, KINDS[k], text, self._row_stems(row), self._block_span(row)[0], own, subjects,
+            self._row_named(row), len(text.split()) < 4, stated, qualified,
+        )
 
     def _sentence_mentions(self, row: int) -> tuple[str, ...]:
         return tuple(m.term for m in self._row_mentions(row) if m.kind in SUBJECT_KINDS)
@@ -249,11 +266,10 @@ class EvidenceScorer:
         vecs = np.asarray(self.data.sentence_vectors[order], dtype=np.float32)
         dense = vecs @ qvec
         q_stems = self.stems(expanded)
-        sent_stems = {r: self._row_stems(r) for r in order}
         n = len(order)
         df: dict[str, int] = {}
-        for st in sent_stems.values():
-            for w in st & q_stems:
+        for r in order:
+            for w in self._row_stems(r) & q_stems:
                 df[w] = df.get(w, 0) + 1
         idf = {w: math.log(1 + n / (1 + df.get(w, 0))) + 0.1 for w in q_stems}
         idf = {w: v * (self.params.generic_weight if w in self.generic else 1.0) for w, v in idf.items()}
@@ -275,85 +291,90 @@ class EvidenceScorer:
         # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
         unknown = {w for w, _ in subject if w not in self.known_stems}
         # Every question stem and subject stem is matched once per sentence (and per paragraph).
-        wanted = q_stems | {w for w, _ in subject}
+        match = Matcher(q_stems | {w for w, _ in subject})
+        # The question's stems with their weights, in one order: every sum below adds in that order.
+        q_idf = [(w, idf[w]) for w in q_stems]
+        required = set(analysis.required)
+        cost = p.unknown_word_cost
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
-        doc_unknown: dict[int, tuple[set[str], float]] = {}
-        per_doc: dict[int, float] = {}
+        per_doc: dict[int, tuple[float, bool, float, bool, AbstractSet[str], AbstractSet[str], float]] = {}
         asked = aspects().asked(analysis.text)
         docs = {self._row_fields(r)[0] for r in order}
         extras = self.siblings.title_extras(expanded, docs) if p.p_title_extra else {}
         dedicated = self.siblings.dedicated(expanded, docs, asked)
+        comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no
+        static = self._static
         out: list[Evidence] = []
         for i, r in enumerate(order):
-            ev = self.sentence(r)
+            d, start, end, block, kind, text, st, first, own, subjects, named_here, short, stated, qualified = static(r)
+            ev = Evidence(r, d, start, end, block, kind, text)
             ev.dense = float(dense[i])
-            st = sent_stems[r]
-            here = {w for w in wanted if _matches(w, st)}
-            ev.lexical = sum(idf[w] for w in q_stems if w in here) / total
-            first = self._block_span(r)[0]
+            here = match(st)
+            ev.lexical = sum([v for w, v in q_idf if w in here]) / total
             if first not in per_block:
-                ctx = self._context_stems(ev.doc, first)
+                ctx = self._context_stems(d, first)
+                in_ctx = match(ctx)
                 # Matched as a sentence's own words are: "treated" is said by "treatment".
                 per_block[first] = (
-                    sum(idf[w] for w in q_stems if _matches(w, ctx)) / total,
-                    sum(wt for w, wt in subject if not _matches(w, ctx)) / subject_total,
-                    frozenset(w for w, _ in subject if not _matches(w, ctx)),
+                    sum(idf[w] for w in q_stems if w in in_ctx) / total,
+                    sum(wt for w, wt in subject if w not in in_ctx) / subject_total,
+                    frozenset(w for w, _ in subject if w not in in_ctx),
                 )
             ev.context, ev.unnamed_context, ctx_absent = per_block[first]
-            if ev.doc not in per_doc:
-                title = self._title_stems(ev.doc)
-                per_doc[ev.doc] = sum(idf[w] for w in q_stems if _matches(w, title)) / total
-            ev.title = per_doc[ev.doc]
-            # "What are the treatments for X?" is not answered by X's page on symptoms.
-            ev.other_aspect = self.siblings.other_aspect(ev.doc, asked, dedicated)
-            ev.title_extra = extras.get(ev.doc, 0.0)
-            own, subjects = self.subjects(r)
-            ev.own, ev.subjects = own, subjects
-            named_here = self._row_named(r)
-            mentioned = named_here | set(subjects)
-            if analysis.qtype == "comparison":  # each side may be quoted on its own; both at once is best
+            if d not in per_doc:
+                in_doc_title = match(self._title_stems(d))
+                # In a corpus of many documents a word another document uses is still one this document
+                # never says: it costs as a word unknown to the corpus does in a corpus of one.
+                used = match(self.siblings.stems(d))
+                lacks = unknown | {w for w, _ in subject if w not in used}
+                per_doc[d] = (
+                    sum(idf[w] for w in q_stems if w in in_doc_title) / total,
+                    # "What are the treatments for X?" is not answered by X's page on symptoms.
+                    self.siblings.other_aspect(d, asked, dedicated),
+                    extras.get(d, 0.0),
+                    # A document that never names what the question is about cannot answer it.
+                    not (focus & self._doc_terms(d)) if focus else (bool(terms) and not (terms & self._doc_terms(d))),
+                    in_doc_title,
+                    lacks,
+                    # The question's whole subject, weighed as its missing part is: the share it leaves unanswered.
+                    sum(wt * (cost if w in lacks else 1.0) for w, wt in subject),
+                )
+            ev.title, ev.other_aspect, ev.title_extra, ev.off_document, in_title, unknown_here, weighed_here = per_doc[d]
+            ev.own, ev.subjects = list(own), list(subjects)
+            mentioned = named_here.union(subjects)
+            if comparison:  # each side may be quoted on its own; both at once is best
                 ev.entity = (1.0 if focus & mentioned else 0.0) + (p.comparison_both_bonus if focus <= mentioned else 0.0)
             else:
                 ev.entity = len(focus & mentioned) / len(focus) if focus else 0.0
             wrong = 0.0
-            if subject_focus and not (subject_focus & set(subjects)):
+            if subject_focus and subject_focus.isdisjoint(subjects):
                 wrong = 1.0 if own else (p.wrong_topic_only if subjects else 0.0)
-            if analysis.required and not set(analysis.required) <= named_here:
+            if required and not required <= named_here:
                 wrong = max(wrong, 1.0)
             ev.cue = bool(cue and self._cue_in(cue, r))
             ev.chunk_score = rows[r]
             ev.wrong = wrong
-            # A document that never names what the question is about cannot answer it.
-            ev.off_document = not (focus & self._doc_terms(ev.doc)) if focus else (
-                bool(terms) and not (terms & self._doc_terms(ev.doc))
-            )
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
-            ev.short = len(ev.text.split()) < 4
+            ev.short = short
             # A technical word of the question the sentence never names: likely a look-alike passage.
             # Each costs by its rarity, double when the whole corpus lacks it: one such word is enough.
             # A word of the document's title is its topic ("leukemia"): every sentence speaks of it.
-            title_stems = self._title_stems(ev.doc)
-            absent = [(w, wt) for w, wt in subject if w not in here and not _matches(w, title_stems)]
-            if ev.doc not in doc_unknown:
-                # In a corpus of many documents a word another document uses is still one this document
-                # never says: it costs as a word unknown to the corpus does in a corpus of one.
-                used = self.siblings.stems(ev.doc)
-                lacks = unknown | {w for w, _ in subject if not _matches(w, used)}
-                # The question's whole subject, weighed as its missing part is: the share it leaves unanswered.
-                doc_unknown[ev.doc] = (lacks, sum(wt * (p.unknown_word_cost if w in lacks else 1.0) for w, wt in subject))
-            unknown_here, weighed_here = doc_unknown[ev.doc]
-            missing = sum(wt * (p.unknown_word_cost if w in unknown_here else 1.0) for w, wt in absent)
+            absent = [(w, wt) for w, wt in subject if w not in here and w not in in_title]
+            if absent:
+                missing = sum(wt * (cost if w in unknown_here else 1.0) for w, wt in absent)
+                ev.missing = [surface[w] for w, _ in sorted(absent, key=lambda x: -x[1])]
+                gone = [(w, wt) for w, wt in absent if w in ctx_absent]
+                ev.missing_context = [surface[w] for w, _ in sorted(gone, key=lambda x: -x[1])]
+                ev.missing_context_weight = sum(wt * (cost if w in unknown_here else 1.0) for w, wt in gone)
+            else:
+                missing = 0
             ev.unnamed = missing / subject_total
             ev.missing_weight = missing
-            ev.missing = [surface[w] for w, _ in sorted(absent, key=lambda x: -x[1])]
-            gone = [(w, wt) for w, wt in absent if w in ctx_absent]
-            ev.missing_context = [surface[w] for w, _ in sorted(gone, key=lambda x: -x[1])]
-            ev.missing_context_weight = sum(wt * (p.unknown_word_cost if w in unknown_here else 1.0) for w, wt in gone)
             ev.missing_share = ev.missing_context_weight / weighed_here if weighed_here else 0.0
-            stated, ev.qualified = self._stored_conditions(r)
-            ev.condition = conditions.fit(stated, analysis.conditions) if analysis.conditions else 0.0
-            if analysis.yes_no:
+            ev.qualified = qualified
+            ev.condition = conditions.fit(stated, conds) if conds else 0.0
+            if yes_no:
                 # "Is it approved for children?": the sentence stating its condition answers, fit or not.
                 ev.condition = abs(ev.condition)
             out.append(ev)

@@ -33,6 +33,7 @@ _SCRIPTS = {
     "KHMER": "km", "MYANMAR": "my", "SINHALA": "si", "LAO": "lo", "KANNADA": "kn", "MALAYALAM": "ml",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_TWO_LETTERS = re.compile(r"[A-Za-z][^A-Za-z]*[A-Za-z]")  # in ASCII text, two letters (isalpha) anywhere
 
 
 def _script(ch: str) -> str | None:
@@ -50,12 +51,22 @@ def _common_words() -> dict[str, frozenset[str]]:
     return {lang: frozenset(words) for lang, words in data["words"].items()}
 
 
+@lru_cache(maxsize=1)
+def _languages_of() -> dict[str, tuple[str, ...]]:
+    """word -> the languages whose common-word list holds it."""
+    out: dict[str, list[str]] = {}
+    for lang, listed in _common_words().items():
+        for w in listed:
+            out.setdefault(w, []).append(lang)
+    return {w: tuple(langs) for w, langs in out.items()}
+
+
 def detect(text: str) -> str | None:
     """The question's language as an ISO 639-1 code, or None when its letters do not say (too few)."""
     text = str(text)
     if text.isascii():
         # ASCII letters are Latin script: no per-character look-up (most questions; ~0.2 ms an answer).
-        return _latin_language(text) if sum(ch.isalpha() for ch in text) >= 2 else None
+        return _latin_language(text) if _TWO_LETTERS.search(text) else None
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():
@@ -80,7 +91,13 @@ def _latin_language(text: str) -> str | None:
     words = [w for w in words if len(w) >= 2]
     if not words:
         return None
-    hits = {lang: sum(w in listed for w in words) for lang, listed in _common_words().items()}
+    # Each word looked up once, in a table of the languages that list it: the same counts as testing
+    # every word against every language's list, in the same language order (ties go to the first).
+    hits = dict.fromkeys(_common_words(), 0)
+    index = _languages_of()
+    for w in words:
+        for lang in index.get(w, ()):
+            hits[lang] += 1
     english = hits.pop("en")
     lang, n = max(hits.items(), key=lambda kv: kv[1])
     if n >= 2 and n > english:

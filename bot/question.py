@@ -28,6 +28,9 @@ class QuestionType:
     cue: re.Pattern[str] | None
     need: re.Pattern[str] | None
     states: str = "this"  # what an answer of this type gives ("a dose"), for "the text does not state ..."
+    # ``ask`` without IGNORECASE, for folded ASCII text (lower-case already): the same matches, about
+    # twice as fast. None when the pattern has an upper-case letter (an escape such as \W, a range A-Z).
+    ask_lower: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -54,7 +57,8 @@ def rules() -> QuestionRules:
 
     types = [
         QuestionType(
-            t["name"], re.compile(t["ask"], re.IGNORECASE), rx(t.get("cue")), rx(t.get("need"), 0), t.get("states", "this")
+            t["name"], re.compile(t["ask"], re.IGNORECASE), rx(t.get("cue")), rx(t.get("need"), 0), t.get("states", "this"),
+            None if any(ch.isupper() for ch in t["ask"]) else re.compile(t["ask"]),
         )
         for t in raw["types"]
     ]
@@ -102,7 +106,10 @@ class Analysis:
 
 def classify(text: str) -> list[str]:
     folded = fold(text)
-    found = [t.name for t in rules().types if t.ask.search(folded)]
+    if folded.isascii():
+        found = [t.name for t in rules().types if (t.ask_lower or t.ask).search(folded)]
+    else:  # "ı" (dotless i) matches "i" only ignoring case
+        found = [t.name for t in rules().types if t.ask.search(folded)]
     return found or ["definition"]
 
 
@@ -189,7 +196,10 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
     # canonical name ("leukaemia" is "leukemia").
     spans = [(m.start, m.end) for m in mentions]
     type_words = _type_words(tuple(types))
-    covered = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * len(chars[a:b])
+    covered = "".join(chars)
     out: dict[str, float] = {}
     conditions = [w for m in mentions if m.kind == "condition" for w in content_words(m.term)]
     for w in [*content_words(covered), *conditions]:

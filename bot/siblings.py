@@ -56,8 +56,9 @@ def aspects() -> Aspects:
 
 def word_stems(text: str) -> frozenset[str]:
     """Stems of every word but stop words, numbers included: "type 2" is not "type 3"."""
-    out = {stem(w) for w in words(text) if w not in STOPWORDS}
-    return frozenset(out | {stem(p) for w in words(text) if "-" in w for p in w.split("-") if p})
+    found = words(text)
+    out = {stem(w) for w in found if w not in STOPWORDS}
+    return frozenset(out | {stem(p) for w in found if "-" in w for p in w.split("-") if p})
 
 
 class Siblings:

@@ -69,11 +69,58 @@ class Stems(frozenset[str]):
     """A frozen set of stems that also keeps the long ones sorted, for prefix look-ups by bisection."""
 
     long: tuple[str, ...]
+    _prefixes: frozenset[str] | None
 
     def __new__(cls, items: Iterable[str] = ()) -> Stems:
         self = super().__new__(cls, items)
         self.long = tuple(sorted(s for s in self if len(s) >= 4))
+        self._prefixes = None
         return self
+
+    @property
+    def prefixes(self) -> frozenset[str]:
+        """Every start of four letters or more of the long stems (the stems included): a stem of four
+        letters or more that some stored stem starts with is one of them. Made once per set."""
+        if self._prefixes is None:
+            self._prefixes = frozenset([s[:n] for s in self.long for n in range(4, len(s) + 1)])
+        return self._prefixes
+
+
+# Up to this many long stems (a sentence's), a set of stems keeps all their prefixes for ``Matcher``.
+_FEW = 40
+
+
+class Matcher:
+    """``matches`` for a fixed set of stems against many ``Stems`` at once, in set operations:
+    ``matcher(stems) == {w for w in wanted if matches(w, stems)}``. The scorer matches each question
+    stem against every candidate sentence; word by word that was a quarter of an answer's Python time."""
+
+    def __init__(self, wanted: Iterable[str]) -> None:
+        self.wanted = frozenset(wanted)
+        self.long = frozenset(w for w in self.wanted if len(w) >= 4)
+        # A stored stem that is a proper prefix of a wanted one: each such start, and whose start it is.
+        owners: dict[str, set[str]] = {}
+        for w in self.long:
+            for n in range(4, len(w)):
+                owners.setdefault(w[:n], set()).add(w)
+        self.owners = owners
+        self.starts = frozenset(owners)
+
+    def __call__(self, stems: AbstractSet[str]) -> AbstractSet[str]:
+        if not isinstance(stems, Stems):
+            return {w for w in self.wanted if matches(w, stems)}
+        found = self.wanted.intersection(stems)
+        if len(stems.long) <= _FEW:
+            longer = self.long.intersection(stems.prefixes)
+        else:  # a paragraph's stems, read once per question: bisection costs less than all their prefixes
+            long = stems.long
+            longer = frozenset(w for w in self.long if (i := bisect_left(long, w)) < len(long) and long[i].startswith(w))
+        if longer:
+            found = found.union(longer)
+        starts = self.starts.intersection(stems)
+        if starts:
+            found = found.union(*(self.owners[s] for s in starts))
+        return found
 
 
 def matches(stem: str, stems: AbstractSet[str]) -> bool:

@@ -32,6 +32,8 @@ def clean_question(text: str, limit: int) -> tuple[str, bool]:
 
 def fold(text: str) -> str:
     """Lower-case, Unicode-normalised, dashes unified: the form used for matching."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and the dashes below are not ASCII
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).lower()
     return text.replace("\u2011", "-").replace("\u2013", "-").replace("\u2014", " ").replace("\u2010", "-")
 

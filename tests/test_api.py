@@ -231,6 +231,32 @@ def fake_server(corpus: Path, index: Path, workers: int, auth: Any = None) -> It
 
 
 @pytest.mark.server
+def test_the_front_of_two_workers_is_a_fresh_lean_process_that_stops_them(corpus_dir: Path, tmp_path: Path,
+                                                                         engine: Any):
+    import psutil
+
+    port = free_port()
+    code = SERVE_FAKE.format(tests=str(ROOT / "tests"), corpus=str(corpus_dir), index=str(tmp_path / "index"),
+                             port=port, workers=2, auth=None)
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        reply = httpx.post(f"http://127.0.0.1:{port}/api/ask", json={"question": "What is betacel?"}, timeout=TIMEOUT)
+        assert reply.status_code == 200 and reply.json()["citations"]
+        # The parent exec'd the front: same pid, a new program that never loaded the engine's libraries.
+        assert b"bot.front" in Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        assert "faiss" not in Path(f"/proc/{proc.pid}/maps").read_text()
+        workers = psutil.Process(proc.pid).children()
+        assert len(workers) == 2
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
+    assert not any(psutil.pid_exists(w.pid) for w in workers), "SIGTERM to the front stops the workers"
+
+
+@pytest.mark.server
 def test_two_workers_share_the_load_keep_each_conversation_and_the_login(corpus_dir: Path, tmp_path: Path,
                                                                          engine: Any):
     # ``engine`` built the fixture index already: the server only loads it.

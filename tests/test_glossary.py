@@ -102,3 +102,17 @@ def test_the_shipped_glossary_tells_fits_the_verb_from_fits_the_symptom(glossary
     assert "seizures" in glossary.terms("Can blinatumomab cause fits or confusion?")
     assert "seizures" not in glossary.terms("Which CAR-T fits a 60 year old?")
 
+
+
+def test_text_beyond_ascii_is_matched_as_ascii_text_is(glossary: Glossary):
+    # ASCII text takes a pattern without IGNORECASE (it is folded to lower case already): same mentions.
+    ascii_text = "Is Blincyto or inotuzumab hard on the liver of children?"
+    plain = [(m.term, m.start, m.end) for m in glossary.mentions(ascii_text)]
+    assert plain and [(m.term, m.start, m.end) for m in glossary.mentions(ascii_text + " – été")] == plain
+
+
+def test_a_letter_that_matches_only_ignoring_case_is_no_mention(glossary: Glossary):
+    # "lıver" (dotless i) matches the surface "liver" only ignoring case; it used to raise KeyError.
+    with_i = glossary.terms("Is inotuzumab hard on the liver?")
+    dotless = glossary.terms("Is inotuzumab hard on the lıver?")
+    assert "inotuzumab ozogamicin" in dotless and set(dotless) < set(with_i)

@@ -47,3 +47,22 @@ def test_a_table_of_another_stemmer_version_is_ignored(tmp_path: Path, clean_tab
     stemming.add_table(path)
     stemming.add_table(tmp_path / "missing.json")
     assert clean_table == {} and stemming.stem("relapses") == "relaps"
+
+
+def test_matcher_finds_exactly_the_stems_that_match_one_by_one():
+    import random
+
+    from bot.stemming import Matcher, Stems, matches
+
+    rng = random.Random(1)
+
+    def word() -> str:
+        return "".join(rng.choice("abcdefgh") for _ in range(rng.randint(1, 9)))
+
+    # Small sets (a sentence's: all prefixes kept) and large ones (a paragraph's: bisection), and plain sets.
+    for _ in range(1500):
+        wanted = {word() for _ in range(rng.randint(0, 15))}
+        stems = Stems({word() for _ in range(rng.randint(0, 120))})
+        matcher = Matcher(wanted)
+        assert set(matcher(stems)) == {w for w in wanted if matches(w, stems)}
+        assert set(matcher(set(stems))) == {w for w in wanted if matches(w, set(stems))}
