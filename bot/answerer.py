@@ -165,7 +165,7 @@ class Answerer:
         cands = self.candidates(q, qvec)
         ranked = self.evidence(u, qvec, cands)
         own = self._the_text(analysis, previous_docs)
-        if own is not None:  # "the drugs in here": only the text being read answers
+        if own is not None:  # "the drugs in here": only the document being read answers
             ranked = [e for e in ranked if e.doc == own] or ranked
         if self.trace is not None:
             self.trace(u, ranked)
@@ -209,8 +209,9 @@ class Answerer:
         return self._main_doc
 
     def _the_text(self, analysis: Analysis, previous_docs: list[int] | None) -> int | None:
-        """The document a question pointing at "the text" or "here" means: the conversation's, else the
-        corpus's main one; None when the question points at nothing or the corpus has one document."""
+        """The document a question pointing at what is being read means ("the drugs in here", "the
+        section on X"): the conversation's, else the corpus's main one; None when the question points at
+        nothing or the corpus has one document."""
         if len(self.data.documents) < 2 or not analysis.about_the_text:
             return None
         return previous_docs[0] if previous_docs else self.main_document()
