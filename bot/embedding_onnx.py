@@ -27,9 +27,10 @@ import numpy as np
 from bot.embedding import MODEL_NAME, bundled_model_path
 
 # Padded tokens per forward pass. Small batches keep a layer's activations (and the heads' score
-# matrices, batch x 12 x L x L) in the core's cache: on this machine's 2 cores, 512-token batches
-# take ~40% less CPU than 64 texts of ~130 tokens (bench/encoder_batching.py).
-BATCH_TOKENS = 512
+# matrices, batch x 12 x L x L) in the core's cache: on this machine's 2 cores, 256-512-token batches
+# take ~40% less CPU than 64 texts of ~130 tokens (bench/encoder_batching.py). Of 256, 512 and 1024,
+# only 256 kept every labelled answer set (int8 vectors move a little with their batch: cosine ~0.995).
+BATCH_TOKENS = 256
 
 
 def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:

@@ -26,7 +26,7 @@ TEXTS = [
 def test_the_default_backend_is_onnx_int8_and_names_its_vectors() -> None:
     emb = make_embedder(Settings())
     assert isinstance(emb, OnnxEmbedder) and emb.quantize
-    assert emb.name == f"{MODEL_NAME}+onnx-int8@512t"
+    assert emb.name == f"{MODEL_NAME}+onnx-int8@256t"
     assert model_variant(emb.name) == "onnx-int8"
 
 
