@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.embedding import MODEL_NAME, SentenceTransformerEmbedder, make_embedder
-from bot.embedding_onnx import OnnxEmbedder, _model_key
+from bot.embedding_onnx import BATCH_TOKENS, OnnxEmbedder, _model_key
 from bot.index_store import model_variant
 from bot.settings import Settings
 
@@ -35,6 +35,12 @@ def test_int8_vectors_name_their_batching_so_another_batching_rebuilds(tmp_path:
     assert len(names) == 2
     # fp32 activations are not quantised per batch: its vectors do not depend on the batching.
     assert OnnxEmbedder(tmp_path, batch_tokens=256).name == OnnxEmbedder(tmp_path).name == f"{MODEL_NAME}+onnx"
+
+
+def test_the_token_budget_setting_reaches_the_embedder(tmp_path: Path) -> None:
+    assert Settings().embed_batch_tokens == BATCH_TOKENS  # the embedder's own default is the settings'
+    emb = make_embedder(Settings(embed_batch_tokens=1000, model_cache=tmp_path))
+    assert isinstance(emb, OnnxEmbedder) and emb.batch_tokens == 1000 and emb.name.endswith("@1000t")
 
 
 def test_batches_hold_similar_lengths_within_the_token_budget(tmp_path: Path) -> None:
