@@ -79,4 +79,5 @@ def make_embedder(settings: Settings) -> Embedder:
         settings.model_path,
         quantize=settings.embed_backend == "onnx-int8",
         batch_size=settings.embed_batch_size,
+        batch_tokens=settings.embed_batch_tokens,
     )

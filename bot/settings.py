@@ -50,6 +50,10 @@ class Settings(BaseModel):
         "instead of reading them",
     )
     embed_batch_size: int = Field(default=64, ge=1, le=4096)
+    embed_batch_tokens: int = Field(
+        default=256, ge=1, description="onnx backends: at most this many padded tokens per forward pass "
+        "(one longer text alone); int8 vectors depend a little on it, so the index records it"
+    )
     max_chunk_tokens: int = Field(default=200, ge=32, le=256)
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
     rebuild: bool = Field(default=True, description="rebuild a stale or broken index on load (else refuse)")

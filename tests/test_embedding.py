@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.embedding import MODEL_NAME, SentenceTransformerEmbedder, make_embedder
-from bot.embedding_onnx import OnnxEmbedder, _model_key
+from bot.embedding_onnx import BATCH_TOKENS, OnnxEmbedder, _model_key
 from bot.index_store import model_variant
 from bot.settings import Settings
 
@@ -26,8 +26,34 @@ TEXTS = [
 def test_the_default_backend_is_onnx_int8_and_names_its_vectors() -> None:
     emb = make_embedder(Settings())
     assert isinstance(emb, OnnxEmbedder) and emb.quantize
-    assert emb.name == f"{MODEL_NAME}+onnx-int8"
+    assert emb.name == f"{MODEL_NAME}+onnx-int8@256t"
     assert model_variant(emb.name) == "onnx-int8"
+
+
+def test_int8_vectors_name_their_batching_so_another_batching_rebuilds(tmp_path: Path) -> None:
+    names = {OnnxEmbedder(tmp_path, quantize=True, batch_tokens=n).name for n in (256, 512)}
+    assert len(names) == 2
+    # fp32 activations are not quantised per batch: its vectors do not depend on the batching.
+    assert OnnxEmbedder(tmp_path, batch_tokens=256).name == OnnxEmbedder(tmp_path).name == f"{MODEL_NAME}+onnx"
+
+
+def test_the_token_budget_setting_reaches_the_embedder(tmp_path: Path) -> None:
+    assert Settings().embed_batch_tokens == BATCH_TOKENS  # the embedder's own default is the settings'
+    emb = make_embedder(Settings(embed_batch_tokens=1000, model_cache=tmp_path))
+    assert isinstance(emb, OnnxEmbedder) and emb.batch_tokens == 1000 and emb.name.endswith("@1000t")
+
+
+def test_batches_hold_similar_lengths_within_the_token_budget(tmp_path: Path) -> None:
+    emb = OnnxEmbedder(tmp_path, quantize=True, batch_size=4, batch_tokens=100)
+    lengths = [30, 10, 300, 10, 20, 10, 10, 10, 10, 60]
+    batches = emb.plan(lengths)
+    assert sorted(int(i) for b in batches for i in b) == list(range(len(lengths)))  # every text once
+    for b in batches:
+        assert len(b) <= 4
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 100
+    # Four 10s (the row cap); 10, 10, 20 (60 padded tokens; a 30 would make 4 x 30); 30 (2 x 60 > 100);
+    # 60; and 300, over the budget, alone.
+    assert [[lengths[i] for i in b] for b in batches] == [[10] * 4, [10, 10, 20], [30], [60], [300]]
 
 
 def test_each_backend_has_its_own_name_so_caches_never_mix(tmp_path: Path) -> None:
@@ -40,6 +66,11 @@ def test_each_backend_has_its_own_name_so_caches_never_mix(tmp_path: Path) -> No
 def test_an_unknown_backend_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="embed_backend"):
         Settings(embed_backend="tensorflow")  # type: ignore[arg-type]
+
+
+def test_a_bad_token_budget_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="batch_tokens"):
+        OnnxEmbedder(tmp_path, batch_tokens=0)
 
 
 def test_bad_batch_size_is_named() -> None:

@@ -47,8 +47,9 @@ class BuildReport:
 
 
 def model_variant(name: str) -> str:
-    """The embedding backend an index's vectors came from: torch, onnx or onnx-int8."""
-    return name.partition("+")[2] or "torch"
+    """The embedding backend an index's vectors came from: torch, onnx or onnx-int8 (the name's
+    ``@...`` tail, the int8 batching, is not part of it)."""
+    return name.partition("+")[2].partition("@")[0] or "torch"
 
 
 def chunk_index_text(doc: Document, text: str) -> str:
