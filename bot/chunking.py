@@ -109,7 +109,7 @@ class Chunker:
     def __init__(
         self,
         max_tokens: int = 200,
-        overlap: int = 1,
+        overlap: int = 0,
         count_tokens: Callable[[str], int] = estimate_tokens,
     ) -> None:
         if not 16 <= max_tokens <= 512:

@@ -55,7 +55,7 @@ class Settings(BaseModel):
         "(one longer text alone); int8 vectors depend a little on it, so the index records it"
     )
     max_chunk_tokens: int = Field(default=200, ge=32, le=256)
-    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+    chunk_overlap_sentences: int = Field(default=0, ge=0, le=5)
     rebuild: bool = Field(default=True, description="rebuild a stale or broken index on load (else refuse)")
     max_question_chars: int = Field(default=1000, ge=10)
     search_k: int = Field(default=8, ge=1, le=100)

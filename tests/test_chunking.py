@@ -71,7 +71,11 @@ def test_long_documents_split_on_sentence_bounds_with_overlap():
     for a, b in zip(chunks, chunks[1:], strict=False):
         assert a.sentences[-1].start == b.sentences[0].start  # one sentence shared
         assert estimate_tokens(a.text) <= 60 + 4
-    assert Chunker(max_tokens=60).chunk(doc) == chunks  # deterministic
+    assert Chunker(max_tokens=60, overlap=1).chunk(doc) == chunks  # deterministic
+    # The default repeats nothing: every sentence is encoded once (issue 14's one encoding pass).
+    plain = Chunker(max_tokens=60).chunk(doc)
+    starts = [s.start for c in plain for s in c.sentences]
+    assert len(starts) == len(set(starts)) == 60
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [({"max_tokens": 4}, "max_tokens"), ({"overlap": 9}, "overlap")])
