@@ -134,3 +134,9 @@ def test_an_amount_in_household_measures_is_a_dose_and_a_raised_risk_a_side_effe
     assert dose is not None and dose.need is not None and harm is not None and harm.need is not None
     assert dose.need.search("Drink 8 cups of water a day.") and not dose.need.search("Drink water every day.")
     assert harm.need.search("Smoking can increase the risk of ulcers.")
+
+
+def test_asking_which_medicine_a_person_should_take_is_personal_advice() -> None:
+    assert classify("What medication should a 65 year old male use for leg pain?")[0] == "advice"
+    assert classify("What medicine should my mum take after her transplant?")[0] == "advice"
+    assert classify("What medicine is used for CNS relapse?")[0] != "advice"
