@@ -343,7 +343,10 @@ def test_a_long_paste_says_what_was_kept(server: str, open_page: Callable[..., A
                           e.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true})); }""",
         "word " * 1000,
     )
-    assert note.is_visible() and f"cut to the first {limit} characters" in note.inner_text()
+    # The note is shown by the page's paste handler: wait for it rather than read it at once (a loaded
+    # machine may run the handler a moment later).
+    note.wait_for(state="visible", timeout=5000)
+    assert f"cut to the first {limit} characters" in note.inner_text()
     assert "*" not in note.inner_text()
 
 
