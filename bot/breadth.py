@@ -90,6 +90,10 @@ class Breadth:
             return True
         if self.tour(analysis):
             return True
+        # "What else is there besides chemo and a transplant?": the options the asker has not set aside.
+        treatments = [t for t in analysis.excluded if self.glossary.kind(t) in ("drug", "therapy", "procedure")]
+        if treatments and OTHER.search(analysis.text) and OPTIONS.search(fold(analysis.text)):
+            return True
         # Two sites ("in the brain or the testicles"): the paragraphs the text gives each, if it does.
         if sum(1 for t in subjects if self.glossary.kind(t) == "site") >= 2:
             return True

@@ -65,7 +65,9 @@ class Overview:
         """``evidence``: every scored sentence of the document to overview."""
         if not evidence:
             return None
-        exclude = exclude or set()
+        aside = exclude or set()  # as the asker said it, for the lead
+        # Setting a class aside sets its members aside ("other than CAR-T": not tisagenlecleucel either).
+        exclude = aside | {m for t in aside for m in self.glossary.narrower(t)}
         paragraphs = self._paragraphs(evidence)
         sites = self._site_paragraphs(analysis, paragraphs)
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
@@ -73,7 +75,7 @@ class Overview:
         if sites and not named:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40][: self.params.overview_max_quotes]
-            lead = "The text says this" + self._about(analysis, exclude) + ":"
+            lead = "The text says this" + self._about(analysis, aside) + ":"
         elif (self.breadth.options(analysis, exclude) or self.breadth.tour(analysis) or self.breadth.attribute_wide(analysis) or self.breadth.marks(analysis)
               or (self.breadth.has_class(analysis) and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
                                              or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions)))):
@@ -90,13 +92,13 @@ class Overview:
                     self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)][:2] if paragraphs else []
                 chosen = opening + [e for e in chosen if all(e is not o for o in opening)]
                 chosen = chosen[: self.params.overview_max_quotes]
-            lead = "The text describes these options" + self._about(analysis, exclude) + ":"
+            lead = "The text describes these options" + self._about(analysis, aside) + ":"
         elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude:
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
             lead = "The text's key points:"
         else:
             chosen = self._topical_pick(analysis, paragraphs)
-            lead = "The text says this" + self._about(analysis, exclude) + ":"
+            lead = "The text says this" + self._about(analysis, aside) + ":"
         picked = list(chosen)
         # One quote is an overview only when it is all there is ("the other options" may be one).
         if not picked or (len(picked) < 2 and not exclude and not self.is_summary(analysis)):
@@ -187,7 +189,10 @@ class Overview:
             # A paragraph about a treatment already answered ("the other options" after blinatumomab): the
             # treatment its first sentence names is the one it is about.
             opener = next((n for n in (set(e.own) & para.terms for e in para.sentences) if n), para.terms)
-            if para.terms <= exclude or (exclude and opener <= exclude):
+            # Its subject is the first treatment its opening sentence names ("Tisagenlecleucel, a ... T-cell
+            # immunotherapy": tisagenlecleucel).
+            subject = next((e.own[0] for e in para.sentences if e.own and e.own[0] in para.terms), None)
+            if para.terms <= exclude or (exclude and (opener <= exclude or subject in exclude)):
                 continue
             if classes and not (classes & para.classes):
                 continue
@@ -198,6 +203,7 @@ class Overview:
             full = [
                 e for e in para.sentences
                 if (len(e.text) >= 40 or e.kind == "lead_in") and (not e.own or set(e.own) & para.terms)
+                and not (e.own and e.own[0] in exclude)  # a sentence about what the asker set aside
             ]
             if marks:
                 # "Which CD19-directed therapies?": an option joins by a sentence that names the mark.
@@ -298,6 +304,8 @@ class Overview:
         names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude][:2]
         about = f" about {' and '.join(names)}" if names else ""
         if exclude:
-            others = [t for t in exclude][:2]
+            # As the asker wrote it ("CAR-T", not "chimeric antigen receptor t"), in a stable order.
+            written = {m.term: analysis.text[m.start : m.end] or m.surface for m in analysis.mentions}
+            others = [written.get(t, t) for t in sorted(exclude)][:2]
             about += f" besides {' and '.join(others)}"
         return about

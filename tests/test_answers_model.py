@@ -124,3 +124,19 @@ def test_the_risks_of_a_class_start_with_a_risk_not_with_its_list(real_engine):
     quotes = _quotes(real_engine.session().ask("What are the risks of the immunotherapies?"))
     assert not quotes[0].startswith("Available immunotherapies")
     assert any(q.startswith("Inotuzumab may cause hepatotoxicity") for q in quotes)
+
+
+def test_options_other_than_a_class_leave_out_the_class_and_its_members(real_engine) -> None:
+    answer = real_engine.session().ask("What are the options other than CAR-T?")
+    quotes = [c.quote for c in answer.citations]
+    assert answer.answer.startswith("The text describes these options besides CAR-T")
+    assert len(quotes) >= 3
+    assert not any(q.startswith(("Tisagenlecleucel", "Brexucabtagene", "Chimeric antigen receptor")) for q in quotes)
+    assert any(q.startswith("Blinatumomab") for q in quotes)
+
+
+def test_what_else_besides_named_treatments_lists_the_others(real_engine) -> None:
+    answer = real_engine.session().ask("what else is there besides chemo and a transplant?")
+    quotes = [c.quote for c in answer.citations]
+    assert answer.answer.startswith("The text describes these options besides chemo and transplant")
+    assert len(quotes) >= 3 and not any(q.startswith(("Stem cell transplantation", "Although a new round")) for q in quotes)

@@ -86,3 +86,4 @@ def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_pa
     engine = bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
     answer = engine.session().ask("tell me about CNS relapse")
     assert answer.citations and {c.doc_id for c in answer.citations} == {"leukemia"}
+
