@@ -221,12 +221,13 @@ class Answerer:
         previous_docs: list[int], exclude: set[str],
     ) -> Answer | None:
         """A broad question: every sentence of the document it is about, scored, then one per aspect."""
+        pointed = self._the_text(u.analysis, previous_docs)
         if self.overviews.is_summary(u.analysis) and previous_docs:
             doc = previous_docs[0]  # "summarize it" after a question: the document that answered
         elif self.overviews.is_summary(u.analysis) and self.main_document() is not None:
             doc = self.main_document()  # type: ignore[assignment]
-        elif self._the_text(u.analysis, previous_docs) is not None:
-            doc = self._the_text(u.analysis, previous_docs)  # type: ignore[assignment]
+        elif pointed is not None:
+            doc = pointed
         elif ranked:
             # The document a broad question is about: the one whose best few sentences answer best
             # together, not the one with the single best sentence.

@@ -91,7 +91,7 @@ class Breadth:
         if self.tour(analysis):
             return True
         # "What else is there besides chemo and a transplant?": the options the asker has not set aside.
-        treatments = [t for t in analysis.excluded if self.glossary.kind(t) in ("drug", "therapy", "procedure")]
+        treatments = [t for t in analysis.excluded if self.glossary.kind(t) in TREATMENT_KINDS]
         if treatments and OTHER.search(analysis.text) and OPTIONS.search(fold(analysis.text)):
             return True
         # Two sites ("in the brain or the testicles"): the paragraphs the text gives each, if it does.

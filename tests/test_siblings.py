@@ -40,6 +40,14 @@ def _engine(tmp_path: Path, fake_embedder):  # noqa: ANN001, ANN202
     return bot.load(corpus=path, index=tmp_path / "index", embedder=fake_embedder)
 
 
+def _ranked(engine, question: str):  # noqa: ANN001, ANN202
+    """The question as understood, and the evidence the answer path scores for it."""
+    answerer = engine.answerer
+    understood = answerer.understand(answerer.clean(question).text)
+    qvec = answerer.embedder.encode([understood.query.expanded])[0]
+    return understood, answerer.evidence(understood, qvec, answerer.candidates(understood.query, qvec))
+
+
 def test_a_sibling_page_on_another_aspect_is_penalised(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
     engine = _engine(tmp_path, fake_embedder)
     answer = engine.session().ask("What are the treatments for gout?")
@@ -76,9 +84,7 @@ def test_a_paragraph_and_a_title_say_a_question_word_as_a_sentence_does(tmp_path
     # "treatment" is said by a paragraph's "treated" just as by a sentence's: the stemmer keeps them apart.
     engine = _engine(tmp_path, fake_embedder)
     answerer = engine.answerer
-    understood = answerer.understand(answerer.clean("What is the treatment of gout?").text)
-    qvec = answerer.embedder.encode([understood.query.expanded])[0]
-    ranked = answerer.evidence(understood, qvec, answerer.candidates(understood.query, qvec))
+    understood, ranked = _ranked(engine, "What is the treatment of gout?")
     treat = next(e for e in ranked if engine.data.documents[e.doc].id == "gout-treat")
     stems = answerer.scorer.stems(understood.query.expanded)
     assert "treatment" in stems and "treatment" not in answerer.scorer.stems(SIBLINGS[1]["text"])
@@ -89,10 +95,7 @@ def test_a_word_only_other_documents_use_costs_as_one_the_corpus_lacks(tmp_path:
     import pytest
 
     engine = _engine(tmp_path, fake_embedder)
-    answerer = engine.answerer
-    understood = answerer.understand(answerer.clean("Do mineral deposits cause gout?").text)
-    qvec = answerer.embedder.encode([understood.query.expanded])[0]
-    ranked = answerer.evidence(understood, qvec, answerer.candidates(understood.query, qvec))
+    understood, ranked = _ranked(engine, "Do mineral deposits cause gout?")
     gout = next(e for e in ranked if engine.data.documents[e.doc].id == "gout-info")
     weight = understood.analysis.subject["deposits"]
     assert weight > 0 and "deposits" in gout.missing
