@@ -25,6 +25,8 @@ PRONOUN = re.compile(
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
 WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
 MAX_TURNS = 20
+# Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
+ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there"})
 
 
 @dataclass
@@ -67,15 +69,12 @@ class Session:
                 new = f"{body.rstrip('?.! ')} {phrase}"
             return new[:1].upper() + new[1:]
         term = prev.analysis.focus[0]
-        if analysis.focus and term not in analysis.focus and PRONOUN.search(text):
-            # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one.
-            phrase = prev.analysis.focus_surface.get(term, term)
-            new = PRONOUN.sub(phrase, LEADING_CONNECTIVE.sub("", text).strip(), count=1)
-            return new[:1].upper() + new[1:]
         if analysis.focus and follow:
             focus_words = {w for t in analysis.focus for w in fold(analysis.focus_surface.get(t, t)).split()}
-            rest = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in {"about", "else"}]
-            if not rest:  # "and nelarabine?": the previous question, about the new focus
+            rest = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in ELLIPSIS]
+            if not rest:
+                # "and nelarabine?", "and if it's in the testes instead?": the previous question, about the
+                # new focus (before "it" is read as the last focus: here it is the thing asked about).
                 old_term = prev.analysis.focus[0]
                 old = prev.analysis.focus_surface.get(old_term, old_term)
                 new_term = analysis.focus[0]
@@ -84,6 +83,11 @@ class Session:
                     pattern = re.compile(re.escape(old), re.IGNORECASE)
                     return pattern.sub(new_phrase, prev.resolved, count=1)
                 return f"{prev.resolved.rstrip('?.! ')} {new_phrase}"
+        if analysis.focus and term not in analysis.focus and PRONOUN.search(text):
+            # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one.
+            phrase = prev.analysis.focus_surface.get(term, term)
+            new = PRONOUN.sub(phrase, LEADING_CONNECTIVE.sub("", text).strip(), count=1)
+            return new[:1].upper() + new[1:]
         return text
 
     def ask(self, question: object) -> Answer:
