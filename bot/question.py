@@ -43,6 +43,8 @@ class QuestionRules:
     asker_words: frozenset[str] = frozenset()
     chat_spellings: dict[str, str] = field(default_factory=dict)  # "wat": "what", too short to correct by distance
     the_text: re.Pattern[str] | None = None  # "the drugs in here", "the options listed here": what is being read
+    time_span: re.Pattern[str] | None = None  # "five years", "28 days": a length of time, said anywhere
+    asked_span: re.Pattern[str] | None = None  # the same, where a question asks about it (not "a 5 year old")
 
     def get(self, name: str) -> QuestionType | None:
         return next((t for t in self.types if t.name == name), None)
@@ -65,7 +67,8 @@ def rules() -> QuestionRules:
     return QuestionRules(
         types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"],
         tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())), dict(raw.get("chat_spellings", {})),
-        rx(raw.get("the_text")),
+        rx(raw.get("the_text")), rx(raw.get("time_span")),
+        rx(raw["time_span"] + "(?!" + raw["time_span_not_before"] + ")") if raw.get("time_span") else None,
     )
 
 
@@ -82,6 +85,12 @@ class Analysis:
     required: list[str] = field(default_factory=list)  # terms an answering sentence must itself name
     conditions: Conditions = field(default_factory=Conditions)  # age, lineage, donor ... the asker states
     excluded: list[str] = field(default_factory=list)  # terms named only to be set aside ("besides chemo")
+
+    @property
+    def spans(self) -> list[str]:
+        """The lengths of time the question states ("five years", "28 days"), ages aside."""
+        pattern = rules().asked_span
+        return [m.group(0) for m in pattern.finditer(self.text)] if pattern else []
 
     @property
     def cue(self) -> re.Pattern[str] | None:
@@ -102,6 +111,27 @@ class Analysis:
     def need(self) -> re.Pattern[str] | None:
         t = rules().get(self.qtype)
         return t.need if t else None
+
+
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "twelve": "12", "eighteen": "18", "twenty": "20", "thirty": "30",
+}
+
+
+def _span(m: re.Match[str]) -> tuple[str, str]:
+    unit = m.group(2).lower().rstrip("s")
+    return NUMBER_WORDS.get(m.group(1).lower(), m.group(1)), "year" if unit == "yr" else unit
+
+
+def states_span(text: str, span: str) -> bool:
+    """Does ``text`` state the length of time ``span`` ("5-year" says "five years"): its number, as digits
+    or a word, with its unit?"""
+    pattern = rules().time_span
+    if pattern is None:
+        return False
+    wanted = [_span(m) for m in pattern.finditer(span)]
+    return any(_span(m) in wanted for m in pattern.finditer(text))
 
 
 def classify(text: str) -> list[str]:

@@ -140,3 +140,18 @@ def test_asking_which_medicine_a_person_should_take_is_personal_advice() -> None
     assert classify("What medication should a 65 year old male use for leg pain?")[0] == "advice"
     assert classify("What medicine should my mum take after her transplant?")[0] == "advice"
     assert classify("What medicine is used for CNS relapse?")[0] != "advice"
+
+
+def test_a_question_states_lengths_of_time_but_not_ages() -> None:
+    from bot.question import Analysis, states_span
+
+    def spans(text: str) -> list[str]:
+        return Analysis(text, "definition", ["definition"], False, []).spans
+
+    assert spans("How many are alive five years after relapse?") == ["five years"]
+    assert spans("what is the 5-year survival") == ["5-year"]
+    assert spans("Can a 30 year old get it?") == [] and spans("my son is 9 years old") == []
+    assert spans("diagnosed 2 years ago") == [] and spans("up to 25 years of age") == []
+    assert states_span("overall survival at 5 years was 30%", "five-year")
+    assert states_span("for patients up to 25 years of age", "25 years")
+    assert not states_span("twice weekly until all signs disappear", "2 weeks")
