@@ -26,6 +26,7 @@ def first_quote(answer) -> str:  # noqa: ANN001
         ("does inotuzamab harm the liver", "Inotuzumab may cause hepatotoxicity"),
         ("is a bone marrow relapse serious", "Bone marrow relapse is particularly ominous."),
         ("what is clofarabin approved for", "Clofarabine (a purine nucleoside analog)"),
+        ("Inotuzumab is an antibody joined to which toxin?", "Inotuzumab ozogamicin, a CD22-directed"),
     ],
 )
 def test_answers_quote_the_right_sentence(real_engine, question: str, starts: str):
