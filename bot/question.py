@@ -19,6 +19,8 @@ from bot.text import fold
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
 FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route", "outcome"})
 SUBJECT_KINDS = frozenset({"drug", "therapy", "procedure", "site"})
+TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure", "route"})
+SYMPTOMS = re.compile(r"\b(symptoms?|signs?)\b(?! after)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,12 @@ def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysi
             # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
             tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
             surface[m.term] = phrase + (tail.group(0) if tail else "")
+    if types[0] == "side_effects" and SYMPTOMS.search(text) and not any(
+        glossary.kind(t) in TREATMENT_KINDS for t in focus
+    ):
+        # "What symptoms does a bone marrow relapse cause?": a disease's symptoms are how it shows, not a
+        # treatment's side effects.
+        types = ["diagnosis", *[t for t in types if t != "diagnosis"]]
     subject = subject_words(text, mentions, types, subject_zipf)
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
     required = [

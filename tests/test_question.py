@@ -155,3 +155,14 @@ def test_a_question_states_lengths_of_time_but_not_ages() -> None:
     assert states_span("overall survival at 5 years was 30%", "five-year")
     assert states_span("for patients up to 25 years of age", "25 years")
     assert not states_span("twice weekly until all signs disappear", "2 weeks")
+
+
+def test_a_diseases_symptoms_are_how_it_shows_a_drugs_are_its_side_effects(engine) -> None:
+    a = engine.answerer
+
+    def qtype(text: str) -> str:
+        return a.understand(a.clean(text).text).analysis.qtype
+
+    assert qtype("What symptoms does a testicular relapse cause?") == "diagnosis"
+    assert qtype("What symptoms does alphamab cause?") == "side_effects"
+    assert qtype("What are the symptoms after alphamab?") == "side_effects"
