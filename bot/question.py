@@ -19,6 +19,7 @@ from bot.text import fold
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
 FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route", "outcome"})
 SUBJECT_KINDS = frozenset({"drug", "therapy", "procedure", "site"})
+ALTERNATIVES = re.compile(r"\b(?:for|in|to)\s+([\w-]+\s+){0,2}or\s+(?:for|in|to)\s+[\w-]+", re.IGNORECASE)
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure", "route"})
 SYMPTOMS = re.compile(r"\b(symptoms?|signs?)\b(?! after)", re.IGNORECASE)
 
@@ -147,7 +148,8 @@ def classify(text: str) -> list[str]:
 
 def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysis:
     types = [t for t in classify(text) if t != "yes_no"] or ["definition"]
-    yes_no = bool(rules().yes_no.search(fold(text).strip()))
+    # "Is it for adults or for children?" asks which, not whether.
+    yes_no = bool(rules().yes_no.search(fold(text).strip())) and not ALTERNATIVES.search(text)
     mentions = glossary.mentions(text)
     excluded = _set_aside(text, mentions)
     focus: list[str] = []

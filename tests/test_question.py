@@ -166,3 +166,15 @@ def test_a_diseases_symptoms_are_how_it_shows_a_drugs_are_its_side_effects(engin
     assert qtype("What symptoms does a testicular relapse cause?") == "diagnosis"
     assert qtype("What symptoms does alphamab cause?") == "side_effects"
     assert qtype("What are the symptoms after alphamab?") == "side_effects"
+
+
+def test_a_choice_between_alternatives_is_not_a_yes_no_question(engine) -> None:
+    a = engine.answerer
+
+    def yes_no(text: str) -> bool:
+        return a.understand(a.clean(text).text).analysis.yes_no
+
+    assert not yes_no("Is alphamab for adults or for children?")
+    assert not yes_no("Is betacel given in the brain or in the testis?")
+    assert yes_no("Is alphamab approved for children?")
+    assert yes_no("Does alphamab or betacel cause liver damage?")  # either: still whether
