@@ -19,6 +19,7 @@ from bot.text import fold
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
 FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route", "outcome"})
 SUBJECT_KINDS = frozenset({"drug", "therapy", "procedure", "site"})
+DESCRIBING = re.compile(r"\s+(?:that are |which are )?(?:used|given|available|approved|indicated|offered)\s+(?:for|in|to)\b", re.IGNORECASE)
 ALTERNATIVES = re.compile(r"\b(?:for|in|to)\s+([\w-]+\s+){0,2}or\s+(?:for|in|to)\s+[\w-]+", re.IGNORECASE)
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure", "route"})
 SYMPTOMS = re.compile(r"\b(symptoms?|signs?)\b(?! after)", re.IGNORECASE)
@@ -161,6 +162,17 @@ def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysi
             # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
             tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
             surface[m.term] = phrase + (tail.group(0) if tail else "")
+    if types[0] == "overview" and len(types) > 1:
+        # "Explain the immunotherapies used for relapsed ALL": a clause describing what is named does not
+        # ask for that attribute of it.
+        plain = text
+        for m in mentions:
+            d = DESCRIBING.match(text, m.end)
+            if d:
+                plain = plain[: d.start()] + " " * (d.end() - d.start()) + plain[d.end() :]
+        if plain != text:
+            kept = set(classify(plain))
+            types = [t for t in types if t == types[0] or t in kept] or types
     if types[0] == "side_effects" and SYMPTOMS.search(text) and not any(
         glossary.kind(t) in TREATMENT_KINDS for t in focus
     ):

@@ -178,3 +178,13 @@ def test_a_choice_between_alternatives_is_not_a_yes_no_question(engine) -> None:
     assert not yes_no("Is betacel given in the brain or in the testis?")
     assert yes_no("Is alphamab approved for children?")
     assert yes_no("Does alphamab or betacel cause liver damage?")  # either: still whether
+
+
+def test_a_clause_describing_what_is_named_does_not_ask_for_that_attribute(engine) -> None:
+    a = engine.answerer
+
+    def types(text: str) -> list[str]:
+        return a.understand(a.clean(text).text).analysis.types
+
+    assert "indication" not in types("Give me an overview of alphamab used for relapsed disease")
+    assert "indication" in types("Give me an overview of alphamab and who can receive it")
