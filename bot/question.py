@@ -173,12 +173,11 @@ def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysi
         if plain != text:
             kept = set(classify(plain))
             types = [t for t in types if t == types[0] or t in kept] or types
-    if types[0] == "side_effects" and SYMPTOMS.search(text) and not any(
-        glossary.kind(t) in TREATMENT_KINDS for t in focus
-    ):
-        # "What symptoms does a bone marrow relapse cause?": a disease's symptoms are how it shows, not a
-        # treatment's side effects.
-        types = ["diagnosis", *[t for t in types if t != "diagnosis"]]
+    if SYMPTOMS.search(text) and {"side_effects", "diagnosis"} & set(types[:1]):
+        # "What symptoms does a bone marrow relapse cause?": a disease's symptoms are how it shows; a
+        # treatment's ("symptoms with blinatumomab") are its side effects.
+        first = "side_effects" if any(glossary.kind(t) in TREATMENT_KINDS for t in focus) else "diagnosis"
+        types = [first, *[t for t in types if t != first]]
     subject = subject_words(text, mentions, types, subject_zipf)
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
     required = [

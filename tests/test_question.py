@@ -166,6 +166,10 @@ def test_a_diseases_symptoms_are_how_it_shows_a_drugs_are_its_side_effects(engin
     assert qtype("What symptoms does a testicular relapse cause?") == "diagnosis"
     assert qtype("What symptoms does alphamab cause?") == "side_effects"
     assert qtype("What are the symptoms after alphamab?") == "side_effects"
+    assert qtype("What are the symptoms of CNS relapse?") == "diagnosis"
+    assert qtype("what does a brain relapse feel like") == "diagnosis"
+    # "if it is found in ...": where it is, not how it is found; what to do about it.
+    assert qtype("What should be done if it is found in the testis?") == "action"
 
 
 def test_a_choice_between_alternatives_is_not_a_yes_no_question(engine) -> None:
