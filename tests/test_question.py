@@ -168,6 +168,8 @@ def test_a_diseases_symptoms_are_how_it_shows_a_drugs_are_its_side_effects(engin
     assert qtype("What are the symptoms after alphamab?") == "side_effects"
     assert qtype("What are the symptoms of CNS relapse?") == "diagnosis"
     assert qtype("what does a brain relapse feel like") == "diagnosis"
+    # "once the signs disappear" says when, not what is asked.
+    assert qtype("Should alphamab be continued once the signs disappear?") not in ("diagnosis", "side_effects")
     # "if it is found in ...": where it is, not how it is found; what to do about it.
     assert qtype("What should be done if it is found in the testis?") == "action"
 
