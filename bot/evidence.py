@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -58,7 +59,8 @@ class Evidence:
     own: list[str] = field(default_factory=list)
 
     def features(self, missing_cap: float) -> list[float]:
-        """The values the score mixes, in FEATURES order (signed so that every weight is positive)."""
+        """The values the score mixes, in FEATURES order (signed so that every weight is positive).
+        ``EvidenceScorer.score`` builds the same list inline: a change here is a change there."""
         return [
             self.dense, self.lexical, self.entity, float(self.cue), self.chunk_score, self.context, self.title,
             self.condition, -self.wrong, -min(self.missing_weight, missing_cap), -float(self.short),
@@ -108,7 +110,9 @@ class EvidenceScorer:
             lambda row: Stems(self._stems_with(self.sentence(row).text, self._row_mentions(row)))
         )
         self._subjects_of = lru_cache(maxsize=50_000)(self._subjects)
-        self._cue_in = lru_cache(maxsize=100_000)(lambda cue, row: bool(cue.search(self.sentence(row).text)))
+        # Does a sentence look like an answer of a type (its ``cue``)? Per cue, per row: hashing a compiled
+        # pattern hashes its whole program, so the cue is looked up once per question, not once per row.
+        self._cue_hits: dict[re.Pattern[str], dict[int, bool]] = {}
         # A sentence naming "tisagenlecleucel" also names what the glossary says it is a kind of ("car-t").
         self._row_named = lru_cache(maxsize=50_000)(
             lambda row: frozenset(
@@ -129,6 +133,12 @@ class EvidenceScorer:
 
     def stem(self, word: str) -> str:
         return self._stem(word)
+
+    def _cue_hits_of(self, cue: re.Pattern[str]) -> dict[int, bool]:
+        hits = self._cue_hits.get(cue)
+        if hits is None or len(hits) > 100_000:  # bounded as the other per-row tables are
+            hits = self._cue_hits[cue] = {}
+        return hits
 
     def stems(self, text: str) -> set[str]:
         return self._stems_with(text, self.glossary.mentions(text))
@@ -305,11 +315,16 @@ class EvidenceScorer:
         dedicated = self.siblings.dedicated(expanded, docs, asked)
         comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no
         static = self._static
+        cue_hits = self._cue_hits_of(cue) if cue else None
+        has_conds = bool(conds)
+        cap = self.missing_cap
+        dense_of = dense.tolist()  # the same floats as float(dense[i]), in one call
         out: list[Evidence] = []
+        feats: list[float] = []  # every sentence's features (Evidence.features), in one flat list
         for i, r in enumerate(order):
             d, start, end, block, kind, text, st, first, own, subjects, named_here, short, stated, qualified = static(r)
             ev = Evidence(r, d, start, end, block, kind, text)
-            ev.dense = float(dense[i])
+            ev.dense = dense_of[i]
             here = match(st)
             ev.lexical = sum([v for w, v in q_idf if w in here]) / total
             if first not in per_block:
@@ -352,7 +367,11 @@ class EvidenceScorer:
                 wrong = 1.0 if own else (p.wrong_topic_only if subjects else 0.0)
             if required and not required <= named_here:
                 wrong = max(wrong, 1.0)
-            ev.cue = bool(cue and self._cue_in(cue, r))
+            if cue_hits is not None:
+                hit = cue_hits.get(r)
+                if hit is None:
+                    hit = cue_hits[r] = bool(cue.search(text))  # type: ignore[union-attr]
+                ev.cue = hit
             ev.chunk_score = rows[r]
             ev.wrong = wrong
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
@@ -373,13 +392,20 @@ class EvidenceScorer:
             ev.missing_weight = missing
             ev.missing_share = ev.missing_context_weight / weighed_here if weighed_here else 0.0
             ev.qualified = qualified
-            ev.condition = conditions.fit(stated, conds) if conds else 0.0
+            ev.condition = conditions.fit(stated, conds) if has_conds else 0.0
             if yes_no:
                 # "Is it approved for children?": the sentence stating its condition answers, fit or not.
                 ev.condition = abs(ev.condition)
             out.append(ev)
+            # Evidence.features, inline (a call per sentence costs more than the list).
+            feats += (
+                ev.dense, ev.lexical, ev.entity, float(ev.cue), ev.chunk_score, ev.context, ev.title,
+                ev.condition, -ev.wrong, -min(missing, cap), -float(short), -float(qualified),
+                -float(ev.off_document), -float(ev.other_aspect), -ev.title_extra,
+            )
         # One product for all candidates: a dot per sentence cost more in numpy's call overhead than in sums.
-        scores = np.asarray([ev.features(self.missing_cap) for ev in out], dtype=np.float64) @ self.weights + p.bias
+        x = np.array(feats, dtype=np.float64).reshape(len(out), len(FEATURES))
+        scores = x @ self.weights + p.bias
         for ev, sc in zip(out, scores.tolist(), strict=True):
             ev.score = sc
         out.sort(key=lambda e: (-e.score, e.row))
