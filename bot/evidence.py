@@ -17,7 +17,7 @@ from bot.index_store import IndexData
 from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
-from bot.siblings import Siblings, aspects
+from bot.siblings import Siblings, aspects, question_stems
 from bot.stemming import Matcher, Stems, stem
 from bot.text import content_words
 
@@ -311,8 +311,9 @@ class EvidenceScorer:
         per_doc: dict[int, tuple[float, bool, float, bool, AbstractSet[str], AbstractSet[str], float]] = {}
         asked = aspects().asked(analysis.text)
         docs = {self._row_fields(r)[0] for r in order}
-        extras = self.siblings.title_extras(expanded, docs) if p.p_title_extra else {}
-        dedicated = self.siblings.dedicated(expanded, docs, asked)
+        said = question_stems(expanded)  # made once for both
+        extras = self.siblings.title_extras(said, docs) if p.p_title_extra else {}
+        dedicated = self.siblings.dedicated(said, docs, asked)
         comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no
         static = self._static
         cue_hits = self._cue_hits_of(cue) if cue else None
