@@ -59,8 +59,7 @@ class Evidence:
     own: list[str] = field(default_factory=list)
 
     def features(self, missing_cap: float) -> list[float]:
-        """The values the score mixes, in FEATURES order (signed so that every weight is positive).
-        ``EvidenceScorer.score`` builds the same list inline: a change here is a change there."""
+        """The values the score mixes, in FEATURES order (signed so that every weight is positive)."""
         return [
             self.dense, self.lexical, self.entity, float(self.cue), self.chunk_score, self.context, self.title,
             self.condition, -self.wrong, -min(self.missing_weight, missing_cap), -float(self.short),
@@ -110,8 +109,7 @@ class EvidenceScorer:
             lambda row: Stems(self._stems_with(self.sentence(row).text, self._row_mentions(row)))
         )
         self._subjects_of = lru_cache(maxsize=50_000)(self._subjects)
-        # Does a sentence look like an answer of a type (its ``cue``)? Per cue, per row: hashing a compiled
-        # pattern hashes its whole program, so the cue is looked up once per question, not once per row.
+        # Per cue, per row: does it look like an answer? (A pattern's hash reads its program: once a question.)
         self._cue_hits: dict[re.Pattern[str], dict[int, bool]] = {}
         # A sentence naming "tisagenlecleucel" also names what the glossary says it is a kind of ("car-t").
         self._row_named = lru_cache(maxsize=50_000)(
@@ -133,12 +131,6 @@ class EvidenceScorer:
 
     def stem(self, word: str) -> str:
         return self._stem(word)
-
-    def _cue_hits_of(self, cue: re.Pattern[str]) -> dict[int, bool]:
-        hits = self._cue_hits.get(cue)
-        if hits is None or len(hits) > 100_000:  # bounded as the other per-row tables are
-            hits = self._cue_hits[cue] = {}
-        return hits
 
     def stems(self, text: str) -> set[str]:
         return self._stems_with(text, self.glossary.mentions(text))
@@ -316,7 +308,9 @@ class EvidenceScorer:
         dedicated = self.siblings.dedicated(said, docs, asked)
         comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no
         static = self._static
-        cue_hits = self._cue_hits_of(cue) if cue else None
+        cue_hits = self._cue_hits.setdefault(cue, {}) if cue else {}
+        if len(cue_hits) > 100_000:  # bounded as the other per-row tables are
+            cue_hits.clear()
         has_conds = bool(conds)
         cap = self.missing_cap
         dense_of = dense.tolist()  # the same floats as float(dense[i]), in one call
@@ -368,11 +362,9 @@ class EvidenceScorer:
                 wrong = 1.0 if own else (p.wrong_topic_only if subjects else 0.0)
             if required and not required <= named_here:
                 wrong = max(wrong, 1.0)
-            if cue_hits is not None:
+            if cue:
                 hit = cue_hits.get(r)
-                if hit is None:
-                    hit = cue_hits[r] = bool(cue.search(text))  # type: ignore[union-attr]
-                ev.cue = hit
+                ev.cue = cue_hits[r] = bool(cue.search(text)) if hit is None else hit
             ev.chunk_score = rows[r]
             ev.wrong = wrong
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
@@ -398,12 +390,7 @@ class EvidenceScorer:
                 # "Is it approved for children?": the sentence stating its condition answers, fit or not.
                 ev.condition = abs(ev.condition)
             out.append(ev)
-            # Evidence.features, inline (a call per sentence costs more than the list).
-            feats += (
-                ev.dense, ev.lexical, ev.entity, float(ev.cue), ev.chunk_score, ev.context, ev.title,
-                ev.condition, -ev.wrong, -min(missing, cap), -float(short), -float(qualified),
-                -float(ev.off_document), -float(ev.other_aspect), -ev.title_extra,
-            )
+            feats += ev.features(cap)
         # One product for all candidates: a dot per sentence cost more in numpy's call overhead than in sums.
         x = np.array(feats, dtype=np.float64).reshape(len(out), len(FEATURES))
         scores = x @ self.weights + p.bias
