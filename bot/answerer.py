@@ -97,10 +97,23 @@ class Answerer:
     def candidates(self, q: Query, qvec: np.ndarray) -> list[Candidate]:
         # The answer's candidate chunks come by rank fusion whatever ``search`` ranks by: it keeps the top
         # of both lists in the pool, and the evidence weights were fitted on that pool.
-        return self.retriever.rank(q.expanded, k=self.search_k, qvec=qvec, fusion="rrf")
+        return self.retriever.rank(
+            q.expanded, k=self.search_k, qvec=qvec, fusion="rrf",
+            keep_top=self.params.pool_keep_top, keep_within=self.params.candidate_chunks,
+        )
 
-    def evidence(self, u: Understanding, qvec: np.ndarray, cands: list[Candidate], chunks: int | None = None) -> list[Evidence]:
+    def evidence(
+        self, u: Understanding, qvec: np.ndarray, cands: list[Candidate], chunks: int | None = None,
+        documents: tuple[int, ...] = (),
+    ) -> list[Evidence]:
+        """The scored sentences of ``cands``' chunks, and of every sentence of ``documents`` (at the
+        lowest candidate's score): a follow-up reads the document being discussed whatever search found."""
         rows = self.scorer.candidates(cands, chunks)
+        if rows and documents:
+            floor = min(rows.values())
+            for doc in documents:
+                for r in self.scorer.document_rows(doc):
+                    rows.setdefault(r, floor)
         members = self._chosen_among(u.analysis)
         if members and rows:
             # "Which CAR-T fits a 60 year old?" chooses among the class's members: a found document's
@@ -163,10 +176,17 @@ class Answerer:
 
         qvec = self.embedder.encode([q.expanded])[0]
         cands = self.candidates(q, qvec)
-        ranked = self.evidence(u, qvec, cands)
+        # A follow-up ("Who are the donors?" after asking about transplant) continues the document the
+        # conversation is reading: its sentences answer when they can, another document's only when not.
+        follow = tuple(previous_docs[:1]) if typed is not None and previous_docs and len(self.data.documents) > 1 else ()
+        ranked = self.evidence(u, qvec, cands, documents=follow)
         own = self._the_text(analysis, previous_docs)
         if own is not None:  # "the drugs in here": only the document being read answers
             ranked = [e for e in ranked if e.doc == own] or ranked
+        elif follow:
+            kept = [e for e in ranked if e.doc in follow]
+            if kept and decide(analysis, kept, self.params, self.forms).status != "abstain":
+                ranked = kept
         if self.trace is not None:
             self.trace(u, ranked)
         near = [e for e in ranked if len(e.text) >= 40] or [self.scorer.sentence(int(self.data.chunk_first_sentence[c.row])) for c in cands]

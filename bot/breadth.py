@@ -55,6 +55,7 @@ DESCRIBE = re.compile(
     r"tell me (more )?about|"
     r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
 )
+WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)
 
 
@@ -146,7 +147,17 @@ class Breadth:
             m.term for m in analysis.mentions
             if AFTER.search(analysis.text[max(0, m.start - 20) : m.start])
         }
-        return [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS and t not in context]
+        asked = {
+            m.term for m in analysis.mentions
+            if WHICH_BEFORE.search(analysis.text[max(0, m.start - 12) : m.start])
+        }
+        named = [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS and t not in context]
+        # "Inotuzumab is an antibody ...": a class one of whose named members it describes is no subject of
+        # its own; "... joined to which toxin?": the thing asked for is the answer, not a subject.
+        return [
+            t for t in named
+            if not set(self.glossary.narrower(t)) & set(named) and not (t in asked and len(named) > 1)
+        ]
 
     def has_class(self, analysis: Analysis) -> bool:
         return any(self.glossary.narrower(t) for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS)

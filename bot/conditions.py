@@ -186,8 +186,10 @@ def from_record(d: dict[str, Any]) -> tuple[Conditions, bool]:
     return c, bool(d.get("qualified"))
 
 
-def fit(sentence: Conditions, question: Conditions) -> float:
-    """+1 when the sentence's conditions speak to the question's, -1 when they exclude the asker, else 0."""
+def fit(sentence: Conditions, question: Conditions, clamp: bool = True) -> float:
+    """+1 when the sentence's conditions speak to the question's, -1 when they exclude the asker, else 0.
+
+    Unclamped: one for each condition of the asker's the sentence states, minus one for each it excludes."""
     if not question:
         return 0.0
     score = 0.0
@@ -208,4 +210,4 @@ def fit(sentence: Conditions, question: Conditions) -> float:
             score += 1.0
     elif question.donor and sentence.donor:
         score += 1.0 if question.donor & sentence.donor else 0.0
-    return max(-1.0, min(1.0, score))
+    return max(-1.0, min(1.0, score)) if clamp else score

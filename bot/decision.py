@@ -11,7 +11,7 @@ from typing import Literal
 from bot.evidence import Evidence
 from bot.forms import Forms
 from bot.params import Params
-from bot.question import Analysis, rules
+from bot.question import Analysis, rules, states_span
 from bot.text import content_words
 
 
@@ -62,6 +62,10 @@ def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Fo
             about = f" for {', '.join(names)}" if names else ""
             return Decision("abstain", f"The text does not state {what}{about}.", best)
         best = typed[0]
+    spans = analysis.spans if not long else []
+    if spans and not any(states_span(best.text, s) for s in spans):
+        # "How many are alive five years after relapse?": a sentence giving no five-year figure cannot say.
+        return Decision("abstain", f"The text does not say anything about {_quoted(spans)}.", best, spans)
     if analysis.qtype == "list":
         # A list question is answered by a list: the best paragraph that holds one.
         listed = forms.list_anchor(ranked, bool(analysis.focus))

@@ -25,6 +25,9 @@ PRONOUN = re.compile(
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
 WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
 MAX_TURNS = 20
+THE_OTHER = re.compile(r"\bthe other\b(?! (?:options?|treatments?|therap(?:y|ies)|drugs?|ways?|things?|choices?)s?\b)", re.IGNORECASE)
+# Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
+ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there"})
 
 
 @dataclass
@@ -67,15 +70,12 @@ class Session:
                 new = f"{body.rstrip('?.! ')} {phrase}"
             return new[:1].upper() + new[1:]
         term = prev.analysis.focus[0]
-        if analysis.focus and term not in analysis.focus and PRONOUN.search(text):
-            # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one.
-            phrase = prev.analysis.focus_surface.get(term, term)
-            new = PRONOUN.sub(phrase, LEADING_CONNECTIVE.sub("", text).strip(), count=1)
-            return new[:1].upper() + new[1:]
         if analysis.focus and follow:
             focus_words = {w for t in analysis.focus for w in fold(analysis.focus_surface.get(t, t)).split()}
-            rest = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in {"about", "else"}]
-            if not rest:  # "and nelarabine?": the previous question, about the new focus
+            rest = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in ELLIPSIS]
+            if not rest:
+                # "and nelarabine?", "and if it's in the testes instead?": the previous question, about the
+                # new focus (before "it" is read as the last focus: here it is the thing asked about).
                 old_term = prev.analysis.focus[0]
                 old = prev.analysis.focus_surface.get(old_term, old_term)
                 new_term = analysis.focus[0]
@@ -84,6 +84,11 @@ class Session:
                     pattern = re.compile(re.escape(old), re.IGNORECASE)
                     return pattern.sub(new_phrase, prev.resolved, count=1)
                 return f"{prev.resolved.rstrip('?.! ')} {new_phrase}"
+        if analysis.focus and term not in analysis.focus and PRONOUN.search(text):
+            # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one.
+            phrase = prev.analysis.focus_surface.get(term, term)
+            new = PRONOUN.sub(phrase, LEADING_CONNECTIVE.sub("", text).strip(), count=1)
+            return new[:1].upper() + new[1:]
         return text
 
     def ask(self, question: object) -> Answer:
@@ -94,6 +99,21 @@ class Session:
             return answerer.respond(cleaned)
         typed = answerer.understand(cleaned.text)
         prev = self.turns[-1].cited_docs if self.turns else []
+        member = self._the_other_one(typed.text, typed.analysis)
+        if member is not None:
+            # "Who can receive brexucabtagene?" then "and the other CAR-T?": the same question of the one
+            # other member of the class.
+            old_term = self.turns[-1].analysis.focus[0]
+            old = self.turns[-1].analysis.focus_surface.get(old_term, old_term)
+            resolved = self.turns[-1].resolved
+            if old.lower() in resolved.lower():
+                new = re.compile(re.escape(old), re.IGNORECASE).sub(member, resolved, count=1)
+            else:
+                new = f"{resolved.rstrip('?.! ')} {member}"
+            u = answerer.understand(new)
+            answer = answerer.respond(cleaned, u, typed, prev)
+            self._remember(cleaned.text, u.text, u.analysis, answer)
+            return answer
         exclude: set[str] = set()
         if (
             OTHER.search(typed.text) and self.last_focus is not None
@@ -122,6 +142,29 @@ class Session:
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)
         return answer
+
+    def _the_other_one(self, text: str, analysis: Analysis) -> str | None:
+        """"The other CAR-T", "the other one" right after a question about one member of a class whose
+        members the text names: the one member left, when exactly one is."""
+        if not self.turns or not self.turns[-1].analysis.focus or not THE_OTHER.search(text):
+            return None
+        glossary = self.answerer.glossary
+        last = self.turns[-1].analysis.focus
+        if analysis.focus:
+            if not self._names_a_class(analysis.focus) or len(analysis.focus) != 1:
+                return None
+            classes = list(analysis.focus)
+        else:  # "the other one", "the other gene-modified therapy": the smallest class the last one is in
+            classes = sorted(
+                {c for t in last for c in glossary.broader(t)}, key=lambda c: (len(glossary.narrower(c)), c)
+            )[:1]
+        for cls in classes:
+            members = glossary.narrower(cls)
+            if not set(last) & set(members):
+                continue
+            rest = [m for m in members if m not in last]
+            return rest[0] if len(rest) == 1 else None
+        return None
 
     def _names_a_class(self, focus: list[str]) -> bool:
         return bool(focus) and all(self.answerer.glossary.narrower(t) for t in focus)

@@ -175,21 +175,28 @@ class Forms:
         if analysis.conditions:
             # Keep only the items whose conditions do not exclude the asker, and say so.
             fits = [self._fit(s, analysis) for s in items]
-            # Items stating the asker's condition, when some do; else those not excluding the asker.
-            keep = (lambda f: f > 0) if any(f > 0 for f in fits) else (lambda f: f >= 0)
+            # The items stating the most of the asker's conditions, when some state any ("T-cell, after
+            # two regimens": the T-cell drug for later lines, not every drug for later lines); else
+            # those not excluding the asker.
+            most = max(fits)
+            keep = (lambda f: f >= most) if most > 0 else (lambda f: f >= 0)
             if not all(keep(f) for f in fits) and any(keep(f) for f in fits):
                 kept = [s for s, f in zip(items, fits, strict=True) if keep(f)]
                 shown = ", ".join(analysis.conditions.labels) or "your question"
                 blocks.insert(0, Block("note", f"Only the items that fit {shown} are listed."))
         for item in kept:
             item.score = anchor.score
+        if len(kept) == 1 and len(items) > 1:
+            # One item fits: it is the answer, and the sentence introducing the list says what it is among.
+            blocks[-1:] = [Block("quote", evidence=[kept[0]]), blocks[-1]]
+            return Draft(blocks, anchor.score)
         blocks.append(Block("items", evidence=kept))
         return Draft(blocks, anchor.score)
 
     def _fit(self, ev: Evidence, analysis: Analysis) -> float:
         from bot.conditions import fit
 
-        return fit(self.scorer.conditions_of(ev.row), analysis.conditions)
+        return fit(self.scorer.conditions_of(ev.row), analysis.conditions, clamp=False)
 
     # ------------------------------------------------------------------ comparisons
 

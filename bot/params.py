@@ -75,6 +75,7 @@ class Params:
     comparison_conf_margin: float = 0.05
     context_max_chars: int = 1500
     candidate_chunks: int = 6
+    pool_keep_top: int = 1
     # --- query understanding (word rarity on wordfreq's Zipf scale)
     spell_min_score: float = 84.0
     spell_short_min_score: float = 88.0

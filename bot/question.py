@@ -19,6 +19,10 @@ from bot.text import fold
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
 FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route", "outcome"})
 SUBJECT_KINDS = frozenset({"drug", "therapy", "procedure", "site"})
+DESCRIBING = re.compile(r"\s+(?:that are |which are )?(?:used|given|available|approved|indicated|offered)\s+(?:for|in|to)\b", re.IGNORECASE)
+ALTERNATIVES = re.compile(r"\b(?:for|in|to)\s+([\w-]+\s+){0,2}or\s+(?:for|in|to)\s+[\w-]+", re.IGNORECASE)
+TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure", "route"})
+SYMPTOMS = re.compile(r"\b(symptoms?|signs?)\b(?! after)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class QuestionRules:
     asker_words: frozenset[str] = frozenset()
     chat_spellings: dict[str, str] = field(default_factory=dict)  # "wat": "what", too short to correct by distance
     the_text: re.Pattern[str] | None = None  # "the drugs in here", "the options listed here": what is being read
+    time_span: re.Pattern[str] | None = None  # "five years", "28 days": a length of time, said anywhere
+    asked_span: re.Pattern[str] | None = None  # the same, where a question asks about it (not "a 5 year old")
 
     def get(self, name: str) -> QuestionType | None:
         return next((t for t in self.types if t.name == name), None)
@@ -65,7 +71,8 @@ def rules() -> QuestionRules:
     return QuestionRules(
         types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"],
         tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())), dict(raw.get("chat_spellings", {})),
-        rx(raw.get("the_text")),
+        rx(raw.get("the_text")), rx(raw.get("time_span")),
+        rx(raw["time_span"] + "(?!" + raw["time_span_not_before"] + ")") if raw.get("time_span") else None,
     )
 
 
@@ -82,6 +89,12 @@ class Analysis:
     required: list[str] = field(default_factory=list)  # terms an answering sentence must itself name
     conditions: Conditions = field(default_factory=Conditions)  # age, lineage, donor ... the asker states
     excluded: list[str] = field(default_factory=list)  # terms named only to be set aside ("besides chemo")
+
+    @property
+    def spans(self) -> list[str]:
+        """The lengths of time the question states ("five years", "28 days"), ages aside."""
+        pattern = rules().asked_span
+        return [m.group(0) for m in pattern.finditer(self.text)] if pattern else []
 
     @property
     def cue(self) -> re.Pattern[str] | None:
@@ -104,6 +117,27 @@ class Analysis:
         return t.need if t else None
 
 
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "twelve": "12", "eighteen": "18", "twenty": "20", "thirty": "30",
+}
+
+
+def _span(m: re.Match[str]) -> tuple[str, str]:
+    unit = m.group(2).lower().rstrip("s")
+    return NUMBER_WORDS.get(m.group(1).lower(), m.group(1)), "year" if unit == "yr" else unit
+
+
+def states_span(text: str, span: str) -> bool:
+    """Does ``text`` state the length of time ``span`` ("5-year" says "five years"): its number, as digits
+    or a word, with its unit?"""
+    pattern = rules().time_span
+    if pattern is None:
+        return False
+    wanted = [_span(m) for m in pattern.finditer(span)]
+    return any(_span(m) in wanted for m in pattern.finditer(text))
+
+
 def classify(text: str) -> list[str]:
     folded = fold(text)
     if folded.isascii():
@@ -115,7 +149,8 @@ def classify(text: str) -> list[str]:
 
 def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysis:
     types = [t for t in classify(text) if t != "yes_no"] or ["definition"]
-    yes_no = bool(rules().yes_no.search(fold(text).strip()))
+    # "Is it for adults or for children?" asks which, not whether.
+    yes_no = bool(rules().yes_no.search(fold(text).strip())) and not ALTERNATIVES.search(text)
     mentions = glossary.mentions(text)
     excluded = _set_aside(text, mentions)
     focus: list[str] = []
@@ -127,6 +162,22 @@ def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysi
             # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
             tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
             surface[m.term] = phrase + (tail.group(0) if tail else "")
+    if types[0] == "overview" and len(types) > 1:
+        # "Explain the immunotherapies used for relapsed ALL": a clause describing what is named does not
+        # ask for that attribute of it.
+        plain = text
+        for m in mentions:
+            d = DESCRIBING.match(text, m.end)
+            if d:
+                plain = plain[: d.start()] + " " * (d.end() - d.start()) + plain[d.end() :]
+        if plain != text:
+            kept = set(classify(plain))
+            types = [t for t in types if t == types[0] or t in kept] or types
+    if SYMPTOMS.search(text) and {"side_effects", "diagnosis"} & set(types[:1]):
+        # "What symptoms does a bone marrow relapse cause?": a disease's symptoms are how it shows; a
+        # treatment's ("symptoms with blinatumomab") are its side effects.
+        first = "side_effects" if any(glossary.kind(t) in TREATMENT_KINDS for t in focus) else "diagnosis"
+        types = [first, *[t for t in types if t != first]]
     subject = subject_words(text, mentions, types, subject_zipf)
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
     required = [

@@ -83,9 +83,16 @@ class HybridRetriever:
         return [self.hit(c) for c in self.rank(text, k, qvec, mode, fusion)]
 
     def rank(
-        self, text: str, k: int = 5, qvec: np.ndarray | None = None, mode: str = "hybrid", fusion: str | None = None
+        self, text: str, k: int = 5, qvec: np.ndarray | None = None, mode: str = "hybrid", fusion: str | None = None,
+        keep_top: int = 0, keep_within: int | None = None,
     ) -> list[Candidate]:
-        """The top ``k`` chunks; ``fusion`` overrides the retriever's own (rrf or convex) for this call."""
+        """The top ``k`` chunks; ``fusion`` overrides the retriever's own (rrf or convex) for this call.
+
+        ``keep_top``: each list's first ``keep_top`` chunks are among the first ``keep_within`` (default
+        ``k``) of an rrf ranking. Rank fusion rewards a chunk both lists found over one that a list ranks
+        first: in a large corpus, the only chunk naming a rare drug can fall below chunks both lists
+        found halfway down.
+        """
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k!r}")
         if mode not in ("hybrid", "dense", "bm25"):
@@ -116,8 +123,10 @@ class HybridRetriever:
         top = 2.0 / (RRF_K + 1) if mode == "hybrid" else 1.0 / (RRF_K + 1)
         if mode == "hybrid" and fusion == "convex" and fused and qvec is not None:
             return self._convex(sorted(fused), qvec, all_bm25, k)
-        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        return [Candidate(r, round(s / top, 6), dense_of.get(r), bm25_of.get(r)) for r, s in best]
+        order = [r for r, _ in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))]
+        if keep_top and mode == "hybrid":
+            order = _keep_firsts(order, [list(dense_of)[:keep_top], list(bm25_of)[:keep_top]], min(keep_within or k, k))
+        return [Candidate(r, round(fused[r] / top, 6), dense_of.get(r), bm25_of.get(r)) for r in order[:k]]
 
     def chunk_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Each chunk's true cosine with the query (for candidates only the keyword list found)."""
@@ -155,6 +164,20 @@ class HybridRetriever:
             url=doc.url,
             metadata=meta,
         )
+
+
+def _keep_firsts(order: list[int], firsts: list[list[int]], within: int) -> list[int]:
+    """``order`` with every row of ``firsts`` among its first ``within``: a missing one takes the place
+    of the lowest fused row there that no list ranks first."""
+    keep = list(dict.fromkeys(r for rows in firsts for r in rows))
+    head = order[:within]
+    missing = [r for r in keep if r not in head]
+    if not missing:
+        return order
+    room = [r for r in head if r not in keep]
+    drop = set(room[len(room) - len(missing):]) if len(missing) <= len(room) else set(room)
+    head = [r for r in head if r not in drop] + missing[: len(drop)]
+    return head + [r for r in order if r not in head]
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fit the answer path's parameters on labelled questions and report them on questions the fit never saw.
 
-    .venv/bin/python scripts/fit_params.py [--write] [--folds 5]
+    .venv/bin/python scripts/fit_params.py [--write] [--folds 5] [--mixed]
 
 Two stages, both on the training sets (tests/data/train-*.jsonl, answerable.jsonl, unanswerable.jsonl):
 
@@ -17,6 +17,12 @@ Two stages, both on the training sets (tests/data/train-*.jsonl, answerable.json
    exact and cheap. ``concept_share`` is not searched here: the seed's short questions cannot show it;
    it was chosen on MediQA's training questions (bench/answers_at_scale.py) and is left as it is.
    Parameters only a many-document corpus or a long message shows are chosen by scripts/fit_scale.py.
+
+``--mixed`` asks every training question twice: on the seed alone and with the unrelated MedQuAD
+documents of bench/mixed.py beside it. The second corpus is where a sentence competes with other
+documents' sentences, so the weights of the features only several documents show (another document,
+its title, a question word the document never uses) are fitted there instead of set by hand, and the
+thresholds are chosen on both corpora's verdicts together.
 
 Validation: k-fold over training questions (stage 1 and 2 refitted on k-1 folds, judged on the fold
 left out), then the held-out sets (tests/data/holdout-*.jsonl, never used by any fit or rule), then
@@ -45,8 +51,9 @@ sys.path.insert(0, str(ROOT))
 from bench.quality import Report, ask, gold_hit, judge, load_items  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-# Features no training question can teach (all have one document): their weights stay as set by hand.
-HAND_SET = {"p_off_document", "w_title", "p_aspect", "p_title_extra"}
+# Features no training question can teach on the seed alone (one document): set by hand unless --mixed.
+MULTI_DOC = {"p_off_document", "w_title", "p_title_extra"}
+HAND_SET = MULTI_DOC | {"p_aspect"}
 SHARED = ROOT.parent / "shared" / "eval"
 GRID = {
     "abstain_below": [0.27, 0.30, 0.33, 0.36, 0.39, 0.42, 0.45],
@@ -135,7 +142,7 @@ def conditional_logit(examples: list[Examples], l2: float = 0.5) -> np.ndarray:
     return np.asarray(res.x)
 
 
-def fit_weights(examples: list[Examples], params: Any) -> dict[str, float]:
+def fit_weights(examples: list[Examples], params: Any, hand_set: set[str] = HAND_SET) -> dict[str, float]:
     from bot.evidence import FEATURES
 
     x = np.vstack([e.x for e in examples])
@@ -145,7 +152,7 @@ def fit_weights(examples: list[Examples], params: Any) -> dict[str, float]:
     # map onto it keeps the decision thresholds' meaning (they are refitted next anyway).
     a, c = np.polyfit(x @ w, old, 1)
     a = max(a, 1e-3)
-    out = {name: float(a * wi) for (_, name), wi in zip(FEATURES, w, strict=True) if name not in HAND_SET}
+    out = {name: float(a * wi) for (_, name), wi in zip(FEATURES, w, strict=True) if name not in hand_set}
     out["bias"] = float(c)
     return out
 
@@ -167,21 +174,26 @@ def with_params(engine: Any, values: dict[str, float]) -> Any:
 
 
 class Grid:
-    """End-to-end verdicts per threshold combination, computed once per combination (weights fixed)."""
+    """End-to-end verdicts per threshold combination, computed once per combination (weights fixed).
 
-    def __init__(self, engine: Any, items: list[dict[str, Any]], weights: dict[str, float]) -> None:
-        self.engine, self.items, self.weights = engine, items, weights
-        self.cache: dict[tuple, list[bool]] = {}
+    With several engines (corpora), an item's verdict counts once per engine."""
 
-    def verdicts(self, combo: tuple) -> list[bool]:
+    def __init__(self, engines: list[Any], items: list[dict[str, Any]], weights: dict[str, float]) -> None:
+        self.engines, self.items, self.weights = engines, items, weights
+        self.cache: dict[tuple, list[list[bool]]] = {}
+
+    def verdicts(self, combo: tuple) -> list[list[bool]]:
         if combo not in self.cache:
-            e = with_params(self.engine, dict(zip(GRID, combo, strict=True)) | self.weights)
-            self.cache[combo] = [judge(item, ask(e, item)).ok for item in self.items]
+            values = dict(zip(GRID, combo, strict=True)) | self.weights
+            self.cache[combo] = [
+                [judge(item, ask(e, item)).ok for item in self.items]
+                for e in (with_params(engine, values) for engine in self.engines)
+            ]
         return self.cache[combo]
 
     def accuracy(self, combo: tuple, idx: list[int]) -> float:
-        v = self.verdicts(combo)
-        return sum(v[i] for i in idx) / max(len(idx), 1)
+        per = self.verdicts(combo)
+        return sum(v[i] for v in per for i in idx) / max(len(idx) * len(per), 1)
 
     def search(self, idx: list[int], start: tuple, rounds: int = 1) -> tuple:
         """Coordinate search: each threshold swept over its grid in turn, the others held."""
@@ -204,10 +216,21 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="store the fitted values in bot/data/params.json")
+    ap.add_argument("--mixed", action="store_true", help="also fit on the seed beside unrelated documents (bench/mixed.py)")
     args = ap.parse_args()
     import bot
 
     engine = bot.load(corpus=ROOT / "corpus", index=ROOT / "index")
+    engines = [engine]
+    hand_set = HAND_SET
+    if args.mixed:
+        from bench.mixed import WORK, make_corpus
+
+        corpus = WORK / "mixed-corpus"
+        if not (corpus / "medquad-sample.jsonl").exists():
+            make_corpus(1200, corpus)
+        engines.append(bot.load(corpus=corpus, index=WORK / "mixed-index", progress=True))
+        hand_set = HAND_SET - MULTI_DOC
     items = training_items()
     print(f"training questions: {len(items)}; held out: {len(holdout_items())}")
 
@@ -215,16 +238,16 @@ def main() -> int:
     ids = sorted({i["id"] for i in items})
     random.Random(7).shuffle(ids)
     fold_of = {item_id: n % args.folds for n, item_id in enumerate(ids)}
-    examples = collect(engine, items)
+    examples = {f"{n}:{k}": ex for n, e in enumerate(engines) for k, ex in collect(e, items).items()}
     start = tuple(getattr(engine.params, name) for name in GRID)
     train_acc, val_acc, train_top, val_top = [], [], [], []
     for k in range(args.folds):
-        tr = [ex for i, ex in examples.items() if fold_of[i] != k]
-        va = [ex for i, ex in examples.items() if fold_of[i] == k]
-        weights = fit_weights(tr, engine.params)
+        tr = [ex for i, ex in examples.items() if fold_of[i.split(":", 1)[1]] != k]
+        va = [ex for i, ex in examples.items() if fold_of[i.split(":", 1)[1]] == k]
+        weights = fit_weights(tr, engine.params, hand_set)
         train_top.append(top1(tr, weights))
         val_top.append(top1(va, weights))
-        grid = Grid(engine, items, weights)
+        grid = Grid(engines, items, weights)
         tr_idx = [n for n, it in enumerate(items) if fold_of[it["id"]] != k]
         va_idx = [n for n, it in enumerate(items) if fold_of[it["id"]] == k]
         combo = grid.search(tr_idx, start)
@@ -238,30 +261,35 @@ def main() -> int:
           + ("  (over-fitting)" if mt - mv > 0.05 else ""))
 
     # ---- the final fit on all training questions
-    weights = fit_weights(list(examples.values()), engine.params)
-    combo = Grid(engine, items, weights).search(list(range(len(items))), start)
+    weights = fit_weights(list(examples.values()), engine.params, hand_set)
+    combo = Grid(engines, items, weights).search(list(range(len(items))), start)
     thresholds = dict(zip(GRID, combo, strict=True))
-    fitted = with_params(engine, weights | thresholds)
     print("fitted:", json.dumps({k: round(v, 4) for k, v in (weights | thresholds).items()}))
-    print("end to end with the fitted values:")
-    report(fitted, "training (in sample)", items)
-    held = report(fitted, "held out (never fitted)", holdout_items())
-    for name in ("seed-dev", "seed-dev2", "seed-overview-dev"):
-        path = SHARED / f"{name}.jsonl"
-        if path.exists():
-            report(fitted, f"{name} (outer check)", load_items([path]))
+    held = Report([])
+    for n, e in enumerate(engines):
+        fitted = with_params(e, weights | thresholds)
+        where = "seed alone" if n == 0 else "with unrelated documents beside the seed"
+        print(f"end to end with the fitted values, {where}:")
+        report(fitted, "training (in sample)", items)
+        r = report(fitted, "held out (never fitted)", holdout_items())
+        held = r if n == 0 else held
+        for name in ("seed-dev", "seed-dev2", "seed-overview-dev"):
+            path = SHARED / f"{name}.jsonl"
+            if path.exists():
+                report(fitted, f"{name} (outer check)", load_items([path]))
     if args.write:
-        write(weights | thresholds, len(items), mt, mv, held)
+        write(weights | thresholds, len(items), mt, mv, held, mixed=args.mixed)
     return 0
 
 
-def write(values: dict[str, float], n: int, train: float, val: float, held: Report) -> None:
+def write(values: dict[str, float], n: int, train: float, val: float, held: Report, mixed: bool = False) -> None:
     path = ROOT / "bot" / "data" / "params.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     prec, rec = held.abstention()
     note = (
         f"fitted by scripts/fit_params.py on {n} training questions (tests/data/train-*, answerable, "
-        f"unanswerable); k-fold accuracy train {train:.3f} / validation {val:.3f}; held-out accuracy "
+        "unanswerable)" + (", each asked on the seed alone and beside bench/mixed.py's 1,200 MedQuAD documents"
+        if mixed else "") + f"; k-fold accuracy train {train:.3f} / validation {val:.3f}; held-out accuracy "
         f"{held.accuracy:.3f}, abstention precision {prec:.3f} recall {rec:.3f}"
     )
     for key, value in values.items():

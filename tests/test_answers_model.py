@@ -26,6 +26,7 @@ def first_quote(answer) -> str:  # noqa: ANN001
         ("does inotuzamab harm the liver", "Inotuzumab may cause hepatotoxicity"),
         ("is a bone marrow relapse serious", "Bone marrow relapse is particularly ominous."),
         ("what is clofarabin approved for", "Clofarabine (a purine nucleoside analog)"),
+        ("Inotuzumab is an antibody joined to which toxin?", "Inotuzumab ozogamicin, a CD22-directed"),
     ],
 )
 def test_answers_quote_the_right_sentence(real_engine, question: str, starts: str):
@@ -39,6 +40,16 @@ def test_list_of_immunotherapies(real_engine):
     assert quotes[0].startswith("Available immunotherapies for relapsed or refractory ALL include")
     for drug in ("Blinatumomab", "Tisagenlecleucel", "Inotuzumab ozogamicin"):
         assert any(q.startswith(drug) for q in quotes[1:]), drug
+
+
+def test_a_list_filtered_to_one_item_answers_with_it(real_engine):
+    # Every listed agent is for later lines; only one is for T-cell disease: it leads, the list's
+    # introduction (with its qualifier) follows, and the note says what was filtered.
+    a = real_engine.session().ask("T-ALL after 2 prior regimens - which agent does the text list?")
+    quotes = [c.quote for c in a.citations]
+    assert quotes[0].startswith("Nelarabine") and len(quotes) == 2
+    assert quotes[1].startswith("Other agents have been available")
+    assert "Only the items that fit T-cell" in a.answer
 
 
 def test_follow_up_about_a_brand_name(real_engine):

@@ -32,3 +32,11 @@ def test_several_asks_about_nothing_named_do_not_widen(engine) -> None:
     b = engine.answerer.overviews.breadth
     q = "how does the pill cause it and what is the minimum amount, is there one that will not?"
     assert not b.broadens(_analysis(engine, q))
+
+
+def test_the_thing_asked_for_is_not_a_subject_to_tour(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    # "... combined with which betacel regimen?": what is asked for is the answer sought, not a second subject.
+    assert b.named(_analysis(engine, "Alphamab is combined with which betacel regimen?")) == ["alphamab"]
+    assert not b.tour(_analysis(engine, "Alphamab is combined with which betacel regimen?"))
+    assert b.named(_analysis(engine, "Tell me about alphamab and betacel")) == ["alphamab", "betacel"]

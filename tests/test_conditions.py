@@ -48,6 +48,10 @@ def test_fit_prefers_sentences_that_speak_to_the_asker() -> None:
     assert fit(read("if an HLA-matched sibling is available"), no_sibling) == -1.0
     assert fit(read("Cells from other relatives or from matched, unrelated donors are used."), no_sibling) == 1.0
     assert fit(read("for adults"), read("what is it?", question=True)) == 0.0  # the asker states nothing
+    # Unclamped, a sentence stating more of the asker's conditions fits better.
+    t_cell_later = read("T-cell ALL after 2 prior regimens", question=True)
+    assert fit(read("For T-cell ALL that has relapsed after ≥ 2 prior regimens"), t_cell_later, clamp=False) == 2.0
+    assert fit(read("For patients with relapsed ALL after ≥ 2 prior regimens"), t_cell_later, clamp=False) == 1.0
 
 
 def test_qualified_statements_are_recognised() -> None:

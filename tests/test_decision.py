@@ -67,3 +67,9 @@ def test_a_yes_no_question_about_one_drug_is_not_decided_by_a_sentence_about_ano
     assert decision.status == "abstain" and "zetamab" in decision.reason
     ev.subjects, ev.wrong = ["zetamab"], 0.0
     assert decide(analysis, [ev], default_params(), _forms()).status == "answer"
+
+
+def test_a_length_of_time_the_text_never_states_is_not_answered(engine) -> None:
+    a = engine.session().ask("Does alphamab prolong survival by five years?")
+    assert a.abstained and "five years" in a.answer
+    assert not engine.session().ask("Does alphamab prolong survival for adults?").abstained

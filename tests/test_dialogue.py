@@ -78,3 +78,47 @@ def test_what_about_after_a_yes_no_question_asks_the_same_yes_no_question(engine
     answer = session.ask("what about for children?")
     # Whether alphamab is for children: its own sentence (for adults) decides, not betacel's (for children).
     assert answer.citations and answer.citations[0].quote.startswith("Alphamab")
+
+
+def test_a_follow_up_naming_another_thing_of_the_same_kind_asks_the_same_question_of_it(engine):
+    s = engine.session()
+    s.ask("How is CNS relapse treated?")
+    a = s.ask("and if it's in the testis instead?")
+    assert "testis" in a.searched_for.lower() and "cns" not in a.searched_for.lower()
+    assert a.citations and a.citations[0].quote == "Treatment is radiation therapy of the involved testis."
+
+
+def test_a_follow_up_reads_every_sentence_of_the_document_being_discussed(engine):
+    answerer = engine.answerer
+    u = answerer.understand("Who are the donors?")
+    qvec = answerer.embedder.encode([u.query.expanded])[0]
+    doc = engine.data.doc_pos["extra-2"]
+    # Search found another document only; the conversation is about the transplant page.
+    cands = [c for c in answerer.retriever.rank(u.query.expanded, k=20, qvec=qvec) if int(engine.data.chunk_doc[c.row]) != doc][:1]
+    alone = {e.doc for e in answerer.evidence(u, qvec, cands)}
+    ranked = answerer.evidence(u, qvec, cands, documents=(doc,))
+    assert doc not in alone
+    assert set(answerer.scorer.document_rows(doc)) <= {e.row for e in ranked}
+
+
+def test_the_other_member_of_a_class_gets_the_previous_question(corpus_dir, tmp_path, fake_embedder):
+    import json
+
+    import bot
+
+    path = corpus_dir / "glossary.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for entry in data["entries"]:
+        if entry["term"] in ("alphamab", "betacel"):
+            entry["broader"] = ["fixture antibodies"]
+    data["entries"].append({"term": "fixture antibodies", "kind": "therapy", "aliases": ["fixture antibody"]})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    engine = bot.load(corpus=corpus_dir, index=tmp_path / "index2", embedder=fake_embedder)
+    for follow_up in ("and the other fixture antibody?", "what about the other one?"):
+        s = engine.session()
+        s.ask("What are the adverse effects of betacel?")
+        a = s.ask(follow_up)
+        assert a.searched_for == "What are the adverse effects of alphamab?", follow_up
+    s = engine.session()
+    s.ask("What are the adverse effects of betacel?")
+    assert "alphamab" not in (s.ask("what are the other options?").searched_for or "")  # options: not a member

@@ -140,3 +140,55 @@ def test_asking_which_medicine_a_person_should_take_is_personal_advice() -> None
     assert classify("What medication should a 65 year old male use for leg pain?")[0] == "advice"
     assert classify("What medicine should my mum take after her transplant?")[0] == "advice"
     assert classify("What medicine is used for CNS relapse?")[0] != "advice"
+
+
+def test_a_question_states_lengths_of_time_but_not_ages() -> None:
+    from bot.question import Analysis, states_span
+
+    def spans(text: str) -> list[str]:
+        return Analysis(text, "definition", ["definition"], False, []).spans
+
+    assert spans("How many are alive five years after relapse?") == ["five years"]
+    assert spans("what is the 5-year survival") == ["5-year"]
+    assert spans("Can a 30 year old get it?") == [] and spans("my son is 9 years old") == []
+    assert spans("diagnosed 2 years ago") == [] and spans("up to 25 years of age") == []
+    assert states_span("overall survival at 5 years was 30%", "five-year")
+    assert states_span("for patients up to 25 years of age", "25 years")
+    assert not states_span("twice weekly until all signs disappear", "2 weeks")
+
+
+def test_a_diseases_symptoms_are_how_it_shows_a_drugs_are_its_side_effects(engine) -> None:
+    a = engine.answerer
+
+    def qtype(text: str) -> str:
+        return a.understand(a.clean(text).text).analysis.qtype
+
+    assert qtype("What symptoms does a testicular relapse cause?") == "diagnosis"
+    assert qtype("What symptoms does alphamab cause?") == "side_effects"
+    assert qtype("What are the symptoms after alphamab?") == "side_effects"
+    assert qtype("What are the symptoms of CNS relapse?") == "diagnosis"
+    assert qtype("what does a brain relapse feel like") == "diagnosis"
+    # "if it is found in ...": where it is, not how it is found; what to do about it.
+    assert qtype("What should be done if it is found in the testis?") == "action"
+
+
+def test_a_choice_between_alternatives_is_not_a_yes_no_question(engine) -> None:
+    a = engine.answerer
+
+    def yes_no(text: str) -> bool:
+        return a.understand(a.clean(text).text).analysis.yes_no
+
+    assert not yes_no("Is alphamab for adults or for children?")
+    assert not yes_no("Is betacel given in the brain or in the testis?")
+    assert yes_no("Is alphamab approved for children?")
+    assert yes_no("Does alphamab or betacel cause liver damage?")  # either: still whether
+
+
+def test_a_clause_describing_what_is_named_does_not_ask_for_that_attribute(engine) -> None:
+    a = engine.answerer
+
+    def types(text: str) -> list[str]:
+        return a.understand(a.clean(text).text).analysis.types
+
+    assert "indication" not in types("Give me an overview of alphamab used for relapsed disease")
+    assert "indication" in types("Give me an overview of alphamab and who can receive it")

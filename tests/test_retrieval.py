@@ -92,3 +92,25 @@ def test_answers_do_not_depend_on_the_search_fusion(corpus_dir, tmp_path, fake_e
         e = bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder, settings=Settings(fusion=fusion))
         answers[fusion] = [e.ask(q).answer for q in ("What is alphamab?", "side effects of betacel")]
     assert answers["rrf"] == answers["convex"]
+
+
+def test_keep_firsts_puts_each_lists_first_inside_the_window() -> None:
+    from bot.retrieval import _keep_firsts
+
+    order = [5, 6, 7, 8, 9, 3]
+    # Row 3 is a list's first but fused last: it takes the window's lowest place no list ranks first.
+    assert _keep_firsts(order, [[5], [3]], within=4) == [5, 6, 7, 3, 8, 9]
+    assert _keep_firsts(order, [[5], [6]], within=4) == order  # already inside: unchanged
+    assert sorted(_keep_firsts(order, [[9], [3]], within=2)) == sorted(order)  # nothing lost
+
+
+def test_rank_keeps_each_lists_top_chunk_among_the_first(engine):
+    q = "betacel hepatotoxicity"
+    qvec = engine.embedder.encode([q])[0]
+    bm25_top = engine.retriever.rank(q, k=1, mode="bm25")[0].row
+    dense_top = engine.retriever.rank(q, k=1, qvec=qvec, mode="dense")[0].row
+    kept = engine.retriever.rank(q, k=4, qvec=qvec, fusion="rrf", keep_top=1, keep_within=2)
+    assert {bm25_top, dense_top} <= {c.row for c in kept[:2]}
+    plain = engine.retriever.rank(q, k=4, qvec=qvec, fusion="rrf")
+    assert {c.row for c in kept} <= {c.row for c in engine.retriever.rank(q, k=50, qvec=qvec, fusion="rrf")}
+    assert len(kept) == len(plain)
