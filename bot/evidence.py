@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from bot.index_store import IndexData
 from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
-from bot.siblings import Siblings, aspects
+from bot.siblings import Siblings, aspects, question_stems
 from bot.stemming import Matcher, Stems, stem
 from bot.text import content_words
 
@@ -108,7 +109,8 @@ class EvidenceScorer:
             lambda row: Stems(self._stems_with(self.sentence(row).text, self._row_mentions(row)))
         )
         self._subjects_of = lru_cache(maxsize=50_000)(self._subjects)
-        self._cue_in = lru_cache(maxsize=100_000)(lambda cue, row: bool(cue.search(self.sentence(row).text)))
+        # Per cue, per row: does it look like an answer? (A pattern's hash reads its program: once a question.)
+        self._cue_hits: dict[re.Pattern[str], dict[int, bool]] = {}
         # A sentence naming "tisagenlecleucel" also names what the glossary says it is a kind of ("car-t").
         self._row_named = lru_cache(maxsize=50_000)(
             lambda row: frozenset(
@@ -301,15 +303,23 @@ class EvidenceScorer:
         per_doc: dict[int, tuple[float, bool, float, bool, AbstractSet[str], AbstractSet[str], float]] = {}
         asked = aspects().asked(analysis.text)
         docs = {self._row_fields(r)[0] for r in order}
-        extras = self.siblings.title_extras(expanded, docs) if p.p_title_extra else {}
-        dedicated = self.siblings.dedicated(expanded, docs, asked)
+        said = question_stems(expanded)  # made once for both
+        extras = self.siblings.title_extras(said, docs) if p.p_title_extra else {}
+        dedicated = self.siblings.dedicated(said, docs, asked)
         comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no
         static = self._static
+        cue_hits = self._cue_hits.setdefault(cue, {}) if cue else {}
+        if len(cue_hits) > 100_000:  # bounded as the other per-row tables are
+            cue_hits.clear()
+        has_conds = bool(conds)
+        cap = self.missing_cap
+        dense_of = dense.tolist()  # the same floats as float(dense[i]), in one call
         out: list[Evidence] = []
+        feats: list[float] = []  # every sentence's features (Evidence.features), in one flat list
         for i, r in enumerate(order):
             d, start, end, block, kind, text, st, first, own, subjects, named_here, short, stated, qualified = static(r)
             ev = Evidence(r, d, start, end, block, kind, text)
-            ev.dense = float(dense[i])
+            ev.dense = dense_of[i]
             here = match(st)
             ev.lexical = sum([v for w, v in q_idf if w in here]) / total
             if first not in per_block:
@@ -352,7 +362,9 @@ class EvidenceScorer:
                 wrong = 1.0 if own else (p.wrong_topic_only if subjects else 0.0)
             if required and not required <= named_here:
                 wrong = max(wrong, 1.0)
-            ev.cue = bool(cue and self._cue_in(cue, r))
+            if cue:
+                hit = cue_hits.get(r)
+                ev.cue = cue_hits[r] = bool(cue.search(text)) if hit is None else hit
             ev.chunk_score = rows[r]
             ev.wrong = wrong
             # A bare list item ("Blinatumomab") names a thing but says nothing about it.
@@ -373,13 +385,15 @@ class EvidenceScorer:
             ev.missing_weight = missing
             ev.missing_share = ev.missing_context_weight / weighed_here if weighed_here else 0.0
             ev.qualified = qualified
-            ev.condition = conditions.fit(stated, conds) if conds else 0.0
+            ev.condition = conditions.fit(stated, conds) if has_conds else 0.0
             if yes_no:
                 # "Is it approved for children?": the sentence stating its condition answers, fit or not.
                 ev.condition = abs(ev.condition)
             out.append(ev)
+            feats += ev.features(cap)
         # One product for all candidates: a dot per sentence cost more in numpy's call overhead than in sums.
-        scores = np.asarray([ev.features(self.missing_cap) for ev in out], dtype=np.float64) @ self.weights + p.bias
+        x = np.array(feats, dtype=np.float64).reshape(len(out), len(FEATURES))
+        scores = x @ self.weights + p.bias
         for ev, sc in zip(out, scores.tolist(), strict=True):
             ev.score = sc
         out.sort(key=lambda e: (-e.score, e.row))

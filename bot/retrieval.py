@@ -112,14 +112,15 @@ class HybridRetriever:
             if qvec is None:
                 qvec = self.embedder.encode([text])[0]
             rows, scores = self.dense_scores(qvec, depth)
-            for rank, (r, s) in enumerate(zip(rows, scores, strict=True)):
-                fused[int(r)] = fused.get(int(r), 0.0) + 1.0 / (RRF_K + rank + 1)
-                dense_of[int(r)] = float(s)
+            # Python ints and floats in one call each (the same values as int(r), float(s) one by one).
+            for rank, (r, s) in enumerate(zip(rows.tolist(), scores.tolist(), strict=True)):
+                fused[r] = fused.get(r, 0.0) + 1.0 / (RRF_K + rank + 1)
+                dense_of[r] = s
         if mode in ("hybrid", "bm25"):
             rows, scores = self.bm25_scores(text, depth, all_bm25)
-            for rank, (r, s) in enumerate(zip(rows, scores, strict=True)):
-                fused[int(r)] = fused.get(int(r), 0.0) + 1.0 / (RRF_K + rank + 1)
-                bm25_of[int(r)] = float(s)
+            for rank, (r, s) in enumerate(zip(rows.tolist(), scores.tolist(), strict=True)):
+                fused[r] = fused.get(r, 0.0) + 1.0 / (RRF_K + rank + 1)
+                bm25_of[r] = s
         top = 2.0 / (RRF_K + 1) if mode == "hybrid" else 1.0 / (RRF_K + 1)
         if mode == "hybrid" and fusion == "convex" and fused and qvec is not None:
             return self._convex(sorted(fused), qvec, all_bm25, k)

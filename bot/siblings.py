@@ -61,6 +61,11 @@ def word_stems(text: str) -> frozenset[str]:
     return frozenset(out | {stem(p) for w in found if "-" in w for p in w.split("-") if p})
 
 
+def question_stems(question: str) -> Stems:
+    """A question's ``word_stems``, for matching document titles against."""
+    return Stems(word_stems(question))
+
+
 class Siblings:
     """Per-document facts for telling sibling pages and namesakes apart; each read once, then cached."""
 
@@ -96,10 +101,11 @@ class Siblings:
             hi += 1
         return tuple(range(lo, hi + 1))
 
-    def dedicated(self, question: str, docs: Iterable[int], asked: frozenset[str]) -> bool:
+    def dedicated(self, question: str | Stems, docs: Iterable[int], asked: frozenset[str]) -> bool:
         """Is one of ``docs`` a page on an aspect ``asked`` whose title the question says in full: the
-        page written for this question ("What is the outlook for Moebius syndrome?": NINDS's outlook page)."""
-        said = Stems(word_stems(question))
+        page written for this question ("What is the outlook for Moebius syndrome?": NINDS's outlook page).
+        ``question`` may be given as its ``question_stems``, made once for both this and ``title_extras``."""
+        said = question if isinstance(question, Stems) else question_stems(question)
         return any(
             self._aspect(d) in asked and (title := self._title(d)) and all(matches(w, said) for w in title)
             for d in docs
@@ -116,13 +122,13 @@ class Siblings:
             return True
         return any(self._aspect(d) in asked for d in self._run(doc) if d != doc)
 
-    def title_extras(self, question: str, docs: Iterable[int]) -> dict[int, float]:
+    def title_extras(self, question: str | Stems, docs: Iterable[int]) -> dict[int, float]:
         """Per document, the share of its title's words the question does not say, less the smallest
         such share among ``docs``: "Myoclonus" is asked, "Opsoclonus myoclonus" is a namesake. A title
         sharing no word with the question is not a namesake, and no yardstick either (0): a title that
         names the question's topic must not lose to one that names nothing: it costs as much as the
         farthest namesake. One namesake alone costs 0."""
-        asked = Stems(word_stems(question))
+        asked = question if isinstance(question, Stems) else question_stems(question)
         share: dict[int, float] = {}
         for d in docs:
             title = self._title(d)
