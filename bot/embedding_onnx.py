@@ -32,6 +32,14 @@ from bot.embedding import MODEL_NAME, bundled_model_path
 # only 256 kept every labelled answer set (int8 vectors move a little with their batch: cosine ~0.995).
 BATCH_TOKENS = 256
 
+# Graph fusions left out. onnxruntime's fused SkipLayerNormalization (residual add + LayerNorm) costs
+# ~500 us a call on a 200-token batch where its two parts, Add and LayerNormalization, take ~150 us:
+# unfused, the int8 encoder spends 9-20% less CPU per chunk (issue 14, bench/results/build_batching.md)
+# and its vectors are as close to the float model's (cosine 0.9949 either way). The graph's name
+# (GRAPH) marks it, in the vectors' name and in the cached graph's folder.
+UNFUSED = ("SkipLayerNormFusion",)
+GRAPH = "addln"
+
 
 def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
     """Export the model's transformer to ``out`` (last_hidden_state for ids, mask and type ids)."""
@@ -155,7 +163,7 @@ class OnnxEmbedder:
         self.batch_tokens = batch_tokens
         # int8 activations are quantised per batch (one scale per tensor), so a text's vector depends a
         # little on its batch: the batching is part of the name, and another batching rebuilds an index.
-        self.name = f"{MODEL_NAME}+onnx" + (f"-int8@{batch_tokens}t" if quantize else "")
+        self.name = f"{MODEL_NAME}+onnx" + (f"-int8@{batch_tokens}t-{GRAPH}" if quantize else f"@{GRAPH}")
         self._session: Any = None
         self._tokenizer: Any = None
 
@@ -199,8 +207,10 @@ class OnnxEmbedder:
         model = self.model_file()
         # Extended, not all: level-3 (layout) optimisations may be specific to this CPU, and do
         # nothing for a transformer. The saved graph may use this onnxruntime's fused operators.
-        folder = model.with_name(f"{model.stem}.opt-{ort.__version__}")
-        model.with_name(f"{folder.name}.onnx").unlink(missing_ok=True)  # the earlier one-file cache
+        earlier = model.with_name(f"{model.stem}.opt-{ort.__version__}")
+        earlier.with_name(f"{earlier.name}.onnx").unlink(missing_ok=True)  # the earlier caches: a one-file
+        shutil.rmtree(earlier, ignore_errors=True)  # graph, then a folder with the fused graph
+        folder = earlier.with_name(f"{earlier.name}-{GRAPH}")
         if (folder / "model.onnx").exists():
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
             try:
@@ -216,7 +226,9 @@ class OnnxEmbedder:
         # Relative to the graph's folder: the graph names its weights file, not a path.
         opts.add_session_config_entry("session.optimized_model_external_initializers_file_name", "model.data")
         opts.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
-        session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(
+            str(model), opts, providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED)
+        )
         try:
             os.rename(tmp, folder)
         except OSError:  # another process saved it first, or a read-only cache: keep theirs / optimise again
