@@ -40,6 +40,13 @@ BATCH_TOKENS = 256
 UNFUSED = ("SkipLayerNormFusion",)
 GRAPH = "addln"
 
+# A long encode (a build) runs its batches as independent streams, one per core, each a single-threaded
+# forward pass, instead of one pass at a time split over the cores. A 2-core split waits at every one of
+# a pass's ~200 small operators for the slower core; streams never wait. Same batches, same vectors;
+# ~28% less wall time and ~18% less CPU on 1,000 MedQuAD chunks (issue 14, build_batching.md).
+# A short encode (a question) is one batch and keeps the split, which answers it sooner.
+STREAM_MIN_BATCHES = 8
+
 
 def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
     """Export the model's transformer to ``out`` (last_hidden_state for ids, mask and type ids)."""
@@ -165,6 +172,7 @@ class OnnxEmbedder:
         # little on its batch: the batching is part of the name, and another batching rebuilds an index.
         self.name = f"{MODEL_NAME}+onnx" + (f"-int8@{batch_tokens}t-{GRAPH}" if quantize else f"@{GRAPH}")
         self._session: Any = None
+        self._stream_session: Any = None
         self._tokenizer: Any = None
 
     def model_file(self) -> Path:
@@ -207,10 +215,10 @@ class OnnxEmbedder:
         model = self.model_file()
         # Extended, not all: level-3 (layout) optimisations may be specific to this CPU, and do
         # nothing for a transformer. The saved graph may use this onnxruntime's fused operators.
+        folder = self._graph_folder(ort)
         earlier = model.with_name(f"{model.stem}.opt-{ort.__version__}")
         earlier.with_name(f"{earlier.name}.onnx").unlink(missing_ok=True)  # the earlier caches: a one-file
         shutil.rmtree(earlier, ignore_errors=True)  # graph, then a folder with the fused graph
-        folder = earlier.with_name(f"{earlier.name}-{GRAPH}")
         if (folder / "model.onnx").exists():
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
             try:
@@ -234,6 +242,37 @@ class OnnxEmbedder:
         except OSError:  # another process saved it first, or a read-only cache: keep theirs / optimise again
             shutil.rmtree(tmp, ignore_errors=True)
         return session
+
+    def _graph_folder(self, ort: Any) -> Path:
+        """Where the optimised graph is saved, per onnxruntime version and graph variant."""
+        model = self.model_file()
+        return model.with_name(f"{model.stem}.opt-{ort.__version__}-{GRAPH}")
+
+    def streams(self) -> int:
+        """Concurrent single-threaded forward passes of a long encode: one per core (``threads``)."""
+        if self.threads:
+            return self.threads
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+    def _streaming_session(self) -> Any:
+        """A session whose passes use one thread each; onnxruntime runs concurrent calls of it."""
+        if self._stream_session is None:
+            import onnxruntime as ort
+
+            self._load()
+            folder = self._graph_folder(ort)
+            opts = self._options(ort)
+            opts.intra_op_num_threads = 1
+            if (folder / "model.onnx").exists():  # saved by _load's session: no second optimisation
+                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+                path = folder / "model.onnx"
+            else:  # a read-only cache: optimise in memory
+                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+                path = self.model_file()
+            self._stream_session = ort.InferenceSession(
+                str(path), opts, providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED)
+            )
+        return self._stream_session
 
     def _options(self, ort: Any) -> Any:
         opts = ort.SessionOptions()
@@ -268,7 +307,9 @@ class OnnxEmbedder:
         every text's encoding, the token states and the attention mask."""
         session, tok = self._load()
         encs = tok.encode_batch(list(texts))
-        for rows in self.plan([len(e.ids) for e in encs]):
+        plan = self.plan([len(e.ids) for e in encs])
+
+        def forward(sess: Any, rows: np.ndarray) -> tuple[np.ndarray, list[Any], np.ndarray, np.ndarray]:
             width = max(len(encs[i].ids) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -276,10 +317,27 @@ class OnnxEmbedder:
                 n = len(encs[i].ids)
                 ids[j, :n] = encs[i].ids
                 mask[j, :n] = 1
-            (hidden,) = session.run(
-                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            )
-            yield rows, encs, hidden, mask
+            (hidden,) = sess.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+            return rows, encs, hidden, mask
+
+        streams = self.streams()
+        if streams < 2 or len(plan) < STREAM_MIN_BATCHES:
+            for rows in plan:
+                yield forward(session, rows)
+            return
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        bulk = self._streaming_session()
+        # onnxruntime lets go of the GIL in a pass; a few passes in flight keep every core busy while
+        # the caller pools the finished ones, and bound the token states held at once.
+        with ThreadPoolExecutor(streams) as pool:
+            pending: list[Future[Any]] = []
+            for rows in plan:
+                pending.append(pool.submit(forward, bulk, rows))
+                if len(pending) > 2 * streams:
+                    yield pending.pop(0).result()
+            for f in pending:
+                yield f.result()
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

@@ -176,3 +176,28 @@ def test_one_pass_gives_the_chunk_vector_and_in_context_sentence_vectors() -> No
     cos = (parts[0] * alone).sum(axis=1)
     # Read in context, a sentence still resembles itself most (an off-topic one takes on its chunk's topic).
     assert cos.min() > 0.35 and list(np.argmax(alone @ parts[0].T, axis=1)) == list(range(len(TEXTS)))
+
+
+def test_a_single_threaded_embedder_runs_one_stream(tmp_path: Path) -> None:
+    # A serving worker (threads=1) keeps to its one core; a build uses one stream per core.
+    assert OnnxEmbedder(tmp_path, threads=1).streams() == 1
+    assert OnnxEmbedder(tmp_path, threads=2).streams() == 2
+
+
+@pytest.mark.model
+def test_streamed_batches_give_the_same_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.embedding_onnx as onnx_mod
+
+    emb = OnnxEmbedder(Settings().model_cache, quantize=True, batch_tokens=32, threads=2)
+    texts = [f"{t} ({i})" for i in range(4) for t in TEXTS]
+    monkeypatch.setattr(onnx_mod, "STREAM_MIN_BATCHES", 10**9)
+    alone = emb.encode(texts)
+    assert emb._stream_session is None  # one pass at a time
+    monkeypatch.setattr(onnx_mod, "STREAM_MIN_BATCHES", 2)
+    streamed = emb.encode(texts)
+    assert emb._stream_session is not None
+    assert np.allclose(alone, streamed, atol=1e-5)
+    vecs, parts = emb.encode_spans(texts, [[(0, len(t))] for t in texts])  # the build's call, streamed too
+    assert np.allclose(vecs, streamed, atol=1e-5)
+    # A whole-text span is the mean over its words (no [CLS] / [SEP]): close to the text's vector.
+    assert ((np.vstack(parts) * streamed).sum(axis=1) > 0.95).all()
