@@ -32,6 +32,21 @@ from bot.embedding import MODEL_NAME, bundled_model_path
 # only 256 kept every labelled answer set (int8 vectors move a little with their batch: cosine ~0.995).
 BATCH_TOKENS = 256
 
+# Graph fusions left out. onnxruntime's fused SkipLayerNormalization (residual add + LayerNorm) costs
+# ~500 us a call on a 200-token batch where its two parts, Add and LayerNormalization, take ~150 us:
+# unfused, the int8 encoder spends 9-20% less CPU per chunk (issue 14, bench/results/build_batching.md)
+# and its vectors are as close to the float model's (cosine 0.9949 either way). The graph's name
+# (GRAPH) marks it, in the vectors' name and in the cached graph's folder.
+UNFUSED = ("SkipLayerNormFusion",)
+GRAPH = "addln"
+
+# A long encode (a build) runs its batches as independent streams, one per core, each a single-threaded
+# forward pass, instead of one pass at a time split over the cores. A 2-core split waits at every one of
+# a pass's ~200 small operators for the slower core; streams never wait. Same batches, same vectors;
+# ~28% less wall time and ~18% less CPU on 1,000 MedQuAD chunks (issue 14, build_batching.md).
+# A short encode (a question) is one batch and keeps the split, which answers it sooner.
+STREAM_MIN_BATCHES = 8
+
 
 def export_onnx(model_path: Path, out: Path, opset: int = 17) -> Path:
     """Export the model's transformer to ``out`` (last_hidden_state for ids, mask and type ids)."""
@@ -155,8 +170,9 @@ class OnnxEmbedder:
         self.batch_tokens = batch_tokens
         # int8 activations are quantised per batch (one scale per tensor), so a text's vector depends a
         # little on its batch: the batching is part of the name, and another batching rebuilds an index.
-        self.name = f"{MODEL_NAME}+onnx" + (f"-int8@{batch_tokens}t" if quantize else "")
+        self.name = f"{MODEL_NAME}+onnx" + (f"-int8@{batch_tokens}t-{GRAPH}" if quantize else f"@{GRAPH}")
         self._session: Any = None
+        self._stream_session: Any = None
         self._tokenizer: Any = None
 
     def model_file(self) -> Path:
@@ -199,8 +215,10 @@ class OnnxEmbedder:
         model = self.model_file()
         # Extended, not all: level-3 (layout) optimisations may be specific to this CPU, and do
         # nothing for a transformer. The saved graph may use this onnxruntime's fused operators.
-        folder = model.with_name(f"{model.stem}.opt-{ort.__version__}")
-        model.with_name(f"{folder.name}.onnx").unlink(missing_ok=True)  # the earlier one-file cache
+        folder = self._graph_folder(ort)
+        earlier = model.with_name(f"{model.stem}.opt-{ort.__version__}")
+        earlier.with_name(f"{earlier.name}.onnx").unlink(missing_ok=True)  # the earlier caches: a one-file
+        shutil.rmtree(earlier, ignore_errors=True)  # graph, then a folder with the fused graph
         if (folder / "model.onnx").exists():
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
             try:
@@ -216,12 +234,45 @@ class OnnxEmbedder:
         # Relative to the graph's folder: the graph names its weights file, not a path.
         opts.add_session_config_entry("session.optimized_model_external_initializers_file_name", "model.data")
         opts.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
-        session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(
+            str(model), opts, providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED)
+        )
         try:
             os.rename(tmp, folder)
         except OSError:  # another process saved it first, or a read-only cache: keep theirs / optimise again
             shutil.rmtree(tmp, ignore_errors=True)
         return session
+
+    def _graph_folder(self, ort: Any) -> Path:
+        """Where the optimised graph is saved, per onnxruntime version and graph variant."""
+        model = self.model_file()
+        return model.with_name(f"{model.stem}.opt-{ort.__version__}-{GRAPH}")
+
+    def streams(self) -> int:
+        """Concurrent single-threaded forward passes of a long encode: one per core (``threads``)."""
+        if self.threads:
+            return self.threads
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+    def _streaming_session(self) -> Any:
+        """A session whose passes use one thread each; onnxruntime runs concurrent calls of it."""
+        if self._stream_session is None:
+            import onnxruntime as ort
+
+            self._load()
+            folder = self._graph_folder(ort)
+            opts = self._options(ort)
+            opts.intra_op_num_threads = 1
+            if (folder / "model.onnx").exists():  # saved by _load's session: no second optimisation
+                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+                path = folder / "model.onnx"
+            else:  # a read-only cache: optimise in memory
+                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+                path = self.model_file()
+            self._stream_session = ort.InferenceSession(
+                str(path), opts, providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED)
+            )
+        return self._stream_session
 
     def _options(self, ort: Any) -> Any:
         opts = ort.SessionOptions()
@@ -256,7 +307,9 @@ class OnnxEmbedder:
         every text's encoding, the token states and the attention mask."""
         session, tok = self._load()
         encs = tok.encode_batch(list(texts))
-        for rows in self.plan([len(e.ids) for e in encs]):
+        plan = self.plan([len(e.ids) for e in encs])
+
+        def forward(sess: Any, rows: np.ndarray) -> tuple[np.ndarray, list[Any], np.ndarray, np.ndarray]:
             width = max(len(encs[i].ids) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -264,10 +317,27 @@ class OnnxEmbedder:
                 n = len(encs[i].ids)
                 ids[j, :n] = encs[i].ids
                 mask[j, :n] = 1
-            (hidden,) = session.run(
-                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            )
-            yield rows, encs, hidden, mask
+            (hidden,) = sess.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+            return rows, encs, hidden, mask
+
+        streams = self.streams()
+        if streams < 2 or len(plan) < STREAM_MIN_BATCHES:
+            for rows in plan:
+                yield forward(session, rows)
+            return
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        bulk = self._streaming_session()
+        # onnxruntime lets go of the GIL in a pass; a few passes in flight keep every core busy while
+        # the caller pools the finished ones, and bound the token states held at once.
+        with ThreadPoolExecutor(streams) as pool:
+            pending: list[Future[Any]] = []
+            for rows in plan:
+                pending.append(pool.submit(forward, bulk, rows))
+                if len(pending) > 2 * streams:
+                    yield pending.pop(0).result()
+            for f in pending:
+                yield f.result()
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

@@ -26,7 +26,7 @@ TEXTS = [
 def test_the_default_backend_is_onnx_int8_and_names_its_vectors() -> None:
     emb = make_embedder(Settings())
     assert isinstance(emb, OnnxEmbedder) and emb.quantize
-    assert emb.name == f"{MODEL_NAME}+onnx-int8@256t"
+    assert emb.name == f"{MODEL_NAME}+onnx-int8@256t-addln"
     assert model_variant(emb.name) == "onnx-int8"
 
 
@@ -34,13 +34,13 @@ def test_int8_vectors_name_their_batching_so_another_batching_rebuilds(tmp_path:
     names = {OnnxEmbedder(tmp_path, quantize=True, batch_tokens=n).name for n in (256, 512)}
     assert len(names) == 2
     # fp32 activations are not quantised per batch: its vectors do not depend on the batching.
-    assert OnnxEmbedder(tmp_path, batch_tokens=256).name == OnnxEmbedder(tmp_path).name == f"{MODEL_NAME}+onnx"
+    assert OnnxEmbedder(tmp_path, batch_tokens=256).name == OnnxEmbedder(tmp_path).name == f"{MODEL_NAME}+onnx@addln"
 
 
 def test_the_token_budget_setting_reaches_the_embedder(tmp_path: Path) -> None:
     assert Settings().embed_batch_tokens == BATCH_TOKENS  # the embedder's own default is the settings'
     emb = make_embedder(Settings(embed_batch_tokens=1000, model_cache=tmp_path))
-    assert isinstance(emb, OnnxEmbedder) and emb.batch_tokens == 1000 and emb.name.endswith("@1000t")
+    assert isinstance(emb, OnnxEmbedder) and emb.batch_tokens == 1000 and "@1000t-" in emb.name
 
 
 def test_batches_hold_similar_lengths_within_the_token_budget(tmp_path: Path) -> None:
@@ -151,6 +151,9 @@ def test_the_optimised_graph_is_saved_once_and_encodes_alike(tmp_path: Path) -> 
     (saved,) = (p for p in (cache / src.parent.name).glob("model-int8.opt-*") if p.is_dir())
     assert sorted(p.name for p in saved.iterdir()) == ["model.data", "model.onnx"]
     assert (saved / "model.data").stat().st_size > 20_000_000 > (saved / "model.onnx").stat().st_size
+    # The residual adds stay apart from their LayerNorms: the fused operator is the slower (UNFUSED).
+    graph = (saved / "model.onnx").read_bytes()
+    assert b"LayerNormalization" in graph and b"SkipLayerNormalization" not in graph
     stamp = (saved / "model.onnx").stat().st_mtime_ns
     again = OnnxEmbedder(cache, quantize=True).encode(TEXTS)
     assert (saved / "model.onnx").stat().st_mtime_ns == stamp  # loaded, not written again
@@ -173,3 +176,28 @@ def test_one_pass_gives_the_chunk_vector_and_in_context_sentence_vectors() -> No
     cos = (parts[0] * alone).sum(axis=1)
     # Read in context, a sentence still resembles itself most (an off-topic one takes on its chunk's topic).
     assert cos.min() > 0.35 and list(np.argmax(alone @ parts[0].T, axis=1)) == list(range(len(TEXTS)))
+
+
+def test_a_single_threaded_embedder_runs_one_stream(tmp_path: Path) -> None:
+    # A serving worker (threads=1) keeps to its one core; a build uses one stream per core.
+    assert OnnxEmbedder(tmp_path, threads=1).streams() == 1
+    assert OnnxEmbedder(tmp_path, threads=2).streams() == 2
+
+
+@pytest.mark.model
+def test_streamed_batches_give_the_same_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.embedding_onnx as onnx_mod
+
+    emb = OnnxEmbedder(Settings().model_cache, quantize=True, batch_tokens=32, threads=2)
+    texts = [f"{t} ({i})" for i in range(4) for t in TEXTS]
+    monkeypatch.setattr(onnx_mod, "STREAM_MIN_BATCHES", 10**9)
+    alone = emb.encode(texts)
+    assert emb._stream_session is None  # one pass at a time
+    monkeypatch.setattr(onnx_mod, "STREAM_MIN_BATCHES", 2)
+    streamed = emb.encode(texts)
+    assert emb._stream_session is not None
+    assert np.allclose(alone, streamed, atol=1e-5)
+    vecs, parts = emb.encode_spans(texts, [[(0, len(t))] for t in texts])  # the build's call, streamed too
+    assert np.allclose(vecs, streamed, atol=1e-5)
+    # A whole-text span is the mean over its words (no [CLS] / [SEP]): close to the text's vector.
+    assert ((np.vstack(parts) * streamed).sum(axis=1) > 0.95).all()
