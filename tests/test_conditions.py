@@ -106,3 +106,28 @@ def test_an_up_to_date_index_gets_a_new_conditions_table_when_the_patterns_chang
     assert not report.rebuilt
     assert json.loads((index / "manifest.json").read_text())["precomputed"]["conditions.jsonl"] == good
     assert (index / "conditions.jsonl").read_text() == table
+
+
+def test_a_rebuild_reads_only_the_sentences_that_changed(corpus_dir, tmp_path, fake_embedder, monkeypatch) -> None:
+    from bot import conditions
+    from bot.chunking import Chunker
+    from bot.index_store.build import build_index, previous_conditions
+
+    index = tmp_path / "idx"
+    build_index(corpus_dir, index, fake_embedder, Chunker(), progress=False)
+    before = (index / "conditions.jsonl").read_text(encoding="utf-8")
+    known = previous_conditions(index)
+    assert known and any(known.values()) and {} in known.values()
+    read = []
+    real = conditions.read
+    monkeypatch.setattr(conditions, "read", lambda text, *a, **k: read.append(text) or real(text, *a, **k))
+    extra = corpus_dir / "extra.jsonl"
+    extra.write_text(extra.read_text(encoding="utf-8").replace("painless swelling", "a painless swelling"), encoding="utf-8")
+    build_index(corpus_dir, index, fake_embedder, Chunker(), progress=False)
+    assert read == ["Testicular relapse may be evidenced by a painless swelling of a testis."]
+    # The table is the one a build from nothing writes.
+    monkeypatch.setattr(conditions, "read", real)
+    fresh = tmp_path / "fresh"
+    build_index(corpus_dir, fresh, fake_embedder, Chunker(), progress=False)
+    assert (index / "conditions.jsonl").read_text(encoding="utf-8") == (fresh / "conditions.jsonl").read_text(encoding="utf-8")
+    assert before  # the fixture states conditions: the comparison above is not of two empty tables

@@ -157,6 +157,7 @@ def build_index(
         check_replaceable(index)
         model = embedder.name
         cache = previous_vectors(index, embedder.name)
+        known_conditions = previous_conditions(index)
         t = _split(docs, chunker, progress)
         sentences = np.asarray(t.sent_rows, dtype=np.int32).reshape(-1, 5)
         chunks = np.asarray(t.chunk_rows, dtype=np.int32).reshape(-1, 6)
@@ -194,7 +195,7 @@ def build_index(
             stems = stemming.make_table(stem_words)
             (tmp / "stems.json").write_text(json.dumps(stems), encoding="utf-8")
             # Each sentence's conditions (age, lineage, donor ...) read once here, not per question.
-            write_conditions(tmp / "conditions.jsonl", t.sent_texts)
+            write_conditions(tmp / "conditions.jsonl", t.sent_texts, known_conditions)
             manifest = {
                 "kind": "bot-index",
                 "format_version": FORMAT_VERSION,
@@ -227,13 +228,43 @@ def build_index(
     )
 
 
-def write_conditions(path: Path, sentences: list[str]) -> None:
-    """One JSON object per sentence that states a condition or qualifies itself, with its row."""
+def write_conditions(path: Path, sentences: list[str], previous: dict[str, dict[str, Any]] | None = None) -> None:
+    """One JSON object per sentence that states a condition or qualifies itself, with its row.
+
+    ``previous``: the records of the index being replaced, by sentence text (read with the same patterns):
+    a sentence that did not change is not read again, so a rebuild for one edited document does not
+    re-read every sentence of the corpus."""
+    known = previous or {}
     with path.open("w", encoding="utf-8") as fh:
         for row, text in enumerate(sentences):
-            record = conditions.to_record(conditions.read(text), conditions.qualified(text))
+            record = known.get(text)
+            if record is None:
+                record = conditions.to_record(conditions.read(text), conditions.qualified(text))
             if record:
                 fh.write(json.dumps({"row": row, **record}) + "\n")
+
+
+def previous_conditions(index: Path) -> dict[str, dict[str, Any]] | None:
+    """The conditions table of the index at ``index`` by sentence text ({} for a sentence stating none),
+    if it was read with the current patterns; None otherwise (or when anything about it is unreadable)."""
+    from bot.index_store.load import DocumentTable, read_manifest
+
+    try:
+        manifest = read_manifest(index)
+        if manifest.get("precomputed", {}).get("conditions.jsonl") != "conditions " + conditions.rules_version():
+            return None
+        path = index / "documents.jsonl"
+        docs = DocumentTable(path, list(manifest.get("documents", {})), path.read_bytes())
+        rows = np.load(index / "sentences.npy", allow_pickle=False)
+        texts = [docs[int(d)].text[int(a) : int(b)] for d, a, b in rows[:, :3]]
+        records: dict[int, dict[str, Any]] = {}
+        with (index / "conditions.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                records[int(rec.pop("row"))] = rec
+        return {text: records.get(row, {}) for row, text in enumerate(texts)}
+    except Exception:  # no usable previous table: every sentence is read
+        return None
 
 
 def refresh_conditions(index: Path, manifest: dict[str, Any]) -> None:
