@@ -29,11 +29,36 @@ def wordfreq_version() -> str:
         return ""
 
 
-def make_table(words: Iterable[str]) -> dict[str, object]:
-    """The file a build writes: each word's Zipf value (0 for the drug names English does not know)."""
-    from wordfreq import zipf_frequency as zf
+def make_table(words: Iterable[str], known: dict[str, float] | None = None) -> dict[str, object]:
+    """The file a build writes: each word's Zipf value (0 for the drug names English does not know).
 
-    return {"wordfreq": wordfreq_version(), "lang": "en", "zipf": {w: zf(w, "en") for w in words}}
+    ``known``: values already looked up (the replaced index's table, see ``read_table``)."""
+    known = known or {}
+    values: dict[str, float] = {}
+    missing: list[str] = []
+    for w in words:
+        if w in known:
+            values[w] = known[w]
+        else:
+            values[w] = 0.0
+            missing.append(w)
+    if missing:  # wordfreq is imported only when a word needs it
+        from wordfreq import zipf_frequency as zf
+
+        for w in missing:
+            values[w] = zf(w, "en")
+    return {"wordfreq": wordfreq_version(), "lang": "en", "zipf": values}
+
+
+def read_table(path: Path) -> dict[str, float]:
+    """The values of the table at ``path`` when it is wordfreq's current English ones, else {}."""
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if table.get("wordfreq") != wordfreq_version() or table.get("lang") != "en":
+        return {}
+    return dict(table.get("zipf", {}))
 
 
 def add_table(path: Path) -> None:

@@ -56,6 +56,33 @@ def test_changing_one_document_re_embeds_only_its_chunks(corpus_dir: Path, tmp_p
     assert second.sentences_embedded == len(data.chunk_sentence_rows(row))
 
 
+def test_a_rebuild_splits_only_the_documents_that_changed_and_matches_a_fresh_build(
+    corpus_dir: Path, tmp_path: Path, fake_embedder, monkeypatch: pytest.MonkeyPatch
+):
+    import bot.index_store.build as build_module
+
+    index = tmp_path / "index"
+    build(corpus_dir, index, fake_embedder)
+    rows = [json.loads(x) for x in (corpus_dir / "extra.jsonl").read_text().splitlines()]
+    # One document edited, one removed, one added before it: the others' rows move.
+    rows[1]["text"] += " A new sentence about donors was added."
+    rows = [{"id": "extra-0", "title": "New", "text": "Alphamab is given weekly. It is a CD19 antibody."}, rows[1]]
+    (corpus_dir / "extra.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    split: list[str] = []
+    real = build_module.split_sentences
+    monkeypatch.setattr(build_module, "split_sentences", lambda text: split.append(text) or real(text))
+    build(corpus_dir, index, fake_embedder)
+    assert sorted(split) == sorted(r["text"] for r in rows)  # not the unchanged markdown document
+    monkeypatch.setattr(build_module, "split_sentences", real)
+    fresh = tmp_path / "fresh"
+    build(corpus_dir, fresh, fake_embedder)
+    for name in ("sentences.npy", "chunks.npy", "chunk_hashes.npy", "sentence_hashes.npy"):
+        assert np.array_equal(np.load(index / name), np.load(fresh / name)), name
+    a, b = load_index(index), load_index(fresh)
+    assert [a.chunk_span(r) for r in range(len(a.chunks))] == [b.chunk_span(r) for r in range(len(b.chunks))]
+    assert [a.sentence_text(r) for r in range(len(a.sentence_start))] == [b.sentence_text(r) for r in range(len(b.sentence_start))]
+
+
 def test_stale_index_is_refused_with_a_clear_message(corpus_dir: Path, tmp_path: Path, fake_embedder):
     index = tmp_path / "index"
     bot.load(corpus=corpus_dir, index=index, embedder=fake_embedder)

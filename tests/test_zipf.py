@@ -42,3 +42,17 @@ def test_answering_imports_no_heavy_library(corpus_dir: Path, tmp_path: Path, en
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]"
+
+
+def test_a_rebuild_takes_known_values_from_the_replaced_table(tmp_path: Path):
+    from wordfreq import zipf_frequency as zf
+
+    path = tmp_path / "zipf.json"
+    path.write_text(json.dumps(zipf.make_table(["leukemia", "blinatumomab"])), encoding="utf-8")
+    known = zipf.read_table(path)
+    assert known == {"leukemia": zf("leukemia", "en"), "blinatumomab": zf("blinatumomab", "en")}
+    known["leukemia"] = 9.9  # marks a value taken over rather than looked up again
+    table = zipf.make_table(["leukemia", "relapse"], known)["zipf"]
+    assert table == {"leukemia": 9.9, "relapse": zf("relapse", "en")}
+    path.write_text(json.dumps({"wordfreq": "0.0", "lang": "en", "zipf": {"x": 1.0}}), encoding="utf-8")
+    assert zipf.read_table(path) == {} and zipf.read_table(tmp_path / "missing.json") == {}

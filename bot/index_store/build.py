@@ -67,11 +67,52 @@ class _Tables:
     vocab: Counter[str]
 
 
-def _split(docs: list[Document], chunker: Chunker, progress: bool) -> _Tables:
+def previous_split(index: Path, config: dict[str, Any], doc_hashes: dict[str, str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The sentence and chunk rows of every document the index at ``index`` holds unchanged (same hash,
+    same chunker), with sentence numbers counted from the document's first: a rebuild for one edited
+    document does not split the others again. {} when there is no usable index."""
+    try:
+        manifest = read_manifest(index)
+        if manifest.get("chunker") != config:
+            return {}
+        old = list(manifest.get("documents", {}).items())
+        sents = np.load(index / "sentences.npy", allow_pickle=False)
+        chunks = np.load(index / "chunks.npy", allow_pickle=False)
+        s_lo = np.searchsorted(sents[:, 0], np.arange(len(old) + 1), side="left")
+        c_lo = np.searchsorted(chunks[:, 0], np.arange(len(old) + 1), side="left")
+        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for i, (doc_id, digest) in enumerate(old):
+            if doc_hashes.get(doc_id) != digest:
+                continue
+            own_chunks = chunks[c_lo[i] : c_lo[i + 1]].copy()
+            own_chunks[:, 4:6] -= s_lo[i]
+            out[doc_id] = (sents[s_lo[i] : s_lo[i + 1]], own_chunks)
+        return out
+    except Exception:  # no usable previous index: every document is split
+        return {}
+
+
+def _split(
+    docs: list[Document], chunker: Chunker, progress: bool,
+    previous: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> _Tables:
     from tqdm import tqdm
 
     t = _Tables([], [], [], [], Counter())
+    known = previous or {}
     for d_i, doc in enumerate(tqdm(docs, desc="chunking", unit="doc", disable=not progress)):
+        t.vocab.update(set(words(doc.title + " " + doc.text)))
+        if doc.id in known:
+            # Split before, unchanged since: its rows, renumbered (sentence and chunk texts are spans of it).
+            old_sents, old_chunks = known[doc.id]
+            base = len(t.sent_rows)
+            for _, a, b, blk, kind in old_sents.tolist():
+                t.sent_rows.append((d_i, a, b, blk, kind))
+                t.sent_texts.append(doc.text[a:b])
+            for _, n, a, b, first, last in old_chunks.tolist():
+                t.chunk_rows.append((d_i, n, a, b, base + first, base + last))
+                t.chunk_texts.append(chunk_index_text(doc, doc.text[a:b]))
+            continue
         sents = split_sentences(doc.text)
         base = len(t.sent_rows)
         pos = {s.start: base + k for k, s in enumerate(sents)}
@@ -82,7 +123,6 @@ def _split(docs: list[Document], chunker: Chunker, progress: bool) -> _Tables:
             first = pos[ch.sentences[0].start]
             t.chunk_rows.append((d_i, n, ch.start, ch.end, first, first + len(ch.sentences)))
             t.chunk_texts.append(chunk_index_text(doc, ch.text))
-        t.vocab.update(set(words(doc.title + " " + doc.text)))
     return t
 
 
@@ -158,7 +198,7 @@ def build_index(
         model = embedder.name
         cache = previous_vectors(index, embedder.name)
         known_conditions = previous_conditions(index)
-        t = _split(docs, chunker, progress)
+        t = _split(docs, chunker, progress, previous_split(index, config, doc_hashes))
         sentences = np.asarray(t.sent_rows, dtype=np.int32).reshape(-1, 5)
         chunks = np.asarray(t.chunk_rows, dtype=np.int32).reshape(-1, 6)
         vecs = make_vectors(
@@ -189,7 +229,9 @@ def build_index(
             retriever.save(str(tmp / "bm25"), show_progress=False)
             (tmp / "vocab.json").write_text(json.dumps(dict(t.vocab)), encoding="utf-8")
             # Word frequencies precomputed: answering then rarely needs to import wordfreq.
-            (tmp / "zipf.json").write_text(json.dumps(zipf.make_table(t.vocab)), encoding="utf-8")
+            (tmp / "zipf.json").write_text(
+                json.dumps(zipf.make_table(t.vocab, zipf.read_table(index / "zipf.json"))), encoding="utf-8"
+            )
             # The stems of the corpus words: answering then stems none of them at start-up (bot/stemming.py).
             stem_words = set(t.vocab) | {p for w in t.vocab if "-" in w for p in w.split("-") if p}
             stems = stemming.make_table(stem_words)
