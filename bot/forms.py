@@ -183,7 +183,9 @@ class Forms:
             if not all(keep(f) for f in fits) and any(keep(f) for f in fits):
                 kept = [s for s, f in zip(items, fits, strict=True) if keep(f)]
                 shown = ", ".join(analysis.conditions.labels) or "your question"
-                blocks.insert(0, Block("note", f"Only the items that fit {shown} are listed."))
+                note = (f"Of the items the text lists, only this one fits {shown}." if len(kept) == 1
+                        else f"Only the items that fit {shown} are listed.")
+                blocks.insert(0, Block("note", note))
         for item in kept:
             item.score = anchor.score
         if len(kept) == 1 and len(items) > 1:

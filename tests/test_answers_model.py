@@ -49,7 +49,7 @@ def test_a_list_filtered_to_one_item_answers_with_it(real_engine):
     quotes = [c.quote for c in a.citations]
     assert quotes[0].startswith("Nelarabine") and len(quotes) == 2
     assert quotes[1].startswith("Other agents have been available")
-    assert "Only the items that fit T-cell" in a.answer
+    assert "Of the items the text lists, only this one fits T-cell" in a.answer
 
 
 def test_follow_up_about_a_brand_name(real_engine):
