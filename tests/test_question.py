@@ -194,3 +194,9 @@ def test_a_clause_describing_what_is_named_does_not_ask_for_that_attribute(engin
 
     assert "indication" not in types("Give me an overview of alphamab used for relapsed disease")
     assert "indication" in types("Give me an overview of alphamab and who can receive it")
+
+
+def test_options_asked_with_an_adjective_are_an_overview(engine) -> None:
+    a = engine.answerer
+    for text in ("ok so what are the actual choices once it relapses??", "what are the remaining options?"):
+        assert a.understand(a.clean(text).text).analysis.qtype == "overview", text
