@@ -220,8 +220,11 @@ class Overview:
             naming = [e for e in full if not (analysis.conditions and e.condition < 0)]
             # Its first sentence naming the treatment introduces it; a sentence of the kind asked for
             # ("what can go wrong with each": the toxicity sentence) or fitting the asker's conditions wins.
+            # A cue speaks for a sentence only when an attribute is asked: "what else is there?" (a list
+            # question, cue "include") does not pick "toxicities may include ..." over the drug's own sentence.
             ranked = sorted(
-                naming, key=lambda e: -(e.score + p.overview_first_bonus * (e is first) + p.w_condition * e.condition
+                naming, key=lambda e: -(e.score - (0.0 if asks_attribute else p.w_cue * e.cue)
+                                        + p.overview_first_bonus * (e is first) + p.w_condition * e.condition
                                         + p.overview_cue_bonus * (e.cue and asks_attribute))
             )
             # An attribute of each option ("what can go wrong with each?") may take more than one sentence

@@ -87,3 +87,12 @@ def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_pa
     answer = engine.session().ask("tell me about CNS relapse")
     assert answer.citations and {c.doc_id for c in answer.citations} == {"leukemia"}
 
+
+
+def test_an_option_is_quoted_by_its_own_sentence_not_one_the_list_cue_matches(engine) -> None:
+    # "what else is there ...?" is a list question whose cue ("include") matches "toxicities may
+    # include ..."; no attribute is asked, so alphamab is quoted by the sentence that introduces it.
+    a = engine.session().ask("what else is there besides betacel?")
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("Alphamab, a CD19-directed antibody") for q in quotes), quotes
+    assert not any(q.startswith("Life-threatening toxicities") for q in quotes), quotes
