@@ -178,7 +178,11 @@ class Answerer:
         cands = self.candidates(q, qvec)
         # A follow-up ("Who are the donors?" after asking about transplant) continues the document the
         # conversation is reading: its sentences answer when they can, another document's only when not.
-        follow = tuple(previous_docs[:1]) if typed is not None and previous_docs and len(self.data.documents) > 1 else ()
+        # (and "what else?", "the other immunotherapies?", which come with what they set aside)
+        follow = (
+            tuple(previous_docs[:1]) if (typed is not None or exclude) and previous_docs and len(self.data.documents) > 1
+            else ()
+        )
         ranked = self.evidence(u, qvec, cands, documents=follow)
         own = self._the_text(analysis, previous_docs)
         if own is not None:  # "the drugs in here": only the document being read answers
@@ -200,7 +204,7 @@ class Answerer:
 
         if overview:
             aside = (exclude or set()) | set(analysis.excluded)
-            answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside)
+            answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside, follow)
             if answer is not None:
                 return answer
             analysis.qtype = next((t for t in analysis.types if t != "overview"), "definition")
@@ -238,9 +242,10 @@ class Answerer:
 
     def _overview(
         self, frame: Frame, u: Understanding, qvec: np.ndarray, cands: list[Candidate], ranked: list[Evidence],
-        previous_docs: list[int], exclude: set[str],
+        previous_docs: list[int], exclude: set[str], follow: tuple[int, ...] = (),
     ) -> Answer | None:
-        """A broad question: every sentence of the document it is about, scored, then one per aspect."""
+        """A broad question: every sentence of the document it is about, scored, then one per aspect.
+        ``follow``: the document a follow-up continues, which it is about when it holds any evidence."""
         pointed = self._the_text(u.analysis, previous_docs)
         if self.overviews.is_summary(u.analysis) and previous_docs:
             doc = previous_docs[0]  # "summarize it" after a question: the document that answered
@@ -252,8 +257,10 @@ class Answerer:
             # The document a broad question is about: the one whose best few sentences answer best
             # together, not the one with the single best sentence.
             by_doc: dict[int, list[float]] = {}
+            titled: dict[int, bool] = {}
             for e in ranked:
                 by_doc.setdefault(e.doc, []).append(e.score)
+                titled[e.doc] = e.title > 0
             # A document naming every glossary term the question names ("CNS" and "relapse") before one
             # naming only some of them.
             asked = {m.term for m in u.analysis.mentions}
@@ -261,7 +268,8 @@ class Answerer:
             def named(d: int) -> int:
                 return len(asked & self.scorer.document_terms(d))
 
-            doc = max(by_doc, key=lambda d: (named(d), sum(sorted(by_doc[d], reverse=True)[:3]), -d))
+            # Then one whose title says some of the question ("relapse": "Treatment of relapsed ...").
+            doc = max(by_doc, key=lambda d: (d in follow, named(d), titled[d], sum(sorted(by_doc[d], reverse=True)[:3]), -d))
         else:
             return None
         if u.analysis.conditions.states - self.scorer.document_states(doc):

@@ -96,3 +96,20 @@ def test_an_option_is_quoted_by_its_own_sentence_not_one_the_list_cue_matches(en
     quotes = [c.quote for c in a.citations]
     assert any(q.startswith("Alphamab, a CD19-directed antibody") for q in quotes), quotes
     assert not any(q.startswith("Life-threatening toxicities") for q in quotes), quotes
+
+
+def test_a_broad_question_goes_to_the_document_whose_title_says_part_of_it(corpus_dir, tmp_path, fake_embedder) -> None:
+    import json
+
+    import bot
+
+    # Both documents name testicular relapse; only one is titled so, and the other says it more often.
+    notes = {"id": "notes", "title": "Clinic notes", "text": (
+        "Testicular relapse is treated with radiation therapy of the testis. Testicular relapse treatment also "
+        "includes systemic therapy. Testicular relapse may be evidenced by swelling of the testis."
+    )}
+    with (corpus_dir / "extra.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(notes) + "\n")
+    engine = bot.load(corpus=corpus_dir, index=tmp_path / "index2", embedder=fake_embedder)
+    a = engine.session().ask("tell me about testicular relapse treatment")
+    assert a.citations and {c.doc_id for c in a.citations} == {"extra-1"}, [c.doc_id for c in a.citations]
