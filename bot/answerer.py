@@ -109,17 +109,15 @@ class Answerer:
         """The scored sentences of ``cands``' chunks, and of every sentence of ``documents`` (at the
         lowest candidate's score): a follow-up reads the document being discussed whatever search found."""
         rows = self.scorer.candidates(cands, chunks)
+        floor = min(rows.values(), default=0.0)  # what a sentence search did not find enters at
         if rows and documents:
-            floor = min(rows.values())
             for doc in documents:
                 for r in self.scorer.document_rows(doc):
                     rows.setdefault(r, floor)
         members = self._chosen_among(u.analysis)
         if members and rows:
             # "Which CAR-T fits a 60 year old?" chooses among the class's members: a found document's
-            # sentences naming one are candidates though search ranked their chunks below the cut
-            # (they enter at the cut's score).
-            floor = min(rows.values())
+            # sentences naming one are candidates though search ranked their chunks below the cut.
             col = self.data.sentence_doc
             for doc in {int(col[r]) for r in rows}:
                 for r in self.scorer.document_rows(doc):

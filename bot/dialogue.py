@@ -76,14 +76,8 @@ class Session:
             if not rest:
                 # "and nelarabine?", "and if it's in the testes instead?": the previous question, about the
                 # new focus (before "it" is read as the last focus: here it is the thing asked about).
-                old_term = prev.analysis.focus[0]
-                old = prev.analysis.focus_surface.get(old_term, old_term)
                 new_term = analysis.focus[0]
-                new_phrase = analysis.focus_surface.get(new_term, new_term)
-                if old.lower() in prev.resolved.lower():
-                    pattern = re.compile(re.escape(old), re.IGNORECASE)
-                    return pattern.sub(new_phrase, prev.resolved, count=1)
-                return f"{prev.resolved.rstrip('?.! ')} {new_phrase}"
+                return self._asked_of(prev, analysis.focus_surface.get(new_term, new_term))
         if analysis.focus and term not in analysis.focus and PRONOUN.search(text):
             # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one.
             phrase = prev.analysis.focus_surface.get(term, term)
@@ -103,14 +97,7 @@ class Session:
         if member is not None:
             # "Who can receive brexucabtagene?" then "and the other CAR-T?": the same question of the one
             # other member of the class.
-            old_term = self.turns[-1].analysis.focus[0]
-            old = self.turns[-1].analysis.focus_surface.get(old_term, old_term)
-            resolved = self.turns[-1].resolved
-            if old.lower() in resolved.lower():
-                new = re.compile(re.escape(old), re.IGNORECASE).sub(member, resolved, count=1)
-            else:
-                new = f"{resolved.rstrip('?.! ')} {member}"
-            u = answerer.understand(new)
+            u = answerer.understand(self._asked_of(self.turns[-1], member))
             answer = answerer.respond(cleaned, u, typed, prev)
             self._remember(cleaned.text, u.text, u.analysis, answer)
             return answer
@@ -142,6 +129,16 @@ class Session:
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)
         return answer
+
+    @staticmethod
+    def _asked_of(turn: Turn, phrase: str) -> str:
+        """``turn``'s question asked of ``phrase`` instead of its focus (appended when the question never
+        spelled its focus out)."""
+        old_term = turn.analysis.focus[0]
+        old = turn.analysis.focus_surface.get(old_term, old_term)
+        if old.lower() in turn.resolved.lower():
+            return re.compile(re.escape(old), re.IGNORECASE).sub(phrase, turn.resolved, count=1)
+        return f"{turn.resolved.rstrip('?.! ')} {phrase}"
 
     def _the_other_one(self, text: str, analysis: Analysis) -> str | None:
         """"The other CAR-T", "the other one" right after a question about one member of a class whose

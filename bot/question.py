@@ -21,7 +21,9 @@ FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "ta
 SUBJECT_KINDS = frozenset({"drug", "therapy", "procedure", "site"})
 DESCRIBING = re.compile(r"\s+(?:that are |which are )?(?:used|given|available|approved|indicated|offered)\s+(?:for|in|to)\b", re.IGNORECASE)
 ALTERNATIVES = re.compile(r"\b(?:for|in|to)\s+([\w-]+\s+){0,2}or\s+(?:for|in|to)\s+[\w-]+", re.IGNORECASE)
-TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure", "route"})
+# What is given to a patient (a route too: "intrathecal"): its symptoms are side effects. Not breadth's
+# TREATMENT_KINDS, the options an overview lists.
+GIVEN_KINDS = frozenset({"drug", "therapy", "procedure", "route"})
 SYMPTOMS = re.compile(r"\b(symptoms?|signs?)\b(?! after)", re.IGNORECASE)
 # "continued once the signs disappear": a time, not the symptoms asked about.
 SYMPTOMS_WHEN = re.compile(r"\b(?:once|until|till|when|after)\s+(?:all\s+)?(?:the\s+)?(?:signs?|symptoms?)\b", re.IGNORECASE)
@@ -150,7 +152,8 @@ def classify(text: str) -> list[str]:
 
 
 def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysis:
-    types = [t for t in classify(SYMPTOMS_WHEN.sub(" ", text)) if t != "yes_no"] or ["definition"]
+    asked = SYMPTOMS_WHEN.sub(" ", text)  # "once the signs disappear" says when, not what is asked
+    types = [t for t in classify(asked) if t != "yes_no"] or ["definition"]
     # "Is it for adults or for children?" asks which, not whether.
     yes_no = bool(rules().yes_no.search(fold(text).strip())) and not ALTERNATIVES.search(text)
     mentions = glossary.mentions(text)
@@ -175,10 +178,10 @@ def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysi
         if plain != text:
             kept = set(classify(plain))
             types = [t for t in types if t == types[0] or t in kept] or types
-    if SYMPTOMS.search(SYMPTOMS_WHEN.sub(" ", text)) and {"side_effects", "diagnosis"} & set(types[:1]):
+    if SYMPTOMS.search(asked) and {"side_effects", "diagnosis"} & set(types[:1]):
         # "What symptoms does a bone marrow relapse cause?": a disease's symptoms are how it shows; a
         # treatment's ("symptoms with blinatumomab") are its side effects.
-        first = "side_effects" if any(glossary.kind(t) in TREATMENT_KINDS for t in focus) else "diagnosis"
+        first = "side_effects" if any(glossary.kind(t) in GIVEN_KINDS for t in focus) else "diagnosis"
         types = [first, *[t for t in types if t != first]]
     subject = subject_words(text, mentions, types, subject_zipf)
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.

@@ -126,7 +126,7 @@ class HybridRetriever:
             return self._convex(sorted(fused), qvec, all_bm25, k)
         order = [r for r, _ in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))]
         if keep_top and mode == "hybrid":
-            order = _keep_firsts(order, [list(bm25_of)[:keep_top]], min(keep_within or k, k))
+            order = _keep_firsts(order, list(bm25_of)[:keep_top], min(keep_within or k, k))
         return [Candidate(r, round(fused[r] / top, 6), dense_of.get(r), bm25_of.get(r)) for r in order[:k]]
 
     def chunk_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
@@ -167,10 +167,9 @@ class HybridRetriever:
         )
 
 
-def _keep_firsts(order: list[int], firsts: list[list[int]], within: int) -> list[int]:
-    """``order`` with every row of ``firsts`` among its first ``within``: a missing one takes the place
-    of the lowest fused row there that no list ranks first."""
-    keep = list(dict.fromkeys(r for rows in firsts for r in rows))
+def _keep_firsts(order: list[int], keep: list[int], within: int) -> list[int]:
+    """``order`` with every row of ``keep`` among its first ``within``: a missing one takes the place
+    of the lowest fused row there that is not to be kept."""
     head = order[:within]
     missing = [r for r in keep if r not in head]
     if not missing:

@@ -51,7 +51,8 @@ def make_table(words: Iterable[str], known: dict[str, float] | None = None) -> d
 
 
 def read_table(path: Path) -> dict[str, float]:
-    """The values of the table at ``path`` when it is wordfreq's current English ones, else {}."""
+    """The values of the table at ``path`` when it is wordfreq's current English ones, else {} (a missing
+    or damaged file too)."""
     try:
         table = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -70,13 +71,8 @@ def add_table(path: Path) -> None:
 def _load_pending() -> None:
     with _lock:
         while _pending:
-            path = _pending.pop()
-            try:
-                table = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):  # a missing or damaged table only costs speed
-                continue
-            if table.get("wordfreq") == wordfreq_version() and table.get("lang") == "en":
-                _table.update(table["zipf"])
+            # A missing, damaged or other-version table only costs speed.
+            _table.update(read_table(_pending.pop()))
 
 
 def zipf_frequency(word: str, lang: str = "en") -> float:

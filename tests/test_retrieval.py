@@ -94,14 +94,14 @@ def test_answers_do_not_depend_on_the_search_fusion(corpus_dir, tmp_path, fake_e
     assert answers["rrf"] == answers["convex"]
 
 
-def test_keep_firsts_puts_each_lists_first_inside_the_window() -> None:
+def test_keep_firsts_puts_the_rows_to_keep_inside_the_window() -> None:
     from bot.retrieval import _keep_firsts
 
     order = [5, 6, 7, 8, 9, 3]
-    # Row 3 is a list's first but fused last: it takes the window's lowest place no list ranks first.
-    assert _keep_firsts(order, [[5], [3]], within=4) == [5, 6, 7, 3, 8, 9]
-    assert _keep_firsts(order, [[5], [6]], within=4) == order  # already inside: unchanged
-    assert sorted(_keep_firsts(order, [[9], [3]], within=2)) == sorted(order)  # nothing lost
+    # Row 3 is to be kept but fused last: it takes the window's lowest place not to be kept.
+    assert _keep_firsts(order, [5, 3], within=4) == [5, 6, 7, 3, 8, 9]
+    assert _keep_firsts(order, [5, 6], within=4) == order  # already inside: unchanged
+    assert sorted(_keep_firsts(order, [9, 3], within=2)) == sorted(order)  # nothing lost
 
 
 def test_rank_keeps_the_keyword_lists_top_chunk_among_the_first(engine):

@@ -289,16 +289,11 @@ def write_conditions(path: Path, sentences: list[str], previous: dict[str, dict[
 def previous_conditions(index: Path) -> dict[str, dict[str, Any]] | None:
     """The conditions table of the index at ``index`` by sentence text ({} for a sentence stating none),
     if it was read with the current patterns; None otherwise (or when anything about it is unreadable)."""
-    from bot.index_store.load import DocumentTable, read_manifest
-
     try:
         manifest = read_manifest(index)
         if manifest.get("precomputed", {}).get("conditions.jsonl") != "conditions " + conditions.rules_version():
             return None
-        path = index / "documents.jsonl"
-        docs = DocumentTable(path, list(manifest.get("documents", {})), path.read_bytes())
-        rows = np.load(index / "sentences.npy", allow_pickle=False)
-        texts = [docs[int(d)].text[int(a) : int(b)] for d, a, b in rows[:, :3]]
+        texts = _sentence_texts(index, manifest)
         records: dict[int, dict[str, Any]] = {}
         with (index / "conditions.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
@@ -309,6 +304,16 @@ def previous_conditions(index: Path) -> dict[str, dict[str, Any]] | None:
         return None
 
 
+def _sentence_texts(index: Path, manifest: dict[str, Any]) -> list[str]:
+    """Every sentence of the index at ``index``, in row order, read from its documents table."""
+    from bot.index_store.load import DocumentTable
+
+    path = index / "documents.jsonl"
+    docs = DocumentTable(path, list(manifest.get("documents", {})), path.read_bytes())
+    rows = np.load(index / "sentences.npy", allow_pickle=False)
+    return [docs[int(d)].text[int(a) : int(b)] for d, a, b in rows[:, :3]]
+
+
 def refresh_conditions(index: Path, manifest: dict[str, Any]) -> None:
     """An index that is current but whose conditions table was read with other patterns (an edited
     bot/data/conditions.json) gets a new table, written beside it and renamed into place, then the manifest
@@ -317,14 +322,8 @@ def refresh_conditions(index: Path, manifest: dict[str, Any]) -> None:
     made = manifest.get("precomputed", {})
     if made.get("conditions.jsonl") == version:
         return
-    from bot.index_store.load import DocumentTable
-
-    path = index / "documents.jsonl"
-    docs = DocumentTable(path, list(manifest.get("documents", {})), path.read_bytes())
-    rows = np.load(index / "sentences.npy", allow_pickle=False)
-    texts = [docs[int(d)].text[int(a) : int(b)] for d, a, b in rows[:, :3]]
     tmp = index / "conditions.jsonl.tmp"
-    write_conditions(tmp, texts)
+    write_conditions(tmp, _sentence_texts(index, manifest))
     tmp.replace(index / "conditions.jsonl")
     new = {**manifest, "precomputed": {**made, "conditions.jsonl": version}}
     tmp_manifest = index / "manifest.json.tmp"
