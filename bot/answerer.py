@@ -98,7 +98,7 @@ class Answerer:
         # The answer's candidate chunks come by rank fusion whatever ``search`` ranks by: it keeps the top
         # of both lists in the pool, and the evidence weights were fitted on that pool.
         return self.retriever.rank(
-            q.expanded, k=self.search_k, qvec=qvec, fusion="rrf",
+            q.keywords or q.expanded, k=self.search_k, qvec=qvec, fusion="rrf",
             keep_top=self.params.pool_keep_top, keep_within=self.params.candidate_chunks,
         )
 

@@ -11,6 +11,8 @@ from bot.glossary import Glossary
 from bot.stemming import stem
 from bot.text import STOPWORDS, fold
 
+_ONE_WORD = re.compile(r"[a-z0-9]+")
+
 
 @dataclass
 class Query:
@@ -20,6 +22,7 @@ class Query:
     expanded: str  # corrected text plus the canonical terms, for retrieval
     corrections: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)  # content words neither in the corpus nor the glossary
+    keywords: str = ""  # expanded plus the corpus's abbreviations of the terms named, for the keyword search
 
 
 class QueryProcessor:
@@ -43,6 +46,7 @@ class QueryProcessor:
         # Only words long enough to be misspelled recognisably are correction targets.
         self._choices = sorted(w for w in self.known if len(w) >= 4 and not w.isdigit())
         self.min_score = min_score
+        self._corpus_words = vocab
         self._correct = lru_cache(maxsize=4096)(self._correct_word)
         self._stem = stem
         self._known_stems = {self._stem(w) for w in self.known}
@@ -101,7 +105,32 @@ class QueryProcessor:
         folded = fold(corrected)
         extra = [t for t in terms if t not in folded]
         expanded = corrected + (" " + " ".join(extra) if extra else "")
-        return Query(text, corrected, terms, expanded, corrections, unknown)
+        short = [a for t in terms for a in self._abbreviations(t) if a not in folded]
+        keywords = expanded + (" " + " ".join(short) if short else "")
+        return Query(text, corrected, terms, expanded, corrections, unknown, keywords)
+
+    def _abbreviations(self, term: str) -> list[str]:
+        """The term's aliases that abbreviate it and that the corpus uses ("CNS" for "central nervous
+        system"). A text that writes only "CNS" shares no word with a question that spells it out, and the
+        keyword search finds passages by their words."""
+        return [
+            a for a in self.glossary.surfaces(term)[1:]
+            if _ONE_WORD.fullmatch(a) and a in self._corpus_words and abbreviates(a, term)
+        ]
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Whether ``short`` is an abbreviation of ``long`` by Schwartz and Hearst's test: shorter, its first
+    letter starting ``long``, its letters all in ``long`` in order ("cns", "mtx" for "methotrexate"; not
+    "brain", "kids", nor the truncation "pain" of "painless")."""
+    if len(short) >= len(long) or not short or short[0] != long[0] or long.startswith(short):
+        return False  # a truncation ("pain" of "painless") is a word of its own
+    at = 0
+    for ch in short:
+        at = long.find(ch, at) + 1
+        if at == 0:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1)

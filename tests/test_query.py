@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot.glossary import Glossary
-from bot.query import QueryProcessor
+from bot.query import QueryProcessor, abbreviates
 from bot.text import clean_question
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,3 +76,25 @@ def test_the_edit_limit_counts_the_longer_word() -> None:
 
     qp = QueryProcessor({"mediterranean": 2, "fever": 3}, Glossary())
     assert "Mediterranean" in qp.process("info about Familial Mediterean Fever").corrected.title()
+
+
+@pytest.mark.parametrize(
+    ("short", "long", "ok"),
+    [("cns", "central nervous system", True), ("mtx", "methotrexate", True), ("crs", "cytokine release syndrome", True),
+     ("brain", "central nervous system", False), ("kids", "children", False), ("pain", "painless", False),
+     ("central nervous system", "cns", False), ("", "cns", False)],
+)
+def test_abbreviation_test(short: str, long: str, ok: bool) -> None:
+    assert abbreviates(short, long) is ok
+
+
+def test_keyword_search_also_asks_for_the_abbreviation_the_corpus_writes() -> None:
+    # The corpus writes only "CNS": a question that spells it out must reach it by keyword too, while the
+    # encoded text (expanded) stays as asked.
+    glossary = Glossary.load(ROOT / "corpus" / "glossary.json")
+    q = QueryProcessor({"cns": 3, "relapse": 5}, glossary).process("central nervous system relapse")
+    assert q.keywords.split()[-1] == "cns"
+    assert "cns" not in q.expanded.split()
+    # Not when the corpus never writes it, and never twice.
+    assert "cns" not in QueryProcessor({"relapse": 5}, glossary).process("central nervous system relapse").keywords.split()
+    assert QueryProcessor({"cns": 3}, glossary).process("CNS relapse").keywords.lower().split().count("cns") == 1
