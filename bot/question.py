@@ -19,6 +19,7 @@ from bot.text import fold
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
 FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route", "outcome"})
 SUBJECT_KINDS = frozenset({"drug", "therapy", "procedure", "site"})
+SAID_KINDS = frozenset({"condition", "event"})  # terms a sentence must itself say to answer
 DESCRIBING = re.compile(r"\s+(?:that are |which are )?(?:used|given|available|approved|indicated|offered)\s+(?:for|in|to)\b", re.IGNORECASE)
 ALTERNATIVES = re.compile(r"\b(?:for|in|to)\s+([\w-]+\s+){0,2}or\s+(?:for|in|to)\s+[\w-]+", re.IGNORECASE)
 # What is given to a patient (a route too: "intrathecal"): its symptoms are side effects. Not breadth's
@@ -248,8 +249,8 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
     from bot.text import content_words
     from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
-    # Glossary terms are matched as entities; only conditions ("leukemia") stay subject words, by their
-    # canonical name ("leukaemia" is "leukemia").
+    # Glossary terms are matched as entities; only conditions ("leukemia") and events ("paused") stay
+    # subject words, by their canonical name ("leukaemia" is "leukemia", "paused" is "interrupting").
     spans = [(m.start, m.end) for m in mentions]
     type_words = _type_words(tuple(types))
     chars = list(text)
@@ -257,7 +258,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
         chars[a:b] = " " * len(chars[a:b])
     covered = "".join(chars)
     out: dict[str, float] = {}
-    conditions = [w for m in mentions if m.kind == "condition" for w in content_words(m.term)]
+    conditions = [w for m in mentions if m.kind in SAID_KINDS for w in content_words(m.term)]
     for w in [*content_words(covered), *conditions]:
         if len(w) < 3 or w.isdigit():
             continue

@@ -131,3 +131,8 @@ def test_a_rebuild_reads_only_the_sentences_that_changed(corpus_dir, tmp_path, f
     build_index(corpus_dir, fresh, fake_embedder, Chunker(), progress=False)
     assert (index / "conditions.jsonl").read_text(encoding="utf-8") == (fresh / "conditions.jsonl").read_text(encoding="utf-8")
     assert before  # the fixture states conditions: the comparison above is not of two empty tables
+
+
+@pytest.mark.parametrize("text", ["a gene-modified T cell treatment for kids", "T-cell products", "T-cell therapies"])
+def test_a_t_cell_treatment_is_not_t_cell_disease(text: str) -> None:
+    assert read(text, True).lineage == frozenset()

@@ -24,6 +24,12 @@ from bot.settings import PROJECT_ROOT
         ("Please compose a limerick about cats", "out_of_scope"),
         ("How can a swollen testis signal relapse, and how is it found?", "diagnosis"),
         ("Why is transplant avoided in the elderly?", "cause"),
+        # Idioms: the story of a drug is an overview of it; a bad sign is an outlook, not how a relapse shows.
+        ("What's the story with the older drugs?", "overview"),
+        ("Tell me a story about dragons", "out_of_scope"),
+        ("It came back in the marrow, is that a bad sign?", "prognosis"),
+        ("What are the signs of a testicular relapse?", "diagnosis"),
+        ("Should I move my son to another hospital for it?", "advice"),
     ],
 )
 def test_question_types(question: str, qtype: str):
@@ -200,3 +206,20 @@ def test_options_asked_with_an_adjective_are_an_overview(engine) -> None:
     a = engine.answerer
     for text in ("ok so what are the actual choices once it relapses??", "what are the remaining options?"):
         assert a.understand(a.clean(text).text).analysis.qtype == "overview", text
+
+
+def test_an_event_term_stays_a_word_the_answer_must_say():
+    # "paused" is the glossary's "interrupting": a sentence that never says it does not answer.
+    from bot.glossary import Glossary
+
+    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    a = analyse("When is betacel paused?", g)
+    assert "interrupting" in a.subject
+    assert "paused" not in a.subject
+
+
+def test_relatives_say_who_asks_not_what_about():
+    from bot.glossary import Glossary
+
+    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    assert "grandad" not in analyse("My grandad is 72: can he have a transplant?", g).subject
