@@ -186,6 +186,13 @@ def from_record(d: dict[str, Any]) -> tuple[Conditions, bool]:
     return c, bool(d.get("qualified"))
 
 
+def share(sentence: Conditions, question: Conditions) -> float:
+    """The unclamped fit over the number of the asker's conditions, in -1..1: a sentence stating all three
+    of "Ph-negative adults after two relapses" fits better than one stating two of them."""
+    n = sum(map(bool, (question.age, question.lineage, question.ph, question.line, question.donor or question.no_donor)))
+    return fit(sentence, question, clamp=False) / n if n else fit(sentence, question)
+
+
 def fit(sentence: Conditions, question: Conditions, clamp: bool = True) -> float:
     """+1 when the sentence's conditions speak to the question's, -1 when they exclude the asker, else 0.
 

@@ -385,7 +385,7 @@ class EvidenceScorer:
             ev.missing_weight = missing
             ev.missing_share = ev.missing_context_weight / weighed_here if weighed_here else 0.0
             ev.qualified = qualified
-            ev.condition = conditions.fit(stated, conds) if has_conds else 0.0
+            ev.condition = conditions.share(stated, conds) if has_conds else 0.0
             if yes_no:
                 # "Is it approved for children?": the sentence stating its condition answers, fit or not.
                 ev.condition = abs(ev.condition)

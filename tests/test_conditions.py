@@ -136,3 +136,17 @@ def test_a_rebuild_reads_only_the_sentences_that_changed(corpus_dir, tmp_path, f
 @pytest.mark.parametrize("text", ["a gene-modified T cell treatment for kids", "T-cell products", "T-cell therapies"])
 def test_a_t_cell_treatment_is_not_t_cell_disease(text: str) -> None:
     assert read(text, True).lineage == frozenset()
+
+
+def test_share_counts_each_condition_of_the_asker() -> None:
+    from bot.conditions import share
+
+    asker = read("which drug is for Ph-negative adults after two relapses", True)
+    all_three = read("For adults with Ph- ALL in at least a second relapse")
+    two = read("for children and adults with relapsed ALL, whether Ph+ or Ph-")
+    assert share(all_three, asker) == 1.0
+    assert 0.0 < share(two, asker) < 1.0
+    assert share(read("for patients age 1 to 10 years"), asker) < 0.0
+    # One condition: the same as fit.
+    one = read("for adults?", True)
+    assert share(all_three, one) == fit(all_three, one) == 1.0
