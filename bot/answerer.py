@@ -281,7 +281,9 @@ class Answerer:
         return self.composer.render(frame, draft)
 
     def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
-        draft: Draft | None = None
+        draft: Draft | None = self.forms.by_condition(analysis, ranked)
+        if draft is not None:
+            return draft
         if analysis.qtype == "comparison" and len(analysis.focus) >= 2:
             draft = self.forms.comparison(analysis, ranked, best)
             if draft is not None:

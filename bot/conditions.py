@@ -149,6 +149,29 @@ def read(text: str, question: bool = False) -> Conditions:
     return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), named, tuple(labels))
 
 
+def split(text: str) -> list[tuple[str, Conditions]]:
+    """The groups a question asks to be answered by, when it names two values of one condition ("B- versus
+    T-lineage", "Ph+ or Ph-", "for children and for adults"): one (label, conditions) per value, in the
+    text's order; else none."""
+    r = _rules()
+    found: list[tuple[int, str, Conditions]] = []
+    for k, p in r.lineage.items():
+        m = p.search(text)
+        if m:
+            found.append((m.start(), f"{k}-cell", Conditions(lineage=frozenset({k}))))
+    ph = [(m.start(), f"Ph{k}", Conditions(ph=frozenset({k}))) for k, p in r.ph.items() if (m := p.search(text))]
+    if len(found) < 2:
+        found = ph
+    if len(found) < 2 and not r.older.search(text):
+        kids, grown = r.children.search(text), r.adults.search(text)
+        if kids and grown:
+            found = [
+                (kids.start(), "children", Conditions(age=(0.0, float(ADULT_AGE - 1)))),
+                (grown.start(), "adults", Conditions(age=(float(ADULT_AGE), 200.0))),
+            ]
+    return [(label, c) for _, label, c in sorted(found, key=lambda x: x[0])] if len(found) >= 2 else []
+
+
 @cache
 def rules_version() -> str:
     """A hash of the patterns: a table of conditions read with other patterns is stale."""

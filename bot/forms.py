@@ -15,6 +15,8 @@ from bot.params import Params
 from bot.question import Analysis, rules
 from bot.text import fold
 
+TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
+
 BlockKind = Literal["lead", "quote", "items", "compare", "note"]
 
 
@@ -194,6 +196,33 @@ class Forms:
             return Draft(blocks, anchor.score)
         blocks.append(Block("items", evidence=kept))
         return Draft(blocks, anchor.score)
+
+    def by_condition(self, analysis: Analysis, ranked: list[Evidence]) -> Draft | None:
+        """"Which therapies fit B-cell and which T-cell ALL?", "... for children and for adults?": the best
+        document's sentences on a treatment that state each value asked for, grouped by value in the
+        question's order, each group in the text's order. None when the question names one value, names a
+        treatment itself, or a group would be empty (a filtered list or a quote answers then)."""
+        from bot.conditions import fit, split
+
+        groups = split(analysis.text)
+        if not groups or not ranked or any(self.glossary.kind(t) in TREATMENT_KINDS for t in analysis.focus):
+            return None
+        best = ranked[0]
+        rows = [
+            r for r in self.scorer.document_rows(best.doc)
+            if any(self.glossary.kind(t) in TREATMENT_KINDS for t in self.scorer.named(r))
+        ]
+        per_group = max(1, self.params.overview_max_quotes // len(groups))
+        blocks: list[Block] = []
+        for label, cond in groups:
+            members = [r for r in rows if fit(self.scorer.conditions_of(r), cond) > 0][:per_group]
+            if not members:
+                return None
+            evs = [self.scorer.sentence(r) for r in members]
+            for ev in evs:
+                ev.score = best.score
+            blocks += [Block("lead", f"For {label}:"), Block("items", evidence=evs)]
+        return Draft(blocks, best.score)
 
     def _fit(self, ev: Evidence, analysis: Analysis) -> float:
         from bot.conditions import fit

@@ -124,3 +124,19 @@ def test_a_sentence_introducing_a_list_speaks_for_its_items(engine) -> None:
     assert not forms.speaks_for(scorer.sentence(lead), ["methotrexate"])
     item = next(r for r in rows if scorer.sentence(r).kind == "item")
     assert not forms.speaks_for(scorer.sentence(item), ["alphamab"])
+
+
+def test_two_values_of_one_condition_group_the_answer_by_value(engine) -> None:
+    # "which for children and which for adults": each group quotes the treatments stating it, in the
+    # question's order; the lead of each group states no fact of its own.
+    answer = engine.session().ask("Which therapies are for children and which are for adults?")
+    kinds = [p.kind for p in answer.parts]
+    assert kinds[:4] == ["lead", "items", "lead", "items"]
+    assert [answer.parts[0].text, answer.parts[2].text] == ["For children:", "For adults:"]
+    children = [answer.citations[m - 1].quote for m in answer.parts[1].cites]
+    adults = [answer.citations[m - 1].quote for m in answer.parts[3].cites]
+    assert children and all("Betacel" in q and "children" in q for q in children)
+    assert adults and all("Alphamab" in q and "adults" in q for q in adults)
+    # One value asked: no groups.
+    one = engine.session().ask("Which therapies are for adults?")
+    assert "For adults:" not in [p.text for p in one.parts]

@@ -150,3 +150,16 @@ def test_share_counts_each_condition_of_the_asker() -> None:
     # One condition: the same as fit.
     one = read("for adults?", True)
     assert share(all_three, one) == fit(all_three, one) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [("Which fit B-precursor versus T-lineage disease?", ["B-cell", "T-cell"]),
+     ("Which drugs are for Ph- and which for Ph+ ALL?", ["Ph-", "Ph+"]),
+     ("for kids vs grown-ups", ["children", "adults"]),
+     ("Which are for T-cell ALL?", []), ("for adults over 65 and children", ["adults", "children"]), ("for adults", [])],
+)
+def test_split_names_the_groups_a_question_asks_for(text: str, labels: list[str]) -> None:
+    from bot.conditions import split
+
+    assert [label for label, _ in split(text)] == labels
