@@ -38,6 +38,21 @@ def is_long(analysis: Analysis, params: Params) -> bool:
 
 
 def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms) -> Decision:
+    """The decision on the best sentence; when that is to abstain because its document never speaks of a
+    key word of the question, the decision on the first close sentence of another document that does."""
+    first = _decide(analysis, ranked, params, forms)
+    if first.status != "abstain" or not first.missing or first.best is None or not ranked[0].missing_context:
+        return first
+    # "My kid's leukemia came back in the brain fluid": in a corpus of many documents the best sentence may
+    # come from a page on brain tumours that never says "leukemia", and the text that does answers.
+    for e in ranked[1 : int(params.concept_alternatives)]:
+        if e.doc != ranked[0].doc and not e.missing_context:
+            other = _decide(analysis, [e, *[x for x in ranked if x is not e]], params, forms)
+            return other if other.status != "abstain" else first
+    return first
+
+
+def _decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms) -> Decision:
     if not ranked:
         return Decision("abstain", "The text does not answer this question.")
     best = ranked[0]

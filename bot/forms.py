@@ -6,6 +6,7 @@ and text; nothing here writes prose beyond short template leads that state no fa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -236,7 +237,9 @@ class Forms:
         a, b = analysis.focus[:2]
 
         def names(e: Evidence) -> set[str]:
-            return {m.term for m in self.glossary.mentions(e.text)} | set(e.subjects)
+            named = {m.term for m in self.glossary.mentions(e.text)} | set(e.subjects)
+            # "than with standard chemotherapy" speaks of chemotherapy too.
+            return named | {x for x in (a, b) if any(re.search(rf"\b{re.escape(x)}\b", t) for t in named)}
 
         if {a, b} <= names(best):
             return None  # one sentence already compares them: quote it
@@ -245,8 +248,17 @@ class Forms:
         attr_rule = rules().get(attr) if attr else None
         attr_cue = attr_rule.cue if attr_rule else None
         cells: list[Evidence] = []
+        owns = {t: [e for e in ranked if t in e.own or (not e.own and t in e.subjects)] for t in (a, b)}
+        # Both sides from one document when one speaks of both (the best sentence's, else the one whose
+        # sentences on them score best): a page that only defines one of them elsewhere compares nothing.
+        both = {e.doc for e in owns[a]} & {e.doc for e in owns[b]}
+        if both:
+            doc = best.doc if best.doc in both else max(
+                both, key=lambda d: max(e.score for t in (a, b) for e in owns[t] if e.doc == d)
+            )
+            owns = {t: [e for e in es if e.doc == doc] for t, es in owns.items()}
         for term in (a, b):
-            own = [e for e in ranked if term in e.own or (not e.own and term in e.subjects)]
+            own = owns[term]
             if not own:
                 return None
 

@@ -46,6 +46,7 @@ class Params:
     list_context_weight: float = 0.3
     yes_no_missing: float = 1.2
     need_window: float = 0.2
+    concept_alternatives: int = 5  # how far down another document's sentence may answer for one lacking a key word
     long_question_words: int = 1000  # a message this long (content words) is read as a story around a question
     long_abstain_below: float = 0.39
     long_concept_share: float = 0.0

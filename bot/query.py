@@ -101,11 +101,14 @@ class QueryProcessor:
             return w
 
         corrected = re.sub(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*\+?", fix, text)
-        terms = self.glossary.terms(corrected)
+        mentions = self.glossary.mentions(corrected)
+        terms = list(dict.fromkeys(m.term for m in mentions))
         folded = fold(corrected)
         extra = [t for t in terms if t not in folded]
         expanded = corrected + (" " + " ".join(extra) if extra else "")
-        short = [a for t in terms for a in self._abbreviations(t) if a not in folded]
+        # Only for a term spelled out: "brain" is a word of its own, and asking for "CNS" too drifts from it.
+        spelled = dict.fromkeys(m.term for m in mentions if fold(m.surface) == m.term)
+        short = [a for t in spelled for a in self._abbreviations(t) if a not in folded]
         keywords = expanded + (" " + " ".join(short) if short else "")
         return Query(text, corrected, terms, expanded, corrections, unknown, keywords)
 

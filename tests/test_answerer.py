@@ -140,3 +140,28 @@ def test_two_values_of_one_condition_group_the_answer_by_value(engine) -> None:
     # One value asked: no groups.
     one = engine.session().ask("Which therapies are for adults?")
     assert "For adults:" not in [p.text for p in one.parts]
+
+
+def test_a_sentence_naming_both_sides_by_a_longer_name_is_the_comparison() -> None:
+    from bot.evidence import Evidence
+    from bot.forms import Forms
+    from bot.glossary import Glossary
+    from bot.params import default_params
+    from bot.question import Analysis
+    from bot.settings import PROJECT_ROOT
+
+    forms = Forms(None, Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json"), default_params())  # type: ignore[arg-type]
+    study = Evidence(0, 0, 0, 10, 0, "prose", "One study found higher remission rates with inotuzumab ozogamicin "
+                     "than with standard chemotherapy.", score=1.0)
+    study.subjects = ["inotuzumab ozogamicin"]
+    chemo = Evidence(1, 0, 20, 30, 1, "prose", "Chemotherapy helps only a few patients.", score=0.9)
+    chemo.subjects = ["chemotherapy"]
+    q = Analysis("What did the study of inotuzumab show compared with chemotherapy?", "comparison", ["comparison"],
+                 False, ["inotuzumab ozogamicin", "chemotherapy"])
+    # "standard chemotherapy" speaks of chemotherapy: quote the sentence, no table of two cells.
+    assert forms.comparison(q, [study, chemo], study) is None
+    # A sentence on one side only is compared with one on the other.
+    alone = Evidence(2, 0, 40, 50, 2, "prose", "Inotuzumab ozogamicin is a conjugate.", score=1.0)
+    alone.subjects = ["inotuzumab ozogamicin"]
+    table = forms.comparison(q, [alone, chemo], alone)
+    assert table is not None and table.blocks[0].kind == "compare"

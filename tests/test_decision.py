@@ -73,3 +73,19 @@ def test_a_length_of_time_the_text_never_states_is_not_answered(engine) -> None:
     a = engine.session().ask("Does alphamab prolong survival by five years?")
     assert a.abstained and "five years" in a.answer
     assert not engine.session().ask("Does alphamab prolong survival for adults?").abstained
+
+
+def test_another_documents_close_sentence_answers_for_one_lacking_a_key_word() -> None:
+    p = default_params()
+    q = Analysis("How is leukemia in the brain treated?", "definition", ["definition"], False, [])
+    lacking = _evidence(p.abstain_below + 0.5)  # a brain-tumour page: never says "leukemia"
+    lacking.missing_context, lacking.missing_context_weight, lacking.missing_share = ["leukemia"], 9.0, 0.9
+    other = Evidence(1, 1, 0, 10, 0, "prose", "CNS relapse treatment includes intrathecal drugs.", score=p.abstain_below + 0.4)
+    assert decide(q, [lacking], p, _forms()).status == "abstain"
+    chosen = decide(q, [lacking, other], p, _forms())
+    assert chosen.status == "answer" and chosen.best is other
+    # Not a sentence of the same document, nor one beyond the window, nor one lacking the word too.
+    same = Evidence(1, 0, 0, 10, 0, "prose", "CNS relapse treatment includes intrathecal drugs.", score=other.score)
+    assert decide(q, [lacking, same], p, _forms()).status == "abstain"
+    far = [lacking, *[_evidence(p.abstain_below + 0.45) for _ in range(p.concept_alternatives)], other]
+    assert decide(q, far, p.with_values(concept_alternatives=3), _forms()).best is lacking

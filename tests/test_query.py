@@ -98,3 +98,10 @@ def test_keyword_search_also_asks_for_the_abbreviation_the_corpus_writes() -> No
     # Not when the corpus never writes it, and never twice.
     assert "cns" not in QueryProcessor({"relapse": 5}, glossary).process("central nervous system relapse").keywords.split()
     assert QueryProcessor({"cns": 3}, glossary).process("CNS relapse").keywords.lower().split().count("cns") == 1
+
+
+def test_a_lay_word_for_a_term_does_not_bring_its_abbreviation() -> None:
+    # "brain" is a word of its own: the keyword search keeps to it rather than drift to "CNS" pages.
+    glossary = Glossary.load(ROOT / "corpus" / "glossary.json")
+    q = QueryProcessor({"cns": 3, "brain": 2}, glossary).process("brain malformations")
+    assert "cns" not in q.keywords.split()
