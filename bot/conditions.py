@@ -149,27 +149,37 @@ def read(text: str, question: bool = False) -> Conditions:
     return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), named, tuple(labels))
 
 
+# Words that set two values against each other ("B- versus T-lineage", "for children and which for adults"),
+# unlike one population named by two ("children and young adults").
+CONTRAST = re.compile(r"\b(vs\.?|versus|or|compared (to|with)|than|whereas|while|and (which|what|who|for|in|with))\b", re.I)
+EACH = re.compile(r"\b(each|respectively|differ\w*|difference)\b", re.I)
+
+
 def split(text: str) -> list[tuple[str, Conditions]]:
-    """The groups a question asks to be answered by, when it names two values of one condition ("B- versus
-    T-lineage", "Ph+ or Ph-", "for children and for adults"): one (label, conditions) per value, in the
-    text's order; else none."""
+    """The groups a question asks to be answered by, when it sets two values of one condition against each
+    other ("B- versus T-lineage", "Ph+ or Ph-", "for children and which for adults"): one (label,
+    conditions) per value, in the text's order; else none."""
     r = _rules()
-    found: list[tuple[int, str, Conditions]] = []
+    found: list[tuple[re.Match[str], str, Conditions]] = []
     for k, p in r.lineage.items():
-        m = p.search(text)
-        if m:
-            found.append((m.start(), f"{k}-cell", Conditions(lineage=frozenset({k}))))
-    ph = [(m.start(), f"Ph{k}", Conditions(ph=frozenset({k}))) for k, p in r.ph.items() if (m := p.search(text))]
+        if m := p.search(text):
+            found.append((m, f"{k}-cell", Conditions(lineage=frozenset({k}))))
     if len(found) < 2:
-        found = ph
+        found = [(m, f"Ph{k}", Conditions(ph=frozenset({k}))) for k, p in r.ph.items() if (m := p.search(text))]
     if len(found) < 2 and not r.older.search(text):
         kids, grown = r.children.search(text), r.adults.search(text)
         if kids and grown:
             found = [
-                (kids.start(), "children", Conditions(age=(0.0, float(ADULT_AGE - 1)))),
-                (grown.start(), "adults", Conditions(age=(float(ADULT_AGE), 200.0))),
+                (kids, "children", Conditions(age=(0.0, float(ADULT_AGE - 1)))),
+                (grown, "adults", Conditions(age=(float(ADULT_AGE), 200.0))),
             ]
-    return [(label, c) for _, label, c in sorted(found, key=lambda x: x[0])] if len(found) >= 2 else []
+    if len(found) < 2:
+        return []
+    found.sort(key=lambda x: x[0].start())
+    between = text[found[0][0].end() : found[1][0].start()]
+    if not (CONTRAST.search(between) or EACH.search(text)):
+        return []
+    return [(label, c) for _, label, c in found]
 
 
 @cache

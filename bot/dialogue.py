@@ -6,12 +6,12 @@ Each Session holds its own state; the engine it uses is shared and read-only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bot.breadth import OTHER
 from bot.models import Answer
-from bot.question import Analysis, rules
+from bot.question import SUBJECT_KINDS, Analysis, rules
 from bot.text import STOPWORDS, content_words, fold
 
 if TYPE_CHECKING:
@@ -169,5 +169,13 @@ class Session:
     def _remember(self, text: str, resolved: str, analysis: Analysis, answer: Answer) -> None:
         pos = self.doc_pos
         docs = list(dict.fromkeys(pos[c.doc_id] for c in answer.citations if c.doc_id in pos))
+        if not analysis.focus and not answer.abstained and answer.citations:
+            # "Which drug is a purine analog for children?" names nothing; its answer does, and "it" in
+            # the next question is that drug.
+            named = [
+                m for m in self.answerer.glossary.mentions(answer.citations[0].quote) if m.kind in SUBJECT_KINDS
+            ]
+            if named:
+                analysis = replace(analysis, focus=[named[0].term], focus_surface={named[0].term: named[0].surface})
         self.turns.append(Turn(text, resolved, analysis, docs))
         del self.turns[:-MAX_TURNS]

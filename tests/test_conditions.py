@@ -157,7 +157,9 @@ def test_share_counts_each_condition_of_the_asker() -> None:
     [("Which fit B-precursor versus T-lineage disease?", ["B-cell", "T-cell"]),
      ("Which drugs are for Ph- and which for Ph+ ALL?", ["Ph-", "Ph+"]),
      ("for kids vs grown-ups", ["children", "adults"]),
-     ("Which are for T-cell ALL?", []), ("for adults over 65 and children", ["adults", "children"]), ("for adults", [])],
+     ("Which are for T-cell ALL?", []), ("for adults over 65 or children", ["adults", "children"]), ("for adults", []),
+     # One population named by two words is no request for groups.
+     ("Which is a purine analog for children and young adults?", [])],
 )
 def test_split_names_the_groups_a_question_asks_for(text: str, labels: list[str]) -> None:
     from bot.conditions import split

@@ -122,3 +122,12 @@ def test_the_other_member_of_a_class_gets_the_previous_question(corpus_dir, tmp_
     s = engine.session()
     s.ask("What are the adverse effects of betacel?")
     assert "alphamab" not in (s.ask("what are the other options?").searched_for or "")  # options: not a member
+
+
+def test_it_after_a_question_naming_nothing_is_what_its_answer_named(engine) -> None:
+    # "Which drug is for children?" names no drug; its answer does, and "it" next is that drug.
+    session = engine.session()
+    first = session.ask("Which drug is available for children with refractory disease?")
+    assert first.citations and "Betacel" in first.citations[0].quote
+    follow = session.ask("can it damage the liver?")
+    assert "betacel" in follow.searched_for.lower()
