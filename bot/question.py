@@ -25,7 +25,7 @@ ALTERNATIVES = re.compile(r"\b(?:for|in|to)\s+([\w-]+\s+){0,2}or\s+(?:for|in|to)
 # What is given to a patient (a route too: "intrathecal"): its symptoms are side effects. Not breadth's
 # TREATMENT_KINDS, the options an overview lists.
 GIVEN_KINDS = frozenset({"drug", "therapy", "procedure", "route"})
-SYMPTOMS = re.compile(r"\b(symptoms?|signs?)\b(?! after)", re.IGNORECASE)
+SYMPTOMS = re.compile(r"\b(symptoms?|signs?|sx)\b(?! after)", re.IGNORECASE)
 # "continued once the signs disappear": a time, not the symptoms asked about.
 SYMPTOMS_WHEN = re.compile(r"\b(?:once|until|till|when|after)\s+(?:all\s+)?(?:the\s+)?(?:signs?|symptoms?)\b", re.IGNORECASE)
 
@@ -239,6 +239,13 @@ def _type_words(types: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({w for name in types for w in _literal_words(name) if len(w) >= 4}))
 
 
+@cache
+def _type_shorthand(types: tuple[str, ...]) -> frozenset[str]:
+    """The short literal words of the given types' patterns ("moa", "tx"), matched whole: as prefixes
+    they would cover other words."""
+    return frozenset(w for name in types for w in _literal_words(name) if len(w) < 4)
+
+
 def subject_words(text: str, mentions: list[Mention], types: list[str], subject_zipf: float = 5.0) -> dict[str, float]:
     """Words naming what is asked about, beyond glossary terms and the question type, with weights.
 
@@ -253,6 +260,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
     # subject words, by their canonical name ("leukaemia" is "leukemia", "paused" is "interrupting").
     spans = [(m.start, m.end) for m in mentions]
     type_words = _type_words(tuple(types))
+    shorthand = _type_shorthand(tuple(types))
     chars = list(text)
     for a, b in spans:
         chars[a:b] = " " * len(chars[a:b])
@@ -264,7 +272,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
             continue
         # The words that made the question a "side effects" question are not its subject, nor are the
         # words that say who asks or how to answer ("my mum", "a few bullets").
-        if w.startswith(type_words) or w in rules().asker_words or w in dimension_words():
+        if w.startswith(type_words) or w in shorthand or w in rules().asker_words or w in dimension_words():
             continue
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.

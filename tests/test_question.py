@@ -30,6 +30,10 @@ from bot.settings import PROJECT_ROOT
         ("It came back in the marrow, is that a bad sign?", "prognosis"),
         ("What are the signs of a testicular relapse?", "diagnosis"),
         ("Should I move my son to another hospital for it?", "advice"),
+        # Clinicians' shorthand for the kind of question.
+        ("betacel MoA", "mechanism"),
+        ("alphamab AEs", "side_effects"),
+        ("CNS relapse tx?", "site_treatment"),
     ],
 )
 def test_question_types(question: str, qtype: str):
@@ -223,3 +227,12 @@ def test_relatives_say_who_asks_not_what_about():
 
     g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
     assert "grandad" not in analyse("My grandad is 72: can he have a transplant?", g).subject
+
+
+def test_shorthand_for_the_kind_of_question_is_not_its_subject():
+    from bot.glossary import Glossary
+
+    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    assert "moa" not in analyse("blina MoA", g).subject
+    # "sx" of a treatment are its side effects, as "symptoms" are.
+    assert analyse("blina most common neuro sx?", g).qtype == "side_effects"
