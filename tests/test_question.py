@@ -30,6 +30,7 @@ from bot.settings import PROJECT_ROOT
         ("It came back in the marrow, is that a bad sign?", "prognosis"),
         ("What are the signs of a testicular relapse?", "diagnosis"),
         ("Should I move my son to another hospital for it?", "advice"),
+        ("What does betacel achieve after a relapse?", "prognosis"),
         # Clinicians' shorthand for the kind of question.
         ("betacel MoA", "mechanism"),
         ("alphamab AEs", "side_effects"),
