@@ -208,6 +208,12 @@ class Answerer:
             analysis.qtype = next((t for t in analysis.types if t != "overview"), "definition")
             frame.qtype = analysis.qtype
 
+        if analysis.qtype == "list" and any(
+            self.glossary.narrower(t) and self.overviews.breadth.picks_one(analysis, t) for t in analysis.focus
+        ):
+            # "Which of the immunotherapies targets CD22?" asks for the one that does, not the list.
+            analysis.qtype = next((t for t in analysis.types if t not in ("list", "overview")), "definition")
+            frame.qtype = analysis.qtype
         decision = decide(analysis, ranked, self.params, self.forms)
         conf = self.composer.confidence(decision.score)
         if decision.status == "abstain" or decision.best is None:

@@ -38,10 +38,20 @@ ASK_CLAUSE = re.compile(
     r"(?:^|[,;:.?]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
 )
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
-NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage"})
+NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage", "life_expectancy"})
 # Types a tour of several named treatments answers: what each is, does, or achieves.
 TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism"})
 CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
+SINGLE_CHOICE = re.compile(r"\bwhich\s+(?:one|of\s+(?:the|these|those))\b", re.IGNORECASE)
+
+
+def single_choice(analysis: Analysis, cls: str) -> bool:
+    """The question asks for one member of the class ``cls``: "which one", "which of the immunotherapies",
+    "which CAR-T" (a singular name), not "which immunotherapies"."""
+    surface = analysis.focus_surface.get(cls, cls)
+    return bool(SINGLE_CHOICE.search(analysis.text)) or bool(
+        re.search(rf"\bwhich\s+{re.escape(surface)}\b", analysis.text, re.I) and not surface.lower().endswith("s")
+    )
 AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|my\s+)?$", re.IGNORECASE)
 # Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
@@ -102,6 +112,8 @@ class Breadth:
         # marrow" (the CNS, the testes).
         for t in subjects:
             members = self.glossary.narrower(t)
+            if members and self.picks_one(analysis, t):
+                continue
             if members and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
                             # "the risks of the immunotherapies": what each member's paragraph states
                             # (not the asker's own case: "CAR-T for a 45-year-old" asks which one fits)
@@ -113,6 +125,12 @@ class Breadth:
         if not analysis.focus and OPTIONS_HEAD.search(analysis.text):
             return True
         return self.attribute_wide(analysis) or bool(self.marks(analysis))
+
+    def picks_one(self, analysis: Analysis, cls: str) -> bool:
+        """"Which of the immunotherapies targets CD22?", "which CAR-T is for adults?": one member of a class
+        chosen by a mark or a condition the question names, not a description of every member."""
+        picked_by = any(self.glossary.kind(f) in MARK_KINDS for f in analysis.focus) or bool(analysis.conditions)
+        return picked_by and single_choice(analysis, cls)
 
     def marks(self, analysis: Analysis) -> set[str]:
         """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""

@@ -70,7 +70,11 @@ class Session:
                 new = f"{body.rstrip('?.! ')} {phrase}"
             return new[:1].upper() + new[1:]
         term = prev.analysis.focus[0]
-        if analysis.focus and follow:
+        kinds = self.answerer.glossary.kind
+        same_kind = {kinds(t) for t in analysis.focus} & {kinds(t) for t in prev.analysis.focus}
+        if analysis.focus and follow and (same_kind or LEADING_CONNECTIVE.match(text) or WHAT_ABOUT.match(text)):
+            # "and nelarabine?", "what about the testes?": the same question of another thing of its kind;
+            # not "what can it do to the liver?", where "it" is the last thing and the liver is asked of it.
             focus_words = {w for t in analysis.focus for w in fold(analysis.focus_surface.get(t, t)).split()}
             rest = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in ELLIPSIS]
             if not rest:
@@ -78,6 +82,14 @@ class Session:
                 # new focus (before "it" is read as the last focus: here it is the thing asked about).
                 new_term = analysis.focus[0]
                 return self._asked_of(prev, analysis.focus_surface.get(new_term, new_term))
+        if (
+            analysis.focus and analysis.yes_no and not same_kind and not PRONOUN.search(text)
+            and len(words) <= self.answerer.params.follow_up_max_words
+        ):
+            # "How do they treat a relapse in the brain?" then "does radiation help?": asked of the same
+            # relapse, not of radiation anywhere.
+            phrase = prev.analysis.focus_surface.get(term, term)
+            return f"{text.rstrip('?.! ')} for {phrase}?"
         if analysis.focus and term not in analysis.focus and PRONOUN.search(text):
             # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one.
             phrase = prev.analysis.focus_surface.get(term, term)

@@ -131,3 +131,19 @@ def test_it_after_a_question_naming_nothing_is_what_its_answer_named(engine) -> 
     assert first.citations and "Betacel" in first.citations[0].quote
     follow = session.ask("can it damage the liver?")
     assert "betacel" in follow.searched_for.lower()
+
+
+def test_a_short_yes_no_follow_up_about_another_kind_of_thing_keeps_the_topic(engine):
+    # "How is CNS relapse treated?" then "does irradiation help?": asked of the CNS relapse.
+    s = engine.session()
+    s.ask("How is a CNS relapse treated?")
+    a = s.ask("does irradiation help?")
+    assert a.searched_for.lower().startswith("does irradiation help for cns")
+
+
+def test_a_new_kind_of_focus_beside_a_pronoun_is_asked_of_the_last_thing(engine):
+    # "what does it do to the liver?" asks the liver of betacel, not the last question of the liver.
+    s = engine.session()
+    s.ask("What is betacel?")
+    a = s.ask("what can it do to the liver?")
+    assert "betacel" in a.searched_for.lower()

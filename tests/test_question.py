@@ -31,6 +31,11 @@ from bot.settings import PROJECT_ROOT
         ("What are the signs of a testicular relapse?", "diagnosis"),
         ("Should I move my son to another hospital for it?", "advice"),
         ("What does betacel achieve after a relapse?", "prognosis"),
+        ("My dad is 58. How long has he got?", "life_expectancy"),
+        ("how long does she have left to live", "life_expectancy"),
+        ("How long do remissions last after chemo?", "duration"),
+        ("should he just stop taking it?", "advice"),
+        ("alphamab neurotox management?", "toxicity_management"),
         # Clinicians' shorthand for the kind of question.
         ("betacel MoA", "mechanism"),
         ("alphamab AEs", "side_effects"),
