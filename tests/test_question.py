@@ -242,3 +242,20 @@ def test_shorthand_for_the_kind_of_question_is_not_its_subject():
     assert "moa" not in analyse("blina MoA", g).subject
     # "sx" of a treatment are its side effects, as "symptoms" are.
     assert analyse("blina most common neuro sx?", g).qtype == "side_effects"
+
+
+@pytest.mark.parametrize(
+    ("qtype", "sentence", "states"),
+    [("duration", "Transplantation is rarely used for patients > 65 years.", False),
+     ("duration", "For patients age 1 to 21 years with relapsed ALL.", False),
+     ("duration", "It offers the greatest hope of long-term remission.", False),
+     ("duration", "Subsequent remissions tend to be brief.", True),
+     ("duration", "Remissions lasted 6 months.", True),
+     ("frequency", "For patients up to 25 years of age.", False),
+     ("frequency", "Intrathecal methotrexate twice weekly until all signs disappear.", True)],
+)
+def test_an_age_or_an_outcome_is_no_duration_or_schedule(qtype: str, sentence: str, states: bool):
+    from bot.question import rules
+
+    need = rules().get(qtype).need
+    assert need is not None and bool(need.search(sentence)) is states
