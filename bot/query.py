@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.glossary import Glossary
+from bot.glossary import Glossary, Mention
 from bot.stemming import stem
 from bot.text import STOPWORDS, fold
 
@@ -20,6 +20,7 @@ class Query:
     expanded: str  # corrected text plus the canonical terms, for retrieval
     corrections: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)  # content words neither in the corpus nor the glossary
+    mentions: list[Mention] = field(default_factory=list)  # glossary terms named in ``corrected``, with where
 
 
 class QueryProcessor:
@@ -97,11 +98,13 @@ class QueryProcessor:
             return w
 
         corrected = re.sub(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*\+?", fix, text)
-        terms = self.glossary.terms(corrected)
+        # Found once: the question's analysis reads the same mentions (Glossary.terms is their terms, in order).
+        mentions = self.glossary.mentions(corrected)
+        terms = list(dict.fromkeys(m.term for m in mentions))
         folded = fold(corrected)
         extra = [t for t in terms if t not in folded]
         expanded = corrected + (" " + " ".join(extra) if extra else "")
-        return Query(text, corrected, terms, expanded, corrections, unknown)
+        return Query(text, corrected, terms, expanded, corrections, unknown, mentions)
 
 
 @lru_cache(maxsize=1)

@@ -200,3 +200,11 @@ def test_options_asked_with_an_adjective_are_an_overview(engine) -> None:
     a = engine.answerer
     for text in ("ok so what are the actual choices once it relapses??", "what are the remaining options?"):
         assert a.understand(a.clean(text).text).analysis.qtype == "overview", text
+
+
+def test_mentions_found_by_the_query_are_the_ones_analysis_would_find(engine) -> None:
+    text = "Is Alphazza or betacel safer for a child with CNS relapse?"
+    q = engine.process(text)
+    assert q.mentions and q.mentions == engine.glossary.mentions(q.corrected) and q.terms == engine.glossary.terms(q.corrected)
+    given = analyse(q.corrected, engine.glossary, mentions=q.mentions)
+    assert given == analyse(q.corrected, engine.glossary) and given.mentions is not q.mentions
