@@ -349,9 +349,14 @@ class OnnxEmbedder:
         session = self._load()[0] if self.threads == 1 else self._streaming_session()
         enc = self._tokenizer.encode(text)
         ids = np.asarray([enc.ids], dtype=np.int64)
-        mask = np.ones_like(ids)
-        (hidden,) = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
-        return _pool(hidden, mask)[0]
+        (hidden,) = session.run(
+            None, {"input_ids": ids, "attention_mask": np.ones(ids.shape, np.int64), "token_type_ids": np.zeros(ids.shape, np.int64)}
+        )
+        # ``_pool`` without padding: every mask value is 1, so the masked sum is the plain sum and the
+        # count is the length; the same float32 operations, in the same order, on fewer arrays.
+        pooled = hidden[0].sum(axis=0, keepdims=True) / np.float32(ids.shape[1])
+        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return pooled[0]
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
