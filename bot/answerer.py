@@ -92,7 +92,7 @@ class Answerer:
 
     def understand(self, text: str) -> Understanding:
         q = self.queries.process(text)
-        return Understanding(q, analyse(q.corrected, self.glossary, self.params.subject_zipf))
+        return Understanding(q, analyse(q.corrected, self.glossary, self.params.subject_zipf, q.mentions))
 
     def candidates(self, q: Query, qvec: np.ndarray) -> list[Candidate]:
         # The answer's candidate chunks come by rank fusion whatever ``search`` ranks by: it keeps the top

@@ -190,6 +190,14 @@ class OnnxEmbedder:
     def _load(self):  # noqa: ANN202
         if self._session is None:
             import onnxruntime as ort
+
+            tok = self._load_tokenizer()
+            self._session = self._new_session(ort)
+            self._tokenizer = tok
+        return self._session, self._tokenizer
+
+    def _load_tokenizer(self) -> Any:
+        if self._tokenizer is None:
             from tokenizers import Tokenizer
 
             src = self.model_path or bundled_model_path()
@@ -197,9 +205,8 @@ class OnnxEmbedder:
             tok = Tokenizer.from_file(str(src / "tokenizer.json"))
             tok.enable_truncation(max_length=max_len)
             tok.no_padding()
-            self._session = self._new_session(ort)
             self._tokenizer = tok
-        return self._session, self._tokenizer
+        return self._tokenizer
 
     def _new_session(self, ort: Any) -> Any:
         """The session, from a graph optimised once and saved beside the model: optimising the graph
@@ -259,20 +266,27 @@ class OnnxEmbedder:
         if self._stream_session is None:
             import onnxruntime as ort
 
-            self._load()
-            folder = self._graph_folder(ort)
-            opts = self._options(ort)
-            opts.intra_op_num_threads = 1
-            if (folder / "model.onnx").exists():  # saved by _load's session: no second optimisation
-                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-                path = folder / "model.onnx"
-            else:  # a read-only cache: optimise in memory
-                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-                path = self.model_file()
-            self._stream_session = ort.InferenceSession(
-                str(path), opts, providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED)
-            )
+            self._load_tokenizer()
+            if not (self._graph_folder(ort) / "model.onnx").exists():
+                self._load()  # optimises the graph and saves it (a question alone needs no other session)
+            try:
+                self._stream_session = self._one_thread_session(ort)
+            except Exception:  # a damaged saved graph: the full load optimises it again
+                self._load()
+                self._stream_session = self._one_thread_session(ort)
         return self._stream_session
+
+    def _one_thread_session(self, ort: Any) -> Any:
+        folder = self._graph_folder(ort)
+        opts = self._options(ort)
+        opts.intra_op_num_threads = 1
+        if (folder / "model.onnx").exists():  # saved by _load's session: no second optimisation
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+            path = folder / "model.onnx"
+        else:  # a read-only cache: optimise in memory
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+            path = self.model_file()
+        return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED))
 
     def _options(self, ort: Any) -> Any:
         opts = ort.SessionOptions()
@@ -339,15 +353,33 @@ class OnnxEmbedder:
             for f in pending:
                 yield f.result()
 
+    def encode_query(self, text: str) -> np.ndarray:
+        """One short text (a question) on a one-thread session: the same vector as ``encode([text])[0]``.
+
+        A 10-30-token pass gains nothing from splitting each of its ~200 small operators over two cores:
+        one thread took 2.9-4.3 ms a question where two took 3.1-5.0 ms on this busy 2-core machine, and
+        the other core stays free for the rest of the answer (issue 14). The vectors are bit-identical.
+        """
+        # A serving worker's own session has one thread already; otherwise only the one-thread session is
+        # loaded (a cold `bot ask` starts one session, not two).
+        session = self._load()[0] if self.threads == 1 else self._streaming_session()
+        enc = self._load_tokenizer().encode(text)
+        ids = np.asarray([enc.ids], dtype=np.int64)
+        (hidden,) = session.run(
+            None, {"input_ids": ids, "attention_mask": np.ones(ids.shape, np.int64), "token_type_ids": np.zeros(ids.shape, np.int64)}
+        )
+        # ``_pool`` without padding: every mask value is 1, so the masked sum is the plain sum and the
+        # count is the length; the same float32 operations, in the same order, on fewer arrays.
+        pooled = hidden[0].sum(axis=0, keepdims=True) / np.float32(ids.shape[1])
+        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return pooled[0]
+
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
         for rows, _, hidden, mask in self._batches(texts):
-            m = mask[..., None].astype(np.float32)
-            pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            out[rows] = pooled
+            out[rows] = _pool(hidden, mask)
         return out
 
     def encode_spans(
@@ -373,6 +405,14 @@ class OnnxEmbedder:
                     if inside.any() and offs[real][-1, 1] >= b:  # the span is whole inside the window
                         parts[i][k] = _unit(states[inside].mean(axis=0))
         return out, parts
+
+
+def _pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of the token states over the attention mask, L2-normalised (the model's own pooling)."""
+    m = mask[..., None].astype(np.float32)
+    pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+    pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+    return pooled
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

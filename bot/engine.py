@@ -54,7 +54,9 @@ class _LockedEmbedder:
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         with self._lock:
-            return self.inner.encode(texts, progress=progress)
+            # A question (one text) goes the backend's short-text path when it has one (one thread).
+            one = getattr(self.inner, "encode_query", None) if len(texts) == 1 else None
+            return one(texts[0])[None, :] if one is not None else self.inner.encode(texts, progress=progress)
 
 
 class Engine:

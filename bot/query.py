@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.glossary import Glossary
+from bot.glossary import Glossary, Mention
 from bot.stemming import stem
 from bot.text import STOPWORDS, fold
 
@@ -23,6 +23,7 @@ class Query:
     corrections: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)  # content words neither in the corpus nor the glossary
     keywords: str = ""  # expanded plus the corpus's abbreviations of the terms named, for the keyword search
+    mentions: list[Mention] = field(default_factory=list)  # glossary terms named in ``corrected``, with where
 
 
 class QueryProcessor:
@@ -101,6 +102,7 @@ class QueryProcessor:
             return w
 
         corrected = re.sub(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*\+?", fix, text)
+        # Found once: the question's analysis reads the same mentions (Glossary.terms is their terms, in order).
         mentions = self.glossary.mentions(corrected)
         terms = list(dict.fromkeys(m.term for m in mentions))
         folded = fold(corrected)
@@ -110,7 +112,7 @@ class QueryProcessor:
         spelled = dict.fromkeys(m.term for m in mentions if fold(m.surface) == m.term)
         short = [a for t in spelled for a in self._abbreviations(t) if a not in folded]
         keywords = expanded + (" " + " ".join(short) if short else "")
-        return Query(text, corrected, terms, expanded, corrections, unknown, keywords)
+        return Query(text, corrected, terms, expanded, corrections, unknown, keywords, mentions)
 
     def _abbreviations(self, term: str) -> list[str]:
         """The term's aliases that abbreviate it and that the corpus uses ("CNS" for "central nervous

@@ -55,8 +55,14 @@ class QuestionRules:
     time_span: re.Pattern[str] | None = None  # "five years", "28 days": a length of time, said anywhere
     asked_span: re.Pattern[str] | None = None  # the same, where a question asks about it (not "a 5 year old")
 
+    def __post_init__(self) -> None:
+        # Looked up by name several times an answer: a dict, not a scan of the list (the first of a name wins).
+        self._by_name: dict[str, QuestionType] = {}
+        for t in self.types:
+            self._by_name.setdefault(t.name, t)
+
     def get(self, name: str) -> QuestionType | None:
-        return next((t for t in self.types if t.name == name), None)
+        return self._by_name.get(name)
 
 
 @cache
@@ -152,12 +158,15 @@ def classify(text: str) -> list[str]:
     return found or ["definition"]
 
 
-def analyse(text: str, glossary: Glossary, subject_zipf: float = 5.0) -> Analysis:
+def analyse(
+    text: str, glossary: Glossary, subject_zipf: float = 5.0, mentions: list[Mention] | None = None
+) -> Analysis:
+    """``mentions``: ``glossary.mentions(text)`` when the caller has found them already (the query has)."""
     asked = SYMPTOMS_WHEN.sub(" ", text)  # "once the signs disappear" says when, not what is asked
     types = [t for t in classify(asked) if t != "yes_no"] or ["definition"]
     # "Is it for adults or for children?" asks which, not whether.
     yes_no = bool(rules().yes_no.search(fold(text).strip())) and not ALTERNATIVES.search(text)
-    mentions = glossary.mentions(text)
+    mentions = glossary.mentions(text) if mentions is None else list(mentions)
     excluded = _set_aside(text, mentions)
     focus: list[str] = []
     surface: dict[str, str] = {}

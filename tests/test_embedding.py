@@ -201,3 +201,15 @@ def test_streamed_batches_give_the_same_vectors(monkeypatch: pytest.MonkeyPatch)
     assert np.allclose(vecs, streamed, atol=1e-5)
     # A whole-text span is the mean over its words (no [CLS] / [SEP]): close to the text's vector.
     assert ((np.vstack(parts) * streamed).sum(axis=1) > 0.95).all()
+
+
+@pytest.mark.model
+def test_a_question_is_encoded_on_one_thread_to_the_same_vector() -> None:
+    emb = OnnxEmbedder(Settings().model_cache, quantize=True, threads=2)
+    for text in TEXTS:
+        assert np.array_equal(emb.encode_query(text), emb.encode([text])[0])
+    assert emb._stream_session is not None  # the one-thread session, not the two-thread one
+    # With the optimised graph saved (above), a question alone starts only the one-thread session.
+    cold = OnnxEmbedder(Settings().model_cache, quantize=True, threads=2)
+    assert np.array_equal(cold.encode_query(TEXTS[0]), emb.encode([TEXTS[0]])[0])
+    assert cold._session is None and cold._stream_session is not None

@@ -259,3 +259,11 @@ def test_an_age_or_an_outcome_is_no_duration_or_schedule(qtype: str, sentence: s
 
     need = rules().get(qtype).need
     assert need is not None and bool(need.search(sentence)) is states
+
+
+def test_mentions_found_by_the_query_are_the_ones_analysis_would_find(engine) -> None:
+    text = "Is Alphazza or betacel safer for a child with CNS relapse?"
+    q = engine.process(text)
+    assert q.mentions and q.mentions == engine.glossary.mentions(q.corrected) and q.terms == engine.glossary.terms(q.corrected)
+    given = analyse(q.corrected, engine.glossary, mentions=q.mentions)
+    assert given == analyse(q.corrected, engine.glossary) and given.mentions is not q.mentions

@@ -114,3 +114,21 @@ def test_rank_keeps_the_keyword_lists_top_chunk_among_the_first(engine):
         assert bm25_top in {c.row for c in kept[:within]}
         assert len(kept) == len(plain)
         assert {c.row for c in kept} <= {c.row for c in engine.retriever.rank(q, k=50, qvec=qvec, fusion="rrf")}
+
+
+def test_rank_fusion_gives_each_chunk_the_sum_of_its_reciprocal_ranks(engine, monkeypatch):
+    import bot.retrieval as retrieval
+
+    monkeypatch.setattr(retrieval, "_RRF", [])  # a table too short for this depth is made anew, longer
+    r = engine.retriever
+    q = engine.process("sibling donor transplant").expanded
+    qvec = engine.embedder.encode([q])[0]
+    depth = r.depth
+    fused: dict[int, float] = {}
+    for rows, _ in (r.dense_scores(qvec, depth), r.bm25_scores(q, depth)):
+        for rank, row in enumerate(rows.tolist()):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (retrieval.RRF_K + rank + 1)
+    want = sorted(fused, key=lambda row: (-fused[row], row))
+    got = r.rank(q, k=len(fused), qvec=qvec, fusion="rrf")
+    assert [c.row for c in got] == want and len(want) > 3
+    assert [c.score for c in got] == [round(fused[row] / (2.0 / (retrieval.RRF_K + 1)), 6) for row in want]

@@ -1,0 +1,36 @@
+"""The engine's shared query encoder (bot/engine.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.engine import _LockedEmbedder
+from tests.conftest import FakeEmbedder
+
+
+class QueryPathEmbedder(FakeEmbedder):
+    """A backend with a short-text path, which records what went where."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[str] = []
+
+    def encode_query(self, text: str) -> np.ndarray:
+        self.queries.append(text)
+        return FakeEmbedder.encode(self, [text])[0]
+
+
+def test_a_single_question_takes_the_backends_short_text_path() -> None:
+    inner = QueryPathEmbedder()
+    emb = _LockedEmbedder(inner)
+    one = emb.encode(["what is blinatumomab"])
+    assert inner.queries == ["what is blinatumomab"] and one.shape == (1, 384)
+    assert np.array_equal(one, FakeEmbedder().encode(["what is blinatumomab"]))
+    emb.encode(["a", "b"])  # more than one text: the batch path
+    assert inner.queries == ["what is blinatumomab"] and inner.texts_encoded == 3
+
+
+def test_a_backend_without_a_short_text_path_encodes_as_before() -> None:
+    inner = FakeEmbedder()
+    assert np.array_equal(_LockedEmbedder(inner).encode(["x y"]), FakeEmbedder().encode(["x y"]))
+    assert inner.calls == 1
