@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.evidence import Evidence
-from bot.forms import Forms
+from bot.forms import TREATMENT_KINDS, Forms
 from bot.params import Params
 from bot.question import Analysis, rules, states_span
 from bot.text import content_words
@@ -92,6 +92,15 @@ def _decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: F
     if unspoken:
         # "Can I take it while pregnant?": a text that never speaks of pregnancy cannot answer for it.
         return Decision("abstain", f"The text does not discuss {' or '.join(unspoken)}.", best, unspoken)
+    never = [
+        t for t in analysis.focus
+        if forms.glossary.kind(t) == "toxicity" and t not in forms.scorer.document_terms(best.doc)
+    ]
+    if never:
+        # "nausea with clofarabine": an effect the text never names anywhere is not in it, whatever it says
+        # of clofarabine.
+        names = [analysis.focus_surface.get(t, t) for t in never]
+        return Decision("abstain", f"The text does not discuss {_quoted(names)}.", best, names)
     if analysis.required and not set(analysis.required) <= (forms.scorer.named(best.row) | set(best.own)):
         # "What causes X?": only a sentence that names X can say what causes it.
         causes = ", ".join(analysis.required)
@@ -100,6 +109,23 @@ def _decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: F
         # "Does tisagenlecleucel cause VOD?": a sentence saying it of another drug cannot decide it.
         names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in best.subjects]
         return Decision("abstain", f"The text does not say this of {', '.join(names[:2]) or 'it'}.", best, names)
+    strangers = [
+        t for t in analysis.focus
+        if forms.glossary.kind(t) in TREATMENT_KINDS and t not in forms.scorer.document_terms(best.doc)
+    ]
+    if strangers and not long:
+        # "Does clofarabine cause hair loss?": a page that never names clofarabine cannot say, however
+        # well it speaks of hair loss.
+        names = [analysis.focus_surface.get(t, t) for t in strangers]
+        return Decision("abstain", f"The text does not say this of {', '.join(names[:2])}.", best, names)
+    if analysis.yes_no and not long:
+        # "Does blinatumomab cause hair loss?": a sentence that never names the effect asked about cannot
+        # say yes or no to it.
+        effects = [t for t in analysis.focus if forms.glossary.kind(t) == "toxicity"]
+        unnamed = [t for t in effects if t not in forms.scorer.named(best.row)]
+        if unnamed:
+            names = [analysis.focus_surface.get(t, t) for t in unnamed]
+            return Decision("abstain", f"The text does not say anything about {_quoted(names)}.", best, names)
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
         return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)

@@ -165,3 +165,13 @@ def test_a_sentence_naming_both_sides_by_a_longer_name_is_the_comparison() -> No
     alone.subjects = ["inotuzumab ozogamicin"]
     table = forms.comparison(q, [alone, chemo], alone)
     assert table is not None and table.blocks[0].kind == "compare"
+
+
+def test_an_effect_the_text_never_names_is_not_answered(engine) -> None:
+    # The fixture never speaks of hair loss: asked of a drug it describes, yes/no or not, the answer is
+    # that the text does not discuss it (the glossary knows hair loss as an effect).
+    for q in ("Does alphamab cause hair loss?", "hair loss with betacel"):
+        a = engine.session().ask(q)
+        assert a.abstained and "hair loss" in a.reason, q
+    # An effect the text names is still answered.
+    assert not engine.session().ask("Does betacel cause hepatotoxicity?").abstained

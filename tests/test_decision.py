@@ -17,10 +17,11 @@ STORY = ("My husband has been on prednisone for almost a year after his cancer t
 def _forms(document: str = "prednisone is tapered slowly over weeks") -> Any:
     scorer = SimpleNamespace(
         document_states=lambda doc: frozenset(), named=lambda row: frozenset(), stem=lambda w: w,
+        document_terms=lambda doc: frozenset(),
         known_stems={"prednisone", "fibromyalgia"},
         siblings=SimpleNamespace(uses=lambda doc, w: w in document.split()),
     )
-    return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False)
+    return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"))
 
 
 def _evidence(score: float) -> Evidence:
