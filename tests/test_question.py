@@ -31,6 +31,8 @@ from bot.settings import PROJECT_ROOT
         ("What are the signs of a testicular relapse?", "diagnosis"),
         ("Should I move my son to another hospital for it?", "advice"),
         ("What does betacel achieve after a relapse?", "prognosis"),
+        ("list the places leukemia can relapse", "places"),
+        ("list the agents approved for relapse", "list"),
         ("My dad is 58. How long has he got?", "life_expectancy"),
         ("how long does she have left to live", "life_expectancy"),
         ("How long do remissions last after chemo?", "duration"),
