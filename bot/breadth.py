@@ -37,6 +37,8 @@ OPTIONS = re.compile(
 ASK_CLAUSE = re.compile(
     r"(?:^|[,;:.?]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
 )
+# A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
+ASPECTS = re.compile(r"\s*[^:?]{2,80}:\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
 NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage", "life_expectancy"})
 # Types a tour of several named treatments answers: what each is, does, or achieves.
@@ -66,7 +68,7 @@ DESCRIBE = re.compile(
     r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
 )
 WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
-OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|apart from)\b", re.IGNORECASE)
+OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to)\b", re.IGNORECASE)
 
 
 class Breadth:
@@ -98,6 +100,9 @@ class Breadth:
             return True
         # "Tell me about transplant", "what does the text say about CAR-T": its account, not one sentence.
         if len(subjects) == 1 and DESCRIBE.search(analysis.text):
+            return True
+        # "Transplant in relapsed ALL: indications, donors, age limits.": a topic and the aspects wanted.
+        if len(subjects) == 1 and ASPECTS.match(analysis.text):
             return True
         if self.tour(analysis):
             return True
@@ -184,4 +189,6 @@ class Breadth:
         """Asks for the choices: options words, and no single treatment to tell about (several named is a tour)."""
         named = self.named(analysis)
         specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
-        return bool(OPTIONS.search(fold(analysis.text))) and (len(specific) != 1 or len(named) > 1 or bool(exclude))
+        # "Beyond antibodies and CAR-T?": setting options aside asks for the rest of them.
+        asks = bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text)))
+        return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))

@@ -96,12 +96,12 @@ def _decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: F
         t for t in analysis.focus
         if forms.glossary.kind(t) == "toxicity" and t not in forms.scorer.document_terms(best.doc)
     ]
-    if never:
+    if never and not long:
         # "nausea with clofarabine": an effect the text never names anywhere is not in it, whatever it says
         # of clofarabine.
         names = [analysis.focus_surface.get(t, t) for t in never]
         return Decision("abstain", f"The text does not discuss {_quoted(names)}.", best, names)
-    if analysis.required and not set(analysis.required) <= (forms.scorer.named(best.row) | set(best.own)):
+    if analysis.required and not long and not set(analysis.required) <= (forms.scorer.named(best.row) | set(best.own)):
         # "What causes X?": only a sentence that names X can say what causes it.
         causes = ", ".join(analysis.required)
         return Decision("abstain", f"The text does not say what causes {causes}.", best, list(analysis.required))

@@ -115,13 +115,18 @@ class Session:
             return answer
         exclude: set[str] = set()
         if (
-            OTHER.search(typed.text) and self.last_focus is not None
-            and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus))
+            OTHER.search(typed.text) and self.turns
+            and (
+                (self.last_focus is not None
+                 and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
+                or bool(typed.analysis.excluded)  # "beyond antibodies and CAR-T?": the rest
+            )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
             and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))
         ):
             # "What else can be done?", "what else is there?": the other options, not more about the last one.
-            exclude = {t for t in self.last_focus.analysis.focus if t not in typed.analysis.focus}
+            last = self.last_focus.analysis.focus if self.last_focus is not None else []
+            exclude = {t for t in last if t not in typed.analysis.focus}
             typed.analysis.qtype = "overview"
             answer = answerer.respond(cleaned, typed, None, prev, exclude)
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
@@ -181,9 +186,9 @@ class Session:
     def _remember(self, text: str, resolved: str, analysis: Analysis, answer: Answer) -> None:
         pos = self.doc_pos
         docs = list(dict.fromkeys(pos[c.doc_id] for c in answer.citations if c.doc_id in pos))
-        if not analysis.focus and not answer.abstained and answer.citations:
+        if not analysis.focus and not answer.abstained and answer.citations and all(p.kind != "items" for p in answer.parts):
             # "Which drug is a purine analog for children?" names nothing; its answer does, and "it" in
-            # the next question is that drug.
+            # the next question is that drug (not the first option an overview happens to list).
             named = [
                 m for m in self.answerer.glossary.mentions(answer.citations[0].quote) if m.kind in SUBJECT_KINDS
             ]

@@ -74,6 +74,9 @@ class QueryProcessor:
         found = [f for f in found if OSA.distance(word, f[0]) <= max(1, max(len(word), len(f[0])) // 4)]
         if not found:
             return _english_correction(word)
+        if word.endswith("s") and not word.endswith("ss"):
+            # A plural stays plural ("imunotherapys": "immunotherapies", not "immunotherapy").
+            found = [f for f in found if f[0].endswith("s")] or found
         # Among equally close words, the commoner one ("efects": "effects", not "defects").
         top = max(score for _, score, _ in found)
         ties = [w for w, score, _ in found if score >= top - 1e-6]

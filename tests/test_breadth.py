@@ -40,3 +40,9 @@ def test_the_thing_asked_for_is_not_a_subject_to_tour(engine) -> None:
     assert b.named(_analysis(engine, "Alphamab is combined with which betacel regimen?")) == ["alphamab"]
     assert not b.tour(_analysis(engine, "Alphamab is combined with which betacel regimen?"))
     assert b.named(_analysis(engine, "Tell me about alphamab and betacel")) == ["alphamab", "betacel"]
+
+
+def test_a_topic_with_its_aspects_listed_widens(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "Betacel in relapsed disease: indications, dosing, side effects."))
+    assert not b.broadens(_analysis(engine, "Betacel: side effects?"))

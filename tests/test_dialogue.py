@@ -147,3 +147,12 @@ def test_a_new_kind_of_focus_beside_a_pronoun_is_asked_of_the_last_thing(engine)
     s.ask("What is betacel?")
     a = s.ask("what can it do to the liver?")
     assert "betacel" in a.searched_for.lower()
+
+
+def test_setting_named_options_aside_asks_for_the_rest(engine):
+    # "beyond alphamab?" after a first question: the other options, alphamab left out.
+    s = engine.session()
+    s.ask("What are the options for relapsed disease?")
+    a = s.ask("beyond alphamab?")
+    assert a.question_type == "overview" and not a.abstained
+    assert all("Alphamab" not in c.quote for c in a.citations)

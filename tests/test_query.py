@@ -105,3 +105,9 @@ def test_a_lay_word_for_a_term_does_not_bring_its_abbreviation() -> None:
     glossary = Glossary.load(ROOT / "corpus" / "glossary.json")
     q = QueryProcessor({"cns": 3, "brain": 2}, glossary).process("brain malformations")
     assert "cns" not in q.keywords.split()
+
+
+def test_a_misspelled_plural_stays_plural() -> None:
+    glossary = Glossary.load(ROOT / "corpus" / "glossary.json")
+    qp = QueryProcessor({"immunotherapy": 3, "immunotherapies": 1}, glossary)
+    assert qp.process("tell me about the imunotherapys").corrections == {"imunotherapys": "immunotherapies"}
