@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -294,6 +294,13 @@ class Answerer:
             draft = self.forms.comparison(analysis, ranked, best)
             if draft is not None:
                 return draft
+        if analysis.qtype == "comparison" and len(analysis.focus) == 1:
+            # "How do the CAR-T products differ?": the class's two members the document names, side by side.
+            members = [m for m in self.glossary.narrower(analysis.focus[0]) if m in self.scorer.document_terms(best.doc)]
+            if len(members) == 2:
+                draft = self.forms.comparison(replace(analysis, focus=members), ranked, best)
+                if draft is not None:
+                    return draft
         if analysis.qtype == "list" or best.kind == "lead_in" or (PLURAL_OPTIONS.search(analysis.text) and self._introduces_list(best)):
             draft = self.forms.listing(analysis, ranked)
             if draft is not None:

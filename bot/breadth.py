@@ -37,6 +37,11 @@ OPTIONS = re.compile(
 ASK_CLAUSE = re.compile(
     r"(?:^|[,;:.?]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
 )
+TREATMENTS_ASKED = re.compile(r"\b(?:what|which)\s+(?:are|r|were)\s+(?:the\s+)?(?:treatments|therapies|options|choices)\b", re.IGNORECASE)
+TOPIC_SAY = re.compile(
+    r"\s*[^:?]{2,80}:\s*what does (?:the|this) (?:text|section|source|article|document|page|passage) "
+    r"(?:say|cover|tell (?:me|us))\b", re.IGNORECASE,
+)
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
 ASPECTS = re.compile(r"\s*[^:?]{2,80}:\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
@@ -128,6 +133,16 @@ class Breadth:
                 return True
         # "options for relapsed T-ALL": the options, whatever the question's type words.
         if not analysis.focus and OPTIONS_HEAD.search(analysis.text):
+            return True
+        # "Which treatments in the text apply to adults?": the options whose paragraphs fit the asker, not one
+        # list (the text's lists name bare drugs; the paragraphs about each state whom it is for).
+        if not analysis.focus and analysis.qtype == "list" and (
+            (analysis.conditions and PLURAL_OPTIONS.search(analysis.text)) or TREATMENTS_ASKED.search(analysis.text)
+        ):
+            # (and "what are the treatments?": the options, not the first list of drugs)
+            return True
+        # "Prognosis after relapse: what does the section say?": the text's account of a topic.
+        if len(subjects) <= 1 and TOPIC_SAY.match(analysis.text):
             return True
         return self.attribute_wide(analysis) or bool(self.marks(analysis))
 

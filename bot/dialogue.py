@@ -19,12 +19,15 @@ if TYPE_CHECKING:
 
 PRONOUN = re.compile(
     r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
-    r"that treatment|the drug|this one|that one|its|it|they|them|their)\b",
+    r"that treatment|the drug|this one|that one|its|it|they|them|their|(?<=\bis )that|(?<=\bis )this|"
+    r"(?<=\bdoes )that|(?<=\bdoes )this)\b",
     re.IGNORECASE,
 )
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
 WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
 MAX_TURNS = 20
+# A question asking for a thing ("which drug ...?", "what offers the best hope?"): its answer names it.
+ASKS_FOR_ONE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what|where|who)\b", re.IGNORECASE)
 THE_OTHER = re.compile(r"\bthe other\b(?! (?:options?|treatments?|therap(?:y|ies)|drugs?|ways?|things?|choices?)s?\b)", re.IGNORECASE)
 # Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there"})
@@ -186,7 +189,10 @@ class Session:
     def _remember(self, text: str, resolved: str, analysis: Analysis, answer: Answer) -> None:
         pos = self.doc_pos
         docs = list(dict.fromkeys(pos[c.doc_id] for c in answer.citations if c.doc_id in pos))
-        if not analysis.focus and not answer.abstained and answer.citations and all(p.kind != "items" for p in answer.parts):
+        if (
+            not analysis.focus and ASKS_FOR_ONE.search(analysis.text) and not answer.abstained and answer.citations
+            and all(p.kind != "items" for p in answer.parts)
+        ):
             # "Which drug is a purine analog for children?" names nothing; its answer does, and "it" in
             # the next question is that drug (not the first option an overview happens to list).
             named = [

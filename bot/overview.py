@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.breadth import (
+    ASK_CLAUSE,
     ATTRIBUTE_TYPES,
     EACH_STATES,
     FILTERING_TYPES,
     MEANING,
     PLURAL_OPTIONS,
+    TOPIC_SAY,
     TREATMENT_KINDS,
     Breadth,
 )
@@ -93,7 +95,8 @@ class Overview:
                 chosen = opening + [e for e in chosen if all(e is not o for o in opening)]
                 chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text describes these options" + self._about(analysis, aside) + ":"
-        elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude:
+        elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude and not TOPIC_SAY.match(analysis.text):
+            # (not "Prognosis after relapse: what does the section say?", which names its topic)
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
             lead = "The text's key points:"
         else:
@@ -279,7 +282,13 @@ class Overview:
             return []
         top, head = scored[0]
         floor = top - abs(top) * (1 - p.overview_relative_floor)
-        chosen = [e for e in head.sentences if len(e.text) >= 40 and e.score >= floor][: p.overview_max_quotes]
+        chosen = [e for e in head.sentences if len(e.text) >= 40 and e.score >= floor]
+        cue = analysis.cue
+        if cue is not None and len(ASK_CLAUSE.findall(analysis.text)) <= 1 and sum(bool(cue.search(e.text)) for e in chosen) >= 2:
+            # "Prognosis after relapse": of the best paragraph, the sentences of the kind asked for (one ask:
+            # "how does transplant fit in, and who can get it?" asks two kinds).
+            chosen = [e for e in chosen if cue.search(e.text)]
+        chosen = chosen[: p.overview_max_quotes]
         more: list[Evidence] = []
         for score, para in scored[1:]:
             if len(chosen) + len(more) >= p.overview_max_quotes or score < floor:

@@ -46,3 +46,10 @@ def test_a_topic_with_its_aspects_listed_widens(engine) -> None:
     b = engine.answerer.overviews.breadth
     assert b.broadens(_analysis(engine, "Betacel in relapsed disease: indications, dosing, side effects."))
     assert not b.broadens(_analysis(engine, "Betacel: side effects?"))
+
+
+def test_the_treatments_asked_for_or_a_topic_with_what_the_text_says_widen(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "what are the treatments"))
+    assert b.broadens(_analysis(engine, "Prognosis after relapse: what does the section say?"))
+    assert not b.broadens(_analysis(engine, "what are the treatments for CNS relapse"))

@@ -156,3 +156,10 @@ def test_setting_named_options_aside_asks_for_the_rest(engine):
     a = s.ask("beyond alphamab?")
     assert a.question_type == "overview" and not a.abstained
     assert all("Alphamab" not in c.quote for c in a.citations)
+
+
+def test_is_that_different_reads_that_as_the_last_thing(engine):
+    s = engine.session()
+    s.ask("What is betacel?")
+    a = s.ask("How is that different from alphamab?")
+    assert a.searched_for.lower().startswith("how is betacel different from alphamab")
