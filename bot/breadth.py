@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from bot.conditions import split
 from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
 from bot.question import Analysis
@@ -136,7 +137,7 @@ class Breadth:
             return True
         # "Which treatments in the text apply to adults?": the options whose paragraphs fit the asker, not one
         # list (the text's lists name bare drugs; the paragraphs about each state whom it is for).
-        if not analysis.focus and analysis.qtype == "list" and (
+        if not analysis.focus and analysis.qtype == "list" and not split(analysis.text) and (
             (analysis.conditions and PLURAL_OPTIONS.search(analysis.text)) or TREATMENTS_ASKED.search(analysis.text)
         ):
             # (and "what are the treatments?": the options, not the first list of drugs)
