@@ -31,6 +31,7 @@ from bot.params import Params
 from bot.query import Query, QueryProcessor
 from bot.question import Analysis, analyse, rules
 from bot.retrieval import Candidate, HybridRetriever
+from bot.siblings import aspects
 from bot.text import clean_question, content_words, fold
 from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
@@ -112,6 +113,12 @@ class Answerer:
         floor = min(rows.values(), default=0.0)  # what a sentence search did not find enters at
         if rows and documents:
             for doc in documents:
+                for r in self.scorer.document_rows(doc):
+                    rows.setdefault(r, floor)
+        if rows and self.params.sibling_docs and len(self.data.documents) > 1:
+            # The page on the aspect asked beside a found page on another aspect of the same topic.
+            found = [int(self.data.chunk_doc[c.row]) for c in cands]
+            for doc in self.scorer.siblings.asked_siblings(found, aspects().asked(u.analysis.text), int(self.params.sibling_docs)):
                 for r in self.scorer.document_rows(doc):
                     rows.setdefault(r, floor)
         members = self._chosen_among(u.analysis)
@@ -214,12 +221,22 @@ class Answerer:
             # "Which of the immunotherapies targets CD22?" asks for the one that does, not the list.
             analysis.qtype = next((t for t in analysis.types if t not in ("list", "overview")), "definition")
             frame.qtype = analysis.qtype
-        decision = decide(analysis, ranked, self.params, self.forms)
+        decision = decide(analysis, ranked, self.params, self.forms, self._topics(q, qvec, own is not None or bool(follow)))
         conf = self.composer.confidence(decision.score)
         if decision.status == "abstain" or decision.best is None:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
         draft = self._form(analysis, ranked, decision.best)
         return self.composer.render(frame, draft, decision.status, decision.reason, decision.missing, confidence=conf)
+
+    def _topics(self, q: Query, qvec: np.ndarray, reading: bool) -> frozenset[str]:
+        """The topics of search's first documents for ``q`` (bot/decision.py ``on_topic``); none in a corpus of
+        one document, or when the conversation is reading one (``reading``)."""
+        k = int(self.params.topic_docs)
+        if not k or reading or len(self.data.documents) < 2:
+            return frozenset()
+        # As engine.search ranks; the dense scan is the candidates' own (the retriever keeps the last one).
+        hits = self.retriever.rank(q.expanded, k=5 * k, qvec=qvec, fusion="convex")
+        return self.scorer.siblings.topics((int(self.data.chunk_doc[c.row]) for c in hits), k)
 
     def main_document(self) -> int | None:
         """"This text" with nothing before it: the document the glossary is most about (naming the most

@@ -5,6 +5,7 @@ Every gate reads the scored evidence and a fitted number (bot/params.py); none l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -12,6 +13,7 @@ from bot.evidence import Evidence
 from bot.forms import TREATMENT_KINDS, Forms
 from bot.params import Params
 from bot.question import Analysis, rules, states_span
+from bot.siblings import aspects, question_stems
 from bot.text import content_words
 
 
@@ -37,24 +39,85 @@ def is_long(analysis: Analysis, params: Params) -> bool:
     return len(content_words(analysis.text)) >= params.long_question_words
 
 
-def decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms) -> Decision:
+def _dedicated(analysis: Analysis, pool: list[Evidence], forms: Forms) -> list[Evidence]:
+    """The evidence of ``pool`` from a page on the aspect asked whose title the question says in full."""
+    siblings = forms.scorer.siblings
+    asked = aspects().asked(analysis.text)
+    said = question_stems(analysis.text)
+    return [e for e in pool if siblings.dedicated(said, (e.doc,), asked)]
+
+
+_CLAUSES = re.compile(r"\band\b|[?.;]")
+
+
+def _asks_more(analysis: Analysis) -> bool:
+    """Does the question ask something besides its primary type in a clause of its own ("what is X and how
+    is it diagnosed?"): another type whose rule needs no particular statement (a definition, a list)? "What is
+    the dose of X?" asks one thing: its "what is" belongs to the dose's clause."""
+    primary = rules().get(analysis.qtype)
+    first = primary.ask.search(analysis.text) if primary else None
+    if first is None:
+        return False
+    for name in analysis.types[1:]:
+        rule = rules().get(name)
+        other = rule.ask.search(analysis.text) if rule is not None and rule.need is None and name != analysis.qtype else None
+        if other is not None:
+            lo, hi = sorted((first, other), key=lambda m: m.start())
+            if _CLAUSES.search(analysis.text, lo.end(), hi.start()):
+                return True
+    return False
+
+
+def on_topic(ranked: list[Evidence], topics: frozenset[str], params: Params, forms: Forms) -> list[Evidence] | None:
+    """``ranked`` with the evidence of the topics search puts first ahead, when the best sentence is from a
+    titled document of another topic; None when none of theirs comes within ``topic_window`` of it.
+
+    In a corpus of many pages a sentence can match a question's words better than any sentence of the
+    pages the question is about ("What is diabetes?" and "Diabetes is a disease ..." on the page about
+    diabetic heart disease): what search ranks first says what the question is about."""
+    if not topics:
+        return ranked
+    siblings = forms.scorer.siblings
+    topic = siblings.topic
+    best = ranked[0]
+    # Only a page its record places in a topic (an aspect of it: "treatment") belongs to a titled topic
+    # beside sibling pages; a document of its own (one long text) is what it is about.
+    if siblings.aspect(best.doc) is None or not topic(best.doc) or topic(best.doc) in topics:
+        return ranked
+    on = [e for e in ranked if topic(e.doc) in topics]
+    if on and on[0].score >= best.score - params.topic_window:
+        return on + [e for e in ranked if topic(e.doc) not in topics]
+    return None
+
+
+def decide(
+    analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms, topics: frozenset[str] = frozenset()
+) -> Decision:
     """The decision on the best sentence; when that is to abstain because its document never speaks of a
-    key word of the question, the decision on the first close sentence of another document that does."""
-    first = _decide(analysis, ranked, params, forms)
+    key word of the question, the decision on the first close sentence of another document that does.
+    ``topics``: the topics of search's first documents for the question (``on_topic``), if known."""
+    first = _decide(analysis, ranked, params, forms, topics)
     if first.status != "abstain" or not first.missing or first.best is None or not ranked[0].missing_context:
         return first
     # "My kid's leukemia came back in the brain fluid": in a corpus of many documents the best sentence may
     # come from a page on brain tumours that never says "leukemia", and the text that does answers.
     for e in ranked[1 : int(params.concept_alternatives)]:
         if e.doc != ranked[0].doc and not e.missing_context:
-            other = _decide(analysis, [e, *[x for x in ranked if x is not e]], params, forms)
+            other = _decide(analysis, [e, *[x for x in ranked if x is not e]], params, forms, topics)
             return other if other.status != "abstain" else first
     return first
 
 
-def _decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms) -> Decision:
+def _decide(
+    analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms, topics: frozenset[str] = frozenset()
+) -> Decision:
     if not ranked:
         return Decision("abstain", "The text does not answer this question.")
+    kept = on_topic(ranked, topics, params, forms)
+    if kept is None:
+        return Decision("abstain", "The text does not clearly answer this question: the passages closest to it "
+                        "are about another subject.", ranked[0])
+    ranked = kept
     best = ranked[0]
     # In a long message most words tell the story, not the question: a word of it the text lacks
     # ("yesterday", "cauterization"), or a lower share of its words matched, says less than in a short one.
@@ -62,6 +125,7 @@ def _decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: F
     abstain_below = params.long_abstain_below if long else params.abstain_below
     concept_share = params.long_concept_share if long else params.concept_share
     need = analysis.need
+    unmet = ""  # the part of a question asking two things ("what is X and how is it diagnosed?") not stated
     if need is not None and not (long and params.long_skip_need):
         # Answer-type check: a dose question needs a dose, a schedule question a schedule.
         pool = [
@@ -70,13 +134,22 @@ def _decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: F
             and (e.entity > 0 or not analysis.focus or forms.speaks_for(e, analysis.focus))
         ]
         typed = [e for e in pool if need.search(e.text)]
-        if not typed:
+        if not typed and params.need_dedicated:
+            # The page the corpus wrote for this question (its aspect asked, its title said in full: "How
+            # many people are affected by Cushing disease?") answers it in its own words ("10 to 15 per million").
+            typed = _dedicated(analysis, pool, forms)
+        if typed:
+            best = typed[0]
+        else:
             rule = rules().get(analysis.qtype)
             what = rule.states if rule else "this"
             names = [analysis.focus_surface.get(t, t) for t in analysis.focus]
             about = f" for {', '.join(names)}" if names else ""
-            return Decision("abstain", f"The text does not state {what}{about}.", best)
-        best = typed[0]
+            unmet = f"The text does not state {what}{about}."
+            # A question asking another thing too is answered for that part, naming the part it lacks;
+            # one asking only this is not answered.
+            if not (params.compound_partial and _asks_more(analysis)):
+                return Decision("abstain", unmet, best)
     spans = analysis.spans if not long else []
     if spans and not any(states_span(best.text, s) for s in spans):
         # "How many are alive five years after relapse?": a sentence giving no five-year figure cannot say.
@@ -151,4 +224,6 @@ def _decide(analysis: Analysis, ranked: list[Evidence], params: Params, forms: F
         # Most of the question is answered: quote it, and say which part the text does not discuss.
         missing = best.missing_context
         return Decision("partial", f"The text does not say anything about {_quoted(missing)}.", best, missing)
+    if unmet:
+        return Decision("partial", unmet, best)
     return Decision("answer", "", best)

@@ -47,6 +47,11 @@ class Params:
     yes_no_missing: float = 1.2
     need_window: float = 0.2
     concept_alternatives: int = 5  # how far down another document's sentence may answer for one lacking a key word
+    sibling_docs: int = 0  # first candidate documents whose sibling page on the aspect asked is read too
+    topic_docs: int = 0  # search's first documents whose topics an answer keeps to (0: any)
+    topic_window: float = 0.1  # how far below the best sentence one of those topics' may be
+    need_dedicated: int = 0  # a page written for the aspect asked needs no typed sentence
+    compound_partial: int = 0  # a question asking two things is answered for the part the text states
     long_question_words: int = 1000  # a message this long (content words) is read as a story around a question
     long_abstain_below: float = 0.39
     long_concept_share: float = 0.0

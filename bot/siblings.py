@@ -74,6 +74,7 @@ class Siblings:
         self._aspect = lru_cache(maxsize=50_000)(self._aspect_of)
         self._title = lru_cache(maxsize=50_000)(lambda doc: word_stems(self.data.documents[doc].title))
         self._run = lru_cache(maxsize=50_000)(self._sibling_run)
+        self._topic = lru_cache(maxsize=50_000)(lambda doc: fold(self.data.documents[doc].title).strip())
         self._stems = lru_cache(maxsize=5_000)(
             lambda doc: Stems(word_stems(self.data.documents[doc].title + "\n" + self.data.documents[doc].text))
         )
@@ -122,6 +123,19 @@ class Siblings:
             return True
         return any(self._aspect(d) in asked for d in self._run(doc) if d != doc)
 
+    def asked_siblings(self, docs: Iterable[int], asked: frozenset[str], k: int) -> list[int]:
+        """The pages on an aspect ``asked`` beside the first ``k`` distinct documents of ``docs`` that cover
+        another aspect of their topic: search finds a topic's symptoms page for "What is X?", and the page
+        written for it sits beside."""
+        out: list[int] = []
+        first = list(dict.fromkeys(docs))[:k]
+        for d in first:
+            aspect = self._aspect(d)
+            if aspect is None or aspect in asked:
+                continue
+            out += [s for s in self._run(d) if s not in first and s not in out and self._aspect(s) in asked]
+        return out
+
     def title_extras(self, question: str | Stems, docs: Iterable[int]) -> dict[int, float]:
         """Per document, the share of its title's words the question does not say, less the smallest
         such share among ``docs``: "Myoclonus" is asked, "Opsoclonus myoclonus" is a namesake. A title
@@ -138,6 +152,15 @@ class Siblings:
         low = min(share.values(), default=0.0)
         far = max(share.values(), default=0.0) - low
         return {d: share[d] - low if d in share else far for d in docs}
+
+    def topic(self, doc: int) -> str:
+        """What document ``doc`` is about, as its title says (folded); "" when it has no title."""
+        return self._topic(doc)
+
+    def topics(self, docs: Iterable[int], k: int) -> frozenset[str]:
+        """The topics of the first ``k`` distinct documents of ``docs`` (a ranking), untitled ones aside."""
+        first = list(dict.fromkeys(docs))[:k]
+        return frozenset(t for d in first if (t := self._topic(d)))
 
     def stems(self, doc: int) -> Stems:
         """The stems of document ``doc``'s title and text."""

@@ -19,7 +19,7 @@ def _forms(document: str = "prednisone is tapered slowly over weeks") -> Any:
         document_states=lambda doc: frozenset(), named=lambda row: frozenset(), stem=lambda w: w,
         document_terms=lambda doc: frozenset(),
         known_stems={"prednisone", "fibromyalgia"},
-        siblings=SimpleNamespace(uses=lambda doc, w: w in document.split()),
+        siblings=SimpleNamespace(uses=lambda doc, w: w in document.split(), dedicated=lambda q, docs, asked: False),
     )
     return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"))
 
@@ -90,3 +90,47 @@ def test_another_documents_close_sentence_answers_for_one_lacking_a_key_word() -
     assert decide(q, [lacking, same], p, _forms()).status == "abstain"
     far = [lacking, *[_evidence(p.abstain_below + 0.45) for _ in range(p.concept_alternatives)], other]
     assert decide(q, far, p.with_values(concept_alternatives=3), _forms()).best is lacking
+
+
+def _topic_forms(topics: dict[int, str], aspect: str | None = "information") -> Any:
+    """Forms whose documents have the titles ``topics`` (doc -> folded title) and the same aspect."""
+    siblings = SimpleNamespace(topic=lambda doc: topics[doc], aspect=lambda doc: aspect, uses=lambda doc, w: True)
+    scorer = SimpleNamespace(document_states=lambda doc: frozenset(), named=lambda row: frozenset(),
+                             stem=lambda w: w, known_stems=set(), siblings=siblings,
+                             document_terms=lambda doc: frozenset())
+    return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"))
+
+
+def _on(doc: int, score: float) -> Evidence:
+    return Evidence(doc, doc, 0, 10, 0, "prose", "Diabetes is a disease of blood sugar.", score=score)
+
+
+def test_an_answer_keeps_to_the_topics_search_ranks_first() -> None:
+    p = default_params().with_values(topic_docs=2, topic_window=0.1)
+    question = Analysis("What is diabetes?", "definition", ["definition"], False, [])
+    pages = {0: "diabetic heart disease", 1: "diabetes"}
+    ranked = [_on(0, 1.0), _on(1, 0.95)]
+    # The best sentence is on another topic's page: the searched topic's comes first when close enough.
+    decision = decide(question, ranked, p, _topic_forms(pages), frozenset({"diabetes"}))
+    assert decision.status == "answer" and decision.best is not None and decision.best.doc == 1
+    # Too far below it: neither is given.
+    far = decide(question, [_on(0, 1.0), _on(1, 0.5)], p, _topic_forms(pages), frozenset({"diabetes"}))
+    assert far.status == "abstain" and "another subject" in far.reason
+    # Without search's topics, or for a document no record places in a topic (one long text), as before.
+    assert decide(question, ranked, p, _topic_forms(pages)).best.doc == 0  # type: ignore[union-attr]
+    alone = decide(question, ranked, p, _topic_forms(pages, aspect=None), frozenset({"diabetes"}))
+    assert alone.best is not None and alone.best.doc == 0
+
+
+def test_a_question_asking_two_things_is_answered_for_the_part_the_text_states() -> None:
+    p = default_params().with_values(compound_partial=1)
+    ev = _evidence(0.9)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text = "Trisomy 13 is a chromosomal condition."
+    two = Analysis("What is trisomy 13 and how is it diagnosed?", "diagnosis", ["diagnosis", "definition"], False, [])
+    decision = decide(two, [ev], p, _forms())
+    assert decision.status == "partial" and "how this is found" in decision.reason
+    assert decide(two, [ev], p.with_values(compound_partial=0), _forms()).status == "abstain"
+    # "What is the dose of X?" asks one thing: its "what is" is the dose's own clause.
+    dose = Analysis("What is the dose of zetamab?", "dose", ["dose", "definition"], False, [])
+    assert decide(dose, [ev], p, _forms()).status == "abstain"

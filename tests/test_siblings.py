@@ -122,3 +122,41 @@ def test_a_general_page_answers_an_aspect_no_page_of_its_topic_covers(tmp_path: 
     assert siblings.other_aspect(docs["kidney-info"], treatment, dedicated=True)
     # A page on another aspect stays another aspect's page, whatever its topic has.
     assert siblings.other_aspect(docs["gout-symptoms"], treatment, dedicated=False)
+
+
+def test_the_page_written_for_the_aspect_asked_answers_in_its_own_words(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    rows = SIBLINGS + [{"id": "gout-freq", "title": "Gout", "section": "frequency",
+                        "text": "Gout occurs in about four in a hundred adults; it is rare in young women."}]
+    path = tmp_path / "freq.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    import bot
+
+    engine = bot.load(corpus=path, index=tmp_path / "index", embedder=fake_embedder)
+    question = "How many people are affected by gout?"
+    answer = engine.session().ask(question)
+    assert not answer.abstained and answer.citations[0].doc_id == "gout-freq"
+    from scripts.fit_scale import with_values
+
+    # Without the rule, no sentence states a figure the way the question type's pattern reads one.
+    assert with_values(engine, {"need_dedicated": 0}).session().ask(question).abstained
+
+
+def test_search_topics_are_the_titles_of_its_first_documents(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    engine = _engine(tmp_path, fake_embedder)
+    siblings = engine.answerer.scorer.siblings
+    docs = {d.id: i for i, d in enumerate(engine.data.documents)}
+    ranking = [docs["gout-treat"], docs["gout-info"], docs["kidney-info"], docs["pseudogout-info"]]
+    assert siblings.topics(ranking, 2) == {"gout"}
+    assert siblings.topics(ranking, 3) == {"gout", "kidney stones"}
+
+
+def test_the_page_on_the_aspect_asked_beside_a_found_sibling_is_read(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    engine = _engine(tmp_path, fake_embedder)
+    siblings = engine.answerer.scorer.siblings
+    docs = {d.id: i for i, d in enumerate(engine.data.documents)}
+    found = [docs["gout-symptoms"], docs["kidney-info"]]
+    assert siblings.asked_siblings(found, frozenset({"information"}), 1) == [docs["gout-info"]]
+    assert siblings.asked_siblings(found, frozenset({"treatment"}), 2) == [docs["gout-treat"]]
+    # A found page on the aspect asked needs no sibling; nor does a page outside any topic's run.
+    assert siblings.asked_siblings([docs["gout-info"]], frozenset({"information"}), 1) == []
+    assert siblings.asked_siblings([docs["kidney-info"]], frozenset({"treatment"}), 1) == []
