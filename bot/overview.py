@@ -283,6 +283,12 @@ class Overview:
         top, head = scored[0]
         floor = top - abs(top) * (1 - p.overview_relative_floor)
         chosen = [e for e in head.sentences if len(e.text) >= 40 and e.score >= floor]
+        if analysis.focus:
+            # "explain CAR-T cells": not the sentence of its paragraph that is about the antibodies.
+            related = {t for f in analysis.focus for t in (f, *self.glossary.narrower(f), *self.glossary.broader(f))}
+            kept = [e for e in chosen if not e.own or set(e.own) & related
+                    or not any(self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)]
+            chosen = kept or chosen
         cue = analysis.cue
         if cue is not None and len(ASK_CLAUSE.findall(analysis.text)) <= 1 and sum(bool(cue.search(e.text)) for e in chosen) >= 2:
             # "Prognosis after relapse": of the best paragraph, the sentences of the kind asked for (one ask:

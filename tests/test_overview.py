@@ -113,3 +113,27 @@ def test_a_broad_question_goes_to_the_document_whose_title_says_part_of_it(corpu
     engine = bot.load(corpus=corpus_dir, index=tmp_path / "index2", embedder=fake_embedder)
     a = engine.session().ask("tell me about testicular relapse treatment")
     assert a.citations and {c.doc_id for c in a.citations} == {"extra-1"}, [c.doc_id for c in a.citations]
+
+
+
+def test_a_topic_overview_leaves_out_a_sentence_about_another_treatment() -> None:
+    # "explain CAR-T cells": of the paragraph that also speaks of antibodies, the CAR-T sentences.
+    from bot.evidence import Evidence
+    from bot.glossary import Glossary
+    from bot.overview import Overview, Paragraph
+    from bot.params import default_params
+    from bot.question import Analysis
+    from bot.settings import PROJECT_ROOT
+
+    ov = Overview(None, Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json"), default_params())  # type: ignore[arg-type]
+    texts = [("Antibodies, such as blinatumomab, that bring T cells close to leukemic blasts show activity.", ["blinatumomab"]),
+             ("Chimeric antigen receptor T (CAR-T) cells, engineered from the patient's T cells, induce remission.", ["chimeric antigen receptor t"]),
+             ("Complications of these products may be life threatening in some of the patients.", [])]
+    evs = []
+    for i, (text, own) in enumerate(texts):
+        ev = Evidence(i, 0, 0, len(text), 0, "prose", text, score=1.0)
+        ev.own = own
+        evs.append(ev)
+    q = Analysis("explain CAR-T cells", "overview", ["overview"], False, ["chimeric antigen receptor t"])
+    picked = [e.text for e in ov._topical_pick(q, [Paragraph(0, evs)])]
+    assert picked == [texts[1][0], texts[2][0]]
