@@ -218,6 +218,10 @@ def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
     previous: Mention | None = None
     for m in mentions:
         aside = SET_ASIDE.search(text[max(0, m.start - 40) : m.start]) or (
+            # "Does Tecartus cause it like blina does?": what the asked one is compared with (not "drugs
+            # like clofarabine", its examples).
+            LIKE.search(text[max(0, m.start - 12) : m.start]) and LIKE_AFTER.match(text[m.end :])
+        ) or (
             previous is not None and previous.term in out and AND_ALSO.match(text[previous.end : m.start])
         )
         if aside and m.term not in out:
@@ -226,6 +230,8 @@ def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
     return out
 
 
+LIKE = re.compile(r"\b(?:like|unlike|as with)\s+$", re.I)
+LIKE_AFTER = re.compile(r"\s+(?:does|do|did|is|are|was|can)\b", re.I)
 CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\s+(an?\s+|the\s+)?$", re.I)
 
 

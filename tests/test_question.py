@@ -270,3 +270,14 @@ def test_mentions_found_by_the_query_are_the_ones_analysis_would_find(engine) ->
     assert q.mentions and q.mentions == engine.glossary.mentions(q.corrected) and q.terms == engine.glossary.terms(q.corrected)
     given = analyse(q.corrected, engine.glossary, mentions=q.mentions)
     assert given == analyse(q.corrected, engine.glossary) and given.mentions is not q.mentions
+
+
+def test_what_a_question_compares_with_is_not_its_subject():
+    from bot.glossary import Glossary
+
+    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    a = analyse("Does Tecartus cause headache like blina does?", g)
+    assert "blinatumomab" in a.excluded and "blinatumomab" not in a.focus
+    # "drugs like clofarabine" names examples, not what is set aside.
+    b = analyse("What's the story with the older drugs like clofarabine and nelarabine?", g)
+    assert "clofarabine" in b.focus
