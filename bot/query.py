@@ -49,6 +49,8 @@ class QueryProcessor:
         self.min_score = min_score
         self._corpus_words = vocab
         self._correct = lru_cache(maxsize=4096)(self._correct_word)
+        # Targets for four-letter misspellings: five-letter question and glossary words ("limit", "tumor").
+        self._short_targets = sorted(w for w in type_vocabulary() | glossary.vocabulary() if len(w) == 5 and w.isalpha())
         self._stem = stem
         self._known_stems = {self._stem(w) for w in self.known}
 
@@ -59,6 +61,8 @@ class QueryProcessor:
         return i < len(self._choices) and self._choices[i].startswith(word)
 
     def _correct_word(self, word: str) -> str | None:
+        if len(word) == 4 and word.isalpha():
+            return self._correct_short(word)
         # A common English word is never "corrected" into a corpus word ("clinical" is not "clinically").
         if len(word) < 5 or not word.isalpha() or _zipf(word) >= self.english_zipf:
             return None
@@ -81,6 +85,16 @@ class QueryProcessor:
         top = max(score for _, score, _ in found)
         ties = [w for w, score, _ in found if score >= top - 1e-6]
         return max(ties, key=lambda w: (_zipf(w), w))
+
+    def _correct_short(self, word: str) -> str | None:
+        """A four-letter word one letter short of a question word or glossary word ("limt": "limit"), when
+        English has no such word; a short word is too easily some other word to correct more freely."""
+        if _zipf(word) >= self.english_zipf:
+            return None
+        from rapidfuzz.distance import Levenshtein
+
+        near = [w for w in self._short_targets if w[0] == word[0] and Levenshtein.distance(word, w) == 1]
+        return near[0] if len(near) == 1 else None
 
     def process(self, text: str) -> Query:
         corrections: dict[str, str] = {}

@@ -111,3 +111,11 @@ def test_a_misspelled_plural_stays_plural() -> None:
     glossary = Glossary.load(ROOT / "corpus" / "glossary.json")
     qp = QueryProcessor({"immunotherapy": 3, "immunotherapies": 1}, glossary)
     assert qp.process("tell me about the imunotherapys").corrections == {"imunotherapys": "immunotherapies"}
+
+
+def test_a_four_letter_word_one_letter_short_of_a_question_word_is_corrected() -> None:
+    glossary = Glossary.load(ROOT / "corpus" / "glossary.json")
+    qp = QueryProcessor({"tisagenlecleucel": 1}, glossary)
+    assert qp.process("tisagenlecleucel age limt?").corrections == {"limt": "limit"}
+    # An English word, or one close to several targets, is left alone.
+    assert qp.process("what is the dose").corrections == {}
