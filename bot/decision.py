@@ -140,6 +140,10 @@ def _decide(
             typed = _dedicated(analysis, pool, forms)
         if typed:
             best = typed[0]
+            sites = [t for t in best.own if forms.glossary.kind(t) == "site"]
+            if analysis.qtype == "diagnosis" and sites and not any(forms.glossary.kind(t) == "site" for t in analysis.focus):
+                # "What are the first symptoms of leukemia?": the text says how a relapse shows at one site only.
+                return Decision("abstain", f"The text describes this only for a relapse in the {sites[0]}.", best)
         else:
             rule = rules().get(analysis.qtype)
             what = rule.states if rule else "this"

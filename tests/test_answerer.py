@@ -175,3 +175,4 @@ def test_an_effect_the_text_never_names_is_not_answered(engine) -> None:
         assert a.abstained and "hair loss" in a.reason, q
     # An effect the text names is still answered.
     assert not engine.session().ask("Does betacel cause hepatotoxicity?").abstained
+

@@ -134,3 +134,16 @@ def test_a_question_asking_two_things_is_answered_for_the_part_the_text_states()
     # "What is the dose of X?" asks one thing: its "what is" is the dose's own clause.
     dose = Analysis("What is the dose of zetamab?", "dose", ["dose", "definition"], False, [])
     assert decide(dose, [ev], p, _forms()).status == "abstain"
+
+
+def test_signs_asked_in_general_are_not_answered_by_one_sites_signs() -> None:
+    p = default_params()
+    forms = _forms()
+    forms.glossary = SimpleNamespace(kind=lambda t: "site" if t == "testes" else "term")
+    ev = Evidence(0, 0, 0, 10, 0, "prose", "Testicular relapse may be evidenced clinically by painless swelling.", score=2.0)
+    ev.own, ev.entity = ["testes"], 1.0
+    general = Analysis("What are the first signs of a relapse?", "diagnosis", ["diagnosis"], False, [])
+    decision = decide(general, [ev], p, forms)
+    assert decision.status == "abstain" and "testes" in decision.reason
+    site = Analysis("What are the signs of a testicular relapse?", "diagnosis", ["diagnosis"], False, ["testes"])
+    assert decide(site, [ev], p, forms).status == "answer"
