@@ -15,7 +15,7 @@ TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
 SUBJECT_KINDS = TREATMENT_KINDS | {"site"}
 # Question types that ask for one attribute of a treatment, not for the treatments.
 ATTRIBUTE_TYPES = frozenset(
-    {"side_effects", "toxicity_management", "age", "indication", "mechanism", "dose", "frequency", "duration",
+    {"side_effects", "toxicity_management", "age", "indication", "mechanism", "target", "dose", "frequency", "duration",
      "diagnosis", "prognosis"}
 )
 # Attributes that not every option has ("what can go wrong with each?", "the age limits of each"): an option
@@ -48,7 +48,7 @@ ASPECTS = re.compile(r"\s*[^:?]{2,80}:\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
 NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage", "life_expectancy"})
 # Types a tour of several named treatments answers: what each is, does, or achieves.
-TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism"})
+TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism", "target"})
 CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
 SINGLE_CHOICE = re.compile(r"\bwhich\s+(?:one|of\s+(?:the|these|those))\b", re.IGNORECASE)
 

@@ -40,6 +40,8 @@ from bot.settings import PROJECT_ROOT
         ("alphamab neurotox management?", "toxicity_management"),
         # Clinicians' shorthand for the kind of question.
         ("betacel MoA", "mechanism"),
+        ("alphamab target antigen?", "target"),
+        ("What does betacel target?", "target"),
         ("testicular relapse workup?", "diagnosis"),
         ("alphamab AEs", "side_effects"),
         ("CNS relapse tx?", "site_treatment"),
