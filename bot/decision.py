@@ -140,7 +140,9 @@ def _decide(
             typed = _dedicated(analysis, pool, forms)
         if typed:
             best = typed[0]
-            sites = [t for t in best.own if forms.glossary.kind(t) == "site"]
+            # (a sentence about a site starts by naming it: "Testicular relapse may be evidenced ...", not a
+            # list of symptoms that names the brain in passing)
+            sites = [m.term for m in forms.scorer.mentions(best.row) if m.kind == "site" and m.start <= 2]
             if analysis.qtype == "diagnosis" and sites and not any(forms.glossary.kind(t) == "site" for t in analysis.focus):
                 # "What are the first symptoms of leukemia?": the text says how a relapse shows at one site only.
                 return Decision("abstain", f"The text describes this only for a relapse in the {sites[0]}.", best)

@@ -140,6 +140,10 @@ def test_signs_asked_in_general_are_not_answered_by_one_sites_signs() -> None:
     p = default_params()
     forms = _forms()
     forms.glossary = SimpleNamespace(kind=lambda t: "site" if t == "testes" else "term")
+    from bot.glossary import Mention
+
+    at_start = (Mention("testes", "site", 0, 10, "testicular"),)
+    forms.scorer.mentions = lambda row: at_start
     ev = Evidence(0, 0, 0, 10, 0, "prose", "Testicular relapse may be evidenced clinically by painless swelling.", score=2.0)
     ev.own, ev.entity = ["testes"], 1.0
     general = Analysis("What are the first signs of a relapse?", "diagnosis", ["diagnosis"], False, [])
@@ -147,3 +151,6 @@ def test_signs_asked_in_general_are_not_answered_by_one_sites_signs() -> None:
     assert decision.status == "abstain" and "testes" in decision.reason
     site = Analysis("What are the signs of a testicular relapse?", "diagnosis", ["diagnosis"], False, ["testes"])
     assert decide(site, [ev], p, forms).status == "answer"
+    # A sentence naming the site in passing ("symptoms include: ... brain ...") is no site's own.
+    forms.scorer.mentions = lambda row: (Mention("testes", "site", 30, 40, "testicular"),)
+    assert decide(general, [ev], p, forms).status == "answer"
