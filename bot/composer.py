@@ -111,11 +111,14 @@ class Composer:
         if frame.searched_for and fold(frame.searched_for) != fold(frame.question):
             text.append(f"*Searched for: {frame.searched_for}*")
         text.extend(f"*{n}*" for n in frame.notes)
+        cited: dict[int, int] = {}  # row -> its marker: a sentence quoted twice (in two groups) is one source
         for block in draft.blocks:
             markers = []
             for ev in block.evidence:
-                cites.append(self.citation(ev, len(cites) + 1))
-                markers.append(len(cites))
+                if ev.row not in cited:
+                    cites.append(self.citation(ev, len(cites) + 1))
+                    cited[ev.row] = len(cites)
+                markers.append(cited[ev.row])
             parts.append(Part(kind=block.kind, text=block.text, cites=markers, labels=block.labels))
             md = self._markdown(block, cites, markers)
             if block.kind == "quote" and len(parts) > 1 and parts[-2].kind == "lead" and text:

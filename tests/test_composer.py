@@ -117,3 +117,19 @@ def test_a_sentence_shared_by_overlapping_chunks_cites_the_first():
 
     comp = Composer(data, None, default_params())  # type: ignore[arg-type]
     assert [comp._chunk_of(r) for r in range(8)] == ["c0", "c0", "c0", "c1", "c1", "c2", "c3", ""]
+
+
+def test_a_sentence_quoted_in_two_groups_is_one_source(engine):
+    from bot.forms import Block, Draft
+    from bot.models import Answer
+
+    a = engine.answerer
+    u = a.understand("alphamab")
+    ranked = a.evidence(u, a.embedder.encode([u.query.expanded])[0], a.candidates(u.query, a.embedder.encode([u.query.expanded])[0]))
+    ev = ranked[0]
+    draft = Draft([Block("lead", "For one:"), Block("items", evidence=[ev]), Block("lead", "For two:"), Block("items", evidence=[ev])], ev.score)
+    from bot.composer import Frame
+
+    answer: Answer = a.composer.render(Frame("alphamab"), draft)
+    assert len(answer.citations) == 1
+    assert [p.cites for p in answer.parts if p.kind == "items"] == [[1], [1]]
