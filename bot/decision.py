@@ -178,7 +178,7 @@ def _decide(
     if never and not long:
         # "nausea with clofarabine": an effect the text never names anywhere is not in it, whatever it says
         # of clofarabine.
-        names = [analysis.focus_surface.get(t, t) for t in never]
+        names = list(never)  # by its name ("hair loss"), not the lay phrase ("hair fall out")
         return Decision("abstain", f"The text does not discuss {_quoted(names)}.", best, names)
     if analysis.required and not long and not set(analysis.required) <= (forms.scorer.named(best.row) | set(best.own)):
         # "What causes X?": only a sentence that names X can say what causes it.
