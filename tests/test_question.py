@@ -43,6 +43,7 @@ from bot.settings import PROJECT_ROOT
         ("alphamab target antigen?", "target"),
         ("What does betacel target?", "target"),
         ("testicular relapse workup?", "diagnosis"),
+        ("what blood test shows a relapse", "diagnosis"),
         ("alphamab AEs", "side_effects"),
         ("CNS relapse tx?", "site_treatment"),
     ],
