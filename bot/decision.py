@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from bot.breadth import TREATMENT_KINDS
 from bot.evidence import Evidence
-from bot.forms import TREATMENT_KINDS, Forms
+from bot.forms import Forms
 from bot.params import Params
 from bot.question import Analysis, rules, states_span
 from bot.siblings import aspects, question_stems
@@ -27,6 +28,11 @@ class Decision:
     @property
     def score(self) -> float:
         return self.best.score if self.best is not None else 0.0
+
+
+def _of_kinds(analysis: Analysis, forms: Forms, kinds: set[str] | frozenset[str]) -> list[str]:
+    """The question's focus terms of the glossary kinds ``kinds``, in its order."""
+    return [t for t in analysis.focus if forms.glossary.kind(t) in kinds]
 
 
 def _quoted(words: list[str]) -> str:
@@ -140,12 +146,13 @@ def _decide(
             typed = _dedicated(analysis, pool, forms)
         if typed:
             best = typed[0]
-            # (a sentence about a site starts by naming it: "Testicular relapse may be evidenced ...", not a
-            # list of symptoms that names the brain in passing)
-            sites = [m.term for m in forms.scorer.mentions(best.row) if m.kind == "site" and m.start <= 2]
-            if analysis.qtype == "diagnosis" and sites and not any(forms.glossary.kind(t) == "site" for t in analysis.focus):
-                # "What are the first symptoms of leukemia?": the text says how a relapse shows at one site only.
-                return Decision("abstain", f"The text describes this only for a relapse in the {sites[0]}.", best)
+            if analysis.qtype == "diagnosis" and not _of_kinds(analysis, forms, {"site"}):
+                # "What are the first symptoms of leukemia?": the text says how a relapse shows at one site only
+                # (a sentence about a site starts by naming it: "Testicular relapse may be evidenced ...", not a
+                # list of symptoms that names the brain in passing).
+                sites = [m.term for m in forms.scorer.mentions(best.row) if m.kind == "site" and m.start <= 2]
+                if sites:
+                    return Decision("abstain", f"The text describes this only for a relapse in the {sites[0]}.", best)
         else:
             rule = rules().get(analysis.qtype)
             what = rule.states if rule else "this"
@@ -171,10 +178,8 @@ def _decide(
     if unspoken:
         # "Can I take it while pregnant?": a text that never speaks of pregnancy cannot answer for it.
         return Decision("abstain", f"The text does not discuss {' or '.join(unspoken)}.", best, unspoken)
-    never = [
-        t for t in analysis.focus
-        if forms.glossary.kind(t) == "toxicity" and t not in forms.scorer.document_terms(best.doc)
-    ]
+    in_document = forms.scorer.document_terms(best.doc)
+    never = [t for t in _of_kinds(analysis, forms, {"toxicity"}) if t not in in_document]
     if never and not long:
         # "nausea with clofarabine": an effect the text never names anywhere is not in it, whatever it says
         # of clofarabine.
@@ -188,10 +193,7 @@ def _decide(
         # "Does tisagenlecleucel cause VOD?": a sentence saying it of another drug cannot decide it.
         names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in best.subjects]
         return Decision("abstain", f"The text does not say this of {', '.join(names[:2]) or 'it'}.", best, names)
-    strangers = [
-        t for t in analysis.focus
-        if forms.glossary.kind(t) in TREATMENT_KINDS and t not in forms.scorer.document_terms(best.doc)
-    ]
+    strangers = [t for t in _of_kinds(analysis, forms, TREATMENT_KINDS) if t not in in_document]
     if strangers and not long:
         # "Does clofarabine cause hair loss?": a page that never names clofarabine cannot say, however
         # well it speaks of hair loss.
@@ -200,8 +202,8 @@ def _decide(
     if analysis.yes_no and not long:
         # "Does blinatumomab cause hair loss?": a sentence that never names the effect asked about cannot
         # say yes or no to it.
-        effects = [t for t in analysis.focus if forms.glossary.kind(t) == "toxicity"]
-        unnamed = [t for t in effects if t not in forms.scorer.named(best.row)]
+        named = forms.scorer.named(best.row)
+        unnamed = [t for t in _of_kinds(analysis, forms, {"toxicity"}) if t not in named]
         if unnamed:
             names = [analysis.focus_surface.get(t, t) for t in unnamed]
             return Decision("abstain", f"The text does not say anything about {_quoted(names)}.", best, names)

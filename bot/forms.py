@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.breadth import TREATMENT_KINDS
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
 from bot.params import Params
 from bot.question import Analysis, rules
 from bot.text import fold
-
-TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
 
 BlockKind = Literal["lead", "quote", "items", "compare", "note"]
 

@@ -72,11 +72,17 @@ def fit_medquad(index: Path, embedder: Any) -> None:
     import bot
 
     engine = bot.load(corpus=MEDQUAD, index=index, embedder=embedder)
+    grid = [dict(zip(MEDQUAD_GRID, combo, strict=True)) for combo in itertools.product(*MEDQUAD_GRID.values())]
+    _search_grid(engine, grid)
+
+
+def _search_grid(engine: Any, grid: list[dict[str, float]]) -> None:
+    """Ask MedQuAD dev and LiveQA at every point of ``grid``; print each, and the point the fit half chooses
+    (a later point must do strictly better). LiveQA is printed beside, never used to choose."""
     dev, live = read_jsonl(DEV), read_jsonl(LIVEQA)
     print("right/abstained/wrong: MedQuAD dev fit half | report half | LiveQA summary | message")
     best: tuple[tuple[float, ...], dict[str, float]] | None = None
-    for combo in itertools.product(*MEDQUAD_GRID.values()):
-        values = dict(zip(MEDQUAD_GRID, combo, strict=True))
+    for values in grid:
         e = with_values(engine, values)
         recs = scale.run_medquad(e, dev)
         lv = scale.run_liveqa(e, live)
@@ -110,22 +116,8 @@ TOPIC_GRID: list[dict[str, float]] = [
 def fit_topic(index: Path, embedder: Any) -> None:
     import bot
 
-    engine = bot.load(corpus=MEDQUAD, index=index, embedder=embedder)
-    dev, live = read_jsonl(DEV), read_jsonl(LIVEQA)
-    print("right/abstained/wrong: MedQuAD dev fit half | report half | LiveQA summary | message")
-    best: tuple[tuple[float, ...], dict[str, float]] | None = None
     # Points run from the smaller change to the larger: a later one must do strictly better.
-    for values in TOPIC_GRID:
-        e = with_values(engine, values)
-        recs = scale.run_medquad(e, dev)
-        lv = scale.run_liveqa(e, live)
-        fit = [r for r in recs if medquad_half(r.qid) == "fit"]
-        rep = [r for r in recs if medquad_half(r.qid) == "report"]
-        print(values, _line(fit), "|", _line(rep), "|", _line([r for r in lv if r.dataset.endswith("summary")]),
-              "|", _line([r for r in lv if r.dataset.endswith("message")]), flush=True)
-        if best is None or objective(fit) > best[0]:
-            best = (objective(fit), values)
-    print("chosen:", best[1] if best else None)
+    _search_grid(bot.load(corpus=MEDQUAD, index=index, embedder=embedder), TOPIC_GRID)
 
 
 def fit_mediqa(embedder: Any) -> None:
