@@ -64,11 +64,10 @@ class Glossary:
                 surfaces.setdefault(fold(s), e.term)
         self._surface = surfaces
         self._not_before = {fold(a): frozenset(fold(w) for w in ws) for e in self.entries for a, ws in e.not_before}
-        # Folded ASCII text is lower-case already, as are the folded surfaces: the same matches without
-        # IGNORECASE, about twice as fast (the glossary is matched several times per question). The
-        # IGNORECASE pattern, for other text, is compiled when such text first comes (not on a cold start).
-        self._folded_ascii = self._compile(list(surfaces), 0)
-        self._folded_any: re.Pattern[str] | None = None
+        # Folded text is lower-case already, as are the folded surfaces: matched without IGNORECASE, about
+        # twice as fast. IGNORECASE would add only matches whose lower-case form is no surface ("lıver",
+        # dotless i), which are skipped anyway, and costs a second compile on the first non-ASCII text.
+        self._folded = self._compile(list(surfaces), 0)
         cs = {s: e.term for e in self.entries for s in e.case_sensitive}
         self._cs_surface = cs
         self._cased = self._compile(list(cs), 0)
@@ -123,19 +122,12 @@ class Glossary:
     def mentions(self, text: str) -> list[Mention]:
         """Glossary terms named in ``text`` (longest match first, no overlaps), in order."""
         found: list[Mention] = []
-        if self._folded_ascii is not None:
+        if self._folded is not None:
             folded = fold(text)
-            pattern = self._folded_ascii
-            if not folded.isascii():
-                if self._folded_any is None:
-                    self._folded_any = self._compile(list(self._surface), re.IGNORECASE)
-                pattern = self._folded_any or pattern
             # fold() keeps length except for NFKC changes; map back only when lengths agree.
-            for m in pattern.finditer(folded):
-                surface = m.group(0).lower()
-                term = self._surface.get(surface)
-                if term is None:  # matched only ignoring case ("lıver" with a dotless i): not a surface
-                    continue
+            for m in self._folded.finditer(folded):
+                surface = m.group(0)
+                term = self._surface[surface]
                 if surface in self._not_before:
                     after = _NEXT_WORD.match(folded, m.end())
                     if after and after.group(1).lower() in self._not_before[surface]:
