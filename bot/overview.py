@@ -102,6 +102,8 @@ class Overview:
             lead = "The text's key points:"
         else:
             chosen = self._topical_pick(analysis, paragraphs)
+            if analysis.conditions:  # "T-cell ALL relapsed, what's the deal?": the sentence for T-cell first
+                chosen.sort(key=lambda e: -e.condition)
             lead = "The text says this" + self._about(analysis, aside) + ":"
         picked = list(chosen)
         # One quote is an overview only when it is all there is ("the other options" may be one).

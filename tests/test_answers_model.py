@@ -178,3 +178,14 @@ def test_the_askers_situation_carries_into_a_broad_follow_up(real_engine) -> Non
     a = s.ask("And what other choices does he have?")
     assert "blinatumomab" in a.parts[0].text.lower()  # "... besides blinatumomab:"
     assert a.citations[0].quote.startswith("Inotuzumab"), [c.quote[:40] for c in a.citations]
+
+
+def test_what_is_indicated_for_a_condition_lists_the_options_for_it(real_engine) -> None:
+    a = real_engine.session().ask("Third relapse: what is indicated?")
+    assert a.parts[0].kind == "lead" and "options" in a.parts[0].text
+    assert len(a.citations) >= 2 and all("2nd" in c.quote or "≥ 2" in c.quote for c in a.citations[:2])
+
+
+def test_who_tells_the_story_is_not_what_is_asked(real_engine) -> None:
+    a = real_engine.session().ask("My mum is 68 and it came back. The oncologist explained a lot. Big picture?")
+    assert not a.abstained and "oncologist" not in a.missing

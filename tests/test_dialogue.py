@@ -185,3 +185,8 @@ def test_anything_else_she_could_get_after_a_treatment_asks_for_the_other_option
 def test_chat_contractions_are_spelled_out(engine):
     a = engine.session().ask("whats out there for leukemia thats come back")
     assert a.searched_for.startswith("what's out there") and "that's come back" in a.searched_for
+
+
+def test_whats_the_deal_at_the_end_asks_for_an_overview(engine):
+    a = engine.session().ask("relapsed leukemia whats the deal")
+    assert a.question_type == "overview"
