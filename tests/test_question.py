@@ -284,3 +284,8 @@ def test_what_a_question_compares_with_is_not_its_subject():
     # "drugs like clofarabine" names examples, not what is set aside.
     b = analyse("What's the story with the older drugs like clofarabine and nelarabine?", g)
     assert "clofarabine" in b.focus
+
+
+def test_whats_without_its_apostrophe_still_asks_for_a_treatment() -> None:
+    assert classify("whats the treatment for a relapse in the liver")[0] == "site_treatment"
+    assert classify("what's the therapy if it returns in the spine")[0] == "site_treatment"
