@@ -289,3 +289,8 @@ def test_what_a_question_compares_with_is_not_its_subject():
 def test_whats_without_its_apostrophe_still_asks_for_a_treatment() -> None:
     assert classify("whats the treatment for a relapse in the liver")[0] == "site_treatment"
     assert classify("what's the therapy if it returns in the spine")[0] == "site_treatment"
+
+
+def test_the_best_shot_or_bet_asks_for_the_best_option() -> None:
+    assert classify("what is our best shot at beating it")[0] == "superlative"
+    assert classify("whats the best bet for a cure now")[0] == "superlative"
