@@ -294,3 +294,9 @@ def test_whats_without_its_apostrophe_still_asks_for_a_treatment() -> None:
 def test_the_best_shot_or_bet_asks_for_the_best_option() -> None:
     assert classify("what is our best shot at beating it")[0] == "superlative"
     assert classify("whats the best bet for a cure now")[0] == "superlative"
+
+
+def test_asking_whether_it_would_be_okay_to_give_something_is_personal_advice() -> None:
+    assert classify("Would it be okay to give him fish oil during chemo?")[0] == "advice"
+    assert classify("is it alright to take painkillers with the drug")[0] == "advice"
+    assert classify("Is it safe to give blinatumomab to children?")[0] != "advice"
