@@ -300,3 +300,9 @@ def test_asking_whether_it_would_be_okay_to_give_something_is_personal_advice() 
     assert classify("Would it be okay to give him fish oil during chemo?")[0] == "advice"
     assert classify("is it alright to take painkillers with the drug")[0] == "advice"
     assert classify("Is it safe to give blinatumomab to children?")[0] != "advice"
+
+
+def test_why_a_drug_would_kill_or_attack_cells_asks_how_it_works() -> None:
+    assert classify("why would alphamab even kill the cancer cells")[0] == "mechanism"
+    assert classify("why does the drug attack the blasts")[0] == "mechanism"
+    assert classify("why is a relapse in the marrow so serious")[0] != "mechanism"
