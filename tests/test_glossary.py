@@ -26,6 +26,7 @@ def glossary() -> Glossary:
         ("HSCT donors", "stem cell transplantation"),
         ("BMT in older people", "stem cell transplantation"),
         ("IT MTX schedule", "methotrexate"),
+        ("how are the cancer cells killed", "blasts"),
     ],
 )
 def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):
