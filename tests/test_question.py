@@ -306,3 +306,13 @@ def test_why_a_drug_would_kill_or_attack_cells_asks_how_it_works() -> None:
     assert classify("why would alphamab even kill the cancer cells")[0] == "mechanism"
     assert classify("why does the drug attack the blasts")[0] == "mechanism"
     assert classify("why is a relapse in the marrow so serious")[0] != "mechanism"
+
+
+def test_a_verb_saying_one_gives_more_than_another_asks_for_a_ranking_and_is_no_subject() -> None:
+    from bot.glossary import Glossary
+
+    g = Glossary()
+    a = analyse("Does alphamab yield higher response rates than betacel?", g)
+    assert a.qtype == "ranking" and "yield" not in a.subject
+    assert classify("do transplants give better results than chemo")[0] == "ranking"
+    assert classify("what does the study yield")[0] != "ranking"
