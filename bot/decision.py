@@ -54,6 +54,23 @@ def _dedicated(analysis: Analysis, pool: list[Evidence], forms: Forms) -> list[E
 
 
 _CLAUSES = re.compile(r"\band\b|[?.;]")
+_SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
+
+
+def _question_start(text: str) -> int:
+    """Where the sentence that asks begins: a long message's last question ("... her hair is coming out.
+    Is hair loss a side effect of it?"), else its last sentence."""
+    sentences = [m for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    asking = [m for m in sentences if "?" in m.group(0)] or sentences
+    return asking[-1].start() if asking else 0
+
+
+def _asked(analysis: Analysis, terms: list[str]) -> list[str]:
+    """Of ``terms``, those the sentence that asks names (not the story around it)."""
+    start = _question_start(analysis.text)
+    return [t for t in terms if any(m.term == t and m.start >= start for m in analysis.mentions)]
+
+
 
 
 def _asks_more(analysis: Analysis) -> bool:
@@ -180,7 +197,9 @@ def _decide(
         return Decision("abstain", f"The text does not discuss {' or '.join(unspoken)}.", best, unspoken)
     in_document = forms.scorer.document_terms(best.doc)
     never = [t for t in _of_kinds(analysis, forms, {"toxicity"}) if t not in in_document]
-    if never and not long:
+    if long:  # a long message's story may name an effect in passing; its question asks about one
+        never = _asked(analysis, never)
+    if never:
         # "nausea with clofarabine": an effect the text never names anywhere is not in it, whatever it says
         # of clofarabine.
         names = list(never)  # by its name ("hair loss"), not the lay phrase ("hair fall out")

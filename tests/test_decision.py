@@ -154,3 +154,27 @@ def test_signs_asked_in_general_are_not_answered_by_one_sites_signs() -> None:
     # A sentence naming the site in passing ("symptoms include: ... brain ...") is no site's own.
     forms.scorer.mentions = lambda row: (Mention("testes", "site", 30, 40, "testicular"),)
     assert decide(general, [ev], p, forms).status == "answer"
+
+
+def test_a_long_message_asking_about_an_effect_the_text_never_names_is_not_answered() -> None:
+    from bot.glossary import Mention
+
+    p = default_params()
+    forms = _forms()
+    forms.glossary = SimpleNamespace(kind=lambda t: "toxicity" if t == "rash" else "term")
+    story = "My dad started zetamab a month ago and he has been tired and low since then, poor man."
+    asked = story + " Is a rash a known side effect of it?"
+    at = asked.index("rash")
+    analysis = Analysis(asked, "side_effects", ["side_effects"], False, ["rash"],
+                        mentions=[Mention("rash", "toxicity", at, at + 4, "rash")])
+    assert is_long(analysis, p)
+    ev = _evidence(2.0)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    decision = decide(analysis, [ev], p, forms)
+    assert decision.status == "abstain" and decision.missing == ["rash"]
+    # The same effect named only in the story, around another question, is no reason to refuse.
+    told = "My dad started zetamab a month ago and now he has a rash and is low, poor man. How is it given?"
+    at = told.index("rash")
+    passing = Analysis(told, "definition", ["definition"], False, ["rash"],
+                       mentions=[Mention("rash", "toxicity", at, at + 4, "rash")])
+    assert decide(passing, [ev], p, forms).status != "abstain"
