@@ -164,6 +164,11 @@ def _decide(
             and (e.entity > 0 or not analysis.focus or forms.speaks_for(e, analysis.focus))
         ]
         typed = [e for e in pool if need.search(e.text)]
+        rivals = _of_kinds(analysis, forms, TREATMENT_KINDS) if analysis.qtype == "ranking" else []
+        if len(rivals) >= 2:
+            # "Blinatumomab vs inotuzumab, which is superior?": only a sentence naming both ranks one above
+            # the other; "higher remission rates with inotuzumab than with chemotherapy" ranks another pair.
+            typed = [e for e in typed if set(rivals) <= forms.scorer.named(e.row) | set(e.own)]
         if not typed and params.need_dedicated:
             # The page the corpus wrote for this question (its aspect asked, its title said in full: "How
             # many people are affected by Cushing disease?") answers it in its own words ("10 to 15 per million").
@@ -183,6 +188,9 @@ def _decide(
             names = [analysis.focus_surface.get(t, t) for t in analysis.focus]
             about = f" for {', '.join(names)}" if names else ""
             unmet = f"The text does not state {what}{about}."
+            if len(rivals) >= 2:
+                shown = [analysis.focus_surface.get(t, t) for t in rivals]
+                unmet = f"The text does not compare {' and '.join(shown[:3])} with each other."
             # A question asking another thing too is answered for that part, naming the part it lacks;
             # one asking only this is not answered.
             if not (params.compound_partial and _asks_more(analysis)):

@@ -194,3 +194,21 @@ def test_a_long_message_whose_question_asks_for_a_figure_needs_one() -> None:
     told = Analysis("His doctor asked what percentage of his pills he still takes each week since the cancer "
                     "treatment. How is it tapered?", "percentage", ["percentage"], False, [])
     assert decide(told, [ev], p, _forms()).status != "abstain"
+
+
+def test_a_ranking_of_two_named_treatments_needs_a_sentence_naming_both() -> None:
+    p = default_params()
+    forms = _forms()
+    forms.glossary = SimpleNamespace(kind=lambda t: "drug" if t in ("alphamab", "betacel", "chemo") else "term")
+    ev = _evidence(2.0)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text, ev.entity = "Remission rates were higher with alphamab than with chemotherapy.", 1.0
+    forms.scorer.named = lambda row: frozenset({"alphamab", "chemo"})
+    forms.scorer.document_terms = lambda doc: frozenset({"alphamab", "betacel", "chemo"})
+    head_to_head = Analysis("alphamab vs betacel, which is superior?", "ranking", ["ranking"], False,
+                            ["alphamab", "betacel"], {"alphamab": "alphamab", "betacel": "betacel"})
+    decision = decide(head_to_head, [ev], p, forms)
+    assert decision.status == "abstain" and "compare alphamab and betacel" in decision.reason
+    # The pair the sentence does rank is answered.
+    pair = Analysis("Is alphamab better than chemo?", "ranking", ["ranking"], True, ["alphamab", "chemo"])
+    assert decide(pair, [ev], p, forms).status == "answer"
