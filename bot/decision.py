@@ -179,7 +179,11 @@ def _decide(
                 # "What are the first symptoms of leukemia?": the text says how a relapse shows at one site only
                 # (a sentence about a site starts by naming it: "Testicular relapse may be evidenced ...", not a
                 # list of symptoms that names the brain in passing).
-                sites = [m.term for m in forms.scorer.mentions(best.row) if m.kind == "site" and m.start <= 2]
+                # Or names it in its first words ("If unilateral testicular involvement is clinically evident").
+                sites = [
+                    m.term for m in forms.scorer.mentions(best.row)
+                    if m.kind == "site" and len(best.text[: m.start].split()) <= 2
+                ]
                 if sites:
                     return Decision("abstain", f"The text describes this only for a relapse in the {sites[0]}.", best)
         else:

@@ -212,3 +212,18 @@ def test_a_ranking_of_two_named_treatments_needs_a_sentence_naming_both() -> Non
     # The pair the sentence does rank is answered.
     pair = Analysis("Is alphamab better than chemo?", "ranking", ["ranking"], True, ["alphamab", "chemo"])
     assert decide(pair, [ev], p, forms).status == "answer"
+
+
+def test_a_sentence_opening_on_a_site_in_its_first_words_is_that_sites_own() -> None:
+    from bot.glossary import Mention
+
+    p = default_params()
+    forms = _forms()
+    forms.glossary = SimpleNamespace(kind=lambda t: "site" if t == "liver" else "term")
+    text = "If hepatic involvement is clinically evident, the other lobe should undergo biopsy."
+    forms.scorer.mentions = lambda row: (Mention("liver", "site", 3, 10, "hepatic"),)
+    ev = Evidence(0, 0, 0, 10, 0, "prose", text, score=2.0)
+    ev.own, ev.entity = ["liver"], 1.0
+    general = Analysis("What are the first signs of a relapse?", "diagnosis", ["diagnosis"], False, [])
+    decision = decide(general, [ev], p, forms)
+    assert decision.status == "abstain" and "liver" in decision.reason
