@@ -316,3 +316,11 @@ def test_a_verb_saying_one_gives_more_than_another_asks_for_a_ranking_and_is_no_
     assert a.qtype == "ranking" and "yield" not in a.subject
     assert classify("do transplants give better results than chemo")[0] == "ranking"
     assert classify("what does the study yield")[0] != "ranking"
+
+
+def test_a_sentence_saying_cure_answers_a_question_whether_a_treatment_cures() -> None:
+    from bot.glossary import Glossary
+
+    a = analyse("Can radiation on its own still cure a relapse in the liver?", Glossary())
+    assert a.qtype == "site_treatment" and a.cue is not None
+    assert a.cue.search("Surgery helps only a few patients to achieve cure.")
