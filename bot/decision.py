@@ -54,6 +54,30 @@ def _dedicated(analysis: Analysis, pool: list[Evidence], forms: Forms) -> list[E
 
 
 _CLAUSES = re.compile(r"\band\b|[?.;]")
+_SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
+
+
+def _question_start(text: str) -> int:
+    """Where the sentence that asks begins: a long message's last question ("... her hair is coming out.
+    Is hair loss a side effect of it?"), else its last sentence."""
+    sentences = [m for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    asking = [m for m in sentences if "?" in m.group(0)] or sentences
+    return asking[-1].start() if asking else 0
+
+
+def _asks_type(analysis: Analysis) -> bool:
+    """Does the sentence that asks say the question's type itself ("What percentage of ... work?"), not only
+    the story around it?"""
+    rule = rules().get(analysis.qtype)
+    return bool(rule and rule.ask.search(analysis.text, _question_start(analysis.text)))
+
+
+def _asked(analysis: Analysis, terms: list[str]) -> list[str]:
+    """Of ``terms``, those the sentence that asks names (not the story around it)."""
+    start = _question_start(analysis.text)
+    return [t for t in terms if any(m.term == t and m.start >= start for m in analysis.mentions)]
+
+
 
 
 def _asks_more(analysis: Analysis) -> bool:
@@ -132,7 +156,7 @@ def _decide(
     concept_share = params.long_concept_share if long else params.concept_share
     need = analysis.need
     unmet = ""  # the part of a question asking two things ("what is X and how is it diagnosed?") not stated
-    if need is not None and not (long and params.long_skip_need):
+    if need is not None and not (long and params.long_skip_need and not _asks_type(analysis)):
         # Answer-type check: a dose question needs a dose, a schedule question a schedule.
         pool = [
             e for e in ranked[:6]
@@ -140,6 +164,11 @@ def _decide(
             and (e.entity > 0 or not analysis.focus or forms.speaks_for(e, analysis.focus))
         ]
         typed = [e for e in pool if need.search(e.text)]
+        rivals = _of_kinds(analysis, forms, TREATMENT_KINDS) if analysis.qtype == "ranking" else []
+        if len(rivals) >= 2:
+            # "Blinatumomab vs inotuzumab, which is superior?": only a sentence naming both ranks one above
+            # the other; "higher remission rates with inotuzumab than with chemotherapy" ranks another pair.
+            typed = [e for e in typed if set(rivals) <= forms.scorer.named(e.row) | set(e.own)]
         if not typed and params.need_dedicated:
             # The page the corpus wrote for this question (its aspect asked, its title said in full: "How
             # many people are affected by Cushing disease?") answers it in its own words ("10 to 15 per million").
@@ -150,7 +179,11 @@ def _decide(
                 # "What are the first symptoms of leukemia?": the text says how a relapse shows at one site only
                 # (a sentence about a site starts by naming it: "Testicular relapse may be evidenced ...", not a
                 # list of symptoms that names the brain in passing).
-                sites = [m.term for m in forms.scorer.mentions(best.row) if m.kind == "site" and m.start <= 2]
+                # Or names it in its first words ("If unilateral testicular involvement is clinically evident").
+                sites = [
+                    m.term for m in forms.scorer.mentions(best.row)
+                    if m.kind == "site" and len(best.text[: m.start].split()) <= 2
+                ]
                 if sites:
                     return Decision("abstain", f"The text describes this only for a relapse in the {sites[0]}.", best)
         else:
@@ -159,6 +192,9 @@ def _decide(
             names = [analysis.focus_surface.get(t, t) for t in analysis.focus]
             about = f" for {', '.join(names)}" if names else ""
             unmet = f"The text does not state {what}{about}."
+            if len(rivals) >= 2:
+                shown = [analysis.focus_surface.get(t, t) for t in rivals]
+                unmet = f"The text does not compare {' and '.join(shown[:3])} with each other."
             # A question asking another thing too is answered for that part, naming the part it lacks;
             # one asking only this is not answered.
             if not (params.compound_partial and _asks_more(analysis)):
@@ -180,7 +216,9 @@ def _decide(
         return Decision("abstain", f"The text does not discuss {' or '.join(unspoken)}.", best, unspoken)
     in_document = forms.scorer.document_terms(best.doc)
     never = [t for t in _of_kinds(analysis, forms, {"toxicity"}) if t not in in_document]
-    if never and not long:
+    if long:  # a long message's story may name an effect in passing; its question asks about one
+        never = _asked(analysis, never)
+    if never:
         # "nausea with clofarabine": an effect the text never names anywhere is not in it, whatever it says
         # of clofarabine.
         names = list(never)  # by its name ("hair loss"), not the lay phrase ("hair fall out")

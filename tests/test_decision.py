@@ -154,3 +154,76 @@ def test_signs_asked_in_general_are_not_answered_by_one_sites_signs() -> None:
     # A sentence naming the site in passing ("symptoms include: ... brain ...") is no site's own.
     forms.scorer.mentions = lambda row: (Mention("testes", "site", 30, 40, "testicular"),)
     assert decide(general, [ev], p, forms).status == "answer"
+
+
+def test_a_long_message_asking_about_an_effect_the_text_never_names_is_not_answered() -> None:
+    from bot.glossary import Mention
+
+    p = default_params()
+    forms = _forms()
+    forms.glossary = SimpleNamespace(kind=lambda t: "toxicity" if t == "rash" else "term")
+    story = "My dad started zetamab a month ago and he has been tired and low since then, poor man."
+    asked = story + " Is a rash a known side effect of it?"
+    at = asked.index("rash")
+    analysis = Analysis(asked, "side_effects", ["side_effects"], False, ["rash"],
+                        mentions=[Mention("rash", "toxicity", at, at + 4, "rash")])
+    assert is_long(analysis, p)
+    ev = _evidence(2.0)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text, ev.entity = "Zetamab may cause fatal liver toxicity.", 1.0
+    decision = decide(analysis, [ev], p, forms)
+    assert decision.status == "abstain" and decision.missing == ["rash"]
+    # The same effect named only in the story, around another question, is no reason to refuse.
+    told = "My dad started zetamab a month ago and now he has a rash and is low, poor man. How is it given?"
+    at = told.index("rash")
+    passing = Analysis(told, "definition", ["definition"], False, ["rash"],
+                       mentions=[Mention("rash", "toxicity", at, at + 4, "rash")])
+    assert decide(passing, [ev], p, forms).status != "abstain"
+
+
+def test_a_long_message_whose_question_asks_for_a_figure_needs_one() -> None:
+    p = default_params()
+    ev = _evidence(2.0)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    asked = Analysis(STORY + ". What percentage of people taper it without trouble?", "percentage", ["percentage"],
+                     False, [])
+    assert is_long(asked, p)
+    decision = decide(asked, [ev], p, _forms())
+    assert decision.status == "abstain" and "figure" in decision.reason
+    # A figure named only in the story ("what percentage he ...") is no question for one: its need is not read.
+    told = Analysis("His doctor asked what percentage of his pills he still takes each week since the cancer "
+                    "treatment. How is it tapered?", "percentage", ["percentage"], False, [])
+    assert decide(told, [ev], p, _forms()).status != "abstain"
+
+
+def test_a_ranking_of_two_named_treatments_needs_a_sentence_naming_both() -> None:
+    p = default_params()
+    forms = _forms()
+    forms.glossary = SimpleNamespace(kind=lambda t: "drug" if t in ("alphamab", "betacel", "chemo") else "term")
+    ev = _evidence(2.0)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text, ev.entity = "Remission rates were higher with alphamab than with chemotherapy.", 1.0
+    forms.scorer.named = lambda row: frozenset({"alphamab", "chemo"})
+    forms.scorer.document_terms = lambda doc: frozenset({"alphamab", "betacel", "chemo"})
+    head_to_head = Analysis("alphamab vs betacel, which is superior?", "ranking", ["ranking"], False,
+                            ["alphamab", "betacel"], {"alphamab": "alphamab", "betacel": "betacel"})
+    decision = decide(head_to_head, [ev], p, forms)
+    assert decision.status == "abstain" and "compare alphamab and betacel" in decision.reason
+    # The pair the sentence does rank is answered.
+    pair = Analysis("Is alphamab better than chemo?", "ranking", ["ranking"], True, ["alphamab", "chemo"])
+    assert decide(pair, [ev], p, forms).status == "answer"
+
+
+def test_a_sentence_opening_on_a_site_in_its_first_words_is_that_sites_own() -> None:
+    from bot.glossary import Mention
+
+    p = default_params()
+    forms = _forms()
+    forms.glossary = SimpleNamespace(kind=lambda t: "site" if t == "liver" else "term")
+    text = "If hepatic involvement is clinically evident, the other lobe should undergo biopsy."
+    forms.scorer.mentions = lambda row: (Mention("liver", "site", 3, 10, "hepatic"),)
+    ev = Evidence(0, 0, 0, 10, 0, "prose", text, score=2.0)
+    ev.own, ev.entity = ["liver"], 1.0
+    general = Analysis("What are the first signs of a relapse?", "diagnosis", ["diagnosis"], False, [])
+    decision = decide(general, [ev], p, forms)
+    assert decision.status == "abstain" and "liver" in decision.reason

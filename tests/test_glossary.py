@@ -26,6 +26,10 @@ def glossary() -> Glossary:
         ("HSCT donors", "stem cell transplantation"),
         ("BMT in older people", "stem cell transplantation"),
         ("IT MTX schedule", "methotrexate"),
+        ("how are the cancer cells killed", "blasts"),
+        ("they take his own immune cells and change them", "chimeric antigen receptor t"),
+        ("reprogrammed immune cells", "chimeric antigen receptor t"),
+        ("her leukemia has returned", "relapse"),
     ],
 )
 def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):

@@ -119,3 +119,12 @@ def test_a_four_letter_word_one_letter_short_of_a_question_word_is_corrected() -
     assert qp.process("tisagenlecleucel age limt?").corrections == {"limt": "limit"}
     # An English word, or one close to several targets, is left alone.
     assert qp.process("what is the dose").corrections == {}
+
+
+def test_a_chat_spelling_of_back_is_read_as_back() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"relapse": 3, "liver": 2}, Glossary())
+    q = qp.process("what if it comes bak in the liver")
+    assert "comes back in the liver" in q.corrected and "bak" not in q.unknown

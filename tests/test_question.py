@@ -284,3 +284,43 @@ def test_what_a_question_compares_with_is_not_its_subject():
     # "drugs like clofarabine" names examples, not what is set aside.
     b = analyse("What's the story with the older drugs like clofarabine and nelarabine?", g)
     assert "clofarabine" in b.focus
+
+
+def test_whats_without_its_apostrophe_still_asks_for_a_treatment() -> None:
+    assert classify("whats the treatment for a relapse in the liver")[0] == "site_treatment"
+    assert classify("what's the therapy if it returns in the spine")[0] == "site_treatment"
+
+
+def test_the_best_shot_or_bet_asks_for_the_best_option() -> None:
+    assert classify("what is our best shot at beating it")[0] == "superlative"
+    assert classify("whats the best bet for a cure now")[0] == "superlative"
+
+
+def test_asking_whether_it_would_be_okay_to_give_something_is_personal_advice() -> None:
+    assert classify("Would it be okay to give him fish oil during chemo?")[0] == "advice"
+    assert classify("is it alright to take painkillers with the drug")[0] == "advice"
+    assert classify("Is it safe to give blinatumomab to children?")[0] != "advice"
+
+
+def test_why_a_drug_would_kill_or_attack_cells_asks_how_it_works() -> None:
+    assert classify("why would alphamab even kill the cancer cells")[0] == "mechanism"
+    assert classify("why does the drug attack the blasts")[0] == "mechanism"
+    assert classify("why is a relapse in the marrow so serious")[0] != "mechanism"
+
+
+def test_a_verb_saying_one_gives_more_than_another_asks_for_a_ranking_and_is_no_subject() -> None:
+    from bot.glossary import Glossary
+
+    g = Glossary()
+    a = analyse("Does alphamab yield higher response rates than betacel?", g)
+    assert a.qtype == "ranking" and "yield" not in a.subject
+    assert classify("do transplants give better results than chemo")[0] == "ranking"
+    assert classify("what does the study yield")[0] != "ranking"
+
+
+def test_a_sentence_saying_cure_answers_a_question_whether_a_treatment_cures() -> None:
+    from bot.glossary import Glossary
+
+    a = analyse("Can radiation on its own still cure a relapse in the liver?", Glossary())
+    assert a.qtype == "site_treatment" and a.cue is not None
+    assert a.cue.search("Surgery helps only a few patients to achieve cure.")
