@@ -348,6 +348,7 @@ class Answerer:
             w for w in q.unknown
             if len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
             and not self._known_compound(w)
+            and w not in rules().asker_words  # who asks or tells ("the hematologist said"), not what is asked
         ]
         # What the question asks about that the corpus does know: its focus terms and known subject words.
         known = len(analysis.focus) + sum(

@@ -31,7 +31,7 @@ MEANING = re.compile(
 OPTIONS = re.compile(
     r"\b(options?|choices?|alternatives?|treatments?|treating|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
     r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|"
-    r"happens next|other)\b",
+    r"happens next|other|(?:what'?s|what is|is there|are there) (?:out there|available))\b",
     re.IGNORECASE,
 )
 # The start of one ask in a question that asks several ("what is it, who can get it, and is there an age limit?").
@@ -86,12 +86,15 @@ class Breadth:
         """Nothing to be about: no focus, no condition, no subject word the corpus knows ("tl;dr, bullets")."""
         known = self.scorer.known_stems
         subject = [w for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in known]
-        return not analysis.focus and not subject and not analysis.conditions
+        return (not analysis.focus and not subject and not analysis.conditions
+                and not any(t in ATTRIBUTE_TYPES for t in analysis.types))  # "summarize the prognosis": its account
 
     def about_everything(self, analysis: Analysis) -> bool:
         """A broad question about nothing in particular ("what should a family know when ALL comes back?"):
         the text's key points, not the one paragraph its words happen to match best."""
-        return analysis.qtype == "overview" and not analysis.focus and not analysis.conditions
+        # Not "prognosis after relapse, the overall picture": the text's account of that attribute.
+        return (analysis.qtype == "overview" and not analysis.focus and not analysis.conditions
+                and not any(t in ATTRIBUTE_TYPES for t in analysis.types))
 
     def broadens(self, analysis: Analysis) -> bool:
         """A question worded narrowly that asks for an overview all the same: several asks about one subject
@@ -141,6 +144,9 @@ class Breadth:
             (analysis.conditions and PLURAL_OPTIONS.search(analysis.text)) or TREATMENTS_ASKED.search(analysis.text)
         ):
             # (and "what are the treatments?": the options, not the first list of drugs)
+            return True
+        # "Second relapse: what's indicated?", "what is approved for children?": every option for them.
+        if not analysis.focus and analysis.qtype == "indication" and analysis.conditions and not split(analysis.text):
             return True
         # "Prognosis after relapse: what does the section say?": the text's account of a topic.
         if len(subjects) <= 1 and TOPIC_SAY.match(analysis.text):
@@ -206,5 +212,7 @@ class Breadth:
         named = self.named(analysis)
         specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
         # "Beyond antibodies and CAR-T?": setting options aside asks for the rest of them.
-        asks = bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text)))
+        asks = bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text))) or (
+            not analysis.focus and analysis.qtype == "indication" and bool(analysis.conditions)
+        )
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))

@@ -50,6 +50,7 @@ class _Rules:
     states: dict[str, re.Pattern[str]]
     dimensions: frozenset[str] = frozenset()
     negation_after: re.Pattern[str] | None = None  # "my brother can't donate": said after the donor
+    asks_qualified: re.Pattern[str] | None = None  # a question about what is unproven or withdrawn
 
 
 @cache
@@ -66,6 +67,7 @@ def _rules() -> _Rules:
         rx(raw["line"]), {k: rx(v) for k, v in raw["donor"].items()}, rx(raw["negation"]), rx(raw["qualified"]),
         {k: rx(v) for k, v in raw.get("states", {}).items()}, frozenset(raw.get("dimension_words", ())),
         rx(raw["negation_after"]) if raw.get("negation_after") else None,
+        rx(raw["asks_qualified"]) if raw.get("asks_qualified") else None,
     )
 
 
@@ -82,6 +84,13 @@ def states(text: str) -> frozenset[str]:
 def qualified(text: str) -> bool:
     """The text itself qualifies the statement ("outcomes have not been convincingly demonstrated")."""
     return bool(_rules().qualified.search(text))
+
+
+def asks_qualified(question: str) -> bool:
+    """The question asks about what the text qualifies ("the drugs approved without proven benefit",
+    "which was withdrawn?"): those statements are what answers, not what to set aside."""
+    pattern = _rules().asks_qualified
+    return bool(pattern and pattern.search(question))
 
 
 def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[str]]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.breadth import OTHER
 from bot.models import Answer
-from bot.question import SUBJECT_KINDS, Analysis, rules
+from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
 from bot.text import STOPWORDS, content_words, fold
 
 if TYPE_CHECKING:
@@ -29,6 +29,10 @@ MAX_TURNS = 20
 # A question asking for a thing ("which drug ...?", "what offers the best hope?"): its answer names it.
 ASKS_FOR_ONE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what|where|who)\b", re.IGNORECASE)
 THE_OTHER = re.compile(r"\bthe other\b(?! (?:options?|treatments?|therap(?:y|ies)|drugs?|ways?|things?|choices?)s?\b)", re.IGNORECASE)
+# "Anything else she could get / try / be given?": asks for another treatment, not more about the last one.
+ELSE_GIVEN = re.compile(
+    r"\b(?:anything|something|what)\s+else\b.*\b(?:get|have|try|receive|take|given|offered|done)\b", re.IGNORECASE
+)
 # Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there"})
 
@@ -107,6 +111,7 @@ class Session:
         if not re.search(r"[A-Za-z0-9]", cleaned.text):
             return answerer.respond(cleaned)
         typed = answerer.understand(cleaned.text)
+        self._carry_conditions(typed.analysis)
         prev = self.turns[-1].cited_docs if self.turns else []
         member = self._the_other_one(typed.text, typed.analysis)
         if member is not None:
@@ -123,6 +128,8 @@ class Session:
                 (self.last_focus is not None
                  and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
                 or bool(typed.analysis.excluded)  # "beyond antibodies and CAR-T?": the rest
+                # "What is CAR-T?" then "is there anything else she could get?": another treatment
+                or (ELSE_GIVEN.search(typed.text) is not None and self._last_was_treatment())
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
             and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))
@@ -130,6 +137,9 @@ class Session:
             # "What else can be done?", "what else is there?": the other options, not more about the last one.
             last = self.last_focus.analysis.focus if self.last_focus is not None else []
             exclude = {t for t in last if t not in typed.analysis.focus}
+            if self.last_focus is not None:  # set aside as the asker wrote them ("CAR-T"), for the lead
+                said = self.last_focus.analysis.focus_surface
+                typed.analysis.focus_surface.update({t: said[t] for t in exclude if t in said})
             typed.analysis.qtype = "overview"
             answer = answerer.respond(cleaned, typed, None, prev, exclude)
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
@@ -142,6 +152,7 @@ class Session:
         )
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
         u = typed if resolved == typed.text else answerer.understand(resolved)
+        self._carry_conditions(u.analysis)
         if u is not typed and self.turns and self.turns[-1].analysis.yes_no and WHAT_ABOUT.match(typed.text):
             # "Is Besponsa used for relapsed ALL?" then "what about for kids?": the same yes/no question.
             u.analysis.yes_no = True
@@ -152,6 +163,18 @@ class Session:
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)
         return answer
+
+    def _carry_conditions(self, analysis: Analysis) -> None:
+        """The asker's situation stays with the conversation: "My wife is 34, B-cell ..." then "and the other
+        choices?" asks for a 34-year-old with B-cell disease. A turn that states conditions of its own
+        ("what about for kids?") replaces them."""
+        if analysis.conditions:
+            return
+        stated = next((t.analysis.conditions for t in reversed(self.turns) if t.analysis.conditions), None)
+        # Not a donor read off a relative ("my brother relapsed": the brother is the patient, no donor).
+        carried = replace(stated, donor=frozenset()) if stated is not None else None
+        if carried:
+            analysis.conditions = carried
 
     @staticmethod
     def _asked_of(turn: Turn, phrase: str) -> str:
@@ -185,6 +208,12 @@ class Session:
             rest = [m for m in members if m not in last]
             return rest[0] if len(rest) == 1 else None
         return None
+
+    def _last_was_treatment(self) -> bool:
+        last = self.last_focus
+        return last is not None and any(
+            self.answerer.glossary.kind(t) in GIVEN_KINDS for t in last.analysis.focus
+        )
 
     def _names_a_class(self, focus: list[str]) -> bool:
         return bool(focus) and all(self.answerer.glossary.narrower(t) for t in focus)

@@ -298,6 +298,8 @@ class EvidenceScorer:
         q_idf = [(w, idf[w]) for w in q_stems]
         required = set(analysis.required)
         cost = p.unknown_word_cost
+        # "The drugs approved without proven benefit": the qualified statements are the answer.
+        keep_qualified = not conditions.asks_qualified(analysis.text)
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
         per_doc: dict[int, tuple[float, bool, float, bool, AbstractSet[str], AbstractSet[str], float]] = {}
@@ -384,7 +386,7 @@ class EvidenceScorer:
             ev.unnamed = missing / subject_total
             ev.missing_weight = missing
             ev.missing_share = ev.missing_context_weight / weighed_here if weighed_here else 0.0
-            ev.qualified = qualified
+            ev.qualified = qualified and keep_qualified
             ev.condition = conditions.share(stated, conds) if has_conds else 0.0
             if yes_no:
                 # "Is it approved for children?": the sentence stating its condition answers, fit or not.

@@ -233,7 +233,10 @@ class Forms:
 
     def comparison(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft | None:
         p = self.params
-        a, b = analysis.focus[:2]
+        # "The two CAR-T products: how do tisagenlecleucel and brexucabtagene differ?": the members are
+        # compared; a class named beside two of its members only says what they are.
+        sides = [t for t in analysis.focus if not set(self.glossary.narrower(t)) & set(analysis.focus)]
+        a, b = (sides if len(sides) >= 2 else analysis.focus)[:2]
 
         def names(e: Evidence) -> set[str]:
             named = {m.term for m in self.glossary.mentions(e.text)} | set(e.subjects)

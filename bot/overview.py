@@ -86,8 +86,9 @@ class Overview:
             if len(named) <= 1:
                 chosen.sort(key=lambda e: e.kind != "lead_in")
             if analysis.conditions:
-                # The options whose stated conditions fit the asker ("for T-cell ALL") lead.
-                chosen.sort(key=lambda e: e.condition <= 0)
+                # The options that state more of the asker's conditions lead ("a child after several relapses":
+                # one for children in a second relapse before one for children).
+                chosen.sort(key=lambda e: -e.condition)
             if MEANING.search(analysis.text) and not exclude and not named:
                 # What it means first: the document's opening sentences that name no treatment.
                 opening = [e for e in paragraphs[0].sentences if not any(
@@ -101,6 +102,8 @@ class Overview:
             lead = "The text's key points:"
         else:
             chosen = self._topical_pick(analysis, paragraphs)
+            if analysis.conditions:  # "T-cell ALL relapsed, what's the deal?": the sentence for T-cell first
+                chosen.sort(key=lambda e: -e.condition)
             lead = "The text says this" + self._about(analysis, aside) + ":"
         picked = list(chosen)
         # One quote is an overview only when it is all there is ("the other options" may be one).
@@ -282,9 +285,12 @@ class Overview:
             return []
         top, head = scored[0]
         floor = top - abs(top) * (1 - p.overview_relative_floor)
-        chosen = [e for e in head.sentences if len(e.text) >= 40 and e.score >= floor]
-        if analysis.focus:
-            # "explain CAR-T cells": not the sentence of its paragraph that is about the antibodies.
+        # The best paragraph's own list items join it whatever their words: the paragraph is about them
+        # ("Other agents have been available ... Examples include:" and the three agents).
+        chosen = [e for e in head.sentences if len(e.text) >= 40 and (e.score >= floor or e.kind == "item")]
+        if any(self.glossary.kind(f) in TREATMENT_KINDS for f in analysis.focus):
+            # "explain CAR-T cells": not the sentence of its paragraph that is about the antibodies (a focus
+            # such as "survival" keeps the paragraph's treatments: they are what it says survival of).
             related = {t for f in analysis.focus for t in (f, *self.glossary.narrower(f), *self.glossary.broader(f))}
             kept = [e for e in chosen if not e.own or set(e.own) & related
                     or not any(self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)]
@@ -324,6 +330,6 @@ class Overview:
         if exclude:
             # As the asker wrote it ("CAR-T", not "chimeric antigen receptor t"), in a stable order.
             written = {m.term: analysis.text[m.start : m.end] or m.surface for m in analysis.mentions}
-            others = [written.get(t, t) for t in sorted(exclude)][:2]
+            others = [written.get(t) or analysis.focus_surface.get(t, t) for t in sorted(exclude)][:2]
             about += f" besides {' and '.join(others)}"
         return about

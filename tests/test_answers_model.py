@@ -151,3 +151,41 @@ def test_what_else_besides_named_treatments_lists_the_others(real_engine) -> Non
     quotes = [c.quote for c in answer.citations]
     assert answer.answer.startswith("The text describes these options besides chemo and transplant")
     assert len(quotes) >= 3 and not any(q.startswith(("Stem cell transplantation", "Although a new round")) for q in quotes)
+
+
+def test_two_members_compared_beside_their_class_are_the_two_sides(real_engine) -> None:
+    a = real_engine.session().ask("Among the CAR-T therapies, how does Kymriah compare with Tecartus?")
+    compare = [p for p in a.parts if p.kind == "compare"]
+    assert compare and compare[0].labels == ["tisagenlecleucel", "brexucabtagene autoleucel"]
+
+
+def test_options_stating_more_of_the_askers_conditions_lead(real_engine) -> None:
+    # The re-induction sentence speaks of adults; blinatumomab's of adults with B-cell precursor ALL.
+    a = real_engine.session().ask("What are the choices for an adult with B-cell ALL that came back?")
+    assert a.citations[0].quote.startswith("Blinatumomab"), a.citations[0].quote
+
+
+def test_a_question_about_unproven_agents_is_answered_by_the_qualified_sentence_and_its_list(real_engine) -> None:
+    a = real_engine.session().ask("Which drugs were approved without proven survival benefit?")
+    quotes = [c.quote for c in a.citations]
+    assert quotes[0].startswith("Other agents have been available"), quotes
+    assert any(q.startswith("Clofarabine") for q in quotes), quotes
+
+
+def test_the_askers_situation_carries_into_a_broad_follow_up(real_engine) -> None:
+    s = real_engine.session()
+    s.ask("My husband is 40 and his B-cell ALL came back. Is blinatumomab used in adults?")
+    a = s.ask("And what other choices does he have?")
+    assert "blinatumomab" in a.parts[0].text.lower()  # "... besides blinatumomab:"
+    assert a.citations[0].quote.startswith("Inotuzumab"), [c.quote[:40] for c in a.citations]
+
+
+def test_what_is_indicated_for_a_condition_lists_the_options_for_it(real_engine) -> None:
+    a = real_engine.session().ask("Third relapse: what is indicated?")
+    assert a.parts[0].kind == "lead" and "options" in a.parts[0].text
+    assert len(a.citations) >= 2 and all("2nd" in c.quote or "≥ 2" in c.quote for c in a.citations[:2])
+
+
+def test_who_tells_the_story_is_not_what_is_asked(real_engine) -> None:
+    a = real_engine.session().ask("My mum is 68 and it came back. The oncologist explained a lot. Big picture?")
+    assert not a.abstained and "oncologist" not in a.missing

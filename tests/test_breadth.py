@@ -53,3 +53,10 @@ def test_the_treatments_asked_for_or_a_topic_with_what_the_text_says_widen(engin
     assert b.broadens(_analysis(engine, "what are the treatments"))
     assert b.broadens(_analysis(engine, "Prognosis after relapse: what does the section say?"))
     assert not b.broadens(_analysis(engine, "what are the treatments for CNS relapse"))
+
+
+def test_a_broad_question_about_one_attribute_is_no_summary_of_everything(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.is_summary(_analysis(engine, "Summarize this text"))
+    attribute = _analysis(engine, "Summarize the side effects")
+    assert not b.is_summary(attribute) and not b.about_everything(attribute)

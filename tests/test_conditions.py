@@ -165,3 +165,16 @@ def test_split_names_the_groups_a_question_asks_for(text: str, labels: list[str]
     from bot.conditions import split
 
     assert [label for label, _ in split(text)] == labels
+
+
+@pytest.mark.parametrize("text", ["after multiple relapses", "ALL that relapsed several times", "despite several rounds of treatment"])
+def test_several_relapses_or_regimens_are_a_later_line(text: str) -> None:
+    assert read(text, question=True).line == 2
+
+
+def test_a_question_about_unproven_statements_is_recognised() -> None:
+    from bot.conditions import asks_qualified
+
+    assert asks_qualified("the drugs approved without any proven benefit")
+    assert asks_qualified("which one was withdrawn from the market?")
+    assert not asks_qualified("what are the proven options?")

@@ -165,6 +165,33 @@ def test_is_that_different_reads_that_as_the_last_thing(engine):
     assert a.searched_for.lower().startswith("how is betacel different from alphamab")
 
 
+def test_the_askers_conditions_stay_with_the_conversation(engine):
+    s = engine.session()
+    s.ask("My son is 8 and his leukemia came back. What is betacel?")
+    s.ask("what are the options?")
+    assert s.turns[-1].analysis.conditions.age == (8.0, 8.0)
+    s.ask("and for adults?")  # a turn stating its own replaces them
+    assert s.turns[-1].analysis.conditions.labels == ("adults",)
+
+
+def test_anything_else_she_could_get_after_a_treatment_asks_for_the_other_options(engine):
+    s = engine.session()
+    s.ask("What is betacel?")
+    a = s.ask("Is there anything else she could get?")
+    assert a.question_type == "overview" and "besides betacel" in a.parts[0].text
+    assert all("betacel" not in c.quote.lower() for c in a.citations)
+
+
+def test_chat_contractions_are_spelled_out(engine):
+    a = engine.session().ask("whats out there for leukemia thats come back")
+    assert a.searched_for.startswith("what's out there") and "that's come back" in a.searched_for
+
+
+def test_whats_the_deal_at_the_end_asks_for_an_overview(engine):
+    a = engine.session().ask("relapsed leukemia whats the deal")
+    assert a.question_type == "overview"
+
+
 def test_a_follow_up_opening_with_and_continues_the_document_though_it_names_its_own_focus(engine, monkeypatch):
     answerer = engine.answerer
     seen: list[object] = []
