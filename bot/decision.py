@@ -248,9 +248,10 @@ def _decide(
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
         return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)
-    if long and params.long_topic_words:
+    if long and params.long_topic_words and not (analysis.focus and set(analysis.focus) <= in_document):
         # What a long message is about is its rarest words the corpus knows ("fibromyalgia"): a document
-        # that never uses any of them answers another story, however well one sentence matches.
+        # that never uses any of them answers another story, however well one sentence matches. One naming
+        # every glossary term the message names is on its topic ("I'm a pharmacy student mixing up X and Y").
         scorer = forms.scorer
         known = [(w, wt) for w, wt in analysis.subject.items() if wt > 0 and scorer.stem(w) in scorer.known_stems]
         topic = [w for w, _ in sorted(known, key=lambda x: -x[1])[: int(params.long_topic_words)]]

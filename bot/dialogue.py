@@ -156,7 +156,10 @@ class Session:
         if u is not typed and self.turns and self.turns[-1].analysis.yes_no and WHAT_ABOUT.match(typed.text):
             # "Is Besponsa used for relapsed ALL?" then "what about for kids?": the same yes/no question.
             u.analysis.yes_no = True
-        answer = answerer.respond(cleaned, u, typed if u is not typed else None, prev)
+        # "And is radiation part of it after that?" names its own focus and is not rewritten, yet continues
+        # the document being read, as a rewritten follow-up does.
+        continues = u is typed and bool(self.turns) and bool(LEADING_CONNECTIVE.match(typed.text))
+        answer = answerer.respond(cleaned, u, typed if u is not typed or continues else None, prev)
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)
         return answer

@@ -227,3 +227,18 @@ def test_a_sentence_opening_on_a_site_in_its_first_words_is_that_sites_own() -> 
     general = Analysis("What are the first signs of a relapse?", "diagnosis", ["diagnosis"], False, [])
     decision = decide(general, [ev], p, forms)
     assert decision.status == "abstain" and "liver" in decision.reason
+
+
+def test_a_long_message_is_on_the_topic_of_a_document_naming_every_term_it_names() -> None:
+    p = default_params()
+    forms = _forms()  # the document never uses "fibromyalgia", the message's rarest known word
+    forms.scorer.document_terms = lambda doc: frozenset({"prednisone"})
+    story = Analysis(STORY, "definition", ["definition"], False, ["prednisone"],
+                     subject={"fibromyalgia": 3.0, "evening": 1.0})
+    ev = _evidence(0.9)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    assert decide(story, [ev], p, forms).status == "answer"
+    # A term the document never names leaves the story's words to say what it is about.
+    other = Analysis(STORY, "definition", ["definition"], False, ["prednisone", "tapering"],
+                     subject={"fibromyalgia": 3.0, "evening": 1.0})
+    assert decide(other, [ev], p, forms).missing == ["fibromyalgia"]

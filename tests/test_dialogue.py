@@ -190,3 +190,23 @@ def test_chat_contractions_are_spelled_out(engine):
 def test_whats_the_deal_at_the_end_asks_for_an_overview(engine):
     a = engine.session().ask("relapsed leukemia whats the deal")
     assert a.question_type == "overview"
+
+
+def test_a_follow_up_opening_with_and_continues_the_document_though_it_names_its_own_focus(engine, monkeypatch):
+    answerer = engine.answerer
+    seen: list[object] = []
+    respond = answerer.respond
+
+    def spy(cleaned, u=None, typed=None, previous_docs=None, exclude=None):  # noqa: ANN001, ANN202
+        seen.append((typed, previous_docs))
+        return respond(cleaned, u, typed, previous_docs, exclude)
+
+    monkeypatch.setattr(answerer, "respond", spy)
+    s = engine.session()
+    s.ask("How is CNS relapse treated?")
+    s.ask("And is radiation of the brain part of it after that?")
+    typed, docs = seen[-1]
+    assert typed is not None and docs == [engine.data.doc_pos["drugs"]]
+    # The same question opening a conversation continues nothing.
+    engine.session().ask("And is radiation of the brain part of it after that?")
+    assert seen[-1][0] is None
