@@ -65,13 +65,6 @@ def _question_start(text: str) -> int:
     return asking[-1].start() if asking else 0
 
 
-def _asks_type(analysis: Analysis) -> bool:
-    """Does the sentence that asks say the question's type itself ("What percentage of ... work?"), not only
-    the story around it?"""
-    rule = rules().get(analysis.qtype)
-    return bool(rule and rule.ask.search(analysis.text, _question_start(analysis.text)))
-
-
 def _asked(analysis: Analysis, terms: list[str]) -> list[str]:
     """Of ``terms``, those the sentence that asks names (not the story around it)."""
     start = _question_start(analysis.text)
@@ -156,7 +149,7 @@ def _decide(
     concept_share = params.long_concept_share if long else params.concept_share
     need = analysis.need
     unmet = ""  # the part of a question asking two things ("what is X and how is it diagnosed?") not stated
-    if need is not None and not (long and params.long_skip_need and not _asks_type(analysis)):
+    if need is not None and not (long and params.long_skip_need):
         # Answer-type check: a dose question needs a dose, a schedule question a schedule.
         pool = [
             e for e in ranked[:6]

@@ -170,7 +170,6 @@ def test_a_long_message_asking_about_an_effect_the_text_never_names_is_not_answe
     assert is_long(analysis, p)
     ev = _evidence(2.0)
     ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
-    ev.text, ev.entity = "Zetamab may cause fatal liver toxicity.", 1.0
     decision = decide(analysis, [ev], p, forms)
     assert decision.status == "abstain" and decision.missing == ["rash"]
     # The same effect named only in the story, around another question, is no reason to refuse.
@@ -179,21 +178,6 @@ def test_a_long_message_asking_about_an_effect_the_text_never_names_is_not_answe
     passing = Analysis(told, "definition", ["definition"], False, ["rash"],
                        mentions=[Mention("rash", "toxicity", at, at + 4, "rash")])
     assert decide(passing, [ev], p, forms).status != "abstain"
-
-
-def test_a_long_message_whose_question_asks_for_a_figure_needs_one() -> None:
-    p = default_params()
-    ev = _evidence(2.0)
-    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
-    asked = Analysis(STORY + ". What percentage of people taper it without trouble?", "percentage", ["percentage"],
-                     False, [])
-    assert is_long(asked, p)
-    decision = decide(asked, [ev], p, _forms())
-    assert decision.status == "abstain" and "figure" in decision.reason
-    # A figure named only in the story ("what percentage he ...") is no question for one: its need is not read.
-    told = Analysis("His doctor asked what percentage of his pills he still takes each week since the cancer "
-                    "treatment. How is it tapered?", "percentage", ["percentage"], False, [])
-    assert decide(told, [ev], p, _forms()).status != "abstain"
 
 
 def test_a_ranking_of_two_named_treatments_needs_a_sentence_naming_both() -> None:
