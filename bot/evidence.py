@@ -234,8 +234,7 @@ class EvidenceScorer:
         return self._doc_states(doc)
 
     def _conditions_from_text(self, row: int) -> tuple[conditions.Conditions, bool]:
-        text = self.sentence(row).text
-        return conditions.read(text), conditions.qualified(text)
+        return conditions.read(text := self.sentence(row).text), conditions.qualified(text)
 
     def _stored_conditions(self, row: int) -> tuple[conditions.Conditions, bool]:
         """(conditions, qualified) of a sentence: from the index's table, else read from its text once."""
@@ -298,8 +297,7 @@ class EvidenceScorer:
         q_idf = [(w, idf[w]) for w in q_stems]
         required = set(analysis.required)
         cost = p.unknown_word_cost
-        # "The drugs approved without proven benefit": the qualified statements are the answer.
-        keep_qualified = not conditions.asks_qualified(analysis.text)
+        keep_qualified = not conditions.asks_qualified(analysis.text)  # "approved without proven benefit?"
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
         per_doc: dict[int, tuple[float, bool, float, bool, AbstractSet[str], AbstractSet[str], float]] = {}
