@@ -77,6 +77,16 @@ WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to)\b", re.IGNORECASE)
 
 
+def asks_an_attribute(analysis: Analysis) -> bool:
+    """One of the question's types asks for an attribute ("prognosis", "side effects")."""
+    return any(t in ATTRIBUTE_TYPES for t in analysis.types)
+
+
+def indicated_for_conditions(analysis: Analysis) -> bool:
+    """"Second relapse: what's indicated?": what the text gives for the asker's conditions, no treatment named."""
+    return not analysis.focus and analysis.qtype == "indication" and bool(analysis.conditions)
+
+
 class Breadth:
     def __init__(self, scorer: EvidenceScorer, glossary: Glossary) -> None:
         self.scorer = scorer
@@ -86,15 +96,15 @@ class Breadth:
         """Nothing to be about: no focus, no condition, no subject word the corpus knows ("tl;dr, bullets")."""
         known = self.scorer.known_stems
         subject = [w for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in known]
-        return (not analysis.focus and not subject and not analysis.conditions
-                and not any(t in ATTRIBUTE_TYPES for t in analysis.types))  # "summarize the prognosis": its account
+        # (not "summarize the prognosis": the text's account of that attribute)
+        return not analysis.focus and not subject and not analysis.conditions and not asks_an_attribute(analysis)
 
     def about_everything(self, analysis: Analysis) -> bool:
         """A broad question about nothing in particular ("what should a family know when ALL comes back?"):
         the text's key points, not the one paragraph its words happen to match best."""
         # Not "prognosis after relapse, the overall picture": the text's account of that attribute.
         return (analysis.qtype == "overview" and not analysis.focus and not analysis.conditions
-                and not any(t in ATTRIBUTE_TYPES for t in analysis.types))
+                and not asks_an_attribute(analysis))
 
     def broadens(self, analysis: Analysis) -> bool:
         """A question worded narrowly that asks for an overview all the same: several asks about one subject
@@ -146,7 +156,7 @@ class Breadth:
             # (and "what are the treatments?": the options, not the first list of drugs)
             return True
         # "Second relapse: what's indicated?", "what is approved for children?": every option for them.
-        if not analysis.focus and analysis.qtype == "indication" and analysis.conditions and not split(analysis.text):
+        if indicated_for_conditions(analysis) and not split(analysis.text):
             return True
         # "Prognosis after relapse: what does the section say?": the text's account of a topic.
         if len(subjects) <= 1 and TOPIC_SAY.match(analysis.text):
@@ -212,7 +222,6 @@ class Breadth:
         named = self.named(analysis)
         specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
         # "Beyond antibodies and CAR-T?": setting options aside asks for the rest of them.
-        asks = bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text))) or (
-            not analysis.focus and analysis.qtype == "indication" and bool(analysis.conditions)
-        )
+        asks = (bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text)))
+                or indicated_for_conditions(analysis))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))

@@ -67,17 +67,17 @@ class Glossary:
         # Folded text is lower-case already, as are the folded surfaces: matched without IGNORECASE, about
         # twice as fast. IGNORECASE would add only matches whose lower-case form is no surface ("lıver",
         # dotless i), which are skipped anyway, and costs a second compile on the first non-ASCII text.
-        self._folded = self._compile(list(surfaces), 0)
+        self._folded = self._compile(list(surfaces))
         cs = {s: e.term for e in self.entries for s in e.case_sensitive}
         self._cs_surface = cs
-        self._cased = self._compile(list(cs), 0)
+        self._cased = self._compile(list(cs))
 
     @staticmethod
-    def _compile(surfaces: list[str], flags: int) -> re.Pattern[str] | None:
+    def _compile(surfaces: list[str]) -> re.Pattern[str] | None:
         if not surfaces:
             return None
         # Word bounds that also work for surfaces ending in '+' or '-'.
-        return re.compile(rf"(?<!\w)(?:{trie_pattern(surfaces)})(?![\w+])", flags)
+        return re.compile(rf"(?<!\w)(?:{trie_pattern(surfaces)})(?![\w+])")
 
     @classmethod
     def load(cls, path: Path) -> Glossary:

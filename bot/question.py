@@ -90,8 +90,8 @@ class QuestionRules:
 def rules() -> QuestionRules:
     raw: dict[str, Any] = json.loads(resources.files("bot").joinpath("data/question_types.json").read_text("utf-8"))
 
-    def rx(p: str | None, flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
-        return re.compile(p, flags) if p else None
+    def rx(p: str | None) -> re.Pattern[str] | None:
+        return re.compile(p, re.IGNORECASE) if p else None
 
     types = [QuestionType(t["name"], t["ask"], t.get("cue"), t.get("need"), t.get("states", "this")) for t in raw["types"]]
     return QuestionRules(
