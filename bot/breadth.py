@@ -30,7 +30,7 @@ MEANING = re.compile(
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
     r"\b(options?|choices?|alternatives?|treatments?|treating|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
-    r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|"
+    r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|what then|"
     r"happens next|other|(?:what'?s|what is|is there|are there) (?:out there|available))\b",
     re.IGNORECASE,
 )

@@ -128,3 +128,12 @@ def test_a_chat_spelling_of_back_is_read_as_back() -> None:
     qp = QueryProcessor({"relapse": 3, "liver": 2}, Glossary())
     q = qp.process("what if it comes bak in the liver")
     assert "comes back in the liver" in q.corrected and "bak" not in q.unknown
+
+
+def test_a_chat_spelling_of_difference_is_read_as_difference() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"alphamab": 3, "betacel": 2}, Glossary())
+    q = qp.process("alphamab vs betacel whats the diff")
+    assert q.corrected.endswith("what's the difference") and "diff" not in q.unknown

@@ -38,6 +38,13 @@ from bot.settings import PROJECT_ROOT
         ("How long do remissions last after chemo?", "duration"),
         ("should he just stop taking it?", "advice"),
         ("alphamab neurotox management?", "toxicity_management"),
+        # Broad asks in a clinician's or a student's words: the options, the section's scope, its takeaways.
+        ("Relapsed disease: run me through the management options.", "overview"),
+        ("Marrow relapse, what then?", "overview"),
+        ("Adult in second relapse. Options per the text?", "overview"),
+        ("What does this section cover?", "overview"),
+        ("I have a quiz tomorrow. What are the main takeaways?", "overview"),
+        ("Relapse in the testes - what's the deal?", "overview"),
         # Clinicians' shorthand for the kind of question.
         ("betacel MoA", "mechanism"),
         ("alphamab target antigen?", "target"),
