@@ -46,6 +46,7 @@ class QueryProcessor:
         self.known = known | {part for w in known if "-" in w for part in w.split("-") if len(part) >= 3}
         # Only words long enough to be misspelled recognisably are correction targets.
         self._choices = sorted(w for w in self.known if len(w) >= 4 and not w.isdigit())
+        self._targets = frozenset(self._choices)
         self.min_score = min_score
         self._corpus_words = vocab
         self._correct = lru_cache(maxsize=4096)(self._correct_word)
@@ -66,6 +67,11 @@ class QueryProcessor:
         # A common English word is never "corrected" into a corpus word ("clinical" is not "clinically").
         if len(word) < 5 or not word.isalpha() or _zipf(word) >= self.english_zipf:
             return None
+        # Two neighbouring letters swapped is the commonest slip ("relaspe"): one edit, where the ratio below
+        # counts two and would sooner find an English word one letter away ("relpase": "release").
+        swaps = {w for i in range(len(word) - 1) if (w := word[:i] + word[i + 1] + word[i] + word[i + 2 :]) in self._targets}
+        if len(swaps) == 1:
+            return swaps.pop()
         # Only a misspelled word needs rapidfuzz: a cold start does not import it.
         from rapidfuzz import fuzz, process
         from rapidfuzz.distance import OSA

@@ -137,3 +137,13 @@ def test_a_chat_spelling_of_difference_is_read_as_difference() -> None:
     qp = QueryProcessor({"alphamab": 3, "betacel": 2}, Glossary())
     q = qp.process("alphamab vs betacel whats the diff")
     assert q.corrected.endswith("what's the difference") and "diff" not in q.unknown
+
+
+def test_two_neighbouring_letters_swapped_are_one_slip_and_the_corpus_word_wins() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"relapse": 3, "alphamab": 2}, Glossary())
+    # "relpase" is one letter from the English "release" too: the swap back to the corpus word is nearer.
+    assert qp.process("what is a relpase").corrected == "what is a relapse"
+    assert qp.process("cns relaspe and alphaamb").corrections == {"relaspe": "relapse", "alphaamb": "alphamab"}
