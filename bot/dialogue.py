@@ -43,6 +43,7 @@ class Turn:
     resolved: str
     analysis: Analysis
     cited_docs: list[int] = field(default_factory=list)
+    given: frozenset[str] = frozenset()  # the treatments an overview's items were about
 
 
 class Session:
@@ -122,6 +123,7 @@ class Session:
             self._remember(cleaned.text, u.text, u.analysis, answer)
             return answer
         exclude: set[str] = set()
+        given = self.turns[-1].given if self.turns else frozenset()
         if (
             OTHER.search(typed.text) and self.turns
             and (
@@ -130,19 +132,35 @@ class Session:
                 or bool(typed.analysis.excluded)  # "beyond antibodies and CAR-T?": the rest
                 # "What is CAR-T?" then "is there anything else she could get?": another treatment
                 or (ELSE_GIVEN.search(typed.text) is not None and self._last_was_treatment())
+                # "What are the newer drugs?" then "anything else?": the options the answer has not given
+                or (bool(given) and not typed.analysis.focus)
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
             and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))
         ):
             # "What else can be done?", "what else is there?": the other options, not more about the last one.
             last = self.last_focus.analysis.focus if self.last_focus is not None else []
-            exclude = {t for t in last if t not in typed.analysis.focus}
+            # (what the asker sets aside, when they say it: "beyond alphamab?")
+            earlier = () if typed.analysis.excluded else given
+            exclude = {t for t in (*last, *earlier) if t not in typed.analysis.focus}
             if self.last_focus is not None:  # set aside as the asker wrote them ("CAR-T"), for the lead
                 said = self.last_focus.analysis.focus_surface
                 typed.analysis.focus_surface.update({t: said[t] for t in exclude if t in said})
             typed.analysis.qtype = "overview"
             answer = answerer.respond(cleaned, typed, None, prev, exclude)
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
+            return answer
+        last_turn = self.turns[-1] if self.turns else None
+        if (
+            last_turn is not None and not last_turn.analysis.focus and not typed.analysis.focus
+            and typed.analysis.conditions and WHAT_ABOUT.match(typed.text)
+            and len(content_words(typed.text)) <= self.answerer.params.follow_up_max_words
+        ):
+            # "Options for a child?" then "what about for adults?": the same question, for the new asker.
+            u = answerer.understand(f"{last_turn.resolved.rstrip('?.! ')} ({typed.text.strip()})")
+            u.analysis.conditions = typed.analysis.conditions
+            answer = answerer.respond(cleaned, u, typed, prev)
+            self._remember(cleaned.text, u.text, u.analysis, answer)
             return answer
         # A question of a kind that stands alone ("What is the capital of Peru?") starts a new topic.
         # So does a broad request without a pronoun ("Summarize this text"): "tell me more about it" is rewritten.
@@ -232,5 +250,11 @@ class Session:
             ]
             if named:
                 analysis = replace(analysis, focus=[named[0].term], focus_surface={named[0].term: named[0].surface})
-        self.turns.append(Turn(text, resolved, analysis, docs))
+        given: frozenset[str] = frozenset()
+        if any(p.kind == "items" for p in answer.parts):
+            kinds = self.answerer.glossary
+            given = frozenset(
+                next((m.term for m in kinds.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations
+            ) - {""}
+        self.turns.append(Turn(text, resolved, analysis, docs, given))
         del self.turns[:-MAX_TURNS]

@@ -327,6 +327,8 @@ class Overview:
     def _about(self, analysis: Analysis, exclude: set[str]) -> str:
         names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude][:2]
         about = f" about {' and '.join(names)}" if names else ""
+        if len(exclude) > 2:  # the options an earlier answer gave: too many to name in a lead
+            return about + " besides those already given"
         if exclude:
             # As the asker wrote it ("CAR-T", not "chimeric antigen receptor t"), in a stable order.
             written = {m.term: analysis.text[m.start : m.end] or m.surface for m in analysis.mentions}

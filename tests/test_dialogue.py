@@ -210,3 +210,22 @@ def test_a_follow_up_opening_with_and_continues_the_document_though_it_names_its
     # The same question opening a conversation continues nothing.
     engine.session().ask("And is radiation of the brain part of it after that?")
     assert seen[-1][0] is None
+
+
+def test_what_about_for_a_new_asker_after_options_asks_the_options_for_them(engine):
+    s = engine.session()
+    first = s.ask("what are the treatment options for a child with relapsed disease?")
+    a = s.ask("what about for adults?")
+    # The same question, read for the new asker (and shown so): not "what about adults" on its own.
+    assert a.searched_for.startswith("what are the treatment options") and "for adults" in a.searched_for
+    assert a.question_type == first.question_type and not a.abstained
+    assert s.turns[-1].analysis.conditions.labels == ("adults",)
+
+
+def test_anything_else_after_an_overview_gives_the_options_it_did_not(engine):
+    s = engine.session()
+    first = s.ask("what are the options?")
+    a = s.ask("anything else?")
+    given = {c.quote for c in first.citations if c.quote.lower().startswith(("alphamab,", "betacel,"))}
+    assert given and s.turns[0].given >= {"alphamab", "betacel"}
+    assert not given & {c.quote for c in a.citations}
