@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot import conditions
 from bot.breadth import (
     ASK_CLAUSE,
     ATTRIBUTE_TYPES,
@@ -74,7 +75,14 @@ class Overview:
         sites = self._site_paragraphs(analysis, paragraphs)
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
         chosen: list[Evidence]
-        if sites and not named:
+        qualified = [p for p in paragraphs if any(conditions.qualified(e.text) for e in p.sentences)]
+        if qualified and not named and conditions.asks_qualified(analysis.text):
+            # "The older drugs that aren't proven to help": the paragraph the text qualifies so, whole.
+            best = max(qualified, key=lambda p: max(e.score for e in p.sentences))
+            chosen = [e for e in best.sentences if len(e.text) >= 40 or conditions.qualified(e.text)]
+            chosen = chosen[: self.params.overview_max_quotes]
+            lead = "The text says this" + self._about(analysis, aside) + ":"
+        elif sites and not named:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40][: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, aside) + ":"

@@ -178,3 +178,7 @@ def test_a_question_about_unproven_statements_is_recognised() -> None:
     assert asks_qualified("the drugs approved without any proven benefit")
     assert asks_qualified("which one was withdrawn from the market?")
     assert not asks_qualified("what are the proven options?")
+    # The asker's own words for it: "aren't proven to help", "the ones with weaker evidence".
+    assert asks_qualified("summarise the older drugs that aren't proven to help")
+    assert asks_qualified("the other agents, the ones with weaker evidence")
+    assert not asks_qualified("what evidence is there for the options?")

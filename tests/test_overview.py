@@ -137,3 +137,11 @@ def test_a_topic_overview_leaves_out_a_sentence_about_another_treatment() -> Non
     q = Analysis("explain CAR-T cells", "overview", ["overview"], False, ["chimeric antigen receptor t"])
     picked = [e.text for e in ov._topical_pick(q, [Paragraph(0, evs)])]
     assert picked == [texts[1][0], texts[2][0]]
+
+
+def test_a_broad_question_about_what_is_unproven_quotes_the_paragraph_the_text_qualifies(engine) -> None:
+    a = engine.session().ask("Summarise the therapies that aren't proven to help")
+    quotes = [c.quote for c in a.citations]
+    # The fixture's one qualified statement ("... irradiation is unclear") and its paragraph, nothing else.
+    assert a.question_type == "overview" and "The role of CNS irradiation is unclear." in quotes
+    assert all(q.startswith(("CNS relapse", "The role of CNS")) for q in quotes)
