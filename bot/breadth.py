@@ -110,6 +110,8 @@ class Breadth:
         """A question worded narrowly that asks for an overview all the same: several asks about one subject
         ("what is CAR-T and who can get it?"), a tour of several named treatments or sites ("the evidence
         for engagers, conjugates and CAR-T"), or a class whose members the text describes one by one."""
+        if analysis.qtype == "comparison" and self.tour(analysis):
+            return True
         if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
             return False
         subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
@@ -194,6 +196,9 @@ class Breadth:
     def tour(self, analysis: Analysis) -> bool:
         """Several treatments named for a description of each, not a choice between them ("X or Y?")."""
         named = self.named(analysis)
+        if analysis.qtype == "comparison" and not analysis.yes_no:
+            # "Chemo vs immunotherapy vs transplant": three or more compared is a description of each.
+            return len(named) >= 3
         return len(named) >= 2 and analysis.qtype in TOUR_TYPES and not CHOICE.search(analysis.text)
 
     def named(self, analysis: Analysis) -> list[str]:

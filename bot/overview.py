@@ -333,8 +333,8 @@ class Overview:
         return any(float(v @ np.asarray(vecs[c.row], dtype=np.float32)) >= self.params.overview_redundancy for c in chosen)
 
     def _about(self, analysis: Analysis, exclude: set[str]) -> str:
-        names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude][:2]
-        about = f" about {' and '.join(names)}" if names else ""
+        names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude][:3]
+        about = f" about {', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else f" about {names[0]}" if names else ""
         if len(exclude) > 2:  # the options an earlier answer gave: too many to name in a lead
             return about + " besides those already given"
         if exclude:

@@ -61,3 +61,10 @@ def test_a_broad_question_about_one_attribute_is_no_summary_of_everything(engine
     assert b.is_summary(_analysis(engine, "Summarize this text"))
     attribute = _analysis(engine, "Summarize the side effects")
     assert not b.is_summary(attribute) and not b.about_everything(attribute)
+
+
+def test_three_or_more_compared_is_a_description_of_each_but_two_are_compared(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "Compare the options: alphamab vs betacel vs gammastat."))
+    assert not b.broadens(_analysis(engine, "Compare alphamab vs betacel."))
+    assert not b.broadens(_analysis(engine, "is alphamab safer than betacel or gammastat?"))
