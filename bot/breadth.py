@@ -110,7 +110,11 @@ class Breadth:
         """A question worded narrowly that asks for an overview all the same: several asks about one subject
         ("what is CAR-T and who can get it?"), a tour of several named treatments or sites ("the evidence
         for engagers, conjugates and CAR-T"), or a class whose members the text describes one by one."""
-        if analysis.qtype == "comparison" and self.tour(analysis):
+        if analysis.qtype == "comparison" and (
+            self.tour(analysis)
+            # "B vs T lineage: how do the options differ?": the options, each with whom it is for.
+            or (not analysis.yes_no and not self.named(analysis) and bool(OPTIONS.search(fold(analysis.text))))
+        ):
             return True
         if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
             return False

@@ -68,3 +68,9 @@ def test_three_or_more_compared_is_a_description_of_each_but_two_are_compared(en
     assert b.broadens(_analysis(engine, "Compare the options: alphamab vs betacel vs gammastat."))
     assert not b.broadens(_analysis(engine, "Compare alphamab vs betacel."))
     assert not b.broadens(_analysis(engine, "is alphamab safer than betacel or gammastat?"))
+
+
+def test_options_compared_across_conditions_are_the_options(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "B vs T lineage relapse: how do the options differ?"))
+    assert not b.broadens(_analysis(engine, "How does alphamab differ from betacel?"))

@@ -182,3 +182,11 @@ def test_a_question_about_unproven_statements_is_recognised() -> None:
     assert asks_qualified("summarise the older drugs that aren't proven to help")
     assert asks_qualified("the other agents, the ones with weaker evidence")
     assert not asks_qualified("what evidence is there for the options?")
+
+
+@pytest.mark.parametrize(("text", "lineage"), [
+    ("B vs T lineage relapse", {"B", "T"}), ("T lineage disease", {"T"}), ("B-lineage ALL", {"B"}),
+    ("B or T cell?", {"B", "T"}),
+])
+def test_a_lineage_named_once_for_both_letters_is_read_for_both(text: str, lineage: set[str]) -> None:
+    assert read(text, question=True).lineage == lineage
