@@ -36,7 +36,7 @@ OPTIONS = re.compile(
 )
 # The start of one ask in a question that asks several ("what is it, who can get it, and is there an age limit?").
 ASK_CLAUSE = re.compile(
-    r"(?:^|[,;:.?]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
+    r"(?:^|[,;:.?—–]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
 )
 TREATMENTS_ASKED = re.compile(r"\b(?:what|which)\s+(?:are|r|were)\s+(?:the\s+)?(?:treatments|therapies|options|choices)\b", re.IGNORECASE)
 TOPIC_SAY = re.compile(

@@ -74,3 +74,10 @@ def test_options_compared_across_conditions_are_the_options(engine) -> None:
     b = engine.answerer.overviews.breadth
     assert b.broadens(_analysis(engine, "B vs T lineage relapse: how do the options differ?"))
     assert not b.broadens(_analysis(engine, "How does alphamab differ from betacel?"))
+
+
+def test_an_ask_after_a_dash_is_an_ask_of_its_own() -> None:
+    from bot.breadth import ASK_CLAUSE
+
+    assert len(ASK_CLAUSE.findall("Tell me about alphamab — how it works, who it's for")) == 2
+    assert len(ASK_CLAUSE.findall("alphamab – what is it")) == 1
