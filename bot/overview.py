@@ -36,6 +36,9 @@ from bot.glossary import Glossary
 from bot.params import Params
 from bot.question import Analysis, rules
 
+# Every site asked at once, none named: "the treatment for each site", "by location".
+EACH_SITE = re.compile(r"\b(?:each|every|all(?: the)?|the different|the various|by) (?:sites?|locations?|places?)\b", re.IGNORECASE)
+
 
 @dataclass
 class Paragraph:
@@ -160,6 +163,8 @@ class Overview:
 
     def _site_paragraphs(self, analysis: Analysis, paragraphs: list[Paragraph]) -> list[Paragraph]:
         """The paragraphs about a site the question names, or about the sites a named class covers."""
+        if EACH_SITE.search(analysis.text):  # "treatment for each site": every site the text gives a paragraph
+            return [p for p in paragraphs if self._site_only(p)]
         sites: set[str] = set()
         for t in analysis.focus:
             if self.glossary.kind(t) == "site":

@@ -145,3 +145,9 @@ def test_a_broad_question_about_what_is_unproven_quotes_the_paragraph_the_text_q
     # The fixture's one qualified statement ("... irradiation is unclear") and its paragraph, nothing else.
     assert a.question_type == "overview" and "The role of CNS irradiation is unclear." in quotes
     assert all(q.startswith(("CNS relapse", "The role of CNS")) for q in quotes)
+
+
+def test_each_site_asks_for_every_paragraph_the_text_gives_a_site(engine) -> None:
+    a = engine.session().ask("run me through the treatment for each site")
+    assert a.question_type == "overview" and a.citations
+    assert all(c.quote.startswith(("CNS relapse", "The role of CNS")) for c in a.citations)
