@@ -177,7 +177,7 @@ class Breadth:
 
     def marks(self, analysis: Analysis) -> set[str]:
         """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""
-        if analysis.qtype != "list" or not PLURAL_OPTIONS.search(analysis.text) or self.named(analysis):
+        if analysis.qtype not in ("list", "overview") or not PLURAL_OPTIONS.search(analysis.text) or self.named(analysis):
             return set()
         return {t for t in analysis.focus if self.glossary.kind(t) in MARK_KINDS}
 

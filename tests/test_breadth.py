@@ -81,3 +81,12 @@ def test_an_ask_after_a_dash_is_an_ask_of_its_own() -> None:
 
     assert len(ASK_CLAUSE.findall("Tell me about alphamab — how it works, who it's for")) == 2
     assert len(ASK_CLAUSE.findall("alphamab – what is it")) == 1
+
+
+def test_a_mark_picks_the_options_of_an_overview_as_of_a_list(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    q = "Summarize the options that can cause liver damage"
+    analysis = _analysis(engine, q)
+    assert analysis.qtype == "overview" and b.marks(analysis) == {"hepatotoxicity"}
+    a = engine.session().ask(q)
+    assert a.citations and all("Alphamab" not in c.quote for c in a.citations)
