@@ -297,11 +297,23 @@ class Answerer:
             return None  # the decision names the state the text never speaks of
         chunk_score = {r: s for r, s in self.scorer.candidates(cands, len(cands)).items()}
         rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
-        evidence = self.scorer.score(u.analysis, u.query.expanded, qvec, rows)
+        said = self._without_breadth_words(u.query.expanded)
+        evidence = self.scorer.score(u.analysis, said, qvec, rows)
         draft = self.overviews.draft(u.analysis, evidence, exclude)
         if draft is None or (draft.score < self.params.overview_min_score and not self.overviews.is_summary(u.analysis)):
             return None
         return self.composer.render(frame, draft)
+
+    def _without_breadth_words(self, text: str) -> str:
+        """``text`` without the words asking for breadth that the corpus also uses: "the overall picture"
+        is not about "overall survival". (Words the corpus never uses match nothing and stay.)"""
+        known, stem = self.scorer.known_stems, self.scorer.stem
+
+        def blank(m: re.Match[str]) -> str:
+            return re.sub(r"[A-Za-z]+", lambda w: " " if stem(w.group(0).lower()) in known else w.group(0), m.group(0))
+
+        ask = next((t.ask for t in rules().types if t.name == "overview"), None)
+        return ask.sub(blank, text) if ask is not None else text
 
     def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
         draft: Draft | None = self.forms.by_condition(analysis, ranked)

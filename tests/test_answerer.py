@@ -176,3 +176,11 @@ def test_an_effect_the_text_never_names_is_not_answered(engine) -> None:
     # An effect the text names is still answered.
     assert not engine.session().ask("Does betacel cause hepatotoxicity?").abstained
 
+
+
+def test_words_asking_for_breadth_that_the_corpus_uses_are_not_the_subject(engine) -> None:
+    # "available" is a word of the fixture ("is available for children"); "nutshell" is not and stays.
+    strip = engine.answerer._without_breadth_words
+    assert "available" not in strip("what's available for relapse").split()
+    assert strip("what's available for relapse").split()[-1] == "relapse"
+    assert "nutshell" in strip("relapse in a nutshell")
