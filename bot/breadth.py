@@ -67,6 +67,8 @@ OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(
 PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
+# One thing matched to another across the options: "which drugs are for which patients?", "who gets what".
+MAPPING = re.compile(r"\b(which|what)\b[^?.]*\b(for|to|with|in) (which|what|whom)\b|\bwho gets what\b", re.IGNORECASE)
 EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
 DESCRIBE = re.compile(
     r"\b(what does (the|this) (text|source|article|page|section|document) (say|cover|tell us|mention) (about|on|regarding)|"
@@ -183,7 +185,11 @@ class Breadth:
 
     def attribute_wide(self, analysis: Analysis) -> bool:
         """One attribute asked of everything the text covers ("what side effects does the text mention?")."""
-        if analysis.focus or analysis.qtype not in FILTERING_TYPES:
+        if analysis.focus:
+            return False
+        if MAPPING.search(analysis.text) and PLURAL_OPTIONS.search(analysis.text):
+            return any(t in EACH_STATES for t in analysis.types)  # "which drugs are for which patients?"
+        if analysis.qtype not in FILTERING_TYPES:
             return False
         # "... does the text mention", or of the options in general ("the dangers of the newer treatments").
         return bool(WHOLE_TEXT.search(analysis.text)) or (

@@ -90,3 +90,9 @@ def test_a_mark_picks_the_options_of_an_overview_as_of_a_list(engine) -> None:
     assert analysis.qtype == "overview" and b.marks(analysis) == {"hepatotoxicity"}
     a = engine.session().ask(q)
     assert a.citations and all("Alphamab" not in c.quote for c in a.citations)
+
+
+def test_options_matched_to_patients_are_each_option_with_whom_it_is_for(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.attribute_wide(_analysis(engine, "Which drugs are for which patients?"))
+    assert not b.attribute_wide(_analysis(engine, "Which drugs are for children?"))
