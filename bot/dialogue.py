@@ -25,6 +25,8 @@ PRONOUN = re.compile(
 )
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
 WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
+# A turn that only restates who asks: "what about for adults?", "just the ones for kids", "and for a 70-year-old?".
+NARROWS = re.compile(r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for)\b", re.IGNORECASE)
 MAX_TURNS = 20
 # A question asking for a thing ("which drug ...?", "what offers the best hope?"): its answer names it.
 ASKS_FOR_ONE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what|where|who)\b", re.IGNORECASE)
@@ -34,7 +36,7 @@ ELSE_GIVEN = re.compile(
     r"\b(?:anything|something|what)\s+else\b.*\b(?:get|have|try|receive|take|given|offered|done)\b", re.IGNORECASE
 )
 # Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
-ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there"})
+ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
 
 
 @dataclass
@@ -153,7 +155,7 @@ class Session:
         last_turn = self.turns[-1] if self.turns else None
         if (
             last_turn is not None and not last_turn.analysis.focus and not typed.analysis.focus
-            and typed.analysis.conditions and WHAT_ABOUT.match(typed.text)
+            and typed.analysis.conditions and NARROWS.match(typed.text)
             and len(content_words(typed.text)) <= self.answerer.params.follow_up_max_words
         ):
             # "Options for a child?" then "what about for adults?": the same question, for the new asker.

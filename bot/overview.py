@@ -37,7 +37,7 @@ from bot.params import Params
 from bot.question import Analysis, rules
 
 # Every site asked at once, none named: "the treatment for each site", "by location".
-EACH_SITE = re.compile(r"\b(?:each|every|all(?: the)?|the different|the various|by) (?:sites?|locations?|places?)\b", re.IGNORECASE)
+EACH_SITE = re.compile(r"\b(?:each|every|all(?: the)?|the different|the various|by) (?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -87,7 +87,12 @@ class Overview:
             lead = "The text says this" + self._about(analysis, aside) + ":"
         elif sites and not named:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
-            chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40][: self.params.overview_max_quotes]
+            chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40]
+            if {"places", "location"} & set(analysis.types):
+                # "Where can it come back, and what is done for each?": the sentence naming the sites first.
+                listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2]
+                chosen = listing[:1] + [e for e in chosen if e not in listing[:1]]
+            chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, aside) + ":"
         elif (self.breadth.options(analysis, exclude) or self.breadth.tour(analysis) or self.breadth.attribute_wide(analysis) or self.breadth.marks(analysis)
               or (self.breadth.has_class(analysis) and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)

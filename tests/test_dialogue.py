@@ -229,3 +229,18 @@ def test_anything_else_after_an_overview_gives_the_options_it_did_not(engine):
     given = {c.quote for c in first.citations if c.quote.lower().startswith(("alphamab,", "betacel,"))}
     assert given and s.turns[0].given >= {"alphamab", "betacel"}
     assert not given & {c.quote for c in a.citations}
+
+
+def test_just_the_ones_for_kids_after_a_broad_list_narrows_it_to_them(engine):
+    s = engine.session()
+    first = s.ask("list all the treatments for relapsed disease")
+    a = s.ask("just the ones for kids")
+    assert a.searched_for.startswith("list all the treatments") and a.question_type == first.question_type
+    assert s.turns[-1].analysis.conditions.age is not None
+
+
+def test_and_the_other_one_of_a_kind_asks_the_same_question_of_it(engine):
+    s = engine.session()
+    s.ask("cns relapse treatment?")
+    s.ask("and the testicle one?")
+    assert "testicle" in s.turns[-1].resolved.lower() and "treatment" in s.turns[-1].resolved.lower()

@@ -151,3 +151,9 @@ def test_each_site_asks_for_every_paragraph_the_text_gives_a_site(engine) -> Non
     a = engine.session().ask("run me through the treatment for each site")
     assert a.question_type == "overview" and a.citations
     assert all(c.quote.startswith(("CNS relapse", "The role of CNS")) for c in a.citations)
+
+
+def test_what_they_do_for_each_spot_asks_for_every_site_paragraph(engine) -> None:
+    a = engine.session().ask("where can it come back and what do they do for each spot")
+    assert a.question_type == "overview" and a.citations
+    assert all(c.quote.startswith(("CNS relapse", "The role of CNS")) for c in a.citations)

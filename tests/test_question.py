@@ -45,6 +45,10 @@ from bot.settings import PROJECT_ROOT
         ("What does this section cover?", "overview"),
         ("I have a quiz tomorrow. What are the main takeaways?", "overview"),
         ("Relapse in the testes - what's the deal?", "overview"),
+        ("It is back in his marrow. Is there anything that can be done?", "overview"),
+        ("As bullet points please: the main treatment approaches for relapse.", "overview"),
+        ("What are all the new relapse treatments?", "overview"),
+        ("What's available beyond chemo? Give me everything.", "overview"),
         # Clinicians' shorthand for the kind of question.
         ("betacel MoA", "mechanism"),
         ("alphamab target antigen?", "target"),
@@ -331,3 +335,8 @@ def test_a_sentence_saying_cure_answers_a_question_whether_a_treatment_cures() -
     a = analyse("Can radiation on its own still cure a relapse in the liver?", Glossary())
     assert a.qtype == "site_treatment" and a.cue is not None
     assert a.cue.search("Surgery helps only a few patients to achieve cure.")
+
+
+def test_beyond_the_standard_thing_sets_that_thing_aside(engine) -> None:
+    a = engine.answerer.understand("What's out there beyond standard methotrexate?").analysis
+    assert a.excluded == ["methotrexate"] and "methotrexate" not in a.focus
