@@ -64,7 +64,7 @@ AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+
 # Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
 OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
-PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|agents|medicines|products)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
 # One thing matched to another across the options: "which drugs are for which patients?", "who gets what".
@@ -115,7 +115,8 @@ class Breadth:
         if analysis.qtype == "comparison" and (
             self.tour(analysis)
             # "B vs T lineage: how do the options differ?": the options, each with whom it is for.
-            or (not analysis.yes_no and not self.named(analysis) and bool(OPTIONS.search(fold(analysis.text))))
+            or (not analysis.yes_no and not self.named(analysis)
+                and bool(OPTIONS.search(fold(analysis.text)) or PLURAL_OPTIONS.search(analysis.text)))
         ):
             return True
         if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
@@ -238,5 +239,7 @@ class Breadth:
         specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
         # "Beyond antibodies and CAR-T?": setting options aside asks for the rest of them.
         asks = (bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text)))
-                or indicated_for_conditions(analysis))
+                or indicated_for_conditions(analysis)
+                # "B vs T lineage: which agents apply to each?"
+                or (analysis.qtype == "comparison" and not named and bool(PLURAL_OPTIONS.search(analysis.text))))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))

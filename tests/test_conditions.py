@@ -187,6 +187,7 @@ def test_a_question_about_unproven_statements_is_recognised() -> None:
 @pytest.mark.parametrize(("text", "lineage"), [
     ("B vs T lineage relapse", {"B", "T"}), ("T lineage disease", {"T"}), ("B-lineage ALL", {"B"}),
     ("B or T cell?", {"B", "T"}),
+    ("B- vs T-lineage relapse", {"B", "T"}),
 ])
 def test_a_lineage_named_once_for_both_letters_is_read_for_both(text: str, lineage: set[str]) -> None:
     assert read(text, question=True).lineage == lineage
