@@ -95,7 +95,7 @@ class Overview:
             chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, aside) + ":"
         elif (self.breadth.options(analysis, exclude) or self.breadth.tour(analysis) or self.breadth.attribute_wide(analysis) or self.breadth.marks(analysis)
-              or (self.breadth.has_class(analysis) and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
+              or (self.breadth.has_class(analysis) and (analysis.qtype in ("list", "overview") or PLURAL_OPTIONS.search(analysis.text)
                                              or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions)))):
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
