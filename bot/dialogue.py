@@ -35,6 +35,12 @@ THE_OTHER = re.compile(r"\bthe other\b(?! (?:options?|treatments?|therap(?:y|ies
 ELSE_GIVEN = re.compile(
     r"\b(?:anything|something|what)\s+else\b.*\b(?:get|have|try|receive|take|given|offered|done)\b", re.IGNORECASE
 )
+# "The second one", "the last option": a place in the list the last answer gave.
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
+            "5th": 4, "last": -1}
+ORDINAL = re.compile(
+    r"\bthe (" + "|".join(ORDINALS) + r") (?:one|option|drug|treatment|therapy|agent|medicine|item|product)\b", re.IGNORECASE
+)
 # Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
 
@@ -45,7 +51,7 @@ class Turn:
     resolved: str
     analysis: Analysis
     cited_docs: list[int] = field(default_factory=list)
-    given: frozenset[str] = frozenset()  # the treatments an overview's items were about
+    given: tuple[str, ...] = ()  # the treatments an overview's items were about, in its order
 
 
 class Session:
@@ -124,8 +130,15 @@ class Session:
             answer = answerer.respond(cleaned, u, typed, prev)
             self._remember(cleaned.text, u.text, u.analysis, answer)
             return answer
+        given = self.turns[-1].given if self.turns else ()
+        picked = self._ordinal(typed.text, given)
+        if picked is not None:
+            # "More detail on the second one": the second treatment the last answer listed.
+            u = answerer.understand(ORDINAL.sub(picked, typed.text, count=1))
+            answer = answerer.respond(cleaned, u, typed, prev)
+            self._remember(cleaned.text, u.text, u.analysis, answer)
+            return answer
         exclude: set[str] = set()
-        given = self.turns[-1].given if self.turns else frozenset()
         if (
             OTHER.search(typed.text) and self.turns
             and (
@@ -229,6 +242,16 @@ class Session:
             return rest[0] if len(rest) == 1 else None
         return None
 
+    def _ordinal(self, text: str, given: tuple[str, ...]) -> str | None:
+        """The treatment "the second one" points at among those the last answer listed (classes left out:
+        "Available immunotherapies include" introduces the list, it is not one of its options)."""
+        m = ORDINAL.search(text)
+        if m is None or not given:
+            return None
+        options = [t for t in given if not self.answerer.glossary.narrower(t)]
+        at = ORDINALS[m.group(1).lower()]
+        return options[at] if -len(options) <= at < len(options) else None
+
     def _last_was_treatment(self) -> bool:
         last = self.last_focus
         return last is not None and any(
@@ -252,11 +275,10 @@ class Session:
             ]
             if named:
                 analysis = replace(analysis, focus=[named[0].term], focus_surface={named[0].term: named[0].surface})
-        given: frozenset[str] = frozenset()
+        given: tuple[str, ...] = ()
         if any(p.kind == "items" for p in answer.parts):
             kinds = self.answerer.glossary
-            given = frozenset(
-                next((m.term for m in kinds.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations
-            ) - {""}
+            firsts = (next((m.term for m in kinds.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations)
+            given = tuple(dict.fromkeys(t for t in firsts if t))
         self.turns.append(Turn(text, resolved, analysis, docs, given))
         del self.turns[:-MAX_TURNS]

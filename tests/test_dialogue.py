@@ -227,7 +227,7 @@ def test_anything_else_after_an_overview_gives_the_options_it_did_not(engine):
     first = s.ask("what are the options?")
     a = s.ask("anything else?")
     given = {c.quote for c in first.citations if c.quote.lower().startswith(("alphamab,", "betacel,"))}
-    assert given and s.turns[0].given >= {"alphamab", "betacel"}
+    assert given and {"alphamab", "betacel"} <= set(s.turns[0].given)
     assert not given & {c.quote for c in a.citations}
 
 
@@ -244,3 +244,15 @@ def test_and_the_other_one_of_a_kind_asks_the_same_question_of_it(engine):
     s.ask("cns relapse treatment?")
     s.ask("and the testicle one?")
     assert "testicle" in s.turns[-1].resolved.lower() and "treatment" in s.turns[-1].resolved.lower()
+
+
+def test_the_second_one_is_the_second_treatment_the_last_answer_listed(engine):
+    s = engine.session()
+    first = s.ask("what are the options?")
+    listed = s.turns[-1].given
+    assert len(listed) >= 2 and first.citations
+    s.ask("more detail on the second one")
+    assert listed[1] in s.turns[-1].resolved.lower()
+    s.ask("what are the options?")
+    s.ask("tell me about the last one")
+    assert s.turns[-1].resolved.lower().endswith(s.turns[-2].given[-1])
