@@ -67,6 +67,8 @@ OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(
 PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|agents|medicines|products)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
+# "And the rest of the drugs?", "what about the others?": every option but the one asked about before.
+REST = re.compile(r"\b(?:the rest|the others|the other (?:ones|drugs|treatments|options|agents|therapies)|remaining)\b", re.IGNORECASE)
 # One thing matched to another across the options: "which drugs are for which patients?", "who gets what".
 MAPPING = re.compile(r"\b(which|what)\b[^?.]*\b(for|to|with|in) (which|what|whom)\b|\bwho gets what\b", re.IGNORECASE)
 EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
@@ -193,7 +195,7 @@ class Breadth:
         if analysis.qtype not in FILTERING_TYPES:
             return False
         # "... does the text mention", or of the options in general ("the dangers of the newer treatments").
-        return bool(WHOLE_TEXT.search(analysis.text)) or (
+        return bool(WHOLE_TEXT.search(analysis.text) or REST.search(analysis.text)) or (
             analysis.qtype in EACH_STATES and bool(PLURAL_OPTIONS.search(analysis.text))
             and not self.known_subject(analysis)  # "drugs approved on response rates": those, not all
         )

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from bot.breadth import OTHER
+from bot.breadth import FILTERING_TYPES, OTHER, REST
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
 from bot.text import STOPWORDS, content_words, fold
@@ -139,8 +139,9 @@ class Session:
             self._remember(cleaned.text, u.text, u.analysis, answer)
             return answer
         exclude: set[str] = set()
+        rest = REST.search(typed.text) is not None and self._asked_an_attribute()
         if (
-            OTHER.search(typed.text) and self.turns
+            (OTHER.search(typed.text) or rest) and self.turns
             and (
                 (self.last_focus is not None
                  and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
@@ -149,6 +150,8 @@ class Session:
                 or (ELSE_GIVEN.search(typed.text) is not None and self._last_was_treatment())
                 # "What are the newer drugs?" then "anything else?": the options the answer has not given
                 or (bool(given) and not typed.analysis.focus)
+                # "Blinatumomab's side effects?" then "and the rest of the drugs?": the same of the others
+                or rest
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
             and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))
@@ -162,6 +165,9 @@ class Session:
                 said = self.last_focus.analysis.focus_surface
                 typed.analysis.focus_surface.update({t: said[t] for t in exclude if t in said})
             typed.analysis.qtype = "overview"
+            if rest:  # the attribute asked of the last one, asked of each of the rest
+                asked = [t for t in self.turns[-1].analysis.types if t in FILTERING_TYPES]
+                typed.analysis.qtype, typed.analysis.types = asked[0], [*asked, "overview"]
             answer = answerer.respond(cleaned, typed, None, prev, exclude)
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
@@ -251,6 +257,11 @@ class Session:
         options = [t for t in given if not self.answerer.glossary.narrower(t)]
         at = ORDINALS[m.group(1).lower()]
         return options[at] if -len(options) <= at < len(options) else None
+
+    def _asked_an_attribute(self) -> bool:
+        """The last turn asked one attribute (side effects, age) of a treatment."""
+        last = self.turns[-1].analysis if self.turns else None
+        return last is not None and last.qtype in FILTERING_TYPES and self._last_was_treatment()
 
     def _last_was_treatment(self) -> bool:
         last = self.last_focus

@@ -256,3 +256,13 @@ def test_the_second_one_is_the_second_treatment_the_last_answer_listed(engine):
     s.ask("what are the options?")
     s.ask("tell me about the last one")
     assert s.turns[-1].resolved.lower().endswith(s.turns[-2].given[-1])
+
+
+def test_the_rest_after_an_attribute_of_one_treatment_asks_it_of_the_others(engine):
+    s = engine.session()
+    s.ask("what are the side effects of alphamab?")
+    a = s.ask("and the rest of the drugs?")
+    assert s.turns[-1].analysis.qtype == "side_effects" and "overview" in s.turns[-1].analysis.types
+    quotes = [c.quote for c in a.citations]
+    assert quotes and not any(q.startswith(("Alphamab", "The most common symptoms after alphamab")) for q in quotes)
+    assert any("hepatotoxicity" in q for q in quotes)  # betacel's
