@@ -4,6 +4,7 @@
     PYTHONPATH=. .venv/bin/python scripts/fit_scale.py --medquad [--index DIR]   # p_aspect, p_title_extra
     PYTHONPATH=. .venv/bin/python scripts/fit_scale.py --mediqa                  # long_* (MediQA train)
     PYTHONPATH=. .venv/bin/python scripts/fit_scale.py --topic [--index DIR]     # need_dedicated, sibling_docs, topic_*
+    PYTHONPATH=. .venv/bin/python scripts/fit_scale.py --named [--index DIR]     # topic_named, named_partial
 
 The seed's training sets (scripts/fit_params.py) have one document and short questions, so these
 numbers are invisible to that fit (they are in its HAND_SET). Here:
@@ -120,6 +121,20 @@ def fit_topic(index: Path, embedder: Any) -> None:
     _search_grid(bot.load(corpus=MEDQUAD, index=index, embedder=embedder), TOPIC_GRID)
 
 
+# Two behaviours of titled pages, on and off (issue 12, branch issue-12-liveqa3): the page whose title the
+# question says in full is on its topic (topic_named), and on it missing words make a partial answer
+# (named_partial). Points run from the smaller change to the larger.
+NAMED_GRID: list[dict[str, float]] = [
+    {"topic_named": t, "named_partial": n} for t, n in ((0, 0), (1, 0), (0, 1), (1, 1))
+]
+
+
+def fit_named(index: Path, embedder: Any) -> None:
+    import bot
+
+    _search_grid(bot.load(corpus=MEDQUAD, index=index, embedder=embedder), NAMED_GRID)
+
+
 def fit_mediqa(embedder: Any) -> None:
     import bot
 
@@ -173,10 +188,11 @@ def main() -> int:
     ap.add_argument("--medquad", action="store_true")
     ap.add_argument("--mediqa", action="store_true")
     ap.add_argument("--topic", action="store_true")
+    ap.add_argument("--named", action="store_true")
     ap.add_argument("--index", type=Path, default=FULL_INDEX, help="the whole MedQuAD corpus's index")
     args = ap.parse_args()
-    if not (args.medquad or args.mediqa or args.topic):
-        ap.error("choose --medquad, --mediqa and/or --topic")
+    if not (args.medquad or args.mediqa or args.topic or args.named):
+        ap.error("choose --medquad, --mediqa, --topic and/or --named")
     from bot.embedding import make_embedder
     from bot.settings import Settings
 
@@ -186,6 +202,8 @@ def main() -> int:
         fit_medquad(args.index, embedder)
     if args.topic:
         fit_topic(args.index, embedder)
+    if args.named:
+        fit_named(args.index, embedder)
     if args.mediqa:
         fit_mediqa(embedder)
     return 0
