@@ -128,7 +128,12 @@ def on_topic(
     if params.topic_named and question and _names_page(question, best, forms, topics):
         return ranked
     on = [e for e in ranked if topic(e.doc) in topics]
-    if on and on[0].score >= best.score - params.topic_window:
+    close = bool(on) and on[0].score >= best.score - params.topic_window
+    if on and not close and params.topic_named >= 2 and question:
+        # The first of search's topics' sentences is on a page the question names by its title ("what research is
+        # being done for Kuru?": NINDS's "Kuru" page): it answers, however far below another page's sentence.
+        close = _names_page(question, on[0], forms, topics)
+    if close:
         return on + [e for e in ranked if topic(e.doc) not in topics]
     return None
 
@@ -274,7 +279,10 @@ def _decide(
         topic = [w for w, _ in sorted(known, key=lambda x: -x[1])[: int(params.long_topic_words)]]
         if topic and not any(scorer.siblings.uses(best.doc, w) for w in topic):
             return Decision("abstain", f"The text does not discuss {_quoted(topic)}.", best, topic)
-    if best.score < abstain_below:
+    if best.score < abstain_below and not (best.score >= params.dedicated_below and _dedicated(analysis, [best], forms)):
+        # The page written for the question (its aspect asked, its title said in full: NINDS's research page
+        # on Kuru for "What research is being done for Kuru?") may answer below the floor: its sentences
+        # need not repeat the question's words.
         return Decision("abstain", "The text does not clearly answer this question.", best)
     # A long message with a few words the text lacks is still answered when most of it is covered.
     if (

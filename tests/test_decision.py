@@ -107,7 +107,7 @@ def _on(doc: int, score: float) -> Evidence:
 
 
 def test_an_answer_keeps_to_the_topics_search_ranks_first() -> None:
-    p = default_params().with_values(topic_docs=2, topic_window=0.1)
+    p = default_params().with_values(topic_docs=2, topic_window=0.1, topic_named=0)
     question = Analysis("What is diabetes?", "definition", ["definition"], False, [])
     pages = {0: "diabetic heart disease", 1: "diabetes"}
     ranked = [_on(0, 1.0), _on(1, 0.95)]
@@ -136,6 +136,32 @@ def test_a_page_the_question_names_by_its_title_is_on_its_topic() -> None:
     # A page named more briefly than one of search's topics is not the one asked about.
     shorter = decide(question, [_on(2, 1.0), _on(1, 0.9)], p, _topic_forms(pages), frozenset({"spinal cord injury"}))
     assert shorter.status == "abstain"
+
+
+def test_a_named_page_of_searchs_topics_answers_however_far_below() -> None:
+    p = default_params().with_values(topic_docs=2, topic_window=0.0, topic_named=2, dedicated_below=99.0)
+    question = Analysis("What research is being done for Kuru?", "definition", ["definition"], False, [])
+    pages = {0: "langerhans cell histiocytosis", 1: "kuru", 2: "prion diseases"}
+    decision = decide(question, [_on(0, 1.0), _on(1, 0.6)], p, _topic_forms(pages), frozenset({"kuru"}))
+    assert decision.status == "answer" and decision.best is not None and decision.best.doc == 1
+    # Level 1, or a page of search's topics the question does not name: abstained as before.
+    assert decide(question, [_on(0, 1.0), _on(1, 0.6)], p.with_values(topic_named=1), _topic_forms(pages),
+                  frozenset({"kuru"})).status == "abstain"
+    assert decide(question, [_on(0, 1.0), _on(2, 0.6)], p, _topic_forms(pages),
+                  frozenset({"prion diseases"})).status == "abstain"
+
+
+def test_the_page_written_for_the_question_answers_below_the_floor() -> None:
+    p = default_params().with_values(dedicated_below=0.3)
+    question = Analysis("What research is being done for Kuru?", "definition", ["definition"], False, [])
+    low = _evidence(0.35)
+    low.missing_context, low.missing_context_weight, low.missing_share = [], 0.0, 0.0
+    forms = _forms()
+    assert decide(question, [low], p, forms).status == "abstain"  # not a dedicated page
+    forms.scorer.siblings.dedicated = lambda q, docs, asked: True
+    assert decide(question, [low], p, forms).status == "answer"
+    low.score = 0.25  # below the dedicated page's own floor
+    assert decide(question, [low], p, forms).status == "abstain"
 
 
 def test_on_the_page_the_question_names_missing_words_make_a_partial_answer() -> None:
