@@ -14,7 +14,7 @@ from bot.evidence import Evidence
 from bot.forms import Forms
 from bot.params import Params
 from bot.question import Analysis, rules, states_span
-from bot.siblings import aspects, question_stems
+from bot.siblings import aspects, question_stems, said_title
 from bot.text import content_words
 
 
@@ -51,6 +51,19 @@ def _dedicated(analysis: Analysis, pool: list[Evidence], forms: Forms) -> list[E
     asked = aspects().asked(analysis.text)
     said = question_stems(analysis.text)
     return [e for e in pool if siblings.dedicated(said, (e.doc,), asked)]
+
+
+def _names_page(question: str, best: Evidence, forms: Forms, topics: frozenset[str]) -> bool:
+    """Is ``best`` from a page of a titled topic (its record gives the aspect it covers) whose title the
+    question says in full, and no more briefly than any of search's first ``topics`` it also says in full
+    ("ischemic stroke" is asked, not "stroke")?"""
+    siblings = forms.scorer.siblings
+    title = siblings.topic(best.doc)
+    if not title or siblings.aspect(best.doc) is None:
+        return False
+    said = question_stems(question)
+    named = said_title(question, title, said)
+    return bool(named) and named >= max((said_title(question, t, said) for t in topics), default=0)
 
 
 _CLAUSES = re.compile(r"\band\b|[?.;]")
@@ -91,13 +104,18 @@ def _asks_more(analysis: Analysis) -> bool:
     return False
 
 
-def on_topic(ranked: list[Evidence], topics: frozenset[str], params: Params, forms: Forms) -> list[Evidence] | None:
+def on_topic(
+    ranked: list[Evidence], topics: frozenset[str], params: Params, forms: Forms, question: str = ""
+) -> list[Evidence] | None:
     """``ranked`` with the evidence of the topics search puts first ahead, when the best sentence is from a
     titled document of another topic; None when none of theirs comes within ``topic_window`` of it.
 
     In a corpus of many pages a sentence can match a question's words better than any sentence of the
     pages the question is about ("What is diabetes?" and "Diabetes is a disease ..." on the page about
-    diabetic heart disease): what search ranks first says what the question is about."""
+    diabetic heart disease): what search ranks first says what the question is about. With
+    ``topic_named``, a page whose title the ``question`` says in full is about it too, unless one of
+    search's topics is said more fully ("hereditary sensory and autonomic neuropathy type IE" is not the
+    page "Hereditary sensory neuropathy type IE")."""
     if not topics:
         return ranked
     siblings = forms.scorer.siblings
@@ -107,8 +125,15 @@ def on_topic(ranked: list[Evidence], topics: frozenset[str], params: Params, for
     # beside sibling pages; a document of its own (one long text) is what it is about.
     if siblings.aspect(best.doc) is None or not topic(best.doc) or topic(best.doc) in topics:
         return ranked
+    if params.topic_named and question and _names_page(question, best, forms, topics):
+        return ranked
     on = [e for e in ranked if topic(e.doc) in topics]
-    if on and on[0].score >= best.score - params.topic_window:
+    close = bool(on) and on[0].score >= best.score - params.topic_window
+    if on and not close and params.topic_named >= 2 and question:
+        # The first of search's topics' sentences is on a page the question names by its title ("what research is
+        # being done for Kuru?": NINDS's "Kuru" page): it answers, however far below another page's sentence.
+        close = _names_page(question, on[0], forms, topics)
+    if close:
         return on + [e for e in ranked if topic(e.doc) not in topics]
     return None
 
@@ -136,7 +161,7 @@ def _decide(
 ) -> Decision:
     if not ranked:
         return Decision("abstain", "The text does not answer this question.")
-    kept = on_topic(ranked, topics, params, forms)
+    kept = on_topic(ranked, topics, params, forms, analysis.text)
     if kept is None:
         return Decision("abstain", "The text does not clearly answer this question: the passages closest to it "
                         "are about another subject.", ranked[0])
@@ -238,7 +263,11 @@ def _decide(
         if unnamed:
             names = [analysis.focus_surface.get(t, t) for t in unnamed]
             return Decision("abstain", f"The text does not say anything about {_quoted(names)}.", best, names)
-    if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long:
+    # The page the question names by its title ("Can birth control drug Ocella cause deep vein thrombosis?":
+    # the page "Deep Vein Thrombosis") is about what it asks: the words it lacks are details of that topic,
+    # named in a partial answer rather than withheld.
+    named_page = bool(params.named_partial) and _names_page(analysis.text, best, forms, topics)
+    if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long and not named_page:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
         return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)
     if long and params.long_topic_words and not (analysis.focus and set(analysis.focus) <= in_document):
@@ -250,16 +279,23 @@ def _decide(
         topic = [w for w, _ in sorted(known, key=lambda x: -x[1])[: int(params.long_topic_words)]]
         if topic and not any(scorer.siblings.uses(best.doc, w) for w in topic):
             return Decision("abstain", f"The text does not discuss {_quoted(topic)}.", best, topic)
-    if best.score < abstain_below:
+    if best.score < abstain_below and not (best.score >= params.dedicated_below and _dedicated(analysis, [best], forms)):
+        # The page written for the question (its aspect asked, its title said in full: NINDS's research page
+        # on Kuru for "What research is being done for Kuru?") may answer below the floor: its sentences
+        # need not repeat the question's words.
         return Decision("abstain", "The text does not clearly answer this question.", best)
     # A long message with a few words the text lacks is still answered when most of it is covered.
     if (
         best.missing_context_weight >= params.concept_abstain and best.missing_context
-        and best.missing_share >= concept_share
+        and best.missing_share >= concept_share and not named_page
     ):
         # A key word of the question that neither the sentence nor its paragraph speaks of: "pregnant".
         missing = best.missing_context
         return Decision("abstain", f"The text does not discuss {_quoted(missing)}.", best, missing)
+    if named_page and best.missing and best.missing_weight >= params.yes_no_missing and analysis.yes_no:
+        # A yes/no question the sentence cannot decide: say which of its words the text does not speak of.
+        missing = best.missing
+        return Decision("partial", f"The text does not say anything about {_quoted(missing)}.", best, missing)
     if best.missing_context_weight >= params.concept_partial and best.missing_context:
         # Most of the question is answered: quote it, and say which part the text does not discuss.
         missing = best.missing_context

@@ -50,6 +50,9 @@ class Params:
     sibling_docs: int = 0  # first candidate documents whose sibling page on the aspect asked is read too
     topic_docs: int = 0  # search's first documents whose topics an answer keeps to (0: any)
     topic_window: float = 0.1  # how far below the best sentence one of those topics' may be
+    named_partial: int = 0  # on a page the question names by its title, missing words make a partial answer
+    dedicated_below: float = 99.0  # the score floor for a sentence of the page written for the question (off: 99)
+    topic_named: int = 0  # a page whose title the question says in full is on its topic (decision.on_topic; 2: and answers for search's topics)
     need_dedicated: int = 0  # a page written for the aspect asked needs no typed sentence
     compound_partial: int = 0  # a question asking two things is answered for the part the text states
     long_question_words: int = 1000  # a message this long (content words) is read as a story around a question

@@ -20,6 +20,9 @@ from bot.index_store import IndexData
 from bot.stemming import Stems, matches, stem
 from bot.text import STOPWORDS, fold, words
 
+# A title's designator: "type I", "type 2", "group C" (the numbering tells namesakes apart).
+_DESIGNATOR = re.compile(r"\b(type|group)\s+([a-z0-9]+)\b")
+
 # The record fields that say which aspect of its topic a document covers.
 ASPECT_FIELDS = ("aspect", "section")
 
@@ -64,6 +67,22 @@ def word_stems(text: str) -> frozenset[str]:
 def question_stems(question: str) -> Stems:
     """A question's ``word_stems``, for matching document titles against."""
     return Stems(word_stems(question))
+
+
+def said_title(question: str, title: str, said: Stems | None = None) -> int:
+    """How many words of ``title`` the question says, when it says them all (its ``question_stems``
+    ``said``, made once by the caller when given); 0 when it leaves one out or the title is empty. A
+    designator ("type I", "group C") must be said as the title says it: "I" and "A" are stop words, and
+    "Osteogenesis imperfecta type I" is not the page for "osteogenesis imperfecta"."""
+    stems = word_stems(title)
+    said = said if said is not None else question_stems(question)
+    if not stems or not all(matches(w, said) for w in stems):
+        return 0
+    folded = fold(question)
+    for kind, value in _DESIGNATOR.findall(fold(title)):
+        if not re.search(rf"\b{kind}\s+{re.escape(value)}\b", folded):
+            return 0
+    return len(stems)
 
 
 class Siblings:

@@ -19,7 +19,8 @@ def _forms(document: str = "prednisone is tapered slowly over weeks") -> Any:
         document_states=lambda doc: frozenset(), named=lambda row: frozenset(), stem=lambda w: w,
         document_terms=lambda doc: frozenset(),
         known_stems={"prednisone", "fibromyalgia"},
-        siblings=SimpleNamespace(uses=lambda doc, w: w in document.split(), dedicated=lambda q, docs, asked: False),
+        siblings=SimpleNamespace(uses=lambda doc, w: w in document.split(), dedicated=lambda q, docs, asked: False,
+                                topic=lambda doc: "", aspect=lambda doc: None),
     )
     return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"))
 
@@ -106,7 +107,7 @@ def _on(doc: int, score: float) -> Evidence:
 
 
 def test_an_answer_keeps_to_the_topics_search_ranks_first() -> None:
-    p = default_params().with_values(topic_docs=2, topic_window=0.1)
+    p = default_params().with_values(topic_docs=2, topic_window=0.1, topic_named=0)
     question = Analysis("What is diabetes?", "definition", ["definition"], False, [])
     pages = {0: "diabetic heart disease", 1: "diabetes"}
     ranked = [_on(0, 1.0), _on(1, 0.95)]
@@ -120,6 +121,67 @@ def test_an_answer_keeps_to_the_topics_search_ranks_first() -> None:
     assert decide(question, ranked, p, _topic_forms(pages)).best.doc == 0  # type: ignore[union-attr]
     alone = decide(question, ranked, p, _topic_forms(pages, aspect=None), frozenset({"diabetes"}))
     assert alone.best is not None and alone.best.doc == 0
+
+
+def test_a_page_the_question_names_by_its_title_is_on_its_topic() -> None:
+    p = default_params().with_values(topic_docs=2, topic_window=0.0, topic_named=1)
+    question = Analysis("What is (are) Spinal Cord Injury ?", "definition", ["definition"], False, [])
+    pages = {0: "spinal cord injury", 1: "spinal cord injury treatment research", 2: "spinal cord"}
+    ranked = [_on(0, 1.0), _on(1, 0.9)]
+    # Search put other pages first; the best sentence's page is the one the question names in full.
+    decision = decide(question, ranked, p, _topic_forms(pages), frozenset({"paralysis", "back pain"}))
+    assert decision.status == "answer" and decision.best is not None and decision.best.doc == 0
+    assert decide(question, ranked, p.with_values(topic_named=0), _topic_forms(pages),
+                  frozenset({"paralysis", "back pain"})).status == "abstain"
+    # A page named more briefly than one of search's topics is not the one asked about.
+    shorter = decide(question, [_on(2, 1.0), _on(1, 0.9)], p, _topic_forms(pages), frozenset({"spinal cord injury"}))
+    assert shorter.status == "abstain"
+
+
+def test_a_named_page_of_searchs_topics_answers_however_far_below() -> None:
+    p = default_params().with_values(topic_docs=2, topic_window=0.0, topic_named=2, dedicated_below=99.0)
+    question = Analysis("What research is being done for Kuru?", "definition", ["definition"], False, [])
+    pages = {0: "langerhans cell histiocytosis", 1: "kuru", 2: "prion diseases"}
+    decision = decide(question, [_on(0, 1.0), _on(1, 0.6)], p, _topic_forms(pages), frozenset({"kuru"}))
+    assert decision.status == "answer" and decision.best is not None and decision.best.doc == 1
+    # Level 1, or a page of search's topics the question does not name: abstained as before.
+    assert decide(question, [_on(0, 1.0), _on(1, 0.6)], p.with_values(topic_named=1), _topic_forms(pages),
+                  frozenset({"kuru"})).status == "abstain"
+    assert decide(question, [_on(0, 1.0), _on(2, 0.6)], p, _topic_forms(pages),
+                  frozenset({"prion diseases"})).status == "abstain"
+
+
+def test_the_page_written_for_the_question_answers_below_the_floor() -> None:
+    p = default_params().with_values(dedicated_below=0.3)
+    question = Analysis("What research is being done for Kuru?", "definition", ["definition"], False, [])
+    low = _evidence(0.35)
+    low.missing_context, low.missing_context_weight, low.missing_share = [], 0.0, 0.0
+    forms = _forms()
+    assert decide(question, [low], p, forms).status == "abstain"  # not a dedicated page
+    forms.scorer.siblings.dedicated = lambda q, docs, asked: True
+    assert decide(question, [low], p, forms).status == "answer"
+    low.score = 0.25  # below the dedicated page's own floor
+    assert decide(question, [low], p, forms).status == "abstain"
+
+
+def test_on_the_page_the_question_names_missing_words_make_a_partial_answer() -> None:
+    p = default_params().with_values(named_partial=1)
+    question = Analysis("Can birth control drug Ocella cause deep vein thrombosis?", "definition", ["definition"],
+                        True, [])
+    ev = _on(0, 0.9)
+    ev.missing, ev.missing_weight = ["ocella", "drug"], 10.0
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = ["ocella", "drug"], 10.0, 0.7
+    named = decide(question, [ev], p, _topic_forms({0: "deep vein thrombosis"}), frozenset({"deep vein thrombosis"}))
+    assert named.status == "partial" and "ocella" in named.reason and named.missing == ["ocella", "drug"]
+    # A page the question does not name by its title, or the behaviour off: the gate abstains as before.
+    other = decide(question, [ev], p, _topic_forms({0: "pulmonary embolism"}), frozenset({"pulmonary embolism"}))
+    assert other.status == "abstain" and "ocella" in other.reason
+    off = decide(question, [ev], p.with_values(named_partial=0), _topic_forms({0: "deep vein thrombosis"}),
+                 frozenset({"deep vein thrombosis"}))
+    assert off.status == "abstain"
+    # A document no record places in a topic (the seed's one long text) is not a named page.
+    alone = decide(question, [ev], p, _topic_forms({0: "deep vein thrombosis"}, aspect=None))
+    assert alone.status == "abstain"
 
 
 def test_a_question_asking_two_things_is_answered_for_the_part_the_text_states() -> None:

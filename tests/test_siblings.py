@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.siblings import aspects
+from bot.siblings import aspects, said_title
 
 # One condition's page split by aspect, as health sites (and MedQuAD) do, and a namesake condition.
 SIBLINGS = [
@@ -30,6 +30,16 @@ def test_a_question_asks_for_the_aspects_it_names_or_else_the_general_one() -> N
     assert a.asked("What is (are) gout?") == {"information"}
     assert a.of_label("Exams and Tests") == "exams and tests"
     assert a.of_label("something else") is None
+
+
+def test_a_title_is_said_when_the_question_says_all_its_words_and_its_designator() -> None:
+    assert said_title("What is (are) Spinal Cord Injury ?", "spinal cord injury") == 3
+    assert said_title("Can an abscessed tooth cause a heart attack?", "heart attack") == 2
+    assert said_title("What is diabetes?", "diabetic heart disease") == 0
+    # "type I" tells namesakes apart, though "type" and "I" are stop words.
+    assert said_title("What are the symptoms of osteogenesis imperfecta?", "osteogenesis imperfecta type i") == 0
+    assert said_title("What causes osteogenesis imperfecta type I?", "osteogenesis imperfecta type i") == 2
+    assert said_title("What is anything?", "") == 0
 
 
 def _engine(tmp_path: Path, fake_embedder):  # noqa: ANN001, ANN202
