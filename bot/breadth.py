@@ -64,11 +64,13 @@ AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+
 # Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
 OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
-PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|agents|medicines|products)\b", re.IGNORECASE)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
 # "And the rest of the drugs?", "what about the others?": every option but the one asked about before.
 REST = re.compile(r"\b(?:the rest|the others|the other (?:ones|drugs|treatments|options|agents|therapies)|remaining)\b", re.IGNORECASE)
+# The options, or the drugs or agents, compared across conditions ("B vs T: which agents apply to each?").
+COMPARED = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|agents|medicines)\b", re.IGNORECASE)
 # One thing matched to another across the options: "which drugs are for which patients?", "who gets what".
 MAPPING = re.compile(r"\b(which|what)\b[^?.]*\b(for|to|with|in) (which|what|whom)\b|\bwho gets what\b", re.IGNORECASE)
 EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
@@ -118,7 +120,7 @@ class Breadth:
             self.tour(analysis)
             # "B vs T lineage: how do the options differ?": the options, each with whom it is for.
             or (not analysis.yes_no and not self.named(analysis)
-                and bool(OPTIONS.search(fold(analysis.text)) or PLURAL_OPTIONS.search(analysis.text)))
+                and bool(OPTIONS.search(fold(analysis.text)) or COMPARED.search(analysis.text)))
         ):
             return True
         if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
@@ -243,5 +245,5 @@ class Breadth:
         asks = (bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text)))
                 or indicated_for_conditions(analysis)
                 # "B vs T lineage: which agents apply to each?"
-                or (analysis.qtype == "comparison" and not named and bool(PLURAL_OPTIONS.search(analysis.text))))
+                or (analysis.qtype == "comparison" and not named and bool(COMPARED.search(analysis.text))))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))

@@ -95,7 +95,7 @@ def _latin_language(text: str) -> str | None:
     # every word against every language's list, in the same language order (ties go to the first).
     hits = dict.fromkeys(_common_words(), 0)
     index = _languages_of()
-    for w in words:
+    for w in set(words):  # a word said twice ("tisa-cel vs brexu-cel": "cel") is one sign of its language
         for lang in index.get(w, ()):
             hits[lang] += 1
     english = hits.pop("en")

@@ -69,3 +69,11 @@ def test_no_labelled_question_of_the_project_is_called_foreign():
     assert len(questions) > 100
     foreign = [(q, detect(q)) for q in questions if not is_english(q)]
     assert not foreign
+
+
+def test_a_word_said_twice_is_one_sign_of_its_language() -> None:
+    from bot.language import detect
+
+    # "cel" is a common Romanian word; two drug nicknames ending in it are still an English question.
+    assert detect("alpha-cel vs gamma-cel, kids?") == "en"
+    assert detect("Dónde está el hospital y cuál es el tratamiento?") == "es"
