@@ -60,6 +60,12 @@ class Understanding:
         return self.query.corrected
 
 
+def names_asked(asked: set[str], terms: frozenset[str], glossary: Glossary) -> int:
+    """How many of the terms ``asked`` a document naming ``terms`` names: a term, or a kind of it (a
+    document naming "unrelated donors" speaks of "donors")."""
+    return sum(1 for t in asked if t in terms or not terms.isdisjoint(glossary.narrower(t)))
+
+
 class Answerer:
     def __init__(
         self, data: IndexData, embedder: Embedder, glossary: Glossary, retriever: HybridRetriever, params: Params,
@@ -287,7 +293,7 @@ class Answerer:
             asked = {m.term for m in u.analysis.mentions}
 
             def named(d: int) -> int:
-                return len(asked & self.scorer.document_terms(d))
+                return names_asked(asked, self.scorer.document_terms(d), self.glossary)
 
             # Then one whose title says some of the question ("relapse": "Treatment of relapsed ...").
             doc = max(by_doc, key=lambda d: (d in follow, named(d), titled[d], sum(sorted(by_doc[d], reverse=True)[:3]), -d))

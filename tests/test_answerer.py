@@ -176,3 +176,15 @@ def test_an_effect_the_text_never_names_is_not_answered(engine) -> None:
     # An effect the text names is still answered.
     assert not engine.session().ask("Does betacel cause hepatotoxicity?").abstained
 
+
+
+def test_a_document_naming_a_kind_of_the_term_asked_names_it() -> None:
+    from bot.answerer import names_asked
+    from bot.glossary import Entry, Glossary
+
+    glossary = Glossary([Entry("donors", "concept"), Entry("unrelated donors", "concept", broader=("donors",)),
+                         Entry("age", "concept")])
+    assert names_asked({"donors", "age"}, frozenset({"unrelated donors", "age"}), glossary) == 2
+    assert names_asked({"donors", "age"}, frozenset({"age"}), glossary) == 1
+    # A broader term named does not name its kinds: a page on "donors" says nothing of unrelated ones.
+    assert names_asked({"unrelated donors"}, frozenset({"donors"}), glossary) == 0
