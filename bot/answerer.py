@@ -60,6 +60,12 @@ class Understanding:
         return self.query.corrected
 
 
+def names_asked(asked: set[str], terms: frozenset[str], glossary: Glossary) -> int:
+    """How many of the terms ``asked`` a document naming ``terms`` names: a term, or a kind of it (a
+    document naming "unrelated donors" speaks of "donors")."""
+    return sum(1 for t in asked if t in terms or not terms.isdisjoint(glossary.narrower(t)))
+
+
 class Answerer:
     def __init__(
         self, data: IndexData, embedder: Embedder, glossary: Glossary, retriever: HybridRetriever, params: Params,
@@ -100,8 +106,17 @@ class Answerer:
         # of both lists in the pool, and the evidence weights were fitted on that pool.
         return self.retriever.rank(
             q.keywords or q.expanded, k=self.search_k, qvec=qvec, fusion="rrf",
-            keep_top=self.params.pool_keep_top, keep_within=self.params.candidate_chunks,
+            keep_top=self.keep_top(), keep_within=self.params.candidate_chunks,
         )
+
+    def keep_top(self) -> int:
+        """How many of the keyword list's first chunks the candidates keep: more in a corpus larger than
+        the lists' depth, whose many chunks both lists half-find push a passage only the keyword search
+        finds (a rare drug's, a rare symptom's) below the cut. A small corpus (one text, a question's few
+        candidate answers) has both lists rank every chunk; keeping more there lost MediQA answers."""
+        p = self.params
+        large = len(self.data.chunk_doc) > self.retriever.depth
+        return max(p.pool_keep_top, p.pool_keep_top_many) if large else p.pool_keep_top
 
     def evidence(
         self, u: Understanding, qvec: np.ndarray, cands: list[Candidate], chunks: int | None = None,
@@ -287,7 +302,7 @@ class Answerer:
             asked = {m.term for m in u.analysis.mentions}
 
             def named(d: int) -> int:
-                return len(asked & self.scorer.document_terms(d))
+                return names_asked(asked, self.scorer.document_terms(d), self.glossary)
 
             # Then one whose title says some of the question ("relapse": "Treatment of relapsed ...").
             doc = max(by_doc, key=lambda d: (d in follow, named(d), titled[d], sum(sorted(by_doc[d], reverse=True)[:3]), -d))

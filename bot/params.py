@@ -85,6 +85,7 @@ class Params:
     context_max_chars: int = 1500
     candidate_chunks: int = 6
     pool_keep_top: int = 1
+    pool_keep_top_many: int = 1  # the same in a corpus of more chunks than search's depth
     # --- query understanding (word rarity on wordfreq's Zipf scale)
     spell_min_score: float = 84.0
     spell_short_min_score: float = 88.0

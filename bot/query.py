@@ -12,6 +12,7 @@ from bot.stemming import stem
 from bot.text import STOPWORDS, fold
 
 _ONE_WORD = re.compile(r"[a-z0-9]+")
+FAMILY_PREFIX = 5  # letters two words of one family share ("testi"cle, "testi"s; not "test"s)
 
 
 @dataclass
@@ -134,8 +135,30 @@ class QueryProcessor:
         # Only for a term spelled out: "brain" is a word of its own, and asking for "CNS" too drifts from it.
         spelled = dict.fromkeys(m.term for m in mentions if fold(m.surface) == m.term)
         short = [a for t in spelled for a in self._abbreviations(t) if a not in folded]
+        # The corpus's own forms of a word asked ("testicle": "testicular", "testis"): the canonical term alone
+        # ("testes", stemmed "test") misses the passage that writes another form, and matches "tests".
+        # One form per stem not yet asked: a repeated stem would weigh twice in the keyword score.
+        have = {self._stem(w) for w in _ONE_WORD.findall(fold(expanded))} | {self._stem(a) for a in short}
+        for m in mentions:
+            for f in self._word_family(m.term, m.surface):
+                if self._stem(f) not in have:
+                    have.add(self._stem(f))
+                    short.append(f)
         keywords = expanded + (" " + " ".join(short) if short else "")
         return Query(text, corrected, terms, expanded, corrections, unknown, keywords, mentions)
+
+    def _word_family(self, term: str, surface: str) -> list[str]:
+        """The term's one-word surfaces the corpus writes that share the first five letters of the word
+        asked (its inflections and derivations: "testicle": "testis", "testicular"); none for a surface
+        of several words or shorter than five letters, whose family cannot be told by its spelling."""
+        asked = fold(surface)
+        if not _ONE_WORD.fullmatch(asked) or len(asked) < FAMILY_PREFIX:
+            return []
+        return [
+            a for a in self.glossary.surfaces(term)
+            if a != asked and _ONE_WORD.fullmatch(a) and a[:FAMILY_PREFIX] == asked[:FAMILY_PREFIX]
+            and a in self._corpus_words
+        ]
 
     def _abbreviations(self, term: str) -> list[str]:
         """The term's aliases that abbreviate it and that the corpus uses ("CNS" for "central nervous

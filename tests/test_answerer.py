@@ -184,3 +184,34 @@ def test_words_asking_for_breadth_that_the_corpus_uses_are_not_the_subject(engin
     assert "available" not in strip("what's available for relapse").split()
     assert strip("what's available for relapse").split()[-1] == "relapse"
     assert "nutshell" in strip("relapse in a nutshell")
+
+
+def test_a_document_naming_a_kind_of_the_term_asked_names_it() -> None:
+    from bot.answerer import names_asked
+    from bot.glossary import Entry, Glossary
+
+    glossary = Glossary([Entry("donors", "concept"), Entry("unrelated donors", "concept", broader=("donors",)),
+                         Entry("age", "concept")])
+    assert names_asked({"donors", "age"}, frozenset({"unrelated donors", "age"}), glossary) == 2
+    assert names_asked({"donors", "age"}, frozenset({"age"}), glossary) == 1
+    # A broader term named does not name its kinds: a page on "donors" says nothing of unrelated ones.
+    assert names_asked({"unrelated donors"}, frozenset({"donors"}), glossary) == 0
+
+
+def test_a_corpus_larger_than_the_lists_depth_keeps_more_of_the_keyword_lists_first(engine) -> None:
+    a = engine.answerer
+    a.params = a.params.with_values(pool_keep_top=1, pool_keep_top_many=3, candidate_chunks=4)
+    # The fixture's few chunks are all in both lists: the one setting stays.
+    assert len(a.data.chunk_doc) <= a.retriever.depth and a.keep_top() == 1
+    a.retriever.depth = len(a.data.chunk_doc) - 1
+    asked: dict[str, object] = {}
+    rank = a.retriever.rank
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        asked.update(kwargs)
+        return rank(*args, **kwargs)
+
+    a.retriever.rank = spy  # type: ignore[method-assign]
+    u = a.understand("sibling donor transplant")
+    assert a.candidates(u.query, a.embedder.encode([u.query.expanded])[0])
+    assert (asked["keep_top"], asked["keep_within"]) == (3, 4)

@@ -107,6 +107,20 @@ def test_a_lay_word_for_a_term_does_not_bring_its_abbreviation() -> None:
     assert "cns" not in q.keywords.split()
 
 
+def test_keyword_search_also_asks_for_the_forms_of_the_word_the_corpus_writes() -> None:
+    # "testicle" reaches the passage on "testicular relapse ... a testis" by keyword: the canonical "testes"
+    # alone stems to "test". Not a form of another family ("testes"), nor a form the corpus lacks.
+    glossary = Glossary.load(ROOT / "corpus" / "glossary.json")
+    vocab = {"testis": 1, "testicular": 1, "testes": 1, "relapse": 2}
+    q = QueryProcessor(vocab, glossary).process("what if it comes back in the testicle")
+    assert q.keywords.split()[-2:] == ["testis", "testicular"]
+    assert "testis" not in q.expanded.split()
+    assert "testicular" not in QueryProcessor({"testis": 1}, glossary).process("testicle").keywords.split()
+    # One form per stem: "relapses" adds nothing to "relapsed"; a surface of several words brings no forms.
+    assert QueryProcessor({"relapses": 1, "relapse": 1}, glossary).process("relapsed").keywords == "relapsed"
+    assert "relapsed" not in QueryProcessor({"relapsed": 1}, glossary).process("it came back").keywords.split()
+
+
 def test_a_misspelled_plural_stays_plural() -> None:
     glossary = Glossary.load(ROOT / "corpus" / "glossary.json")
     qp = QueryProcessor({"immunotherapy": 3, "immunotherapies": 1}, glossary)
