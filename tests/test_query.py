@@ -128,3 +128,13 @@ def test_a_chat_spelling_of_back_is_read_as_back() -> None:
     qp = QueryProcessor({"relapse": 3, "liver": 2}, Glossary())
     q = qp.process("what if it comes bak in the liver")
     assert "comes back in the liver" in q.corrected and "bak" not in q.unknown
+
+
+def test_chat_shorthand_for_patients_doctors_and_shes_is_read() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"relapse": 3}, Glossary())
+    q = qp.process("shes 30, which pts do the drs treat")
+    assert q.corrected.startswith("she's 30, which patients do the doctors treat")
+    assert not {"shes", "pts", "drs"} & set(q.unknown)
