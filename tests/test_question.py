@@ -38,6 +38,9 @@ from bot.settings import PROJECT_ROOT
         ("How long do remissions last after chemo?", "duration"),
         ("should he just stop taking it?", "advice"),
         ("alphamab neurotox management?", "toxicity_management"),
+        # What is done about an effect named first is how it is managed.
+        ("betacel bad reactions, what do the doctors do about it", "toxicity_management"),
+        ("if CRS happens what do they do about it", "toxicity_management"),
         # Clinicians' shorthand for the kind of question.
         ("betacel MoA", "mechanism"),
         ("alphamab target antigen?", "target"),
