@@ -226,3 +226,20 @@ def test_a_long_message_is_on_the_topic_of_a_document_naming_every_term_it_names
     other = Analysis(STORY, "definition", ["definition"], False, ["prednisone", "tapering"],
                      subject={"fibromyalgia": 3.0, "evening": 1.0})
     assert decide(other, [ev], p, forms).missing == ["fibromyalgia"]
+
+
+def test_a_count_asked_in_a_long_messages_question_needs_a_number() -> None:
+    p = default_params()
+    ev = _evidence(0.9)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text = "Subsequent remissions of zetamab tend to be brief."
+    story = ("I read that these remissions tend to be brief and my wife has just started her second one after "
+             "zetamab. How many weeks does it usually last?")
+    counted = Analysis(story, "duration_count", ["duration_count", "duration"], False, [])
+    assert is_long(counted, p)
+    assert decide(counted, [ev], p, _forms()).status == "abstain"
+    # "How long" asks no number: "brief" answers it, as does a number.
+    told = Analysis(story.replace("How many weeks does", "How long does"), "duration", ["duration"], False, [])
+    assert decide(told, [ev], p, _forms()).status != "abstain"
+    ev.text = "Subsequent remissions of zetamab last 6 weeks."
+    assert decide(counted, [ev], p, _forms()).status != "abstain"

@@ -36,6 +36,7 @@ from bot.settings import PROJECT_ROOT
         ("My dad is 58. How long has he got?", "life_expectancy"),
         ("how long does she have left to live", "life_expectancy"),
         ("How long do remissions last after chemo?", "duration"),
+        ("how many months does a second remission last", "duration_count"),
         ("should he just stop taking it?", "advice"),
         ("alphamab neurotox management?", "toxicity_management"),
         # What is done about an effect named first is how it is managed.
@@ -327,3 +328,10 @@ def test_a_sentence_saying_cure_answers_a_question_whether_a_treatment_cures() -
     a = analyse("Can radiation on its own still cure a relapse in the liver?", Glossary())
     assert a.qtype == "site_treatment" and a.cue is not None
     assert a.cue.search("Surgery helps only a few patients to achieve cure.")
+
+
+def test_a_count_of_years_of_age_and_a_comparative_amount_are_not_a_duration_or_a_dose() -> None:
+    assert "duration_count" not in classify("up to how many years of age can betacel be given?")
+    assert "dose" not in classify("How much lower is the cure rate with an unrelated donor?")
+    assert classify("How much lower is the cure rate with an unrelated donor?")[0] == "percentage"
+    assert classify("how much alphamab is given")[0] == "dose"
