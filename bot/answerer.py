@@ -295,6 +295,9 @@ class Answerer:
             return None
         if u.analysis.conditions.states - self.scorer.document_states(doc):
             return None  # the decision names the state the text never speaks of
+        diseases = {m.term for m in u.analysis.mentions if m.kind == "condition"}
+        if diseases - self.scorer.document_terms(doc):
+            return None  # options for a disease the document never names ("CLL" beside a text on ALL)
         chunk_score = {r: s for r, s in self.scorer.candidates(cands, len(cands)).items()}
         rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
         evidence = self.scorer.score(u.analysis, u.query.expanded, qvec, rows)

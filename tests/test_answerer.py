@@ -176,3 +176,21 @@ def test_an_effect_the_text_never_names_is_not_answered(engine) -> None:
     # An effect the text names is still answered.
     assert not engine.session().ask("Does betacel cause hepatotoxicity?").abstained
 
+
+
+def test_the_options_for_a_disease_the_document_never_names_are_not_its_options(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    import json
+    import shutil
+
+    import bot
+    from bot.settings import PROJECT_ROOT
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "corpus", corpus)
+    glossary = json.loads((corpus / "glossary.json").read_text())
+    glossary["entries"].append({"term": "zeta lymphoma", "kind": "condition", "aliases": ["zl"]})
+    (corpus / "glossary.json").write_text(json.dumps(glossary))
+    engine = bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
+    for question in ("what are the options for zl?", "what are the treatment options for zeta lymphoma"):
+        assert engine.session().ask(question).abstained, question
+    assert not engine.session().ask("what are the treatment options for leukemia").abstained

@@ -35,6 +35,8 @@ def glossary() -> Glossary:
         ("complications may be life threatening", "life-threatening"),
         ("is a relapse there especially bad", "ominous"),
         ("these drugs haven't really proven themselves", "not been convincingly demonstrated"),
+        # Another leukaemia the text never names is recognised, so that no answer is given for it.
+        ("my mum has cll that came back", "chronic lymphocytic leukemia"),
     ],
 )
 def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):
