@@ -243,3 +243,16 @@ def test_a_count_asked_in_a_long_messages_question_needs_a_number() -> None:
     assert decide(told, [ev], p, _forms()).status != "abstain"
     ev.text = "Subsequent remissions of zetamab last 6 weeks."
     assert decide(counted, [ev], p, _forms()).status != "abstain"
+
+
+def test_a_rate_asked_in_percent_needs_a_percentage_not_a_few() -> None:
+    p = default_params()
+    ev = _evidence(0.9)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text = "Zetamab helps only a few patients to achieve a cure."
+    asked = Analysis("what percent of patients does zetamab cure", "percent_figure", ["percent_figure", "percentage"], False, [])
+    assert decide(asked, [ev], p, _forms()).status == "abstain"
+    fraction = Analysis("how many patients does zetamab cure", "percentage", ["percentage"], False, [])
+    assert decide(fraction, [ev], p, _forms()).status != "abstain"
+    ev.text = "Zetamab cures 40% of patients."
+    assert decide(asked, [ev], p, _forms()).status != "abstain"

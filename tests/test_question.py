@@ -335,3 +335,9 @@ def test_a_count_of_years_of_age_and_a_comparative_amount_are_not_a_duration_or_
     assert "dose" not in classify("How much lower is the cure rate with an unrelated donor?")
     assert classify("How much lower is the cure rate with an unrelated donor?")[0] == "percentage"
     assert classify("how much alphamab is given")[0] == "dose"
+
+
+def test_a_rate_asked_in_percent_is_its_own_type_a_fraction_is_not() -> None:
+    assert classify("what percent of kids survive a relapse")[0] == "percent_figure"
+    assert classify("what % of adults get a second remission")[0] == "percent_figure"
+    assert "percent_figure" not in classify("What fraction of adults reach a second remission?")
