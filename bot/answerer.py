@@ -308,6 +308,8 @@ class Answerer:
 
     def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
         draft: Draft | None = self.forms.by_condition(analysis, ranked)
+        if draft is None and "list" in analysis.types:
+            draft = self.forms.members_fitting(analysis, ranked)
         if draft is not None:
             return draft
         if analysis.qtype == "comparison" and len(analysis.focus) >= 2:
