@@ -256,3 +256,17 @@ def test_a_rate_asked_in_percent_needs_a_percentage_not_a_few() -> None:
     assert decide(fraction, [ev], p, _forms()).status != "abstain"
     ev.text = "Zetamab cures 40% of patients."
     assert decide(asked, [ev], p, _forms()).status != "abstain"
+
+
+def test_the_size_of_a_difference_asked_at_the_end_of_a_long_message_needs_a_figure() -> None:
+    p = default_params()
+    ev = _evidence(0.9)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text = "Zetamab gave significantly higher remission rates than chemotherapy in one study."
+    story = ("We were told zetamab works better than chemotherapy for people in his situation. "
+             "How much higher are remission rates with zetamab than with chemotherapy?")
+    asked = Analysis(story, "amount_compared", ["amount_compared", "percentage"], False, [])
+    assert is_long(asked, p)
+    assert decide(asked, [ev], p, _forms()).status == "abstain"
+    ev.text = "Remission rates with zetamab were twice those with chemotherapy."
+    assert decide(asked, [ev], p, _forms()).status != "abstain"

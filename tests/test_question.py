@@ -333,7 +333,7 @@ def test_a_sentence_saying_cure_answers_a_question_whether_a_treatment_cures() -
 def test_a_count_of_years_of_age_and_a_comparative_amount_are_not_a_duration_or_a_dose() -> None:
     assert "duration_count" not in classify("up to how many years of age can betacel be given?")
     assert "dose" not in classify("How much lower is the cure rate with an unrelated donor?")
-    assert classify("How much lower is the cure rate with an unrelated donor?")[0] == "percentage"
+    assert classify("How much lower is the cure rate with an unrelated donor?")[0] == "amount_compared"
     assert classify("how much alphamab is given")[0] == "dose"
 
 
