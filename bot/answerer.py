@@ -310,6 +310,9 @@ class Answerer:
             return None
         if u.analysis.conditions.states - self.scorer.document_states(doc):
             return None  # the decision names the state the text never speaks of
+        diseases = {m.term for m in u.analysis.mentions if m.kind == "condition"}
+        if diseases - self.scorer.document_terms(doc):
+            return None  # options for a disease the document never names ("CLL" beside a text on ALL)
         chunk_score = {r: s for r, s in self.scorer.candidates(cands, len(cands)).items()}
         rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
         said = self._without_breadth_words(u.query.expanded)
@@ -332,6 +335,8 @@ class Answerer:
 
     def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
         draft: Draft | None = self.forms.by_condition(analysis, ranked)
+        if draft is None and "list" in analysis.types:
+            draft = self.forms.members_fitting(analysis, ranked)
         if draft is not None:
             return draft
         if analysis.qtype == "comparison" and len(analysis.focus) >= 2:

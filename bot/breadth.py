@@ -15,7 +15,7 @@ TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
 SUBJECT_KINDS = TREATMENT_KINDS | {"site"}
 # Question types that ask for one attribute of a treatment, not for the treatments.
 ATTRIBUTE_TYPES = frozenset(
-    {"side_effects", "toxicity_management", "age", "indication", "mechanism", "target", "dose", "frequency", "duration",
+    {"side_effects", "toxicity_management", "age", "indication", "mechanism", "target", "dose", "frequency", "duration", "duration_count",
      "diagnosis", "prognosis"}
 )
 # Attributes that not every option has ("what can go wrong with each?", "the age limits of each"): an option
@@ -46,7 +46,8 @@ TOPIC_SAY = re.compile(
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
 ASPECTS = re.compile(r"\s*[^:?]{2,80}:\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
-NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage", "life_expectancy"})
+NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage",
+                       "percent_figure", "amount_compared", "life_expectancy"})
 # Types a tour of several named treatments answers: what each is, does, or achieves.
 TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism", "target"})
 CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)

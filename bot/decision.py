@@ -174,7 +174,10 @@ def _decide(
     concept_share = params.long_concept_share if long else params.concept_share
     need = analysis.need
     unmet = ""  # the part of a question asking two things ("what is X and how is it diagnosed?") not stated
-    if need is not None and not (long and params.long_skip_need):
+    primary = rules().get(analysis.qtype)
+    # A long message's type words are often the story's, but not a strict type's asked in its question.
+    strict = primary is not None and primary.strict and bool(primary.ask.search(analysis.text, _question_start(analysis.text)))
+    if need is not None and not (long and params.long_skip_need and not strict):
         # Answer-type check: a dose question needs a dose, a schedule question a schedule.
         pool = [
             e for e in ranked[:6]

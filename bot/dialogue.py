@@ -41,6 +41,8 @@ ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "
 ORDINAL = re.compile(
     r"\bthe (" + "|".join(ORDINALS) + r") (?:one|option|drug|treatment|therapy|agent|medicine|item|product)\b", re.IGNORECASE
 )
+# The word that makes a site a topic ("testicular relapse"), which the same question of another site keeps.
+SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
 # Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
 
@@ -221,6 +223,10 @@ class Session:
         spelled its focus out)."""
         old_term = turn.analysis.focus[0]
         old = turn.analysis.focus_surface.get(old_term, old_term)
+        tail = SITE_TAIL.search(old)
+        if tail and not SITE_TAIL.search(phrase):
+            # "Testicular relapse: tx?" then "and CNS?": a CNS relapse, not the CNS.
+            phrase += tail.group(0)
         if old.lower() in turn.resolved.lower():
             return re.compile(re.escape(old), re.IGNORECASE).sub(phrase, turn.resolved, count=1)
         return f"{turn.resolved.rstrip('?.! ')} {phrase}"
@@ -237,8 +243,10 @@ class Session:
                 return None
             classes = list(analysis.focus)
         else:  # "the other one", "the other gene-modified therapy": the smallest class the last one is in
+            # Of a treatment: after the testicles, "the other one" is the other testicle, not another site.
+            given = [t for t in last if glossary.kind(t) in GIVEN_KINDS]
             classes = sorted(
-                {c for t in last for c in glossary.broader(t)}, key=lambda c: (len(glossary.narrower(c)), c)
+                {c for t in given for c in glossary.broader(t)}, key=lambda c: (len(glossary.narrower(c)), c)
             )[:1]
         for cls in classes:
             members = glossary.narrower(cls)

@@ -224,6 +224,36 @@ class Forms:
             blocks += [Block("lead", f"For {label}:"), Block("items", evidence=evs)]
         return Draft(blocks, best.score)
 
+    def members_fitting(self, analysis: Analysis, ranked: list[Evidence]) -> Draft | None:
+        """"Which of the immunotherapies are for children?": the best document's sentences on the class's
+        members that state a condition fitting the asker, in the text's order. None unless two or more fit
+        and another member's sentence excludes the asker (else the list or one quote answers)."""
+        from bot.conditions import fit
+
+        members = {m for t in analysis.focus for m in self.glossary.narrower(t)}
+        if not members or not analysis.conditions or not ranked:
+            return None
+        best = ranked[0]
+        chosen: dict[str, int] = {}
+        excludes = False
+        for r in self.scorer.document_rows(best.doc):
+            named = self.scorer.named(r) & members
+            # The member a sentence is about: "CAR-T" is named by the tisagenlecleucel sentence as its class.
+            own = [m for m in named if not set(self.glossary.narrower(m)) & named]
+            if len(own) != 1:
+                continue
+            f = fit(self.scorer.conditions_of(r), analysis.conditions)
+            excludes = excludes or f < 0
+            if f > 0:
+                chosen.setdefault(own[0], r)
+        if len(chosen) < 2 or not excludes:
+            return None
+        evs = [self.scorer.sentence(r) for r in sorted(chosen.values())]
+        for ev in evs:
+            ev.score = best.score
+        shown = ", ".join(analysis.conditions.labels) or "your question"
+        return Draft([Block("note", f"Only the items that fit {shown} are listed."), Block("items", evidence=evs)], best.score)
+
     def _fit(self, ev: Evidence, analysis: Analysis) -> float:
         from bot.conditions import fit
 

@@ -43,6 +43,9 @@ class QuestionType:
     cue_text: str | None = None
     need_text: str | None = None
     states: str = "this"  # what an answer of this type gives ("a dose"), for "the text does not state ..."
+    # Its need holds in a long message too when the asking sentence asks it ("... how many months?"):
+    # a count asked is never a type word the story happens to use.
+    strict: bool = False
 
     @cached_property
     def ask(self) -> re.Pattern[str]:
@@ -93,7 +96,10 @@ def rules() -> QuestionRules:
     def rx(p: str | None) -> re.Pattern[str] | None:
         return re.compile(p, re.IGNORECASE) if p else None
 
-    types = [QuestionType(t["name"], t["ask"], t.get("cue"), t.get("need"), t.get("states", "this")) for t in raw["types"]]
+    types = [
+        QuestionType(t["name"], t["ask"], t.get("cue"), t.get("need"), t.get("states", "this"), bool(t.get("strict")))
+        for t in raw["types"]
+    ]
     return QuestionRules(
         types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"],
         tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())), dict(raw.get("chat_spellings", {})),

@@ -177,7 +177,6 @@ def test_an_effect_the_text_never_names_is_not_answered(engine) -> None:
     assert not engine.session().ask("Does betacel cause hepatotoxicity?").abstained
 
 
-
 def test_words_asking_for_breadth_that_the_corpus_uses_are_not_the_subject(engine) -> None:
     # "available" is a word of the fixture ("is available for children"); "nutshell" is not and stays.
     strip = engine.answerer._without_breadth_words
@@ -215,3 +214,57 @@ def test_a_corpus_larger_than_the_lists_depth_keeps_more_of_the_keyword_lists_fi
     u = a.understand("sibling donor transplant")
     assert a.candidates(u.query, a.embedder.encode([u.query.expanded])[0])
     assert (asked["keep_top"], asked["keep_within"]) == (3, 4)
+
+
+def test_the_options_for_a_disease_the_document_never_names_are_not_its_options(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    import json
+    import shutil
+
+    import bot
+    from bot.settings import PROJECT_ROOT
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "corpus", corpus)
+    glossary = json.loads((corpus / "glossary.json").read_text())
+    glossary["entries"].append({"term": "zeta lymphoma", "kind": "condition", "aliases": ["zl"]})
+    (corpus / "glossary.json").write_text(json.dumps(glossary))
+    engine = bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
+    for question in ("what are the options for zl?", "what are the treatment options for zeta lymphoma"):
+        assert engine.session().ask(question).abstained, question
+    assert not engine.session().ask("what are the treatment options for leukemia").abstained
+
+
+def test_a_class_asked_for_the_asker_lists_its_members_whose_sentences_fit() -> None:
+    from types import SimpleNamespace
+
+    from bot.conditions import read
+    from bot.evidence import Evidence
+    from bot.forms import Forms
+    from bot.params import default_params
+    from bot.question import Analysis
+
+    texts = [
+        "Alphamab, an antibody, is for children and adults with relapsed disease.",
+        "Betacel, a cell therapy, is for adults with relapsed disease.",
+        "Gammacel, a cell therapy, is for patients up to 25 years of age.",
+        "Cell therapies are effective.",
+    ]
+    names = [{"alphamab"}, {"betacel", "cell therapy"}, {"gammacel", "cell therapy"}, {"cell therapy"}]
+    narrower = {"immunotherapy": ["alphamab", "cell therapy", "betacel", "gammacel"], "cell therapy": ["betacel", "gammacel"]}
+    scorer = SimpleNamespace(
+        document_rows=lambda doc: range(len(texts)), named=lambda r: frozenset(names[r]),
+        conditions_of=lambda r: read(texts[r]),
+        sentence=lambda r: Evidence(r, 0, 0, 10, 0, "prose", texts[r]),
+    )
+    glossary = SimpleNamespace(narrower=lambda t: narrower.get(t, []))
+    forms = Forms(scorer, glossary, default_params())  # type: ignore[arg-type]
+    best = [Evidence(2, 0, 0, 10, 0, "prose", texts[2], score=0.9)]
+
+    def ask(text: str) -> list[str] | None:
+        analysis = Analysis(text, "list", ["list"], False, ["immunotherapy"], conditions=read(text, True))
+        draft = forms.members_fitting(analysis, best)
+        return None if draft is None else [e.text.split(",")[0] for e in draft.blocks[-1].evidence]
+
+    assert ask("My son is 8. Which immunotherapies are for him?") == ["Alphamab", "Gammacel"]
+    assert ask("Which immunotherapies can a 40 year old get?") == ["Alphamab", "Betacel"]
+    assert ask("Which immunotherapies are there?") is None  # no condition of the asker's: the list answers

@@ -33,6 +33,9 @@ def test_a_question_states_the_askers_age_lineage_ph_line_and_donor() -> None:
     assert read("in second relapse", question=True).line == 2
     q = read("no matched sibling, who can donate?", question=True)
     assert q.no_donor == frozenset({"sibling"}) and not q.donor
+    # "neither ... is a match" denies the donor as "no" does.
+    q = read("she needs a transplant but neither of her sisters is a match", question=True)
+    assert q.no_donor == frozenset({"sibling"}) and not q.donor
 
 
 def test_a_t_cell_engager_is_not_t_cell_disease() -> None:

@@ -288,3 +288,47 @@ def test_a_long_message_is_on_the_topic_of_a_document_naming_every_term_it_names
     other = Analysis(STORY, "definition", ["definition"], False, ["prednisone", "tapering"],
                      subject={"fibromyalgia": 3.0, "evening": 1.0})
     assert decide(other, [ev], p, forms).missing == ["fibromyalgia"]
+
+
+def test_a_count_asked_in_a_long_messages_question_needs_a_number() -> None:
+    p = default_params()
+    ev = _evidence(0.9)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text = "Subsequent remissions of zetamab tend to be brief."
+    story = ("I read that these remissions tend to be brief and my wife has just started her second one after "
+             "zetamab. How many weeks does it usually last?")
+    counted = Analysis(story, "duration_count", ["duration_count", "duration"], False, [])
+    assert is_long(counted, p)
+    assert decide(counted, [ev], p, _forms()).status == "abstain"
+    # "How long" asks no number: "brief" answers it, as does a number.
+    told = Analysis(story.replace("How many weeks does", "How long does"), "duration", ["duration"], False, [])
+    assert decide(told, [ev], p, _forms()).status != "abstain"
+    ev.text = "Subsequent remissions of zetamab last 6 weeks."
+    assert decide(counted, [ev], p, _forms()).status != "abstain"
+
+
+def test_a_rate_asked_in_percent_needs_a_percentage_not_a_few() -> None:
+    p = default_params()
+    ev = _evidence(0.9)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text = "Zetamab helps only a few patients to achieve a cure."
+    asked = Analysis("what percent of patients does zetamab cure", "percent_figure", ["percent_figure", "percentage"], False, [])
+    assert decide(asked, [ev], p, _forms()).status == "abstain"
+    fraction = Analysis("how many patients does zetamab cure", "percentage", ["percentage"], False, [])
+    assert decide(fraction, [ev], p, _forms()).status != "abstain"
+    ev.text = "Zetamab cures 40% of patients."
+    assert decide(asked, [ev], p, _forms()).status != "abstain"
+
+
+def test_the_size_of_a_difference_asked_at_the_end_of_a_long_message_needs_a_figure() -> None:
+    p = default_params()
+    ev = _evidence(0.9)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev.text = "Zetamab gave significantly higher remission rates than chemotherapy in one study."
+    story = ("We were told zetamab works better than chemotherapy for people in his situation. "
+             "How much higher are remission rates with zetamab than with chemotherapy?")
+    asked = Analysis(story, "amount_compared", ["amount_compared", "percentage"], False, [])
+    assert is_long(asked, p)
+    assert decide(asked, [ev], p, _forms()).status == "abstain"
+    ev.text = "Remission rates with zetamab were twice those with chemotherapy."
+    assert decide(asked, [ev], p, _forms()).status != "abstain"

@@ -266,3 +266,33 @@ def test_the_rest_after_an_attribute_of_one_treatment_asks_it_of_the_others(engi
     quotes = [c.quote for c in a.citations]
     assert quotes and not any(q.startswith(("Alphamab", "The most common symptoms after alphamab")) for q in quotes)
     assert any("hepatotoxicity" in q for q in quotes)  # betacel's
+
+
+def test_the_same_question_of_another_site_keeps_the_relapse_word(engine):
+    s = engine.session()
+    s.ask("Testicular relapse: how is it treated?")
+    a = s.ask("And CNS?")
+    assert a.searched_for == "CNS relapse: how is it treated?"
+    assert a.citations[0].quote.startswith("CNS relapse treatment includes")
+
+
+def test_the_other_one_after_a_site_is_not_another_site_of_its_class():
+    from types import SimpleNamespace
+
+    from bot.dialogue import Session, Turn
+    from bot.glossary import Entry, Glossary
+    from bot.question import analyse
+
+    glossary = Glossary([
+        Entry("testes", "site", ("testicles",), broader=("extramedullary",)),
+        Entry("central nervous system", "site", ("cns",), broader=("extramedullary",)),
+        Entry("alphamab", "drug", broader=("antibodies",)),
+        Entry("betamab", "drug", broader=("antibodies",)),
+        Entry("extramedullary", "site"),
+        Entry("antibodies", "therapy"),
+    ])
+    s = Session(SimpleNamespace(glossary=glossary), {})  # type: ignore[arg-type]
+    for first, other in (("how is it treated in the testicles", None), ("who can get alphamab", "betamab")):
+        s.turns = [Turn(first, first, analyse(first, glossary))]
+        follow = "do they check the other one as well"
+        assert s._the_other_one(follow, analyse(follow, glossary)) == other

@@ -30,6 +30,13 @@ def glossary() -> Glossary:
         ("they take his own immune cells and change them", "chimeric antigen receptor t"),
         ("reprogrammed immune cells", "chimeric antigen receptor t"),
         ("her leukemia has returned", "relapse"),
+        # Lay and spelling variants: "nerve reactions", "life threatening" unhyphenated, "haven't proven".
+        ("bad nerve reactions with it", "neurologic toxicities"),
+        ("complications may be life threatening", "life-threatening"),
+        ("is a relapse there especially bad", "ominous"),
+        ("these drugs haven't really proven themselves", "not been convincingly demonstrated"),
+        # Another leukaemia the text never names is recognised, so that no answer is given for it.
+        ("my mum has cll that came back", "chronic lymphocytic leukemia"),
     ],
 )
 def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):

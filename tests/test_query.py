@@ -161,3 +161,13 @@ def test_two_neighbouring_letters_swapped_are_one_slip_and_the_corpus_word_wins(
     # "relpase" is one letter from the English "release" too: the swap back to the corpus word is nearer.
     assert qp.process("what is a relpase").corrected == "what is a relapse"
     assert qp.process("cns relaspe and alphaamb").corrections == {"relaspe": "relapse", "alphaamb": "alphamab"}
+
+
+def test_chat_shorthand_for_patients_doctors_and_shes_is_read() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"relapse": 3}, Glossary())
+    q = qp.process("shes 30, which pts do the drs treat")
+    assert q.corrected.startswith("she's 30, which patients do the doctors treat")
+    assert not {"shes", "pts", "drs"} & set(q.unknown)

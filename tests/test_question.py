@@ -36,6 +36,7 @@ from bot.settings import PROJECT_ROOT
         ("My dad is 58. How long has he got?", "life_expectancy"),
         ("how long does she have left to live", "life_expectancy"),
         ("How long do remissions last after chemo?", "duration"),
+        ("how many months does a second remission last", "duration_count"),
         ("should he just stop taking it?", "advice"),
         ("alphamab neurotox management?", "toxicity_management"),
         # Broad asks in a clinician's or a student's words: the options, the section's scope, its takeaways.
@@ -49,6 +50,9 @@ from bot.settings import PROJECT_ROOT
         ("As bullet points please: the main treatment approaches for relapse.", "overview"),
         ("What are all the new relapse treatments?", "overview"),
         ("What's available beyond chemo? Give me everything.", "overview"),
+        # What is done about an effect named first is how it is managed.
+        ("betacel bad reactions, what do the doctors do about it", "toxicity_management"),
+        ("if CRS happens what do they do about it", "toxicity_management"),
         # Clinicians' shorthand for the kind of question.
         ("betacel MoA", "mechanism"),
         ("alphamab target antigen?", "target"),
@@ -340,3 +344,16 @@ def test_a_sentence_saying_cure_answers_a_question_whether_a_treatment_cures() -
 def test_beyond_the_standard_thing_sets_that_thing_aside(engine) -> None:
     a = engine.answerer.understand("What's out there beyond standard methotrexate?").analysis
     assert a.excluded == ["methotrexate"] and "methotrexate" not in a.focus
+
+
+def test_a_count_of_years_of_age_and_a_comparative_amount_are_not_a_duration_or_a_dose() -> None:
+    assert "duration_count" not in classify("up to how many years of age can betacel be given?")
+    assert "dose" not in classify("How much lower is the cure rate with an unrelated donor?")
+    assert classify("How much lower is the cure rate with an unrelated donor?")[0] == "amount_compared"
+    assert classify("how much alphamab is given")[0] == "dose"
+
+
+def test_a_rate_asked_in_percent_is_its_own_type_a_fraction_is_not() -> None:
+    assert classify("what percent of kids survive a relapse")[0] == "percent_figure"
+    assert classify("what % of adults get a second remission")[0] == "percent_figure"
+    assert "percent_figure" not in classify("What fraction of adults reach a second remission?")
