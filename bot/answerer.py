@@ -330,8 +330,8 @@ class Answerer:
         def blank(m: re.Match[str]) -> str:
             return re.sub(r"[A-Za-z]+", lambda w: " " if stem(w.group(0).lower()) in known else w.group(0), m.group(0))
 
-        ask = next((t.ask for t in rules().types if t.name == "overview"), None)
-        return ask.sub(blank, text) if ask is not None else text
+        overview = rules().get("overview")
+        return overview.ask.sub(blank, text) if overview is not None else text
 
     def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
         draft: Draft | None = self.forms.by_condition(analysis, ranked)

@@ -117,12 +117,7 @@ class Breadth:
         """A question worded narrowly that asks for an overview all the same: several asks about one subject
         ("what is CAR-T and who can get it?"), a tour of several named treatments or sites ("the evidence
         for engagers, conjugates and CAR-T"), or a class whose members the text describes one by one."""
-        if analysis.qtype == "comparison" and (
-            self.tour(analysis)
-            # "B vs T lineage: how do the options differ?": the options, each with whom it is for.
-            or (not analysis.yes_no and not self.named(analysis)
-                and bool(OPTIONS.search(fold(analysis.text)) or COMPARED.search(analysis.text)))
-        ):
+        if analysis.qtype == "comparison" and (self.tour(analysis) or self.compares_options(analysis)):
             return True
         if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
             return False
@@ -176,6 +171,12 @@ class Breadth:
         if len(subjects) <= 1 and TOPIC_SAY.match(analysis.text):
             return True
         return self.attribute_wide(analysis) or bool(self.marks(analysis))
+
+    def compares_options(self, analysis: Analysis) -> bool:
+        """"B vs T lineage: how do the options differ / which agents apply to each?": conditions compared,
+        no treatment named, the options asked for: each option with whom it is for."""
+        return (analysis.qtype == "comparison" and not analysis.yes_no and not self.named(analysis)
+                and bool(OPTIONS.search(fold(analysis.text)) or COMPARED.search(analysis.text)))
 
     def picks_one(self, analysis: Analysis, cls: str) -> bool:
         """"Which of the immunotherapies targets CD22?", "which CAR-T is for adults?": one member of a class
@@ -245,6 +246,5 @@ class Breadth:
         # "Beyond antibodies and CAR-T?": setting options aside asks for the rest of them.
         asks = (bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text)))
                 or indicated_for_conditions(analysis)
-                # "B vs T lineage: which agents apply to each?"
-                or (analysis.qtype == "comparison" and not named and bool(COMPARED.search(analysis.text))))
+                or self.compares_options(analysis))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))

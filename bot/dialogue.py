@@ -15,7 +15,7 @@ from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
 from bot.text import STOPWORDS, content_words, fold
 
 if TYPE_CHECKING:
-    from bot.answerer import Answerer
+    from bot.answerer import Answerer, Cleaned, Understanding
 
 PRONOUN = re.compile(
     r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
@@ -123,23 +123,18 @@ class Session:
             return answerer.respond(cleaned)
         typed = answerer.understand(cleaned.text)
         self._carry_conditions(typed.analysis)
-        prev = self.turns[-1].cited_docs if self.turns else []
+        last_turn = self.turns[-1] if self.turns else None
+        prev = last_turn.cited_docs if last_turn is not None else []
+        given = last_turn.given if last_turn is not None else ()
         member = self._the_other_one(typed.text, typed.analysis)
-        if member is not None:
+        if member is not None and last_turn is not None:
             # "Who can receive brexucabtagene?" then "and the other CAR-T?": the same question of the one
             # other member of the class.
-            u = answerer.understand(self._asked_of(self.turns[-1], member))
-            answer = answerer.respond(cleaned, u, typed, prev)
-            self._remember(cleaned.text, u.text, u.analysis, answer)
-            return answer
-        given = self.turns[-1].given if self.turns else ()
+            return self._reply(cleaned, answerer.understand(self._asked_of(last_turn, member)), typed, prev)
         picked = self._ordinal(typed.text, given)
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.
-            u = answerer.understand(ORDINAL.sub(picked, typed.text, count=1))
-            answer = answerer.respond(cleaned, u, typed, prev)
-            self._remember(cleaned.text, u.text, u.analysis, answer)
-            return answer
+            return self._reply(cleaned, answerer.understand(ORDINAL.sub(picked, typed.text, count=1)), typed, prev)
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
         if (
@@ -173,7 +168,6 @@ class Session:
             answer = answerer.respond(cleaned, typed, None, prev, exclude)
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
-        last_turn = self.turns[-1] if self.turns else None
         if (
             last_turn is not None and not last_turn.analysis.focus and not typed.analysis.focus
             and typed.analysis.conditions and NARROWS.match(typed.text)
@@ -182,9 +176,7 @@ class Session:
             # "Options for a child?" then "what about for adults?": the same question, for the new asker.
             u = answerer.understand(f"{last_turn.resolved.rstrip('?.! ')} ({typed.text.strip()})")
             u.analysis.conditions = typed.analysis.conditions
-            answer = answerer.respond(cleaned, u, typed, prev)
-            self._remember(cleaned.text, u.text, u.analysis, answer)
-            return answer
+            return self._reply(cleaned, u, typed, prev)
         # A question of a kind that stands alone ("What is the capital of Peru?") starts a new topic.
         # So does a broad request without a pronoun ("Summarize this text"): "tell me more about it" is rewritten.
         alone = typed.analysis.qtype in ("out_of_scope", "advice", "date") or (
@@ -203,6 +195,12 @@ class Session:
         answer = answerer.respond(cleaned, u, typed if u is not typed or continues else None, prev)
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)
+        return answer
+
+    def _reply(self, cleaned: Cleaned, u: Understanding, typed: Understanding, prev: list[int]) -> Answer:
+        """Answer a follow-up rewritten as ``u`` (asked as ``typed``) and remember the turn."""
+        answer = self.answerer.respond(cleaned, u, typed, prev)
+        self._remember(cleaned.text, u.text, u.analysis, answer)
         return answer
 
     def _carry_conditions(self, analysis: Analysis) -> None:
@@ -296,8 +294,8 @@ class Session:
                 analysis = replace(analysis, focus=[named[0].term], focus_surface={named[0].term: named[0].surface})
         given: tuple[str, ...] = ()
         if any(p.kind == "items" for p in answer.parts):
-            kinds = self.answerer.glossary
-            firsts = (next((m.term for m in kinds.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations)
+            glossary = self.answerer.glossary
+            firsts = (next((m.term for m in glossary.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations)
             given = tuple(dict.fromkeys(t for t in firsts if t))
         self.turns.append(Turn(text, resolved, analysis, docs, given))
         del self.turns[:-MAX_TURNS]

@@ -78,8 +78,9 @@ class Overview:
         sites = self._site_paragraphs(analysis, paragraphs)
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
         chosen: list[Evidence]
-        qualified = [p for p in paragraphs if any(conditions.qualified(e.text) for e in p.sentences)]
-        if qualified and not named and conditions.asks_qualified(analysis.text):
+        asks_qualified = not named and conditions.asks_qualified(analysis.text)
+        qualified = [p for p in paragraphs if any(conditions.qualified(e.text) for e in p.sentences)] if asks_qualified else []
+        if qualified:
             # "The older drugs that aren't proven to help": the paragraph the text qualifies so, whole.
             best = max(qualified, key=lambda p: max(e.score for e in p.sentences))
             chosen = [e for e in best.sentences if len(e.text) >= 40 or conditions.qualified(e.text)]

@@ -66,6 +66,23 @@ def engine(corpus_dir: Path, tmp_path: Path, fake_embedder: FakeEmbedder):  # no
     return bot.load(corpus=corpus_dir, index=tmp_path / "index", embedder=fake_embedder)
 
 
+@pytest.fixture
+def class_engine(corpus_dir: Path, tmp_path: Path, fake_embedder: FakeEmbedder):  # noqa: ANN201
+    """The fixture corpus with alphamab and betacel as the two members of a class, "fixture antibodies"."""
+    import json
+
+    import bot
+
+    path = corpus_dir / "glossary.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for entry in data["entries"]:
+        if entry["term"] in ("alphamab", "betacel"):
+            entry["broader"] = ["fixture antibodies"]
+    data["entries"].append({"term": "fixture antibodies", "kind": "therapy", "aliases": ["fixture antibody"]})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return bot.load(corpus=corpus_dir, index=tmp_path / "index2", embedder=fake_embedder)
+
+
 @pytest.fixture(scope="session")
 def real_engine(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """The project's own corpus with the real bundled model (index built once per test run)."""

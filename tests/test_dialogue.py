@@ -101,19 +101,8 @@ def test_a_follow_up_reads_every_sentence_of_the_document_being_discussed(engine
     assert set(answerer.scorer.document_rows(doc)) <= {e.row for e in ranked}
 
 
-def test_the_other_member_of_a_class_gets_the_previous_question(corpus_dir, tmp_path, fake_embedder):
-    import json
-
-    import bot
-
-    path = corpus_dir / "glossary.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for entry in data["entries"]:
-        if entry["term"] in ("alphamab", "betacel"):
-            entry["broader"] = ["fixture antibodies"]
-    data["entries"].append({"term": "fixture antibodies", "kind": "therapy", "aliases": ["fixture antibody"]})
-    path.write_text(json.dumps(data), encoding="utf-8")
-    engine = bot.load(corpus=corpus_dir, index=tmp_path / "index2", embedder=fake_embedder)
+def test_the_other_member_of_a_class_gets_the_previous_question(class_engine) -> None:  # noqa: ANN001
+    engine = class_engine
     for follow_up in ("and the other fixture antibody?", "what about the other one?"):
         s = engine.session()
         s.ask("What are the adverse effects of betacel?")

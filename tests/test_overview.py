@@ -159,19 +159,8 @@ def test_what_they_do_for_each_spot_asks_for_every_site_paragraph(engine) -> Non
     assert all(c.quote.startswith(("CNS relapse", "The role of CNS")) for c in a.citations)
 
 
-def test_an_overview_of_a_class_named_once_describes_its_members(corpus_dir, tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    import json
-
-    import bot
-
-    path = corpus_dir / "glossary.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for entry in data["entries"]:
-        if entry["term"] in ("alphamab", "betacel"):
-            entry["broader"] = ["fixture antibodies"]
-    data["entries"].append({"term": "fixture antibodies", "kind": "therapy", "aliases": ["fixture antibody"]})
-    path.write_text(json.dumps(data), encoding="utf-8")
-    engine = bot.load(corpus=corpus_dir, index=tmp_path / "index2", embedder=fake_embedder)
+def test_an_overview_of_a_class_named_once_describes_its_members(class_engine) -> None:  # noqa: ANN001
+    engine = class_engine
     a = engine.session().ask("Overview of fixture antibody treatment")  # singular: still the class's members
     firsts = {c.quote.split(",")[0] for c in a.citations}
     assert {"Alphamab", "Betacel"} <= firsts and not any(c.quote.startswith("CNS") for c in a.citations)
