@@ -203,10 +203,19 @@ class Answerer:
             tuple(previous_docs[:1]) if (typed is not None or exclude) and previous_docs and len(self.data.documents) > 1
             else ()
         )
-        ranked = self.evidence(u, qvec, cands, documents=follow)
         own = self._the_text(analysis, previous_docs)
+        home = self._home_for(u) if own is None and not follow else None
+        if home is not None:
+            # A question about the glossary's home document reads its passages as a corpus of it alone would.
+            cands = self.retriever.rank_within(
+                q.keywords or q.expanded, self.retriever.document_chunks(home), qvec, self.search_k,
+                self.params.pool_keep_top, self.params.candidate_chunks,
+            ) or cands
+        ranked = self.evidence(u, qvec, cands, documents=follow)
         if own is not None:  # "the drugs in here": only the document being read answers
             ranked = [e for e in ranked if e.doc == own] or ranked
+        elif home is not None:
+            ranked = [e for e in ranked if e.doc == home] or ranked
         elif follow:
             kept = [e for e in ranked if e.doc in follow]
             if kept and decide(analysis, kept, self.params, self.forms).status != "abstain":
@@ -236,7 +245,7 @@ class Answerer:
             # "Which of the immunotherapies targets CD22?" asks for the one that does, not the list.
             analysis.qtype = next((t for t in analysis.types if t not in ("list", "overview")), "definition")
             frame.qtype = analysis.qtype
-        decision = decide(analysis, ranked, self.params, self.forms, self._topics(q, qvec, own is not None or bool(follow)))
+        decision = decide(analysis, ranked, self.params, self.forms, self._topics(q, qvec, own is not None or home is not None or bool(follow)))
         conf = self.composer.confidence(decision.score)
         if decision.status == "abstain" or decision.best is None:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
@@ -267,6 +276,38 @@ class Answerer:
                 best = max(range(len(docs)), key=lambda d: (counts[d], -d))
                 self._main_doc = best if counts[best] else None
         return self._main_doc
+
+    def home_document(self) -> int | None:
+        """The document the glossary was written for: the main document, when it names at least
+        ``home_glossary_share`` of the glossary's terms (a page that names a few of them is not its home)."""
+        if not hasattr(self, "_home_doc"):
+            main = self.main_document()
+            share = self.params.home_glossary_share
+            total = len(self.glossary.entries)
+            self._home_doc: int | None = (
+                main if main is not None and share > 0 and total
+                and len(self.scorer.document_terms(main)) >= share * total else None
+            )
+        return self._home_doc
+
+    def _home_for(self, u: Understanding) -> int | None:
+        """The glossary's home document, when the question is about it: in a corpus of several documents,
+        the question names glossary terms and the home document names each of them and uses the question's other
+        subject words, but for common ones weighing less than ``home_lacks_below`` together ("how do they
+        treat a relapse in the brain": not a neuroblastoma page that names relapse and the brain too; "why
+        don't they transplant people over sixty-five": the home document says "> 65"). A rare word it never
+        uses ("Hodgkin lymphoma came back") leaves the choice to the evidence."""
+        if len(self.data.documents) < 2:
+            return None
+        home = self.home_document()
+        asked = {m.term for m in u.analysis.mentions}
+        if home is None or not asked:
+            return None
+        if names_asked(asked, self.scorer.document_terms(home), self.glossary) < len(asked):
+            return None
+        uses = self.scorer.siblings.uses
+        lacks = sum(wt for w, wt in u.analysis.subject.items() if wt > 0 and not uses(home, w))
+        return home if lacks < self.params.home_lacks_below else None
 
     def _the_text(self, analysis: Analysis, previous_docs: list[int] | None) -> int | None:
         """The document a question pointing at what is being read means ("the drugs in here", "the

@@ -77,6 +77,8 @@ class Params:
     overview_attribute_per_option: int = 2
     overview_min_score: float = 0.15
     main_document_max_docs: int = 5000
+    home_glossary_share: float = 0.5  # the main document is the glossary's home when it names this share of its terms
+    home_lacks_below: float = 2.0  # a question is about that home while the subject words it never uses weigh less (0: off)
     overview_relative_floor: float = 0.55
     overview_redundancy: float = 0.85
     comparison_cue_bonus: float = 0.15

@@ -154,6 +154,39 @@ class HybridRetriever:
             order = _keep_firsts(order, list(bm25_of)[:keep_top], min(keep_within or k, k))
         return [Candidate(r, round(fused[r] / top, 6), dense_of.get(r), bm25_of.get(r)) for r in order[:k]]
 
+    def rank_within(
+        self, text: str, rows: np.ndarray, qvec: np.ndarray, k: int, keep_top: int = 0, keep_within: int | None = None
+    ) -> list[Candidate]:
+        """The top ``k`` of the chunks ``rows`` by rank fusion of their own two lists, as ``rank`` orders a
+        corpus holding only them: one document's passages ranked among themselves, not below other
+        documents' (the keyword scores keep the whole corpus's word weights)."""
+        if k < 1 or not len(rows) or not text.strip():
+            return []
+        rows = np.asarray(rows, dtype=np.int64)
+        dense = self.chunk_cosines(rows, qvec)
+        by_dense = np.argsort(-dense, kind="stable")
+        dense_of = {int(rows[i]): float(dense[i]) for i in by_dense[: self.depth]}
+        fused = dict(zip(dense_of, _shares(len(dense_of)), strict=False))
+        all_bm25 = self.bm25_all(text)
+        bm25_of: dict[int, float] = {}
+        if all_bm25 is not None:
+            scores = all_bm25[rows]
+            by_bm25 = [i for i in np.argsort(-scores, kind="stable")[: self.depth] if scores[i] > 0]
+            bm25_of = {int(rows[i]): float(scores[i]) for i in by_bm25}
+            for r, share in zip(bm25_of, _shares(len(bm25_of)), strict=False):
+                fused[r] = fused.get(r, 0.0) + share
+        top = 2.0 / (RRF_K + 1)
+        order = sorted(fused, key=lambda r: (-fused[r], r))
+        if keep_top:
+            order = _keep_firsts(order, list(bm25_of)[:keep_top], min(keep_within or k, k))
+        return [Candidate(r, round(fused[r] / top, 6), dense_of.get(r), bm25_of.get(r)) for r in order[:k]]
+
+    def document_chunks(self, doc: int) -> np.ndarray:
+        """The chunk rows of document ``doc`` (chunks follow the documents in order)."""
+        col = self.data.chunk_doc
+        lo, hi = int(np.searchsorted(col, doc, side="left")), int(np.searchsorted(col, doc, side="right"))
+        return np.arange(lo, hi, dtype=np.int64)
+
     def chunk_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Each chunk's true cosine with the query (for candidates only the keyword list found)."""
         return self.data.dense.reconstruct_batch(rows) @ qvec

@@ -268,3 +268,61 @@ def test_a_class_asked_for_the_asker_lists_its_members_whose_sentences_fit() -> 
     assert ask("My son is 8. Which immunotherapies are for him?") == ["Alphamab", "Gammacel"]
     assert ask("Which immunotherapies can a 40 year old get?") == ["Alphamab", "Betacel"]
     assert ask("Which immunotherapies are there?") is None  # no condition of the asker's: the list answers
+
+
+def _beside_a_namesake(tmp_path, fake_embedder):  # noqa: ANN001, ANN202
+    """The fixture corpus and a page on another disease that names relapse and the CNS too."""
+    import json
+    import shutil
+
+    import bot
+    from bot.settings import PROJECT_ROOT
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "corpus", corpus)
+    page = {
+        "id": "nb-1", "title": "Neuroblastoma", "section": "treatment",
+        "text": "Neuroblastoma that comes back in the CNS is treated with surgery. "
+        "A CNS relapse of neuroblastoma is treated with radiation therapy.",
+    }
+    with (corpus / "extra.jsonl").open("a") as f:
+        f.write(json.dumps(page) + "\n")
+    return bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
+
+
+def test_a_question_in_the_glossarys_words_is_answered_by_its_home_document(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    engine = _beside_a_namesake(tmp_path, fake_embedder)
+    a = engine.answerer
+    home = a.home_document()
+    assert home is not None and engine.data.documents[home].id == "drugs"
+    off = a.params.with_values(home_lacks_below=0.0)
+    on = a.params.with_values(home_lacks_below=2.0)
+    for question in ("How is a CNS relapse treated?", "how do they treat a relapse in the brain"):
+        a.params = off  # the namesake's sentence says the question's words best
+        assert engine.session().ask(question).citations[0].doc_id == "nb-1", question
+        a.params = on
+        answer = engine.session().ask(question)
+        assert answer.citations[0].quote.startswith("CNS relapse treatment includes"), question
+    # A word the home document never uses, rare enough to say what is asked about, leaves it to the evidence.
+    assert a._home_for(a.understand("How is a relapse of neuroblastoma in the CNS treated?")) is None
+    assert engine.session().ask("How is a relapse of neuroblastoma in the CNS treated?").citations[0].doc_id == "nb-1"
+    # So does a glossary term it never names (the testis is another page's).
+    assert a._home_for(a.understand("How is a relapse in the testis treated?")) is None
+    assert a._home_for(a.understand("How is a CNS relapse treated?")) == home
+
+
+def test_the_glossarys_home_names_a_large_share_of_its_terms(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    engine = _beside_a_namesake(tmp_path, fake_embedder)
+    a = engine.answerer
+    a.params = a.params.with_values(home_glossary_share=0.99)  # drugs.md names 11 of the 14 terms
+    assert a.main_document() is not None and a.home_document() is None
+    assert a._home_for(a.understand("How is a CNS relapse treated?")) is None
+
+
+def test_one_document_is_no_home_to_choose(engine) -> None:
+    import numpy as np
+
+    a = engine.answerer
+    a.data.documents = a.data.documents[:1]
+    a.data.chunk_doc = np.zeros_like(a.data.chunk_doc)
+    assert a._home_for(a.understand("How is a CNS relapse treated?")) is None

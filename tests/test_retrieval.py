@@ -132,3 +132,24 @@ def test_rank_fusion_gives_each_chunk_the_sum_of_its_reciprocal_ranks(engine, mo
     got = r.rank(q, k=len(fused), qvec=qvec, fusion="rrf")
     assert [c.row for c in got] == want and len(want) > 3
     assert [c.score for c in got] == [round(fused[row] / (2.0 / (retrieval.RRF_K + 1)), 6) for row in want]
+
+
+def test_rank_within_orders_a_documents_chunks_as_a_corpus_of_them_alone(engine):
+    import numpy as np
+
+    r = engine.retriever
+    docs = engine.data.chunk_doc
+    main = int(np.bincount(docs).argmax())
+    rows = r.document_chunks(main)
+    assert len(rows) >= 2 and {int(docs[i]) for i in rows} == {main}
+    assert list(rows) == [i for i in range(len(docs)) if docs[i] == main]
+    text = "CNS relapse treatment with intrathecal methotrexate"
+    qvec = engine.embedder.encode([text])[0]
+    within = r.rank_within(text, rows, qvec, k=len(rows))
+    assert {c.row for c in within} == set(rows.tolist())
+    # Over every chunk of the corpus it is the rank fusion search makes (scores to the float's rounding).
+    whole = r.rank(text, k=len(docs), qvec=qvec, fusion="rrf")
+    every = r.rank_within(text, np.arange(len(docs)), qvec, k=len(docs))
+    assert [c.row for c in every] == [c.row for c in whole]
+    assert [c.score for c in every] == pytest.approx([c.score for c in whole])
+    assert r.rank_within(text, rows[:0], qvec, k=3) == [] and r.rank_within(" ", rows, qvec, k=3) == []
