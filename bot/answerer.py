@@ -205,10 +205,12 @@ class Answerer:
         )
         own = self._the_text(analysis, previous_docs)
         home = self._home_for(u) if own is None and not follow else None
-        if home is not None:
-            # A question about the glossary's home document reads its passages as a corpus of it alone would.
+        reading = own if own is not None else home
+        if reading is not None:
+            # A question about one document (the one pointed at, the glossary's home) reads its passages as a
+            # corpus of it alone would: search's best chunks may all be other documents'.
             cands = self.retriever.rank_within(
-                q.keywords or q.expanded, self.retriever.document_chunks(home), qvec, self.search_k,
+                q.keywords or q.expanded, self.retriever.document_chunks(reading), qvec, self.search_k,
                 self.params.pool_keep_top, self.params.candidate_chunks,
             ) or cands
         ranked = self.evidence(u, qvec, cands, documents=follow)

@@ -326,3 +326,14 @@ def test_one_document_is_no_home_to_choose(engine) -> None:
     a.data.documents = a.data.documents[:1]
     a.data.chunk_doc = np.zeros_like(a.data.chunk_doc)
     assert a._home_for(a.understand("How is a CNS relapse treated?")) is None
+
+
+def test_a_question_pointing_at_the_text_reads_its_chunks_whatever_search_put_first(engine) -> None:
+    a = engine.answerer
+    a.search_k = 1  # search's one chunk is another document's (the testis page on radiation therapy)
+    u = a.understand("What radiation therapy is described here?")
+    first = a.candidates(u.query, a.embedder.encode([u.query.expanded])[0])
+    main = a.main_document()
+    assert [int(engine.data.chunk_doc[c.row]) for c in first] != [main]
+    answer = engine.session().ask("What radiation therapy is described here?")
+    assert answer.citations and {c.doc_id for c in answer.citations} == {engine.data.documents[main].id}
