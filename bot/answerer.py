@@ -219,9 +219,14 @@ class Answerer:
         elif home is not None:
             ranked = [e for e in ranked if e.doc == home] or ranked
         elif follow:
-            kept = [e for e in ranked if e.doc in follow]
+            # The document being read, its chunks ranked among themselves as for a question about it.
+            within = self.retriever.rank_within(
+                q.keywords or q.expanded, self.retriever.document_chunks(follow[0]), qvec, self.search_k,
+                self.params.pool_keep_top, self.params.candidate_chunks,
+            )
+            kept = self.evidence(u, qvec, within, documents=follow) if within else []
             if kept and decide(analysis, kept, self.params, self.forms).status != "abstain":
-                ranked = kept
+                ranked, cands = kept, within
         if self.trace is not None:
             self.trace(u, ranked)
         near = [e for e in ranked if len(e.text) >= 40] or [self.scorer.sentence(int(self.data.chunk_first_sentence[c.row])) for c in cands]

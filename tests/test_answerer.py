@@ -337,3 +337,23 @@ def test_a_question_pointing_at_the_text_reads_its_chunks_whatever_search_put_fi
     assert [int(engine.data.chunk_doc[c.row]) for c in first] != [main]
     answer = engine.session().ask("What radiation therapy is described here?")
     assert answer.citations and {c.doc_id for c in answer.citations} == {engine.data.documents[main].id}
+
+
+def test_a_follow_up_ranks_the_chunks_of_the_document_being_read_among_themselves(engine) -> None:
+    a = engine.answerer
+    ranked_within: list[list[int]] = []
+    within = a.retriever.rank_within
+
+    def spy(text, rows, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        ranked_within.append(rows.tolist())
+        return within(text, rows, *args, **kwargs)
+
+    a.retriever.rank_within = spy  # type: ignore[method-assign]
+    s = engine.session()
+    first = s.ask("What is alphamab?")
+    assert first.citations and first.citations[0].doc_id.startswith("drugs")
+    ranked_within.clear()
+    answer = s.ask("What are its side effects?")
+    doc = engine.data.doc_pos[first.citations[0].doc_id]
+    assert ranked_within == [a.retriever.document_chunks(doc).tolist()]
+    assert answer.citations and answer.citations[0].doc_id == first.citations[0].doc_id
