@@ -241,7 +241,12 @@ class Overview:
             first = next((e for e in full if set(e.own) & para.terms), full[0])
             # A treatment whose stated conditions exclude the asker ("up to 25 years" for a 69-year-old) is left out.
             if analysis.conditions and first.condition < 0:
-                continue
+                # A list of options ("Examples include:" and an agent per line): an item that fits the asker
+                # is an option of its own, whatever the first one's conditions.
+                fitting = [e for e in full if e.kind == "item" and set(e.own) & para.terms and e.condition >= 0]
+                if not fitting:
+                    continue
+                first = fitting[0]
             naming = [e for e in full if not (analysis.conditions and e.condition < 0)]
             # Its first sentence naming the treatment introduces it; a sentence of the kind asked for
             # ("what can go wrong with each": the toxicity sentence) or fitting the asker's conditions wins.

@@ -121,6 +121,8 @@ class QueryProcessor:
                 return fixed
             if self._stem(low) in self._known_stems or self._prefix_known(low):
                 return w  # another form of a corpus word ("treated" ~ "treat", "neuro" ~ "neurologic")
+            if low.startswith("non-") and self._stem(low[4:]) in self._known_stems:
+                return w  # "non-immunotherapy": a corpus word ruled out (bot/question.py SET_ASIDE)
             if len(low) > 1 and not low.isdigit():
                 unknown.append(low)
             return w

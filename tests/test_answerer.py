@@ -268,3 +268,17 @@ def test_a_class_asked_for_the_asker_lists_its_members_whose_sentences_fit() -> 
     assert ask("My son is 8. Which immunotherapies are for him?") == ["Alphamab", "Gammacel"]
     assert ask("Which immunotherapies can a 40 year old get?") == ["Alphamab", "Betacel"]
     assert ask("Which immunotherapies are there?") is None  # no condition of the asker's: the list answers
+
+
+def test_a_partial_answer_names_only_the_words_none_of_its_quotes_says(engine) -> None:
+    from bot.forms import Block, Draft
+    from bot.text import content_words
+
+    answerer = engine.answerer
+    quotes = [answerer.scorer.sentence(r) for r in range(2)]
+    said = content_words(quotes[1].text)[0]  # said by the second quote, not by the best one
+    draft = Draft([Block("items", evidence=quotes)], 1.0)
+    status, reason, missing = answerer._still_missing(draft, "partial", "...", [said, "pregnancy"])
+    assert (status, missing) == ("partial", ["pregnancy"]) and "pregnancy" in reason and said not in reason
+    assert answerer._still_missing(draft, "partial", "...", [said]) == ("answer", "", [])
+    assert answerer._still_missing(draft, "abstain", "no", ["pregnancy"]) == ("abstain", "no", ["pregnancy"])

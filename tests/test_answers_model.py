@@ -189,3 +189,11 @@ def test_what_is_indicated_for_a_condition_lists_the_options_for_it(real_engine)
 def test_who_tells_the_story_is_not_what_is_asked(real_engine) -> None:
     a = real_engine.session().ask("My mum is 68 and it came back. The oncologist explained a lot. Big picture?")
     assert not a.abstained and "oncologist" not in a.missing
+
+
+def test_an_agent_in_the_texts_list_that_fits_the_asker_is_one_of_the_options(real_engine):
+    # The list "Examples include:" opens with an agent for adults; the next one (ages 1 to 21) fits a boy of 16.
+    a = real_engine.session().ask("My boy is 16 and his ALL came back. What treatment options are there besides immunotherapy?")
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("Clofarabine") for q in quotes), quotes
+    assert not any(q.startswith("Liposomal vincristine") for q in quotes), quotes

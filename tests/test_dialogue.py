@@ -285,3 +285,11 @@ def test_the_other_one_after_a_site_is_not_another_site_of_its_class():
         s.turns = [Turn(first, first, analyse(first, glossary))]
         follow = "do they check the other one as well"
         assert s._the_other_one(follow, analyse(follow, glossary)) == other
+
+
+def test_tell_me_more_about_that_is_about_the_last_answers_subject(engine):
+    s = engine.session()
+    s.ask("What is betacel?")
+    a = s.ask("tell me more about that")
+    assert a.searched_for.lower() == "tell me more about betacel"
+    assert a.citations and all("betacel" in c.quote.lower() for c in a.citations)
