@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.conditions import split
+from bot.conditions import asks_qualified, split
 from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
 from bot.question import Analysis
@@ -67,7 +67,8 @@ AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+
 # Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
 OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
-PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
+# ("which ones are for kids?": the options, as a question with no noun of its own asks for them)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products|ones)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
 # "And the rest of the drugs?", "what about the others?": every option but the one asked about before.
@@ -156,6 +157,9 @@ class Breadth:
                                 and not any(self.glossary.kind(f) in MARK_KINDS for f in analysis.focus))
                             or any(self.glossary.kind(m) == "site" for m in members)):
                 return True
+        # "Which medicines are no longer sold?": the paragraph the text qualifies so (bot/overview.py).
+        if not self.named(analysis) and asks_qualified(analysis.text) and not analysis.yes_no:
+            return True
         # "options for relapsed T-ALL": the options, whatever the question's type words.
         if not analysis.focus and OPTIONS_HEAD.search(analysis.text):
             return True

@@ -82,7 +82,8 @@ class Overview:
         qualified = [p for p in paragraphs if any(conditions.qualified(e.text) for e in p.sentences)] if asks_qualified else []
         if qualified:
             # "The older drugs that aren't proven to help": the paragraph the text qualifies so, whole.
-            best = max(qualified, key=lambda p: max(e.score for e in p.sentences))
+            # (the one it qualifies most: "not convincingly demonstrated" and "discontinued" before "unclear")
+            best = max(qualified, key=lambda p: (sum(conditions.qualified(e.text) for e in p.sentences), max(e.score for e in p.sentences)))
             chosen = [e for e in best.sentences if len(e.text) >= 40 or conditions.qualified(e.text)]
             chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, aside) + ":"

@@ -197,3 +197,11 @@ def test_an_agent_in_the_texts_list_that_fits_the_asker_is_one_of_the_options(re
     quotes = [c.quote for c in a.citations]
     assert any(q.startswith("Clofarabine") for q in quotes), quotes
     assert not any(q.startswith("Liposomal vincristine") for q in quotes), quotes
+
+
+def test_medicines_no_longer_sold_get_the_paragraph_the_text_qualifies_most(real_engine):
+    # Two paragraphs carry qualified statements ("... is unclear" of CNS treatment; "not convincingly
+    # demonstrated" and "marketing has been discontinued" of the other agents): the second answers.
+    a = real_engine.session().ask("which medicines are no longer sold or never proved they help?")
+    assert a.citations and a.citations[0].quote.startswith("Other agents have been available"), a.answer
+    assert not any(c.quote.startswith(("Blinatumomab", "CNS relapse")) for c in a.citations), a.answer

@@ -179,6 +179,7 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
     # "Where does transplant fit in?" asks for its role, not for a place.
     assert "places" not in classify("Where does transplant fit in relapsed ALL?")
     assert "places" in classify("Where can it come back?")
+    assert not {"places", "location"} & set(classify("Where does transplant fit in, and what are its limits?"))
     assert classify("which ones r for kids")[0] == "list"
 
 
