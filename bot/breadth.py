@@ -250,7 +250,8 @@ class Breadth:
         named = self.named(analysis)
         specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
         # "Beyond antibodies and CAR-T?": setting options aside asks for the rest of them.
-        asks = (bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text)))
+        asks = (bool(OPTIONS.search(fold(analysis.text)))
+                or (bool(exclude) and bool(OTHER.search(analysis.text) or REST.search(analysis.text)))
                 or indicated_for_conditions(analysis)
                 or self.compares_options(analysis))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))

@@ -137,8 +137,17 @@ class Session:
             return self._reply(cleaned, answerer.understand(ORDINAL.sub(picked, typed.text, count=1)), typed, prev)
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
+        # "What is blinatumomab?" then "and the rest?": the options besides the one just described.
+        others = REST.search(typed.text) is not None and not typed.analysis.focus and self._last_was_treatment()
+        if others and not rest:
+            # The rest of the widest class the last one belongs to (the immunotherapies, not the antibodies).
+            glossary = self.answerer.glossary
+            last = self.last_focus.analysis.focus if self.last_focus is not None else []
+            classes = sorted({c for t in last for c in glossary.broader(t)}, key=lambda c: (-len(glossary.narrower(c)), c))
+            if classes:
+                typed.analysis.focus = [classes[0]]
         if (
-            (OTHER.search(typed.text) or rest) and self.turns
+            (OTHER.search(typed.text) or rest or others) and self.turns
             and (
                 (self.last_focus is not None
                  and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
@@ -148,7 +157,7 @@ class Session:
                 # "What are the newer drugs?" then "anything else?": the options the answer has not given
                 or (bool(given) and not typed.analysis.focus)
                 # "Blinatumomab's side effects?" then "and the rest of the drugs?": the same of the others
-                or rest
+                or rest or others
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
             and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))

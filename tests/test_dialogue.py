@@ -293,3 +293,12 @@ def test_tell_me_more_about_that_is_about_the_last_answers_subject(engine):
     a = s.ask("tell me more about that")
     assert a.searched_for.lower() == "tell me more about betacel"
     assert a.citations and all("betacel" in c.quote.lower() for c in a.citations)
+
+
+def test_the_rest_after_one_member_asks_for_the_other_members_of_its_class(class_engine):
+    s = class_engine.session()
+    s.ask("What is alphamab?")
+    a = s.ask("and the rest?")
+    assert a.question_type == "overview" and "besides alphamab" in a.parts[0].text
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("Betacel") for q in quotes) and not any(q.startswith("Alphamab") for q in quotes), quotes
