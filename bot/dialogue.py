@@ -44,6 +44,10 @@ ORDINAL = re.compile(
 # The word that makes a site a topic ("testicular relapse"), which the same question of another site keeps.
 SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
 # Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
+# "What about the other places it can come back?" after one site: every site but that one.
+OTHER_SITES = re.compile(r"\bthe other (?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+# "Anything else about donors?": more about a subject of its own, not the options besides the last one.
+ELSE_ABOUT = re.compile(r"\b(?:anything|something|what) else (?:about|on|regarding|concerning)\s+\w", re.IGNORECASE)
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
 
 
@@ -147,7 +151,7 @@ class Session:
             if classes:
                 typed.analysis.focus = [classes[0]]
         if (
-            (OTHER.search(typed.text) or rest or others) and self.turns
+            (OTHER.search(typed.text) or rest or others) and self.turns and not ELSE_ABOUT.search(typed.text)
             and (
                 (self.last_focus is not None
                  and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
@@ -158,6 +162,7 @@ class Session:
                 or (bool(given) and not typed.analysis.focus)
                 # "Blinatumomab's side effects?" then "and the rest of the drugs?": the same of the others
                 or rest or others
+                or (OTHER_SITES.search(typed.text) is not None and self._last_was_site())
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
             and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))
@@ -277,6 +282,10 @@ class Session:
         """The last turn asked one attribute (side effects, age) of a treatment."""
         last = self.turns[-1].analysis if self.turns else None
         return last is not None and last.qtype in FILTERING_TYPES and self._last_was_treatment()
+
+    def _last_was_site(self) -> bool:
+        last = self.last_focus
+        return last is not None and any(self.answerer.glossary.kind(t) == "site" for t in last.analysis.focus)
 
     def _last_was_treatment(self) -> bool:
         last = self.last_focus

@@ -37,7 +37,8 @@ from bot.params import Params
 from bot.question import Analysis, rules
 
 # Every site asked at once, none named: "the treatment for each site", "by location".
-EACH_SITE = re.compile(r"\b(?:each|every|all(?: the)?|the different|the various|by) (?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+# ("the other places it can come back", after one site: every site but that one)
+EACH_SITE = re.compile(r"\b(?:each|every|all(?: the)?|the different|the various|the other|by) (?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -75,7 +76,7 @@ class Overview:
         # Setting a class aside sets its members aside ("other than CAR-T": not tisagenlecleucel either).
         exclude = aside | {m for t in aside for m in self.glossary.narrower(t)}
         paragraphs = self._paragraphs(evidence)
-        sites = self._site_paragraphs(analysis, paragraphs)
+        sites = [p for p in self._site_paragraphs(analysis, paragraphs) if not set(p.sentences[0].own) & exclude]
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
         chosen: list[Evidence]
         asks_qualified = not named and conditions.asks_qualified(analysis.text)
@@ -90,7 +91,7 @@ class Overview:
         elif sites and not named:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40]
-            if {"places", "location"} & set(analysis.types):
+            if {"places", "location"} & set(analysis.types) or EACH_SITE.search(analysis.text):
                 # "Where can it come back, and what is done for each?": the sentence naming the sites first.
                 listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2]
                 chosen = listing[:1] + [e for e in chosen if e not in listing[:1]]

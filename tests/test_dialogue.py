@@ -302,3 +302,18 @@ def test_the_rest_after_one_member_asks_for_the_other_members_of_its_class(class
     assert a.question_type == "overview" and "besides alphamab" in a.parts[0].text
     quotes = [c.quote for c in a.citations]
     assert any(q.startswith("Betacel") for q in quotes) and not any(q.startswith("Alphamab") for q in quotes), quotes
+
+
+def test_anything_else_about_a_subject_asks_more_about_it_not_for_other_options(engine):
+    s = engine.session()
+    s.ask("What is betacel?")
+    a = s.ask("anything else about hepatotoxicity?")
+    assert "besides" not in a.answer
+    assert a.citations and "hepatotoxicity" in a.citations[0].quote
+
+
+def test_the_other_places_after_one_site_are_the_sites_but_that_one(engine):
+    s = engine.session()
+    s.ask("how is CNS relapse treated")
+    a = s.ask("what about the other places it can come back?")
+    assert not any(c.quote.startswith("CNS relapse") for c in a.citations), a.answer

@@ -181,6 +181,9 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
     assert "places" in classify("Where can it come back?")
     assert not {"places", "location"} & set(classify("Where does transplant fit in, and what are its limits?"))
     assert classify("which ones r for kids")[0] == "list"
+    # "safer" asks about side effects; "safer than" ranks, which the text never does.
+    assert classify("the other immunotherapies, are they any safer?")[0] == "side_effects"
+    assert classify("is kymriah safer than blinatumomab")[0] == "ranking"
 
 
 def test_an_age_in_words_is_no_subject_of_the_question() -> None:
