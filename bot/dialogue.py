@@ -135,6 +135,13 @@ class Session:
             # "Who can receive brexucabtagene?" then "and the other CAR-T?": the same question of the one
             # other member of the class.
             return self._reply(cleaned, answerer.understand(self._asked_of(last_turn, member)), typed, prev)
+        if self._other_of_a_site(typed.text) and self.last_focus is not None:
+            # "What do they do with the other one?" after the testicle: the other testicle.
+            site = self.last_focus.analysis.focus[0]
+            phrase = self.last_focus.analysis.focus_surface.get(site, site)
+            rewritten, n = re.subn(r"\bthe other (?:one|side)\b", f"the other {phrase}", typed.text, count=1, flags=re.IGNORECASE)
+            if n:
+                return self._reply(cleaned, answerer.understand(rewritten), typed, prev)
         picked = self._ordinal(typed.text, given)
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.
@@ -152,6 +159,7 @@ class Session:
                 typed.analysis.focus = [classes[0]]
         if (
             (OTHER.search(typed.text) or rest or others) and self.turns and not ELSE_ABOUT.search(typed.text)
+            and not self._other_of_a_site(typed.text)
             and (
                 (self.last_focus is not None
                  and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
@@ -282,6 +290,11 @@ class Session:
         """The last turn asked one attribute (side effects, age) of a treatment."""
         last = self.turns[-1].analysis if self.turns else None
         return last is not None and last.qtype in FILTERING_TYPES and self._last_was_treatment()
+
+    def _other_of_a_site(self, text: str) -> bool:
+        """"What do they do with the other one?" after the testicle: the other testicle, not another option."""
+        return (THE_OTHER.search(text) is not None and not OTHER_SITES.search(text)
+                and self._last_was_site() and not self._last_was_treatment())
 
     def _last_was_site(self) -> bool:
         last = self.last_focus

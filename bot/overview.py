@@ -120,7 +120,7 @@ class Overview:
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
             lead = "The text's key points:"
         else:
-            chosen = self._topical_pick(analysis, paragraphs)
+            chosen = self._topical_pick(analysis, self._without(paragraphs, exclude))
             if analysis.conditions:  # "T-cell ALL relapsed, what's the deal?": the sentence for T-cell first
                 chosen.sort(key=lambda e: -e.condition)
             lead = "The text says this" + self._about(analysis, aside) + ":"
@@ -340,6 +340,25 @@ class Overview:
                 more.append(best)
         # The paragraph that answers best comes first, in its own order; the others follow the text's.
         return chosen + sorted(more, key=lambda e: e.row)
+
+    def _without(self, paragraphs: list[Paragraph], exclude: set[str]) -> list[Paragraph]:
+        """The paragraphs without their sentences about what the asker set aside ("non-immunotherapy
+        agents": not the sentences about an immunotherapy or a kind of one)."""
+        if not exclude:
+            return paragraphs
+
+        def aside(t: str) -> bool:
+            return t in exclude or any(b in exclude for b in self.glossary.broader(t))
+
+        out = []
+        for p in paragraphs:
+            subject = next((e.own[0] for e in p.sentences if e.own and e.own[0] in p.terms), None)
+            if subject is not None and aside(subject):
+                continue  # a paragraph about one of them ("Tisagenlecleucel, ..." and its toxicities)
+            kept = [e for e in p.sentences if not (e.own and aside(e.own[0]))]  # its subject: the first named
+            if kept:
+                out.append(Paragraph(p.block, kept, p.terms, p.classes))
+        return out
 
     def _names_focus(self, e: Evidence, analysis: Analysis) -> bool:
         named = {m.term for m in self.scorer.mentions(e.row)}

@@ -205,3 +205,16 @@ def test_medicines_no_longer_sold_get_the_paragraph_the_text_qualifies_most(real
     a = real_engine.session().ask("which medicines are no longer sold or never proved they help?")
     assert a.citations and a.citations[0].quote.startswith("Other agents have been available"), a.answer
     assert not any(c.quote.startswith(("Blinatumomab", "CNS relapse")) for c in a.citations), a.answer
+
+
+def test_the_other_one_after_the_testicle_is_the_other_testicle(real_engine):
+    s = real_engine.session()
+    s.ask("how is a relapse in the testicle treated?")
+    a = s.ask("and what is done about the other one?")
+    assert a.citations and a.citations[0].quote.startswith("If unilateral testicular involvement"), a.answer
+
+
+def test_an_overview_of_what_is_not_an_immunotherapy_quotes_no_immunotherapy(real_engine):
+    a = real_engine.session().ask("Give me an overview of the non-immunotherapy treatments.")
+    subjects = ("Blinatumomab", "Inotuzumab", "Tisagenlecleucel", "Brexucabtagene", "Antibodies", "Chimeric")
+    assert a.citations and not any(c.quote.startswith(subjects) for c in a.citations), a.answer

@@ -184,6 +184,10 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
     # "safer" asks about side effects; "safer than" ranks, which the text never does.
     assert classify("the other immunotherapies, are they any safer?")[0] == "side_effects"
     assert classify("is kymriah safer than blinatumomab")[0] == "ranking"
+    assert classify("Should we let him stop going to his check-ups?")[0] == "advice"
+    assert classify("Can you name them all for me?")[0] == "list"
+    # What they do with one thing is no request for every option.
+    assert classify("and what do they do with the other one")[0] != "overview"
 
 
 def test_an_age_in_words_is_no_subject_of_the_question() -> None:
