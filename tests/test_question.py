@@ -186,6 +186,9 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
     assert classify("is kymriah safer than blinatumomab")[0] == "ranking"
     assert classify("Should we let him stop going to his check-ups?")[0] == "advice"
     assert classify("Can you name them all for me?")[0] == "list"
+    # A length asked in a unit is a number the text must state.
+    assert classify("median duration in weeks?")[0] == "duration_count"
+    assert classify("how long do remissions last in months")[0] == "duration_count"
     # What they do with one thing is no request for every option.
     assert classify("and what do they do with the other one")[0] != "overview"
 
