@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.breadth import PLURAL_OPTIONS
 from bot.composer import Composer, Frame
-from bot.decision import decide, is_long
+from bot.decision import decide, is_long, quoted
 from bot.embedding import Embedder
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Draft, Forms
@@ -257,7 +257,22 @@ class Answerer:
         if decision.status == "abstain" or decision.best is None:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
         draft = self._form(analysis, ranked, decision.best)
-        return self.composer.render(frame, draft, decision.status, decision.reason, decision.missing, confidence=conf)
+        status, reason, missing = self._still_missing(draft, decision.status, decision.reason, decision.missing)
+        return self.composer.render(frame, draft, status, reason, missing, confidence=conf)
+
+    def _still_missing(self, draft: Draft, status: str, reason: str, missing: list[str]) -> tuple[str, str, list[str]]:
+        """A partial answer names only the words none of its quotes says: the best sentence may lack
+        "regimens" where the next quote ("after >= 2 prior regimens") says it."""
+        if status != "partial" or not missing:
+            return status, reason, missing
+        stem = self.scorer.stem
+        said = {stem(w) for b in draft.blocks for e in b.evidence for w in content_words(e.text)}
+        left = [w for w in missing if stem(w) not in said]
+        if len(left) == len(missing):
+            return status, reason, missing
+        if not left:
+            return "answer", "", []
+        return status, f"The text does not say anything about {quoted(left)}.", left
 
     def _topics(self, q: Query, qvec: np.ndarray, reading: bool) -> frozenset[str]:
         """The topics of search's first documents for ``q`` (bot/decision.py ``on_topic``); none in a corpus of

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.conditions import split
+from bot.conditions import asks_qualified, split
 from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
 from bot.question import Analysis
@@ -31,7 +31,9 @@ MEANING = re.compile(
 OPTIONS = re.compile(
     r"\b(options?|choices?|alternatives?|treatments?|treating|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
     r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|what then|"
-    r"happens next|other|(?:what'?s|what is|is there|are there) (?:out there|available))\b",
+    r"happens next|other|(?:what'?s|what is|is there|are there) (?:out there|available)|"
+    # "the standard approach", "the usual plan, step by step", "what do doctors try?"
+    r"approach|plan|protocol|strateg(?:y|ies)|steps?|(?:doctors?|they|physicians|oncologists|the team) (?:try|do|give|use|offer))\b",
     re.IGNORECASE,
 )
 # The start of one ask in a question that asks several ("what is it, who can get it, and is there an age limit?").
@@ -65,7 +67,8 @@ AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+
 # Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
 OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
-PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products)\b", re.IGNORECASE)
+# ("which ones are for kids?": the options, as a question with no noun of its own asks for them)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products|ones)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
 # "And the rest of the drugs?", "what about the others?": every option but the one asked about before.
@@ -154,6 +157,9 @@ class Breadth:
                                 and not any(self.glossary.kind(f) in MARK_KINDS for f in analysis.focus))
                             or any(self.glossary.kind(m) == "site" for m in members)):
                 return True
+        # "Which medicines are no longer sold?": the paragraph the text qualifies so (bot/overview.py).
+        if not self.named(analysis) and asks_qualified(analysis.text) and not analysis.yes_no:
+            return True
         # "options for relapsed T-ALL": the options, whatever the question's type words.
         if not analysis.focus and OPTIONS_HEAD.search(analysis.text):
             return True
@@ -244,7 +250,8 @@ class Breadth:
         named = self.named(analysis)
         specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
         # "Beyond antibodies and CAR-T?": setting options aside asks for the rest of them.
-        asks = (bool(OPTIONS.search(fold(analysis.text))) or (bool(exclude) and bool(OTHER.search(analysis.text)))
+        asks = (bool(OPTIONS.search(fold(analysis.text)))
+                or (bool(exclude) and bool(OTHER.search(analysis.text) or REST.search(analysis.text)))
                 or indicated_for_conditions(analysis)
                 or self.compares_options(analysis))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))

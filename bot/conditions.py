@@ -93,6 +93,28 @@ def asks_qualified(question: str) -> bool:
     return bool(pattern and pattern.search(question))
 
 
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SPELLED = re.compile(
+    # (not "one of them": "one" is an age only as "one year old")
+    rf"\b(?:({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS[1:10])}))?|({'|'.join(_UNITS[2:])}|one(?=[- ]years?\b)))\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+
+
+def is_number_word(word: str) -> bool:
+    """"sixteen", "seventy-two": an amount or an age in words, never what a question is about."""
+    return bool(_SPELLED.fullmatch(word)) or word.lower() == "one"
+
+
+def _spelled_digits(m: re.Match[str]) -> str:
+    """An age written in words, as digits: "seventy-two" -> "72"."""
+    if m.group(3):
+        return str(_UNITS.index(m.group(3).lower()))
+    return str(_TENS[m.group(1).lower()] + (_UNITS.index(m.group(2).lower()) if m.group(2) else 0))
+
+
 def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[str]]:
     r = _rules()
     lo: float | None = None
@@ -111,8 +133,9 @@ def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[st
             lo, hi = float(m.group(1)), 200.0 if hi is None else hi
             labels.append(f"over {m.group(1)} years")
     if question:
+        spelled = _SPELLED.sub(_spelled_digits, text)  # "my daughter is fifteen", "he's seventy-two"
         for p in r.person_age:
-            for m in p.finditer(text):
+            for m in p.finditer(spelled):
                 age = float(m.group(1))
                 if 0 < age < 120:
                     lo = hi = age

@@ -35,7 +35,7 @@ def _of_kinds(analysis: Analysis, forms: Forms, kinds: set[str] | frozenset[str]
     return [t for t in analysis.focus if forms.glossary.kind(t) in kinds]
 
 
-def _quoted(words: list[str]) -> str:
+def quoted(words: list[str]) -> str:
     shown = [f"“{w}”" for w in words[:3]]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
@@ -223,7 +223,7 @@ def _decide(
     spans = analysis.spans if not long else []
     if spans and not any(states_span(best.text, s) for s in spans):
         # "How many are alive five years after relapse?": a sentence giving no five-year figure cannot say.
-        return Decision("abstain", f"The text does not say anything about {_quoted(spans)}.", best, spans)
+        return Decision("abstain", f"The text does not say anything about {quoted(spans)}.", best, spans)
     if analysis.qtype == "list":
         # A list question is answered by a list: the best paragraph that holds one.
         listed = forms.list_anchor(ranked, bool(analysis.focus))
@@ -243,7 +243,7 @@ def _decide(
         # "nausea with clofarabine": an effect the text never names anywhere is not in it, whatever it says
         # of clofarabine.
         names = list(never)  # by its name ("hair loss"), not the lay phrase ("hair fall out")
-        return Decision("abstain", f"The text does not discuss {_quoted(names)}.", best, names)
+        return Decision("abstain", f"The text does not discuss {quoted(names)}.", best, names)
     if analysis.required and not long and not set(analysis.required) <= (forms.scorer.named(best.row) | set(best.own)):
         # "What causes X?": only a sentence that names X can say what causes it.
         causes = ", ".join(analysis.required)
@@ -265,14 +265,14 @@ def _decide(
         unnamed = [t for t in _of_kinds(analysis, forms, {"toxicity"}) if t not in named]
         if unnamed:
             names = [analysis.focus_surface.get(t, t) for t in unnamed]
-            return Decision("abstain", f"The text does not say anything about {_quoted(names)}.", best, names)
+            return Decision("abstain", f"The text does not say anything about {quoted(names)}.", best, names)
     # The page the question names by its title ("Can birth control drug Ocella cause deep vein thrombosis?":
     # the page "Deep Vein Thrombosis") is about what it asks: the words it lacks are details of that topic,
     # named in a partial answer rather than withheld.
     named_page = bool(params.named_partial) and _names_page(analysis.text, best, forms, topics)
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long and not named_page:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
-        return Decision("abstain", f"The text does not say anything about {_quoted(best.missing)}.", best, best.missing)
+        return Decision("abstain", f"The text does not say anything about {quoted(best.missing)}.", best, best.missing)
     if long and params.long_topic_words and not (analysis.focus and set(analysis.focus) <= in_document):
         # What a long message is about is its rarest words the corpus knows ("fibromyalgia"): a document
         # that never uses any of them answers another story, however well one sentence matches. One naming
@@ -281,7 +281,7 @@ def _decide(
         known = [(w, wt) for w, wt in analysis.subject.items() if wt > 0 and scorer.stem(w) in scorer.known_stems]
         topic = [w for w, _ in sorted(known, key=lambda x: -x[1])[: int(params.long_topic_words)]]
         if topic and not any(scorer.siblings.uses(best.doc, w) for w in topic):
-            return Decision("abstain", f"The text does not discuss {_quoted(topic)}.", best, topic)
+            return Decision("abstain", f"The text does not discuss {quoted(topic)}.", best, topic)
     if best.score < abstain_below and not (best.score >= params.dedicated_below and _dedicated(analysis, [best], forms)):
         # The page written for the question (its aspect asked, its title said in full: NINDS's research page
         # on Kuru for "What research is being done for Kuru?") may answer below the floor: its sentences
@@ -294,15 +294,15 @@ def _decide(
     ):
         # A key word of the question that neither the sentence nor its paragraph speaks of: "pregnant".
         missing = best.missing_context
-        return Decision("abstain", f"The text does not discuss {_quoted(missing)}.", best, missing)
+        return Decision("abstain", f"The text does not discuss {quoted(missing)}.", best, missing)
     if named_page and best.missing and best.missing_weight >= params.yes_no_missing and analysis.yes_no:
         # A yes/no question the sentence cannot decide: say which of its words the text does not speak of.
         missing = best.missing
-        return Decision("partial", f"The text does not say anything about {_quoted(missing)}.", best, missing)
+        return Decision("partial", f"The text does not say anything about {quoted(missing)}.", best, missing)
     if best.missing_context_weight >= params.concept_partial and best.missing_context:
         # Most of the question is answered: quote it, and say which part the text does not discuss.
         missing = best.missing_context
-        return Decision("partial", f"The text does not say anything about {_quoted(missing)}.", best, missing)
+        return Decision("partial", f"The text does not say anything about {quoted(missing)}.", best, missing)
     if unmet:
         return Decision("partial", unmet, best)
     return Decision("answer", "", best)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 PRONOUN = re.compile(
     r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
     r"that treatment|the drug|this one|that one|its|it|they|them|their|(?<=\bis )that|(?<=\bis )this|"
-    r"(?<=\bdoes )that|(?<=\bdoes )this)\b",
+    r"(?<=\bdoes )that|(?<=\bdoes )this|(?<=\babout )that|(?<=\babout )this)\b",
     re.IGNORECASE,
 )
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
@@ -44,6 +44,10 @@ ORDINAL = re.compile(
 # The word that makes a site a topic ("testicular relapse"), which the same question of another site keeps.
 SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
 # Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
+# "What about the other places it can come back?" after one site: every site but that one.
+OTHER_SITES = re.compile(r"\bthe other (?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+# "Anything else about donors?": more about a subject of its own, not the options besides the last one.
+ELSE_ABOUT = re.compile(r"\b(?:anything|something|what) else (?:about|on|regarding|concerning)\s+\w", re.IGNORECASE)
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
 
 
@@ -131,14 +135,31 @@ class Session:
             # "Who can receive brexucabtagene?" then "and the other CAR-T?": the same question of the one
             # other member of the class.
             return self._reply(cleaned, answerer.understand(self._asked_of(last_turn, member)), typed, prev)
+        if self._other_of_a_site(typed.text) and self.last_focus is not None:
+            # "What do they do with the other one?" after the testicle: the other testicle.
+            site = self.last_focus.analysis.focus[0]
+            phrase = self.last_focus.analysis.focus_surface.get(site, site)
+            rewritten, n = re.subn(r"\bthe other (?:one|side)\b", f"the other {phrase}", typed.text, count=1, flags=re.IGNORECASE)
+            if n:
+                return self._reply(cleaned, answerer.understand(rewritten), typed, prev)
         picked = self._ordinal(typed.text, given)
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.
             return self._reply(cleaned, answerer.understand(ORDINAL.sub(picked, typed.text, count=1)), typed, prev)
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
+        # "What is blinatumomab?" then "and the rest?": the options besides the one just described.
+        others = REST.search(typed.text) is not None and not typed.analysis.focus and self._last_was_treatment()
+        if others and not rest:
+            # The rest of the widest class the last one belongs to (the immunotherapies, not the antibodies).
+            glossary = self.answerer.glossary
+            last = self.last_focus.analysis.focus if self.last_focus is not None else []
+            classes = sorted({c for t in last for c in glossary.broader(t)}, key=lambda c: (-len(glossary.narrower(c)), c))
+            if classes:
+                typed.analysis.focus = [classes[0]]
         if (
-            (OTHER.search(typed.text) or rest) and self.turns
+            (OTHER.search(typed.text) or rest or others) and self.turns and not ELSE_ABOUT.search(typed.text)
+            and not self._other_of_a_site(typed.text)
             and (
                 (self.last_focus is not None
                  and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
@@ -148,7 +169,8 @@ class Session:
                 # "What are the newer drugs?" then "anything else?": the options the answer has not given
                 or (bool(given) and not typed.analysis.focus)
                 # "Blinatumomab's side effects?" then "and the rest of the drugs?": the same of the others
-                or rest
+                or rest or others
+                or (OTHER_SITES.search(typed.text) is not None and self._last_was_site())
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
             and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))
@@ -268,6 +290,15 @@ class Session:
         """The last turn asked one attribute (side effects, age) of a treatment."""
         last = self.turns[-1].analysis if self.turns else None
         return last is not None and last.qtype in FILTERING_TYPES and self._last_was_treatment()
+
+    def _other_of_a_site(self, text: str) -> bool:
+        """"What do they do with the other one?" after the testicle: the other testicle, not another option."""
+        return (THE_OTHER.search(text) is not None and not OTHER_SITES.search(text)
+                and self._last_was_site() and not self._last_was_treatment())
+
+    def _last_was_site(self) -> bool:
+        last = self.last_focus
+        return last is not None and any(self.answerer.glossary.kind(t) == "site" for t in last.analysis.focus)
 
     def _last_was_treatment(self) -> bool:
         last = self.last_focus

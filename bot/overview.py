@@ -37,7 +37,8 @@ from bot.params import Params
 from bot.question import Analysis, rules
 
 # Every site asked at once, none named: "the treatment for each site", "by location".
-EACH_SITE = re.compile(r"\b(?:each|every|all(?: the)?|the different|the various|by) (?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+# ("the other places it can come back", after one site: every site but that one)
+EACH_SITE = re.compile(r"\b(?:each|every|all(?: the)?|the different|the various|the other|by) (?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -75,21 +76,22 @@ class Overview:
         # Setting a class aside sets its members aside ("other than CAR-T": not tisagenlecleucel either).
         exclude = aside | {m for t in aside for m in self.glossary.narrower(t)}
         paragraphs = self._paragraphs(evidence)
-        sites = self._site_paragraphs(analysis, paragraphs)
+        sites = [p for p in self._site_paragraphs(analysis, paragraphs) if not set(p.sentences[0].own) & exclude]
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
         chosen: list[Evidence]
         asks_qualified = not named and conditions.asks_qualified(analysis.text)
         qualified = [p for p in paragraphs if any(conditions.qualified(e.text) for e in p.sentences)] if asks_qualified else []
         if qualified:
             # "The older drugs that aren't proven to help": the paragraph the text qualifies so, whole.
-            best = max(qualified, key=lambda p: max(e.score for e in p.sentences))
+            # (the one it qualifies most: "not convincingly demonstrated" and "discontinued" before "unclear")
+            best = max(qualified, key=lambda p: (sum(conditions.qualified(e.text) for e in p.sentences), max(e.score for e in p.sentences)))
             chosen = [e for e in best.sentences if len(e.text) >= 40 or conditions.qualified(e.text)]
             chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, aside) + ":"
         elif sites and not named:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40]
-            if {"places", "location"} & set(analysis.types):
+            if {"places", "location"} & set(analysis.types) or EACH_SITE.search(analysis.text):
                 # "Where can it come back, and what is done for each?": the sentence naming the sites first.
                 listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2]
                 chosen = listing[:1] + [e for e in chosen if e not in listing[:1]]
@@ -118,7 +120,7 @@ class Overview:
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
             lead = "The text's key points:"
         else:
-            chosen = self._topical_pick(analysis, paragraphs)
+            chosen = self._topical_pick(analysis, self._without(paragraphs, exclude))
             if analysis.conditions:  # "T-cell ALL relapsed, what's the deal?": the sentence for T-cell first
                 chosen.sort(key=lambda e: -e.condition)
             lead = "The text says this" + self._about(analysis, aside) + ":"
@@ -241,7 +243,12 @@ class Overview:
             first = next((e for e in full if set(e.own) & para.terms), full[0])
             # A treatment whose stated conditions exclude the asker ("up to 25 years" for a 69-year-old) is left out.
             if analysis.conditions and first.condition < 0:
-                continue
+                # A list of options ("Examples include:" and an agent per line): an item that fits the asker
+                # is an option of its own, whatever the first one's conditions.
+                fitting = [e for e in full if e.kind == "item" and set(e.own) & para.terms and e.condition >= 0]
+                if not fitting:
+                    continue
+                first = fitting[0]
             naming = [e for e in full if not (analysis.conditions and e.condition < 0)]
             # Its first sentence naming the treatment introduces it; a sentence of the kind asked for
             # ("what can go wrong with each": the toxicity sentence) or fitting the asker's conditions wins.
@@ -333,6 +340,25 @@ class Overview:
                 more.append(best)
         # The paragraph that answers best comes first, in its own order; the others follow the text's.
         return chosen + sorted(more, key=lambda e: e.row)
+
+    def _without(self, paragraphs: list[Paragraph], exclude: set[str]) -> list[Paragraph]:
+        """The paragraphs without their sentences about what the asker set aside ("non-immunotherapy
+        agents": not the sentences about an immunotherapy or a kind of one)."""
+        if not exclude:
+            return paragraphs
+
+        def aside(t: str) -> bool:
+            return t in exclude or any(b in exclude for b in self.glossary.broader(t))
+
+        out = []
+        for p in paragraphs:
+            subject = next((e.own[0] for e in p.sentences if e.own and e.own[0] in p.terms), None)
+            if subject is not None and aside(subject):
+                continue  # a paragraph about one of them ("Tisagenlecleucel, ..." and its toxicities)
+            kept = [e for e in p.sentences if not (e.own and aside(e.own[0]))]  # its subject: the first named
+            if kept:
+                out.append(Paragraph(p.block, kept, p.terms, p.classes))
+        return out
 
     def _names_focus(self, e: Evidence, analysis: Analysis) -> bool:
         named = {m.term for m in self.scorer.mentions(e.row)}

@@ -51,8 +51,11 @@ class QueryProcessor:
         self.min_score = min_score
         self._corpus_words = vocab
         self._correct = lru_cache(maxsize=4096)(self._correct_word)
-        # Targets for four-letter misspellings: five-letter question and glossary words ("limit", "tumor").
-        self._short_targets = sorted(w for w in type_vocabulary() | glossary.vocabulary() if len(w) == 5 and w.isalpha())
+        # Targets for four-letter misspellings: five-letter question, glossary and corpus words ("limit",
+        # "tumor", "early").
+        self._short_targets = sorted(
+            w for w in type_vocabulary() | glossary.vocabulary() | set(self.known) if len(w) == 5 and w.isalpha()
+        )
         self._stem = stem
         self._known_stems = {self._stem(w) for w in self.known}
 
@@ -121,6 +124,8 @@ class QueryProcessor:
                 return fixed
             if self._stem(low) in self._known_stems or self._prefix_known(low):
                 return w  # another form of a corpus word ("treated" ~ "treat", "neuro" ~ "neurologic")
+            if low.startswith("non-") and self._stem(low[4:]) in self._known_stems:
+                return w  # "non-immunotherapy": a corpus word ruled out (bot/question.py SET_ASIDE)
             if len(low) > 1 and not low.isdigit():
                 unknown.append(low)
             return w

@@ -12,7 +12,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
-from bot.conditions import Conditions, dimension_words, read
+from bot.conditions import Conditions, dimension_words, is_number_word, read
 from bot.glossary import Glossary, Mention
 from bot.text import fold
 
@@ -227,7 +227,9 @@ def analyse(
 # "not in the brain", "besides chemo and a transplant", "other than CAR-T": what the asker sets aside.
 SET_ASIDE = re.compile(
     r"\b(?:not|rather than|instead of|other than|besides|beyond|apart from|aside from|except(?: for)?|excluding|in addition to)\s+"
-    r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only|standard|usual|conventional|regular|more)\s+)*$",
+    r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only|standard|usual|conventional|regular|more)\s+)*$"
+    # "a non-immunotherapy drug": the class is what the asker rules out.
+    r"|\bnon-?\s*$",
     re.I,
 )
 AND_ALSO = re.compile(r"^\s*(?:,|,?\s*(?:and|or|nor))\s+(?:(?:in|the|a|an|his|her|my|their)\s+)*$", re.I)
@@ -304,7 +306,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
     out: dict[str, float] = {}
     conditions = [w for m in mentions if m.kind in SAID_KINDS for w in content_words(m.term)]
     for w in [*content_words(covered), *conditions]:
-        if len(w) < 3 or w.isdigit():
+        if len(w) < 3 or w.isdigit() or is_number_word(w):
             continue
         # The words that made the question a "side effects" question are not its subject, nor are the
         # words that say who asks or how to answer ("my mum", "a few bullets").

@@ -357,3 +357,17 @@ def test_a_follow_up_ranks_the_chunks_of_the_document_being_read_among_themselve
     doc = engine.data.doc_pos[first.citations[0].doc_id]
     assert ranked_within == [a.retriever.document_chunks(doc).tolist()]
     assert answer.citations and answer.citations[0].doc_id == first.citations[0].doc_id
+
+
+def test_a_partial_answer_names_only_the_words_none_of_its_quotes_says(engine) -> None:
+    from bot.forms import Block, Draft
+    from bot.text import content_words
+
+    answerer = engine.answerer
+    quotes = [answerer.scorer.sentence(r) for r in range(2)]
+    said = content_words(quotes[1].text)[0]  # said by the second quote, not by the best one
+    draft = Draft([Block("items", evidence=quotes)], 1.0)
+    status, reason, missing = answerer._still_missing(draft, "partial", "...", [said, "pregnancy"])
+    assert (status, missing) == ("partial", ["pregnancy"]) and "pregnancy" in reason and said not in reason
+    assert answerer._still_missing(draft, "partial", "...", [said]) == ("answer", "", [])
+    assert answerer._still_missing(draft, "abstain", "no", ["pregnancy"]) == ("abstain", "no", ["pregnancy"])

@@ -189,3 +189,32 @@ def test_what_is_indicated_for_a_condition_lists_the_options_for_it(real_engine)
 def test_who_tells_the_story_is_not_what_is_asked(real_engine) -> None:
     a = real_engine.session().ask("My mum is 68 and it came back. The oncologist explained a lot. Big picture?")
     assert not a.abstained and "oncologist" not in a.missing
+
+
+def test_an_agent_in_the_texts_list_that_fits_the_asker_is_one_of_the_options(real_engine):
+    # The list "Examples include:" opens with an agent for adults; the next one (ages 1 to 21) fits a boy of 16.
+    a = real_engine.session().ask("My boy is 16 and his ALL came back. What treatment options are there besides immunotherapy?")
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("Clofarabine") for q in quotes), quotes
+    assert not any(q.startswith("Liposomal vincristine") for q in quotes), quotes
+
+
+def test_medicines_no_longer_sold_get_the_paragraph_the_text_qualifies_most(real_engine):
+    # Two paragraphs carry qualified statements ("... is unclear" of CNS treatment; "not convincingly
+    # demonstrated" and "marketing has been discontinued" of the other agents): the second answers.
+    a = real_engine.session().ask("which medicines are no longer sold or never proved they help?")
+    assert a.citations and a.citations[0].quote.startswith("Other agents have been available"), a.answer
+    assert not any(c.quote.startswith(("Blinatumomab", "CNS relapse")) for c in a.citations), a.answer
+
+
+def test_the_other_one_after_the_testicle_is_the_other_testicle(real_engine):
+    s = real_engine.session()
+    s.ask("how is a relapse in the testicle treated?")
+    a = s.ask("and what is done about the other one?")
+    assert a.citations and a.citations[0].quote.startswith("If unilateral testicular involvement"), a.answer
+
+
+def test_an_overview_of_what_is_not_an_immunotherapy_quotes_no_immunotherapy(real_engine):
+    a = real_engine.session().ask("Give me an overview of the non-immunotherapy treatments.")
+    subjects = ("Blinatumomab", "Inotuzumab", "Tisagenlecleucel", "Brexucabtagene", "Antibodies", "Chimeric")
+    assert a.citations and not any(c.quote.startswith(subjects) for c in a.citations), a.answer

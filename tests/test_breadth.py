@@ -98,3 +98,9 @@ def test_options_matched_to_patients_are_each_option_with_whom_it_is_for(engine)
     b = engine.answerer.overviews.breadth
     assert b.attribute_wide(_analysis(engine, "Which drugs are for which patients?"))
     assert not b.attribute_wide(_analysis(engine, "Which drugs are for children?"))
+
+
+def test_which_ones_fit_an_asker_widens_into_the_options(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "which ones r for kids"))
+    assert not b.broadens(_analysis(engine, "which one is for kids, alphamab or betacel?"))

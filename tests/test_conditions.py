@@ -194,3 +194,27 @@ def test_a_question_about_unproven_statements_is_recognised() -> None:
 ])
 def test_a_lineage_named_once_for_both_letters_is_read_for_both(text: str, lineage: set[str]) -> None:
     assert read(text, question=True).lineage == lineage
+
+
+def test_an_age_written_in_words_is_the_askers_age() -> None:
+    assert read("My daughter is fifteen and it came back", question=True).age == (15.0, 15.0)
+    assert read("he's seventy-two", question=True).age == (72.0, 72.0)
+    assert read("my dad is sixty five years old", question=True).age == (65.0, 65.0)
+    # "one" is an age only as "one year old"; "two of the drugs" is no age.
+    assert read("she is one of them", question=True).age is None
+    assert read("which is two of the drugs", question=True).age is None
+
+
+def test_treatments_already_tried_count_as_a_line_of_therapy() -> None:
+    assert read("it hasn't gone away after two different treatment plans", question=True).line == 2
+    assert read("he failed 2 prior regimens", question=True).line == 2
+    assert read("compare the two treatments", question=True).line is None
+
+
+def test_lay_words_for_what_the_text_qualifies_ask_about_it() -> None:
+    from bot.conditions import asks_qualified
+
+    assert asks_qualified("the drugs they dont sell anymore, whats the deal")
+    assert asks_qualified("the ones that never really proved anything")
+    assert asks_qualified("which are no longer marketed?")
+    assert not asks_qualified("which drugs are sold for children?")

@@ -332,3 +332,11 @@ def test_the_size_of_a_difference_asked_at_the_end_of_a_long_message_needs_a_fig
     assert decide(asked, [ev], p, _forms()).status == "abstain"
     ev.text = "Remission rates with zetamab were twice those with chemotherapy."
     assert decide(asked, [ev], p, _forms()).status != "abstain"
+
+
+def test_a_cost_asked_at_the_end_of_a_long_message_needs_a_price(engine) -> None:
+    a = engine.session().ask(
+        "We live abroad and my son's doctors in the clinic mentioned alphamab for his relapsed disease last week. "
+        "How much does that treatment cost?"
+    )
+    assert a.abstained and "cost" in a.answer.split("\n")[0]

@@ -288,3 +288,35 @@ def test_the_other_one_after_a_site_is_not_another_site_of_its_class():
         s.turns = [Turn(first, first, analyse(first, glossary))]
         follow = "do they check the other one as well"
         assert s._the_other_one(follow, analyse(follow, glossary)) == other
+
+
+def test_tell_me_more_about_that_is_about_the_last_answers_subject(engine):
+    s = engine.session()
+    s.ask("What is betacel?")
+    a = s.ask("tell me more about that")
+    assert a.searched_for.lower() == "tell me more about betacel"
+    assert a.citations and all("betacel" in c.quote.lower() for c in a.citations)
+
+
+def test_the_rest_after_one_member_asks_for_the_other_members_of_its_class(class_engine):
+    s = class_engine.session()
+    s.ask("What is alphamab?")
+    a = s.ask("and the rest?")
+    assert a.question_type == "overview" and "besides alphamab" in a.parts[0].text
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("Betacel") for q in quotes) and not any(q.startswith("Alphamab") for q in quotes), quotes
+
+
+def test_anything_else_about_a_subject_asks_more_about_it_not_for_other_options(engine):
+    s = engine.session()
+    s.ask("What is betacel?")
+    a = s.ask("anything else about hepatotoxicity?")
+    assert "besides" not in a.answer
+    assert a.citations and "hepatotoxicity" in a.citations[0].quote
+
+
+def test_the_other_places_after_one_site_are_the_sites_but_that_one(engine):
+    s = engine.session()
+    s.ask("how is CNS relapse treated")
+    a = s.ask("what about the other places it can come back?")
+    assert not any(c.quote.startswith("CNS relapse") for c in a.citations), a.answer

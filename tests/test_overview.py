@@ -164,3 +164,4 @@ def test_an_overview_of_a_class_named_once_describes_its_members(class_engine) -
     a = engine.session().ask("Overview of fixture antibody treatment")  # singular: still the class's members
     firsts = {c.quote.split(",")[0] for c in a.citations}
     assert {"Alphamab", "Betacel"} <= firsts and not any(c.quote.startswith("CNS") for c in a.citations)
+

@@ -133,6 +133,8 @@ def test_a_four_letter_word_one_letter_short_of_a_question_word_is_corrected() -
     assert qp.process("tisagenlecleucel age limt?").corrections == {"limt": "limit"}
     # An English word, or one close to several targets, is left alone.
     assert qp.process("what is the dose").corrections == {}
+    # A five-letter word of the corpus is a target too.
+    assert QueryProcessor({"early": 1, "relapse": 1}, glossary).process("erly relapse").corrections == {"erly": "early"}
 
 
 def test_a_chat_spelling_of_back_is_read_as_back() -> None:

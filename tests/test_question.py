@@ -162,6 +162,44 @@ def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
     b = analyse("What is there besides chemo and a transplant?", g)
     assert set(b.excluded) == {"chemotherapy", "stem cell transplantation"} and not b.focus
     assert analyse("How is CNS relapse treated?", g).excluded == []
+    # "non-" before a class rules the class out.
+    c = analyse("Is there a non-immunotherapy drug for her age group?", g)
+    assert c.excluded == ["immunotherapy"] and not c.focus
+
+
+def test_broad_asks_in_plain_words_are_overviews() -> None:
+    from bot.question import classify
+
+    for q in ("Relapsed ALL: standard approach, briefly.", "what's the usual plan then, step by step",
+              "What do doctors try when the first treatment stops working?", "whats new for relapsed all",
+              "can u sum it up in 3 sentences", "Antibody-based agents: pros and cons of each."):
+        assert classify(q)[0] == "overview", q
+    # What is done about one problem is not a request for every option.
+    assert classify("blina nerve reactions what do the doctors do about it")[0] != "overview"
+    # "Where does transplant fit in?" asks for its role, not for a place.
+    assert "places" not in classify("Where does transplant fit in relapsed ALL?")
+    assert "places" in classify("Where can it come back?")
+    assert not {"places", "location"} & set(classify("Where does transplant fit in, and what are its limits?"))
+    assert classify("which ones r for kids")[0] == "list"
+    # "safer" asks about side effects; "safer than" ranks, which the text never does.
+    assert classify("the other immunotherapies, are they any safer?")[0] == "side_effects"
+    assert classify("is kymriah safer than blinatumomab")[0] == "ranking"
+    assert classify("Should we let him stop going to his check-ups?")[0] == "advice"
+    assert classify("Can you name them all for me?")[0] == "list"
+    # A length asked in a unit is a number the text must state.
+    assert classify("median duration in weeks?")[0] == "duration_count"
+    assert classify("how long do remissions last in months")[0] == "duration_count"
+    # What they do with one thing is no request for every option.
+    assert classify("and what do they do with the other one")[0] != "overview"
+
+
+def test_an_age_in_words_is_no_subject_of_the_question() -> None:
+    from bot.glossary import Glossary
+    from bot.question import analyse
+
+    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    a = analyse("My son is sixteen, what are his options?", g)
+    assert "sixteen" not in a.subject and a.conditions.age == (16.0, 16.0)
 
 
 def test_an_amount_in_household_measures_is_a_dose_and_a_raised_risk_a_side_effect() -> None:
