@@ -204,7 +204,7 @@ class Answerer:
             else ()
         )
         own = self._the_text(analysis, previous_docs)
-        home = self._home_for(u) if own is None and not follow else None
+        home = self._home_for(u, cands) if own is None and not follow else None
         reading = own if own is not None else home
         if reading is not None:
             # A question about one document (the one pointed at, the glossary's home) reads its passages as a
@@ -312,7 +312,7 @@ class Answerer:
             )
         return self._home_doc
 
-    def _home_for(self, u: Understanding) -> int | None:
+    def _home_for(self, u: Understanding, cands: list[Candidate]) -> int | None:
         """The glossary's home document, when the question is about it: in a corpus of several documents,
         the question names glossary terms and the home document names each of them and uses the question's other
         subject words, but for common ones weighing less than ``home_lacks_below`` together ("how do they
@@ -323,13 +323,27 @@ class Answerer:
             return None
         home = self.home_document()
         asked = {m.term for m in u.analysis.mentions}
-        if home is None or not asked:
+        if home is None:
             return None
+        if not asked:
+            return home if self.params.home_untermed and self._home_covers_most(u, home, cands) else None
         if names_asked(asked, self.scorer.document_terms(home), self.glossary) < len(asked):
             return None
         uses = self.scorer.siblings.uses
         lacks = sum(wt for w, wt in u.analysis.subject.items() if wt > 0 and not uses(home, w))
         return home if lacks < self.params.home_lacks_below else None
+
+    def _home_covers_most(self, u: Understanding, home: int, cands: list[Candidate]) -> bool:
+        """Does the home document use the question's words at least as fully as every document search
+        found? Each word weighs its rarity plus a little, so that common words count when no rare one is asked."""
+        uses = self.scorer.siblings.uses
+        words = [(w, wt + 0.1) for w, wt in u.analysis.subject.items()]
+
+        def covers(d: int) -> float:
+            return sum(wt for w, wt in words if uses(d, w))
+
+        found = {int(self.data.chunk_doc[c.row]) for c in cands} - {home}
+        return covers(home) >= max((covers(d) for d in found), default=0.0)
 
     def _the_text(self, analysis: Analysis, previous_docs: list[int] | None) -> int | None:
         """The document a question pointing at what is being read means ("the drugs in here", "the

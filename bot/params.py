@@ -78,6 +78,7 @@ class Params:
     overview_min_score: float = 0.15
     main_document_max_docs: int = 5000
     home_glossary_share: float = 0.5  # the main document is the glossary's home when it names this share of its terms
+    home_untermed: int = 1  # a question naming no glossary term is about the home when it uses its words as fully as any page found
     home_lacks_below: float = 2.0  # a question is about that home while the subject words it never uses weigh less (0: off)
     overview_relative_floor: float = 0.55
     overview_redundancy: float = 0.85

@@ -304,11 +304,11 @@ def test_a_question_in_the_glossarys_words_is_answered_by_its_home_document(tmp_
         answer = engine.session().ask(question)
         assert answer.citations[0].quote.startswith("CNS relapse treatment includes"), question
     # A word the home document never uses, rare enough to say what is asked about, leaves it to the evidence.
-    assert a._home_for(a.understand("How is a relapse of neuroblastoma in the CNS treated?")) is None
+    assert a._home_for(a.understand("How is a relapse of neuroblastoma in the CNS treated?"), []) is None
     assert engine.session().ask("How is a relapse of neuroblastoma in the CNS treated?").citations[0].doc_id == "nb-1"
     # So does a glossary term it never names (the testis is another page's).
-    assert a._home_for(a.understand("How is a relapse in the testis treated?")) is None
-    assert a._home_for(a.understand("How is a CNS relapse treated?")) == home
+    assert a._home_for(a.understand("How is a relapse in the testis treated?"), []) is None
+    assert a._home_for(a.understand("How is a CNS relapse treated?"), []) == home
 
 
 def test_the_glossarys_home_names_a_large_share_of_its_terms(tmp_path, fake_embedder) -> None:  # noqa: ANN001
@@ -316,7 +316,7 @@ def test_the_glossarys_home_names_a_large_share_of_its_terms(tmp_path, fake_embe
     a = engine.answerer
     a.params = a.params.with_values(home_glossary_share=0.99)  # drugs.md names 11 of the 14 terms
     assert a.main_document() is not None and a.home_document() is None
-    assert a._home_for(a.understand("How is a CNS relapse treated?")) is None
+    assert a._home_for(a.understand("How is a CNS relapse treated?"), []) is None
 
 
 def test_one_document_is_no_home_to_choose(engine) -> None:
@@ -325,7 +325,7 @@ def test_one_document_is_no_home_to_choose(engine) -> None:
     a = engine.answerer
     a.data.documents = a.data.documents[:1]
     a.data.chunk_doc = np.zeros_like(a.data.chunk_doc)
-    assert a._home_for(a.understand("How is a CNS relapse treated?")) is None
+    assert a._home_for(a.understand("How is a CNS relapse treated?"), []) is None
 
 
 def test_a_question_pointing_at_the_text_reads_its_chunks_whatever_search_put_first(engine) -> None:
@@ -371,3 +371,22 @@ def test_a_partial_answer_names_only_the_words_none_of_its_quotes_says(engine) -
     assert (status, missing) == ("partial", ["pregnancy"]) and "pregnancy" in reason and said not in reason
     assert answerer._still_missing(draft, "partial", "...", [said]) == ("answer", "", [])
     assert answerer._still_missing(draft, "abstain", "no", ["pregnancy"]) == ("abstain", "no", ["pregnancy"])
+
+
+def test_a_question_naming_no_glossary_term_is_the_homes_when_it_uses_the_words_as_fully(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    engine = _beside_a_namesake(tmp_path, fake_embedder)
+    a = engine.answerer
+    home = a.home_document()
+
+    def home_for(question: str, untermed: int = 1) -> int | None:
+        a.params = a.params.with_values(home_untermed=untermed)
+        u = a.understand(question)
+        assert not u.analysis.mentions, question
+        cands = a.candidates(u.query, a.embedder.encode([u.query.expanded])[0])
+        assert any(engine.data.documents[int(engine.data.chunk_doc[c.row])].id == "nb-1" for c in cands)
+        return a._home_for(u, cands)
+
+    # "symptoms" is the home's word, the neuroblastoma page's is "surgery".
+    assert home_for("What are the most common symptoms?") == home
+    assert home_for("What are the most common symptoms?", untermed=0) is None
+    assert home_for("What does surgery do?") is None
