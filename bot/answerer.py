@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from bot import conditions
 from bot.breadth import PLURAL_OPTIONS
 from bot.composer import Composer, Frame
 from bot.decision import decide, is_long, quoted
@@ -320,7 +321,10 @@ class Answerer:
                 return names_asked(asked, self.scorer.document_terms(d), self.glossary)
 
             # Then one whose title says some of the question ("relapse": "Treatment of relapsed ...").
-            doc = max(by_doc, key=lambda d: (d in follow, named(d), titled[d], sum(sorted(by_doc[d], reverse=True)[:3]), -d))
+            # Asked about what is unproven: a document that qualifies some of its statements so.
+            unproven = conditions.asks_qualified(u.analysis.text)
+            qualifies = {e.doc for e in ranked if conditions.qualified(e.text)} if unproven else set()
+            doc = max(by_doc, key=lambda d: (d in follow, d in qualifies, named(d), titled[d], sum(sorted(by_doc[d], reverse=True)[:3]), -d))
         else:
             return None
         if u.analysis.conditions.states - self.scorer.document_states(doc):
