@@ -223,7 +223,7 @@ def test_an_overview_of_what_is_not_an_immunotherapy_quotes_no_immunotherapy(rea
 def test_the_outlook_asked_of_nothing_in_particular_gathers_the_texts_outcome_sentences(real_engine):
     from bot.question import rules
 
-    a = real_engine.session().ask("big picture: what is the outlook, briefly?")
+    a = real_engine.session().ask("overall outlook in a nutshell?")
     cue = rules().get("prognosis").cue
     quotes = [c.quote for c in a.citations]
     assert a.question_type == "overview" and len(quotes) >= 3, a.answer
