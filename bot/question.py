@@ -268,7 +268,9 @@ CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\
 def _literal_words(name: str) -> frozenset[str]:
     """The literal words (3+ letters) of one question type's pattern: "side", "effect", "treat"."""
     rule = rules().get(name)
-    return frozenset(re.findall(r"(?<![\\?])\b[a-z]{3,}", rule.ask.pattern)) if rule else frozenset()
+    # Read off the pattern's text: compiling every type's case-ignoring pattern for this cost ~30 ms of
+    # a cold answer (most questions need only the folded-text patterns, see QuestionType.ask_lower).
+    return frozenset(re.findall(r"(?<![\\?])\b[a-z]{3,}", rule.ask_text)) if rule else frozenset()
 
 
 @cache
