@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from bot import conditions
-from bot.breadth import PLURAL_OPTIONS
+from bot.breadth import PLURAL_OPTIONS, without_breadth_words
 from bot.composer import Composer, Frame
-from bot.decision import decide, is_long, quoted
+from bot.decision import decide, is_long, still_missing
 from bot.embedding import Embedder
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Draft, Forms
@@ -242,22 +242,9 @@ class Answerer:
         if decision.status == "abstain" or decision.best is None:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
         draft = self._form(analysis, ranked, decision.best)
-        status, reason, missing = self._still_missing(draft, decision.status, decision.reason, decision.missing)
+        said = [e.text for b in draft.blocks for e in b.evidence]
+        status, reason, missing = still_missing(said, decision, self.scorer.stem)
         return self.composer.render(frame, draft, status, reason, missing, confidence=conf)
-
-    def _still_missing(self, draft: Draft, status: str, reason: str, missing: list[str]) -> tuple[str, str, list[str]]:
-        """A partial answer names only the words none of its quotes says: the best sentence may lack
-        "regimens" where the next quote ("after >= 2 prior regimens") says it."""
-        if status != "partial" or not missing:
-            return status, reason, missing
-        stem = self.scorer.stem
-        said = {stem(w) for b in draft.blocks for e in b.evidence for w in content_words(e.text)}
-        left = [w for w in missing if stem(w) not in said]
-        if len(left) == len(missing):
-            return status, reason, missing
-        if not left:
-            return "answer", "", []
-        return status, f"The text does not say anything about {quoted(left)}.", left
 
     def _topics(self, q: Query, qvec: np.ndarray, reading: bool) -> frozenset[str]:
         """The topics of search's first documents for ``q`` (bot/decision.py ``on_topic``); none in a corpus of
@@ -334,23 +321,12 @@ class Answerer:
             return None  # options for a disease the document never names ("CLL" beside a text on ALL)
         chunk_score = {r: s for r, s in self.scorer.candidates(cands, len(cands)).items()}
         rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
-        said = self._without_breadth_words(u.query.expanded)
+        said = without_breadth_words(u.query.expanded, self.scorer.known_stems, self.scorer.stem)
         evidence = self.scorer.score(u.analysis, said, qvec, rows)
         draft = self.overviews.draft(u.analysis, evidence, exclude)
         if draft is None or (draft.score < self.params.overview_min_score and not self.overviews.is_summary(u.analysis)):
             return None
         return self.composer.render(frame, draft)
-
-    def _without_breadth_words(self, text: str) -> str:
-        """``text`` without the words asking for breadth that the corpus also uses: "the overall picture"
-        is not about "overall survival". (Words the corpus never uses match nothing and stay.)"""
-        known, stem = self.scorer.known_stems, self.scorer.stem
-
-        def blank(m: re.Match[str]) -> str:
-            return re.sub(r"[A-Za-z]+", lambda w: " " if stem(w.group(0).lower()) in known else w.group(0), m.group(0))
-
-        overview = rules().get("overview")
-        return overview.ask.sub(blank, text) if overview is not None else text
 
     def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
         draft: Draft | None = self.forms.by_condition(analysis, ranked)
