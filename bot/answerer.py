@@ -16,13 +16,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from bot.breadth import PLURAL_OPTIONS
+from bot import conditions
+from bot.breadth import PLURAL_OPTIONS, without_breadth_words
 from bot.composer import Composer, Frame
-from bot.decision import decide, is_long, quoted
+from bot.decision import decide, is_long, still_missing
 from bot.embedding import Embedder
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Draft, Forms
 from bot.glossary import Glossary
+from bot.home import Home, names_asked
 from bot.index_store import IndexData
 from bot.language import is_english
 from bot.models import Answer
@@ -60,12 +62,6 @@ class Understanding:
         return self.query.corrected
 
 
-def names_asked(asked: set[str], terms: frozenset[str], glossary: Glossary) -> int:
-    """How many of the terms ``asked`` a document naming ``terms`` names: a term, or a kind of it (a
-    document naming "unrelated donors" speaks of "donors")."""
-    return sum(1 for t in asked if t in terms or not terms.isdisjoint(glossary.narrower(t)))
-
-
 class Answerer:
     def __init__(
         self, data: IndexData, embedder: Embedder, glossary: Glossary, retriever: HybridRetriever, params: Params,
@@ -84,6 +80,7 @@ class Answerer:
         self.scorer = EvidenceScorer(data, glossary, params)
         self.forms = Forms(self.scorer, glossary, params)
         self.overviews = Overview(self.scorer, glossary, params)
+        self.home = Home(data, self.scorer, glossary, self.main_document)
         # Called with (understanding, ranked evidence) on every answered question: how the fit sees features.
         self.trace: Callable[[Understanding, list[Evidence]], None] | None = None
         self.composer = Composer(data, self.scorer, params)
@@ -204,26 +201,15 @@ class Answerer:
             else ()
         )
         own = self._the_text(analysis, previous_docs)
-        home = self._home_for(u, cands) if own is None and not follow else None
-        reading = own if own is not None else home
-        if reading is not None:
-            # A question about one document (the one pointed at, the glossary's home) reads its passages as a
-            # corpus of it alone would: search's best chunks may all be other documents'.
-            cands = self.retriever.rank_within(
-                q.keywords or q.expanded, self.retriever.document_chunks(reading), qvec, self.search_k,
-                self.params.pool_keep_top, self.params.candidate_chunks,
-            ) or cands
+        # "the drugs in here", or a question in the glossary's words (bot/home.py): only that document answers,
+        # its passages read as a corpus of it alone would (search's best chunks may all be other documents').
+        reading = own if own is not None or follow else self.home.about(analysis, cands, self.params)
+        cands = (self._within(q, qvec, reading) if reading is not None else []) or cands
         ranked = self.evidence(u, qvec, cands, documents=follow)
-        if own is not None:  # "the drugs in here": only the document being read answers
-            ranked = [e for e in ranked if e.doc == own] or ranked
-        elif home is not None:
-            ranked = [e for e in ranked if e.doc == home] or ranked
+        if reading is not None:
+            ranked = [e for e in ranked if e.doc == reading] or ranked
         elif follow:
-            # The document being read, its chunks ranked among themselves as for a question about it.
-            within = self.retriever.rank_within(
-                q.keywords or q.expanded, self.retriever.document_chunks(follow[0]), qvec, self.search_k,
-                self.params.pool_keep_top, self.params.candidate_chunks,
-            )
+            within = self._within(q, qvec, follow[0])  # the document being read, as for a question about it
             kept = self.evidence(u, qvec, within, documents=follow) if within else []
             if kept and decide(analysis, kept, self.params, self.forms).status != "abstain":
                 ranked, cands = kept, within
@@ -252,27 +238,14 @@ class Answerer:
             # "Which of the immunotherapies targets CD22?" asks for the one that does, not the list.
             analysis.qtype = next((t for t in analysis.types if t not in ("list", "overview")), "definition")
             frame.qtype = analysis.qtype
-        decision = decide(analysis, ranked, self.params, self.forms, self._topics(q, qvec, own is not None or home is not None or bool(follow)))
+        decision = decide(analysis, ranked, self.params, self.forms, self._topics(q, qvec, reading is not None or bool(follow)))
         conf = self.composer.confidence(decision.score)
         if decision.status == "abstain" or decision.best is None:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
         draft = self._form(analysis, ranked, decision.best)
-        status, reason, missing = self._still_missing(draft, decision.status, decision.reason, decision.missing)
+        said = [e.text for b in draft.blocks for e in b.evidence]
+        status, reason, missing = still_missing(said, decision, self.scorer.stem)
         return self.composer.render(frame, draft, status, reason, missing, confidence=conf)
-
-    def _still_missing(self, draft: Draft, status: str, reason: str, missing: list[str]) -> tuple[str, str, list[str]]:
-        """A partial answer names only the words none of its quotes says: the best sentence may lack
-        "regimens" where the next quote ("after >= 2 prior regimens") says it."""
-        if status != "partial" or not missing:
-            return status, reason, missing
-        stem = self.scorer.stem
-        said = {stem(w) for b in draft.blocks for e in b.evidence for w in content_words(e.text)}
-        left = [w for w in missing if stem(w) not in said]
-        if len(left) == len(missing):
-            return status, reason, missing
-        if not left:
-            return "answer", "", []
-        return status, f"The text does not say anything about {quoted(left)}.", left
 
     def _topics(self, q: Query, qvec: np.ndarray, reading: bool) -> frozenset[str]:
         """The topics of search's first documents for ``q`` (bot/decision.py ``on_topic``); none in a corpus of
@@ -299,51 +272,10 @@ class Answerer:
                 self._main_doc = best if counts[best] else None
         return self._main_doc
 
-    def home_document(self) -> int | None:
-        """The document the glossary was written for: the main document, when it names at least
-        ``home_glossary_share`` of the glossary's terms (a page that names a few of them is not its home)."""
-        if not hasattr(self, "_home_doc"):
-            main = self.main_document()
-            share = self.params.home_glossary_share
-            total = len(self.glossary.entries)
-            self._home_doc: int | None = (
-                main if main is not None and share > 0 and total
-                and len(self.scorer.document_terms(main)) >= share * total else None
-            )
-        return self._home_doc
-
-    def _home_for(self, u: Understanding, cands: list[Candidate]) -> int | None:
-        """The glossary's home document, when the question is about it: in a corpus of several documents,
-        the question names glossary terms and the home document names each of them and uses the question's other
-        subject words, but for common ones weighing less than ``home_lacks_below`` together ("how do they
-        treat a relapse in the brain": not a neuroblastoma page that names relapse and the brain too; "why
-        don't they transplant people over sixty-five": the home document says "> 65"). A rare word it never
-        uses ("Hodgkin lymphoma came back") leaves the choice to the evidence."""
-        if len(self.data.documents) < 2:
-            return None
-        home = self.home_document()
-        asked = {m.term for m in u.analysis.mentions}
-        if home is None:
-            return None
-        if not asked:
-            return home if self.params.home_untermed and self._home_covers_most(u, home, cands) else None
-        if names_asked(asked, self.scorer.document_terms(home), self.glossary) < len(asked):
-            return None
-        uses = self.scorer.siblings.uses
-        lacks = sum(wt for w, wt in u.analysis.subject.items() if wt > 0 and not uses(home, w))
-        return home if lacks < self.params.home_lacks_below else None
-
-    def _home_covers_most(self, u: Understanding, home: int, cands: list[Candidate]) -> bool:
-        """Does the home document use the question's words at least as fully as every document search
-        found? Each word weighs its rarity plus a little, so that common words count when no rare one is asked."""
-        uses = self.scorer.siblings.uses
-        words = [(w, wt + 0.1) for w, wt in u.analysis.subject.items()]
-
-        def covers(d: int) -> float:
-            return sum(wt for w, wt in words if uses(d, w))
-
-        found = {int(self.data.chunk_doc[c.row]) for c in cands} - {home}
-        return covers(home) >= max((covers(d) for d in found), default=0.0)
+    def _within(self, q: Query, qvec: np.ndarray, doc: int) -> list[Candidate]:
+        """Document ``doc``'s chunks ranked among themselves, as a corpus of it alone ranks them."""
+        rows, p = self.retriever.document_chunks(doc), self.params
+        return self.retriever.rank_within(q.keywords or q.expanded, rows, qvec, self.search_k, p.pool_keep_top, p.candidate_chunks)
 
     def _the_text(self, analysis: Analysis, previous_docs: list[int] | None) -> int | None:
         """The document a question pointing at what is being read means ("the drugs in here", "the
@@ -382,7 +314,10 @@ class Answerer:
                 return names_asked(asked, self.scorer.document_terms(d), self.glossary)
 
             # Then one whose title says some of the question ("relapse": "Treatment of relapsed ...").
-            doc = max(by_doc, key=lambda d: (d in follow, named(d), titled[d], sum(sorted(by_doc[d], reverse=True)[:3]), -d))
+            # Asked about what is unproven: a document that qualifies some of its statements so.
+            unproven = conditions.asks_qualified(u.analysis.text)
+            qualifies = {e.doc for e in ranked if conditions.qualified(e.text)} if unproven else set()
+            doc = max(by_doc, key=lambda d: (d in follow, d in qualifies, named(d), titled[d], sum(sorted(by_doc[d], reverse=True)[:3]), -d))
         else:
             return None
         if u.analysis.conditions.states - self.scorer.document_states(doc):
@@ -392,23 +327,12 @@ class Answerer:
             return None  # options for a disease the document never names ("CLL" beside a text on ALL)
         chunk_score = {r: s for r, s in self.scorer.candidates(cands, len(cands)).items()}
         rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
-        said = self._without_breadth_words(u.query.expanded)
+        said = without_breadth_words(u.query.expanded, self.scorer.known_stems, self.scorer.stem)
         evidence = self.scorer.score(u.analysis, said, qvec, rows)
         draft = self.overviews.draft(u.analysis, evidence, exclude)
         if draft is None or (draft.score < self.params.overview_min_score and not self.overviews.is_summary(u.analysis)):
             return None
         return self.composer.render(frame, draft)
-
-    def _without_breadth_words(self, text: str) -> str:
-        """``text`` without the words asking for breadth that the corpus also uses: "the overall picture"
-        is not about "overall survival". (Words the corpus never uses match nothing and stay.)"""
-        known, stem = self.scorer.known_stems, self.scorer.stem
-
-        def blank(m: re.Match[str]) -> str:
-            return re.sub(r"[A-Za-z]+", lambda w: " " if stem(w.group(0).lower()) in known else w.group(0), m.group(0))
-
-        overview = rules().get("overview")
-        return overview.ask.sub(blank, text) if overview is not None else text
 
     def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
         draft: Draft | None = self.forms.by_condition(analysis, ranked)

@@ -4,11 +4,12 @@ of every option), read from the question and the glossary alone; bot/overview.py
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.conditions import asks_qualified, split
 from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
-from bot.question import Analysis
+from bot.question import Analysis, rules
 from bot.text import fold
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
@@ -255,3 +256,14 @@ class Breadth:
                 or indicated_for_conditions(analysis)
                 or self.compares_options(analysis))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))
+
+
+def without_breadth_words(text: str, known: set[str] | frozenset[str], stem: Callable[[str], str]) -> str:
+    """``text`` without the words asking for breadth that the corpus (``known`` stems) also uses: "the
+    overall picture" is not about "overall survival". (Words the corpus never uses match nothing and stay.)"""
+
+    def blank(m: re.Match[str]) -> str:
+        return re.sub(r"[A-Za-z]+", lambda w: " " if stem(w.group(0).lower()) in known else w.group(0), m.group(0))
+
+    overview = rules().get("overview")
+    return overview.ask.sub(blank, text) if overview is not None else text

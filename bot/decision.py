@@ -6,6 +6,7 @@ Every gate reads the scored evidence and a fitted number (bot/params.py); none l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -306,3 +307,18 @@ def _decide(
     if unmet:
         return Decision("partial", unmet, best)
     return Decision("answer", "", best)
+
+
+def still_missing(quotes: list[str], decision: Decision, stem: Callable[[str], str]) -> tuple[str, str, list[str]]:
+    """A partial answer names only the words none of its ``quotes`` says: the best sentence may lack
+    "regimens" where the next quote ("after >= 2 prior regimens") says it."""
+    status, reason, missing = decision.status, decision.reason, decision.missing
+    if status != "partial" or not missing:
+        return status, reason, missing
+    said = {stem(w) for q in quotes for w in content_words(q)}
+    left = [w for w in missing if stem(w) not in said]
+    if len(left) == len(missing):
+        return status, reason, missing
+    if not left:
+        return "answer", "", []
+    return status, f"The text does not say anything about {quoted(left)}.", left

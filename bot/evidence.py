@@ -17,7 +17,7 @@ from bot.index_store import IndexData
 from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
-from bot.siblings import Siblings, aspects, question_stems
+from bot.siblings import Siblings
 from bot.stemming import Matcher, Stems, stem
 from bot.text import content_words
 
@@ -297,15 +297,13 @@ class EvidenceScorer:
         q_idf = [(w, idf[w]) for w in q_stems]
         required = set(analysis.required)
         cost = p.unknown_word_cost
-        keep_qualified = not conditions.asks_qualified(analysis.text)  # "approved without proven benefit?"
+        # "approved without proven benefit?": read when a sentence is qualified (most are not).
+        keep_qualified: bool | None = None
         # Paragraph and title features are the same for every sentence of a paragraph / document.
         per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
         per_doc: dict[int, tuple[float, bool, float, bool, AbstractSet[str], AbstractSet[str], float]] = {}
-        asked = aspects().asked(analysis.text)
         docs = {self._row_fields(r)[0] for r in order}
-        said = question_stems(expanded)  # made once for both
-        extras = self.siblings.title_extras(said, docs) if p.p_title_extra else {}
-        dedicated = self.siblings.dedicated(said, docs, asked)
+        asked, extras, dedicated = self.siblings.weigh(expanded, analysis.text, docs, bool(p.p_title_extra))
         comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no
         static = self._static
         cue_hits = self._cue_hits.setdefault(cue, {}) if cue else {}
@@ -384,7 +382,9 @@ class EvidenceScorer:
             ev.unnamed = missing / subject_total
             ev.missing_weight = missing
             ev.missing_share = ev.missing_context_weight / weighed_here if weighed_here else 0.0
-            ev.qualified = qualified and keep_qualified
+            if qualified and keep_qualified is None:
+                keep_qualified = not conditions.asks_qualified(analysis.text)
+            ev.qualified = qualified and bool(keep_qualified)
             ev.condition = conditions.share(stated, conds) if has_conds else 0.0
             if yes_no:
                 # "Is it approved for children?": the sentence stating its condition answers, fit or not.

@@ -119,6 +119,14 @@ class Overview:
             # (not "Prognosis after relapse: what does the section say?", which names its topic)
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
             lead = "The text's key points:"
+        elif self._outcome_wide(analysis):
+            # "What's the outlook overall?": the text's sentences on outcomes wherever they stand, the best
+            # few in the text's order (no paragraph is about outcomes alone).
+            cue = analysis.cue
+            stating = sorted((e for e in evidence if cue is not None and cue.search(e.text) and len(e.text) >= 20),
+                             key=lambda e: -e.score)[: self.params.overview_max_quotes]
+            chosen = sorted(stating, key=lambda e: e.row)
+            lead = "The text says this" + self._about(analysis, aside) + ":"
         else:
             chosen = self._topical_pick(analysis, self._without(paragraphs, exclude))
             if analysis.conditions:  # "T-cell ALL relapsed, what's the deal?": the sentence for T-cell first
@@ -340,6 +348,11 @@ class Overview:
                 more.append(best)
         # The paragraph that answers best comes first, in its own order; the others follow the text's.
         return chosen + sorted(more, key=lambda e: e.row)
+
+    def _outcome_wide(self, analysis: Analysis) -> bool:
+        """Outcomes asked of nothing in particular: no subject, no asker, prognosis the kind asked."""
+        return (analysis.qtype in ("overview", "prognosis") and "prognosis" in analysis.types[:2] and not analysis.focus
+                and not analysis.conditions and analysis.cue is not None)
 
     def _without(self, paragraphs: list[Paragraph], exclude: set[str]) -> list[Paragraph]:
         """The paragraphs without their sentences about what the asker set aside ("non-immunotherapy

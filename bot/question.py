@@ -214,6 +214,12 @@ def analyse(
         # treatment's ("symptoms with blinatumomab") are its side effects.
         first = "side_effects" if any(glossary.kind(t) in GIVEN_KINDS for t in focus) else "diagnosis"
         types = [first, *[t for t in types if t != first]]
+    if types[0] == "definition" and any(glossary.kind(t) == "toxicity" for t in focus) and any(
+        glossary.kind(t) in GIVEN_KINDS for t in focus
+    ):
+        # "He is on blina and had a fit: is that something it is known to do?": a harm named beside a
+        # treatment asks whether the treatment causes it.
+        types = ["side_effects", *types]
     subject = subject_words(text, mentions, types, subject_zipf)
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
     required = [
@@ -262,7 +268,9 @@ CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\
 def _literal_words(name: str) -> frozenset[str]:
     """The literal words (3+ letters) of one question type's pattern: "side", "effect", "treat"."""
     rule = rules().get(name)
-    return frozenset(re.findall(r"(?<![\\?])\b[a-z]{3,}", rule.ask.pattern)) if rule else frozenset()
+    # Read off the pattern's text: compiling every type's case-ignoring pattern for this cost ~30 ms of
+    # a cold answer (most questions need only the folded-text patterns, see QuestionType.ask_lower).
+    return frozenset(re.findall(r"(?<![\\?])\b[a-z]{3,}", rule.ask_text)) if rule else frozenset()
 
 
 @cache

@@ -131,6 +131,22 @@ class Siblings:
             for d in docs
         )
 
+    def weigh(
+        self, expanded: str, question: str, docs: set[int], titles: bool
+    ) -> tuple[frozenset[str], dict[int, float], bool]:
+        """For the evidence scorer, of the documents ``docs``: the aspects ``question`` asks, each title's
+        share the question does not say (``title_extras``, when ``titles``) and whether one is
+        ``dedicated``; ``expanded`` is the question with its glossary expansions. Each is read only where
+        it can matter: the aspects beside a document whose record names its aspect (with none, no page is
+        dedicated or on another aspect whatever is asked), the titles beside a second document (one
+        title alone costs 0.0 either way)."""
+        aspected = any(self._aspect(d) is not None for d in docs)
+        weigh_titles = titles and len(docs) > 1
+        asked = aspects().asked(question) if aspected else frozenset()
+        said = question_stems(expanded) if aspected or weigh_titles else Stems()  # made once for both
+        extras = self.title_extras(said, docs) if weigh_titles else {}
+        return asked, extras, aspected and self.dedicated(said, docs, asked)
+
     def other_aspect(self, doc: int, asked: frozenset[str], dedicated: bool) -> bool:
         """Does ``doc`` answer another question of its topic than ``asked``: a page on another aspect, or
         a general page when a page on the aspect asked is at hand (``dedicated``, or a sibling beside it).

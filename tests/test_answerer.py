@@ -178,23 +178,17 @@ def test_an_effect_the_text_never_names_is_not_answered(engine) -> None:
 
 
 def test_words_asking_for_breadth_that_the_corpus_uses_are_not_the_subject(engine) -> None:
+    from bot.breadth import without_breadth_words
+
     # "available" is a word of the fixture ("is available for children"); "nutshell" is not and stays.
-    strip = engine.answerer._without_breadth_words
+    scorer = engine.answerer.scorer
+
+    def strip(text: str) -> str:
+        return without_breadth_words(text, scorer.known_stems, scorer.stem)
+
     assert "available" not in strip("what's available for relapse").split()
     assert strip("what's available for relapse").split()[-1] == "relapse"
     assert "nutshell" in strip("relapse in a nutshell")
-
-
-def test_a_document_naming_a_kind_of_the_term_asked_names_it() -> None:
-    from bot.answerer import names_asked
-    from bot.glossary import Entry, Glossary
-
-    glossary = Glossary([Entry("donors", "concept"), Entry("unrelated donors", "concept", broader=("donors",)),
-                         Entry("age", "concept")])
-    assert names_asked({"donors", "age"}, frozenset({"unrelated donors", "age"}), glossary) == 2
-    assert names_asked({"donors", "age"}, frozenset({"age"}), glossary) == 1
-    # A broader term named does not name its kinds: a page on "donors" says nothing of unrelated ones.
-    assert names_asked({"unrelated donors"}, frozenset({"donors"}), glossary) == 0
 
 
 def test_a_corpus_larger_than_the_lists_depth_keeps_more_of_the_keyword_lists_first(engine) -> None:
@@ -270,64 +264,6 @@ def test_a_class_asked_for_the_asker_lists_its_members_whose_sentences_fit() -> 
     assert ask("Which immunotherapies are there?") is None  # no condition of the asker's: the list answers
 
 
-def _beside_a_namesake(tmp_path, fake_embedder):  # noqa: ANN001, ANN202
-    """The fixture corpus and a page on another disease that names relapse and the CNS too."""
-    import json
-    import shutil
-
-    import bot
-    from bot.settings import PROJECT_ROOT
-
-    corpus = tmp_path / "corpus"
-    shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "corpus", corpus)
-    page = {
-        "id": "nb-1", "title": "Neuroblastoma", "section": "treatment",
-        "text": "Neuroblastoma that comes back in the CNS is treated with surgery. "
-        "A CNS relapse of neuroblastoma is treated with radiation therapy.",
-    }
-    with (corpus / "extra.jsonl").open("a") as f:
-        f.write(json.dumps(page) + "\n")
-    return bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
-
-
-def test_a_question_in_the_glossarys_words_is_answered_by_its_home_document(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    engine = _beside_a_namesake(tmp_path, fake_embedder)
-    a = engine.answerer
-    home = a.home_document()
-    assert home is not None and engine.data.documents[home].id == "drugs"
-    off = a.params.with_values(home_lacks_below=0.0)
-    on = a.params.with_values(home_lacks_below=2.0)
-    for question in ("How is a CNS relapse treated?", "how do they treat a relapse in the brain"):
-        a.params = off  # the namesake's sentence says the question's words best
-        assert engine.session().ask(question).citations[0].doc_id == "nb-1", question
-        a.params = on
-        answer = engine.session().ask(question)
-        assert answer.citations[0].quote.startswith("CNS relapse treatment includes"), question
-    # A word the home document never uses, rare enough to say what is asked about, leaves it to the evidence.
-    assert a._home_for(a.understand("How is a relapse of neuroblastoma in the CNS treated?"), []) is None
-    assert engine.session().ask("How is a relapse of neuroblastoma in the CNS treated?").citations[0].doc_id == "nb-1"
-    # So does a glossary term it never names (the testis is another page's).
-    assert a._home_for(a.understand("How is a relapse in the testis treated?"), []) is None
-    assert a._home_for(a.understand("How is a CNS relapse treated?"), []) == home
-
-
-def test_the_glossarys_home_names_a_large_share_of_its_terms(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    engine = _beside_a_namesake(tmp_path, fake_embedder)
-    a = engine.answerer
-    a.params = a.params.with_values(home_glossary_share=0.99)  # drugs.md names 11 of the 14 terms
-    assert a.main_document() is not None and a.home_document() is None
-    assert a._home_for(a.understand("How is a CNS relapse treated?"), []) is None
-
-
-def test_one_document_is_no_home_to_choose(engine) -> None:
-    import numpy as np
-
-    a = engine.answerer
-    a.data.documents = a.data.documents[:1]
-    a.data.chunk_doc = np.zeros_like(a.data.chunk_doc)
-    assert a._home_for(a.understand("How is a CNS relapse treated?"), []) is None
-
-
 def test_a_question_pointing_at_the_text_reads_its_chunks_whatever_search_put_first(engine) -> None:
     a = engine.answerer
     a.search_k = 1  # search's one chunk is another document's (the testis page on radiation therapy)
@@ -357,36 +293,3 @@ def test_a_follow_up_ranks_the_chunks_of_the_document_being_read_among_themselve
     doc = engine.data.doc_pos[first.citations[0].doc_id]
     assert ranked_within == [a.retriever.document_chunks(doc).tolist()]
     assert answer.citations and answer.citations[0].doc_id == first.citations[0].doc_id
-
-
-def test_a_partial_answer_names_only_the_words_none_of_its_quotes_says(engine) -> None:
-    from bot.forms import Block, Draft
-    from bot.text import content_words
-
-    answerer = engine.answerer
-    quotes = [answerer.scorer.sentence(r) for r in range(2)]
-    said = content_words(quotes[1].text)[0]  # said by the second quote, not by the best one
-    draft = Draft([Block("items", evidence=quotes)], 1.0)
-    status, reason, missing = answerer._still_missing(draft, "partial", "...", [said, "pregnancy"])
-    assert (status, missing) == ("partial", ["pregnancy"]) and "pregnancy" in reason and said not in reason
-    assert answerer._still_missing(draft, "partial", "...", [said]) == ("answer", "", [])
-    assert answerer._still_missing(draft, "abstain", "no", ["pregnancy"]) == ("abstain", "no", ["pregnancy"])
-
-
-def test_a_question_naming_no_glossary_term_is_the_homes_when_it_uses_the_words_as_fully(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    engine = _beside_a_namesake(tmp_path, fake_embedder)
-    a = engine.answerer
-    home = a.home_document()
-
-    def home_for(question: str, untermed: int = 1) -> int | None:
-        a.params = a.params.with_values(home_untermed=untermed)
-        u = a.understand(question)
-        assert not u.analysis.mentions, question
-        cands = a.candidates(u.query, a.embedder.encode([u.query.expanded])[0])
-        assert any(engine.data.documents[int(engine.data.chunk_doc[c.row])].id == "nb-1" for c in cands)
-        return a._home_for(u, cands)
-
-    # "symptoms" is the home's word, the neuroblastoma page's is "surgery".
-    assert home_for("What are the most common symptoms?") == home
-    assert home_for("What are the most common symptoms?", untermed=0) is None
-    assert home_for("What does surgery do?") is None

@@ -218,3 +218,14 @@ def test_an_overview_of_what_is_not_an_immunotherapy_quotes_no_immunotherapy(rea
     a = real_engine.session().ask("Give me an overview of the non-immunotherapy treatments.")
     subjects = ("Blinatumomab", "Inotuzumab", "Tisagenlecleucel", "Brexucabtagene", "Antibodies", "Chimeric")
     assert a.citations and not any(c.quote.startswith(subjects) for c in a.citations), a.answer
+
+
+def test_the_outlook_asked_of_nothing_in_particular_gathers_the_texts_outcome_sentences(real_engine):
+    from bot.question import rules
+
+    a = real_engine.session().ask("overall outlook in a nutshell?")
+    cue = rules().get("prognosis").cue
+    quotes = [c.quote for c in a.citations]
+    assert a.question_type == "overview" and len(quotes) >= 3, a.answer
+    assert all(cue.search(q) for q in quotes), quotes
+    assert quotes[0] == "Bone marrow relapse is particularly ominous.", quotes

@@ -340,3 +340,14 @@ def test_a_cost_asked_at_the_end_of_a_long_message_needs_a_price(engine) -> None
         "How much does that treatment cost?"
     )
     assert a.abstained and "cost" in a.answer.split("\n")[0]
+
+
+def test_a_partial_answer_names_only_the_words_none_of_its_quotes_says() -> None:
+    from bot.decision import Decision, still_missing
+
+    quotes = ["Blinatumomab prolongs survival.", "Clofarabine is for patients after 2 prior regimens."]
+    partial = Decision("partial", "...", None, ["regimens", "pregnancy"])
+    status, reason, missing = still_missing(quotes, partial, str.lower)
+    assert (status, missing) == ("partial", ["pregnancy"]) and "pregnancy" in reason and "regimens" not in reason
+    assert still_missing(quotes, Decision("partial", "...", None, ["regimens"]), str.lower) == ("answer", "", [])
+    assert still_missing(quotes, Decision("abstain", "no", None, ["pregnancy"]), str.lower) == ("abstain", "no", ["pregnancy"])

@@ -165,3 +165,25 @@ def test_an_overview_of_a_class_named_once_describes_its_members(class_engine) -
     firsts = {c.quote.split(",")[0] for c in a.citations}
     assert {"Alphamab", "Betacel"} <= firsts and not any(c.quote.startswith("CNS") for c in a.citations)
 
+
+
+def test_a_question_about_what_is_unproven_goes_to_a_document_that_qualifies_its_statements(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    import json
+    import shutil
+
+    import bot
+    from bot.settings import PROJECT_ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(PROJECT_ROOT / "corpus" / "glossary.json", corpus / "glossary.json")
+    older = ("Older agents help older adults sleep. Older adults respond to older agents as well as younger people. "
+             "Older agents and older adults are studied in clinical trials of older agents.")
+    leukemia = ("Other agents have been available, but clinically meaningful outcomes have not been convincingly "
+                "demonstrated. Examples include clofarabine for children. Marketing of liposomal vincristine has been discontinued.")
+    rows = [{"id": "older", "title": "Older agents for older adults", "text": older},
+            {"id": "leukemia", "title": "Leukemia that comes back", "text": leukemia}]
+    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    engine = bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
+    answer = engine.session().ask("Which older agents lack proven clinical benefit?")
+    assert answer.citations and {c.doc_id for c in answer.citations} == {"leukemia"}, answer.answer

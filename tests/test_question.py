@@ -193,6 +193,15 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
     assert classify("and what do they do with the other one")[0] != "overview"
 
 
+def test_a_harm_named_beside_a_treatment_asks_about_side_effects() -> None:
+    from bot.glossary import Glossary
+    from bot.question import analyse
+
+    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    assert analyse("she is on blina and had a seizure last night, is that known?", g).qtype == "side_effects"
+    assert analyse("what is blinatumomab?", g).qtype == "definition"
+
+
 def test_an_age_in_words_is_no_subject_of_the_question() -> None:
     from bot.glossary import Glossary
     from bot.question import analyse

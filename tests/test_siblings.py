@@ -170,3 +170,33 @@ def test_the_page_on_the_aspect_asked_beside_a_found_sibling_is_read(tmp_path: P
     # A found page on the aspect asked needs no sibling; nor does a page outside any topic's run.
     assert siblings.asked_siblings([docs["gout-info"]], frozenset({"information"}), 1) == []
     assert siblings.asked_siblings([docs["kidney-info"]], frozenset({"treatment"}), 1) == []
+
+
+def test_the_scorer_reads_aspects_and_titles_only_where_they_can_matter(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    from bot.siblings import question_stems
+
+    siblings = _engine(tmp_path, fake_embedder).answerer.scorer.siblings
+    q = "What are the treatments for gout?"
+    docs = {0, 1, 3}  # pages naming their aspect: read as before
+    assert siblings.weigh(q, q, docs, True) == (
+        aspects().asked(q), siblings.title_extras(question_stems(q), docs),
+        siblings.dedicated(question_stems(q), docs, aspects().asked(q)),
+    )
+    assert siblings.weigh(q, q, docs, True)[2]  # the treatment page, its title said in full
+    assert siblings.weigh(q, q, {1}, False)[1] == {}  # titles not weighed: the scorer reads 0.0 for each
+
+    class Unlabelled:  # the same documents without the record's aspect (a PDF, a web page)
+        def __init__(self, inner) -> None:  # noqa: ANN001
+            self.inner = inner
+
+        def __getitem__(self, i: int):  # noqa: ANN204
+            return self.inner[i].model_copy(update={"metadata": {}})
+
+        def __len__(self) -> int:
+            return len(self.inner)
+
+    siblings.data.documents = Unlabelled(siblings.data.documents)
+    siblings._aspect.cache_clear()
+    asked, extras, dedicated = siblings.weigh(q, q, {1}, True)
+    assert (asked, extras, dedicated) == (frozenset(), {}, False)  # one page, no aspect: nothing to weigh
+    assert siblings.weigh(q, q, {0, 4}, True)[1] == siblings.title_extras(question_stems(q), {0, 4})
