@@ -44,6 +44,9 @@ ORDINAL = re.compile(
 # The word that makes a site a topic ("testicular relapse"), which the same question of another site keeps.
 SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
 # Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
+# "The rest", "the others" with no noun of their own: the rest of what the last turn was one of (not "the other
+# options", which are every option).
+REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones)\b", re.IGNORECASE)
 # "What about the other places it can come back?" after one site: every site but that one.
 OTHER_SITES = re.compile(r"\bthe other (?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 # "Anything else about donors?": more about a subject of its own, not the options besides the last one.
@@ -149,7 +152,7 @@ class Session:
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
         # "What is blinatumomab?" then "and the rest?": the options besides the one just described.
-        others = REST.search(typed.text) is not None and not typed.analysis.focus and self._last_was_treatment()
+        others = REST_BARE.search(typed.text) is not None and not typed.analysis.focus and self._last_was_treatment()
         if others and not rest:
             # The rest of the widest class the last one belongs to (the immunotherapies, not the antibodies).
             glossary = self.answerer.glossary

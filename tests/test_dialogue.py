@@ -320,3 +320,10 @@ def test_the_other_places_after_one_site_are_the_sites_but_that_one(engine):
     s.ask("how is CNS relapse treated")
     a = s.ask("what about the other places it can come back?")
     assert not any(c.quote.startswith("CNS relapse") for c in a.citations), a.answer
+
+
+def test_the_other_options_after_one_member_are_every_other_option_not_its_class(class_engine):
+    s = class_engine.session()
+    s.ask("What is alphamab?")
+    a = s.ask("Tell me more about the other options.")
+    assert "fixture antibod" not in a.parts[0].text.lower(), a.answer
