@@ -138,7 +138,8 @@ class Session:
             # "Who can receive brexucabtagene?" then "and the other CAR-T?": the same question of the one
             # other member of the class.
             return self._reply(cleaned, answerer.understand(self._asked_of(last_turn, member)), typed, prev)
-        if self._other_of_a_site(typed.text) and self.last_focus is not None:
+        other_of_a_site = self._other_of_a_site(typed.text)
+        if other_of_a_site and self.last_focus is not None:
             # "What do they do with the other one?" after the testicle: the other testicle.
             site = self.last_focus.analysis.focus[0]
             phrase = self.last_focus.analysis.focus_surface.get(site, site)
@@ -162,7 +163,7 @@ class Session:
                 typed.analysis.focus = [classes[0]]
         if (
             (OTHER.search(typed.text) or rest or others) and self.turns and not ELSE_ABOUT.search(typed.text)
-            and not self._other_of_a_site(typed.text)
+            and not other_of_a_site
             and (
                 (self.last_focus is not None
                  and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
@@ -300,14 +301,15 @@ class Session:
                 and self._last_was_site() and not self._last_was_treatment())
 
     def _last_was_site(self) -> bool:
-        last = self.last_focus
-        return last is not None and any(self.answerer.glossary.kind(t) == "site" for t in last.analysis.focus)
+        return self._last_was(frozenset({"site"}))
 
     def _last_was_treatment(self) -> bool:
+        return self._last_was(GIVEN_KINDS)
+
+    def _last_was(self, kinds: frozenset[str]) -> bool:
+        """The last turn with a focus was about a thing of one of these glossary ``kinds``."""
         last = self.last_focus
-        return last is not None and any(
-            self.answerer.glossary.kind(t) in GIVEN_KINDS for t in last.analysis.focus
-        )
+        return last is not None and any(self.answerer.glossary.kind(t) in kinds for t in last.analysis.focus)
 
     def _names_a_class(self, focus: list[str]) -> bool:
         return bool(focus) and all(self.answerer.glossary.narrower(t) for t in focus)

@@ -49,6 +49,12 @@ class Paragraph:
     classes: set[str] = field(default_factory=set)  # classes it names or is listed under
 
     @property
+    def subject(self) -> str | None:
+        """The treatment it is about: the first its sentences name first ("Tisagenlecleucel, a ... T-cell
+        immunotherapy": tisagenlecleucel)."""
+        return next((e.own[0] for e in self.sentences if e.own and e.own[0] in self.terms), None)
+
+    @property
     def first(self) -> Evidence | None:
         """Its key sentence: the first full sentence (a list's lead-in counts)."""
         full = [e for e in self.sentences if len(e.text) >= 40 or e.kind == "lead_in"]
@@ -80,11 +86,12 @@ class Overview:
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
         chosen: list[Evidence]
         asks_qualified = not named and conditions.asks_qualified(analysis.text)
-        qualified = [p for p in paragraphs if any(conditions.qualified(e.text) for e in p.sentences)] if asks_qualified else []
+        # The paragraphs with statements the text qualifies, and how many, when the question asks about them.
+        qualified = [(p, n) for p in paragraphs if (n := sum(conditions.qualified(e.text) for e in p.sentences))] if asks_qualified else []
         if qualified:
             # "The older drugs that aren't proven to help": the paragraph the text qualifies so, whole.
             # (the one it qualifies most: "not convincingly demonstrated" and "discontinued" before "unclear")
-            best = max(qualified, key=lambda p: (sum(conditions.qualified(e.text) for e in p.sentences), max(e.score for e in p.sentences)))
+            best = max(qualified, key=lambda q: (q[1], max(e.score for e in q[0].sentences)))[0]
             chosen = [e for e in best.sentences if len(e.text) >= 40 or conditions.qualified(e.text)]
             chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, aside) + ":"
@@ -224,9 +231,7 @@ class Overview:
             # A paragraph about a treatment already answered ("the other options" after blinatumomab): the
             # treatment its first sentence names is the one it is about.
             opener = next((n for n in (set(e.own) & para.terms for e in para.sentences) if n), para.terms)
-            # Its subject is the first treatment its opening sentence names ("Tisagenlecleucel, a ... T-cell
-            # immunotherapy": tisagenlecleucel).
-            subject = next((e.own[0] for e in para.sentences if e.own and e.own[0] in para.terms), None)
+            subject = para.subject
             if para.terms <= exclude or (exclude and (opener <= exclude or subject in exclude)):
                 continue
             if classes and not (classes & para.classes):
@@ -365,8 +370,7 @@ class Overview:
 
         out = []
         for p in paragraphs:
-            subject = next((e.own[0] for e in p.sentences if e.own and e.own[0] in p.terms), None)
-            if subject is not None and aside(subject):
+            if p.subject is not None and aside(p.subject):
                 continue  # a paragraph about one of them ("Tisagenlecleucel, ..." and its toxicities)
             kept = [e for e in p.sentences if not (e.own and aside(e.own[0]))]  # its subject: the first named
             if kept:

@@ -53,9 +53,7 @@ class QueryProcessor:
         self._correct = lru_cache(maxsize=4096)(self._correct_word)
         # Targets for four-letter misspellings: five-letter question, glossary and corpus words ("limit",
         # "tumor", "early").
-        self._short_targets = sorted(
-            w for w in type_vocabulary() | glossary.vocabulary() | set(self.known) if len(w) == 5 and w.isalpha()
-        )
+        self._short_targets = sorted(w for w in self.known if len(w) == 5 and w.isalpha())
         self._stem = stem
         self._known_stems = {self._stem(w) for w in self.known}
 

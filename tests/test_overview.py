@@ -62,7 +62,8 @@ def test_a_broad_question_about_nothing_in_particular_gets_the_key_points(engine
     assert answer.parts[0].kind == "lead" and "key points" in answer.parts[0].text
 
 
-def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+def _pages(tmp_path, fake_embedder, rows: list[dict]):  # noqa: ANN001, ANN202
+    """An engine over ``rows`` (id, title, text) as one JSONL file, with the project's glossary."""
     import json
     import shutil
 
@@ -72,6 +73,11 @@ def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_pa
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(PROJECT_ROOT / "corpus" / "glossary.json", corpus / "glossary.json")
+    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
+
+
+def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_path, fake_embedder) -> None:  # noqa: ANN001
     tumors = " ".join([
         "Tumors of the CNS are growths in the brain and spinal cord.",
         "CNS tumors are found by imaging of the brain and spinal cord.",
@@ -82,9 +88,7 @@ def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_pa
                 "twice weekly. The role of CNS irradiation after a relapse is unclear.")
     rows = [{"id": "tumors", "title": "CNS tumors", "text": tumors},
             {"id": "leukemia", "title": "Leukemia that comes back", "text": leukemia}]
-    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    engine = bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
-    answer = engine.session().ask("tell me about CNS relapse")
+    answer = _pages(tmp_path, fake_embedder, rows).session().ask("tell me about CNS relapse")
     assert answer.citations and {c.doc_id for c in answer.citations} == {"leukemia"}
 
 
@@ -168,22 +172,11 @@ def test_an_overview_of_a_class_named_once_describes_its_members(class_engine) -
 
 
 def test_a_question_about_what_is_unproven_goes_to_a_document_that_qualifies_its_statements(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    import json
-    import shutil
-
-    import bot
-    from bot.settings import PROJECT_ROOT
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(PROJECT_ROOT / "corpus" / "glossary.json", corpus / "glossary.json")
     older = ("Older agents help older adults sleep. Older adults respond to older agents as well as younger people. "
              "Older agents and older adults are studied in clinical trials of older agents.")
     leukemia = ("Other agents have been available, but clinically meaningful outcomes have not been convincingly "
                 "demonstrated. Examples include clofarabine for children. Marketing of liposomal vincristine has been discontinued.")
     rows = [{"id": "older", "title": "Older agents for older adults", "text": older},
             {"id": "leukemia", "title": "Leukemia that comes back", "text": leukemia}]
-    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    engine = bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
-    answer = engine.session().ask("Which older agents lack proven clinical benefit?")
+    answer = _pages(tmp_path, fake_embedder, rows).session().ask("Which older agents lack proven clinical benefit?")
     assert answer.citations and {c.doc_id for c in answer.citations} == {"leukemia"}, answer.answer

@@ -1,7 +1,17 @@
+from functools import cache
+
 import pytest
 
 from bot.question import analyse, classify
 from bot.settings import PROJECT_ROOT
+
+
+@cache
+def _project_glossary():  # noqa: ANN202
+    """The project's glossary, read once for this module's tests (they only read it)."""
+    from bot.glossary import Glossary
+
+    return Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
 
 
 @pytest.mark.parametrize(
@@ -68,18 +78,14 @@ def test_question_types(question: str, qtype: str):
 
 
 def test_yes_no_is_a_flag_beside_the_type():
-    from bot.glossary import Glossary
-
-    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    g = _project_glossary()
     a = analyse("Does Kymriah cause seizures?", g)
     assert a.yes_no and a.qtype == "side_effects"
     assert a.focus[0] == "tisagenlecleucel"
 
 
 def test_focus_keeps_the_site_phrase():
-    from bot.glossary import Glossary
-
-    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    g = _project_glossary()
     a = analyse("What is done for testicular relapse in boys?", g)
     assert a.focus == ["testes"]
     assert a.focus_surface["testes"] == "testicular relapse"
@@ -153,10 +159,7 @@ def test_cant_donate_is_no_donor_and_two_relapses_a_later_line() -> None:
 
 
 def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
-    from bot.glossary import Glossary
-    from bot.question import analyse
-
-    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    g = _project_glossary()
     a = analyse("His relapse is in the testicle, not in the brain or spinal fluid. What's the treatment?", g)
     assert a.focus == ["testes"] and "central nervous system" in a.excluded
     b = analyse("What is there besides chemo and a transplant?", g)
@@ -194,19 +197,13 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
 
 
 def test_a_harm_named_beside_a_treatment_asks_about_side_effects() -> None:
-    from bot.glossary import Glossary
-    from bot.question import analyse
-
-    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    g = _project_glossary()
     assert analyse("she is on blina and had a seizure last night, is that known?", g).qtype == "side_effects"
     assert analyse("what is blinatumomab?", g).qtype == "definition"
 
 
 def test_an_age_in_words_is_no_subject_of_the_question() -> None:
-    from bot.glossary import Glossary
-    from bot.question import analyse
-
-    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    g = _project_glossary()
     a = analyse("My son is sixteen, what are his options?", g)
     assert "sixteen" not in a.subject and a.conditions.age == (16.0, 16.0)
 
@@ -288,25 +285,20 @@ def test_options_asked_with_an_adjective_are_an_overview(engine) -> None:
 
 def test_an_event_term_stays_a_word_the_answer_must_say():
     # "paused" is the glossary's "interrupting": a sentence that never says it does not answer.
-    from bot.glossary import Glossary
 
-    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    g = _project_glossary()
     a = analyse("When is betacel paused?", g)
     assert "interrupting" in a.subject
     assert "paused" not in a.subject
 
 
 def test_relatives_say_who_asks_not_what_about():
-    from bot.glossary import Glossary
-
-    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    g = _project_glossary()
     assert "grandad" not in analyse("My grandad is 72: can he have a transplant?", g).subject
 
 
 def test_shorthand_for_the_kind_of_question_is_not_its_subject():
-    from bot.glossary import Glossary
-
-    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    g = _project_glossary()
     assert "moa" not in analyse("blina MoA", g).subject
     # "sx" of a treatment are its side effects, as "symptoms" are.
     assert analyse("blina most common neuro sx?", g).qtype == "side_effects"
@@ -338,9 +330,7 @@ def test_mentions_found_by_the_query_are_the_ones_analysis_would_find(engine) ->
 
 
 def test_what_a_question_compares_with_is_not_its_subject():
-    from bot.glossary import Glossary
-
-    g = Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json")
+    g = _project_glossary()
     a = analyse("Does Tecartus cause headache like blina does?", g)
     assert "blinatumomab" in a.excluded and "blinatumomab" not in a.focus
     # "drugs like clofarabine" names examples, not what is set aside.
