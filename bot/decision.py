@@ -13,6 +13,7 @@ from typing import Literal
 from bot.breadth import TREATMENT_KINDS
 from bot.evidence import Evidence
 from bot.forms import Forms
+from bot.meaning import asked_word, defines
 from bot.params import Params
 from bot.question import Analysis, rules, states_span
 from bot.siblings import aspects, question_stems, said_title
@@ -168,6 +169,10 @@ def _decide(
                         "are about another subject.", ranked[0])
     ranked = kept
     best = ranked[0]
+    word = asked_word(analysis.text)
+    if word and not any(word.lower() in s.lower() for s in analysis.focus_surface.values()) and not any(defines(e.text, word) for e in ranked):
+        # "What does 'refractory' mean?": sentences that use the word do not say what it means.
+        return Decision("abstain", f"The text does not say what “{word}” means.", best, missing=[word])
     # In a long message most words tell the story, not the question: a word of it the text lacks
     # ("yesterday", "cauterization"), or a lower share of its words matched, says less than in a short one.
     long = is_long(analysis, params)
