@@ -30,6 +30,11 @@ def test_a_question_states_the_askers_age_lineage_ph_line_and_donor() -> None:
     assert read("there's 2 options", question=True).age is None
     assert read("drugs for T-cell ALL", question=True).lineage == frozenset({"T"})
     assert read("Ph+ disease", question=True).ph == frozenset({"+"})
+    # Clinical shorthand: "68M" is a 68-year-old man; "Ph-neg" and "Ph-pos" name the status, not "Ph-".
+    assert read("68M, relapsed B-ALL", question=True).age == (68.0, 68.0)
+    assert read("6m of therapy", question=True).age is None
+    assert read("Ph-pos adult", question=True).ph == frozenset({"+"})
+    assert read("Ph-neg adult", question=True).ph == frozenset({"-"})
     assert read("in second relapse", question=True).line == 2
     q = read("no matched sibling, who can donate?", question=True)
     assert q.no_donor == frozenset({"sibling"}) and not q.donor

@@ -175,7 +175,10 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
 
     for q in ("Relapsed ALL: standard approach, briefly.", "what's the usual plan then, step by step",
               "What do doctors try when the first treatment stops working?", "whats new for relapsed all",
-              "can u sum it up in 3 sentences", "Antibody-based agents: pros and cons of each."):
+              "can u sum it up in 3 sentences", "Antibody-based agents: pros and cons of each.",
+              "give me the headlines as bullet points", "What are the main topics it covers?",
+              "68M, relapsed B-ALL. What's on the table?", "Second relapse: the options.", "Adult, relapsed. Agents?",
+              "dr says it is back. where do we go from here"):
         assert classify(q)[0] == "overview", q
     # What is done about one problem is not a request for every option.
     assert classify("blina nerve reactions what do the doctors do about it")[0] != "overview"
