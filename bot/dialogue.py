@@ -26,7 +26,10 @@ PRONOUN = re.compile(
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
 WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
 # A turn that only restates who asks: "what about for adults?", "just the ones for kids", "and for a 70-year-old?".
-NARROWS = re.compile(r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for)\b", re.IGNORECASE)
+NARROWS = re.compile(
+    r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for|which (?:of (?:those|these|them)|ones?))\b",
+    re.IGNORECASE,
+)
 MAX_TURNS = 20
 # A question asking for a thing ("which drug ...?", "what offers the best hope?"): its answer names it.
 ASKS_FOR_ONE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what|where|who)\b", re.IGNORECASE)
@@ -38,6 +41,9 @@ ELSE_GIVEN = re.compile(
 # "The second one", "the last option": a place in the list the last answer gave.
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
             "5th": 4, "last": -1}
+# "Compare the first two": the first treatments the last answer listed.
+FIRST_N = re.compile(r"\bthe (first|last) (two|three|2|3)\b", re.IGNORECASE)
+COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
 ORDINAL = re.compile(
     r"\bthe (" + "|".join(ORDINALS) + r") (?:one|option|drug|treatment|therapy|agent|medicine|item|product)\b", re.IGNORECASE
 )
@@ -48,9 +54,19 @@ SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
 # options", which are every option).
 REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones)\b", re.IGNORECASE)
 # "What about the other places it can come back?" after one site: every site but that one.
-OTHER_SITES = re.compile(r"\bthe other (?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+OTHER_SITES = re.compile(r"\bthe other (?:relapse |\w+ )?(?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 # "Anything else about donors?": more about a subject of its own, not the options besides the last one.
 ELSE_ABOUT = re.compile(r"\b(?:anything|something|what) else (?:about|on|regarding|concerning)\s+\w", re.IGNORECASE)
+# "Pros and cons?" right after a question about one thing: of that thing, not of the whole text.
+OF_THE_LAST = re.compile(
+    r"\b(pros and cons|advantages|disadvantages|downsides?|upsides?|benefits and risks|risks and benefits|trade-?offs?|limitations)\b",
+    re.IGNORECASE,
+)
+# "And if that fails?": what the text gives beyond what the last answer gave.
+FAILS = re.compile(
+    r"\bif (?:that|it|this|they|those|these|the first)\s+(?:fails?|(?:does|do)(?:n't| not) work|stops? working|(?:does|do)(?:n't| not) help)\b",
+    re.IGNORECASE,
+)
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
 
 
@@ -146,6 +162,10 @@ class Session:
             rewritten, n = re.subn(r"\bthe other (?:one|side)\b", f"the other {phrase}", typed.text, count=1, flags=re.IGNORECASE)
             if n:
                 return self._reply(cleaned, answerer.understand(rewritten), typed, prev)
+        first_n = self._first_n(typed.text, given)
+        if first_n is not None:
+            # "Compare the first two": the treatments the last answer listed first, by name.
+            return self._reply(cleaned, answerer.understand(FIRST_N.sub(first_n, typed.text, count=1)), typed, prev)
         picked = self._ordinal(typed.text, given)
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.
@@ -153,7 +173,9 @@ class Session:
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
         # "What is blinatumomab?" then "and the rest?": the options besides the one just described.
-        others = REST_BARE.search(typed.text) is not None and not typed.analysis.focus and self._last_was_treatment()
+        # (or the rest of what the last answer listed: "which target CD19?" then "and the rest?")
+        others = REST_BARE.search(typed.text) is not None and not typed.analysis.focus and (self._last_was_treatment() or bool(given))
+        fails = FAILS.search(typed.text) is not None and not typed.analysis.focus and bool(self.turns)
         if others and not rest:
             # The rest of the widest class the last one belongs to (the immunotherapies, not the antibodies).
             glossary = self.answerer.glossary
@@ -162,7 +184,7 @@ class Session:
             if classes:
                 typed.analysis.focus = [classes[0]]
         if (
-            (OTHER.search(typed.text) or rest or others) and self.turns and not ELSE_ABOUT.search(typed.text)
+            (OTHER.search(typed.text) or rest or others or fails) and self.turns and not ELSE_ABOUT.search(typed.text)
             and not other_of_a_site
             and (
                 (self.last_focus is not None
@@ -173,7 +195,7 @@ class Session:
                 # "What are the newer drugs?" then "anything else?": the options the answer has not given
                 or (bool(given) and not typed.analysis.focus)
                 # "Blinatumomab's side effects?" then "and the rest of the drugs?": the same of the others
-                or rest or others
+                or rest or others or fails
                 or (OTHER_SITES.search(typed.text) is not None and self._last_was_site())
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
@@ -195,7 +217,8 @@ class Session:
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
         if (
-            last_turn is not None and not last_turn.analysis.focus and not typed.analysis.focus
+            last_turn is not None and not typed.analysis.focus
+            and (not last_turn.analysis.focus or bool(last_turn.given))
             and typed.analysis.conditions and NARROWS.match(typed.text)
             and len(content_words(typed.text)) <= self.answerer.params.follow_up_max_words
         ):
@@ -208,6 +231,7 @@ class Session:
         alone = typed.analysis.qtype in ("out_of_scope", "advice", "date") or (
             typed.analysis.qtype == "overview" and not typed.analysis.focus and not PRONOUN.search(typed.text)
             and not OTHER.search(typed.text)
+            and not (OF_THE_LAST.search(typed.text) and len(content_words(typed.text)) <= self.answerer.params.follow_up_max_words)
         )
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
         u = typed if resolved == typed.text else answerer.understand(resolved)
@@ -279,6 +303,16 @@ class Session:
             rest = [m for m in members if m not in last]
             return rest[0] if len(rest) == 1 else None
         return None
+
+    def _first_n(self, text: str, given: tuple[str, ...]) -> str | None:
+        """The treatments "the first two" points at among those the last answer listed, joined by "and"."""
+        m = FIRST_N.search(text)
+        options = [t for t in given if not self.answerer.glossary.narrower(t)]
+        n = COUNTS[m.group(2).lower()] if m is not None else 0
+        if m is None or len(options) < n:
+            return None
+        chosen = options[:n] if m.group(1).lower() == "first" else options[-n:]
+        return ", ".join(chosen[:-1]) + " and " + chosen[-1]
 
     def _ordinal(self, text: str, given: tuple[str, ...]) -> str | None:
         """The treatment "the second one" points at among those the last answer listed (classes left out:
