@@ -259,6 +259,8 @@ class Overview:
                 # A list of options ("Examples include:" and an agent per line): an item that fits the asker
                 # is an option of its own, whatever the first one's conditions.
                 fitting = [e for e in full if e.kind == "item" and set(e.own) & para.terms and e.condition >= 0]
+                # Or a sentence giving what fits instead ("no matched sibling": "Cells from other relatives ...").
+                fitting = fitting or [e for e in full if e.condition > 0]
                 if not fitting:
                     continue
                 first = fitting[0]
