@@ -24,6 +24,7 @@ from bot.breadth import (
     ATTRIBUTE_TYPES,
     EACH_STATES,
     FILTERING_TYPES,
+    MAPPING,
     MEANING,
     PLURAL_OPTIONS,
     TOPIC_SAY,
@@ -115,6 +116,14 @@ class Overview:
                 # The options that state more of the asker's conditions lead ("a child after several relapses":
                 # one for children in a second relapse before one for children).
                 chosen.sort(key=lambda e: -e.condition)
+            if MAPPING.search(analysis.text) or "indication" in analysis.types or (
+                "age" in analysis.types and analysis.conditions.age is None
+            ):
+                # Asked who each is for: a sentence saying whom a treatment is for leads, not one that gives an
+                # outcome in a group ("a second remission in the majority of children").
+                cue = self._cue("indication")
+                if cue is not None:
+                    chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not cue.search(e.text)))
             if MEANING.search(analysis.text) and not exclude and not named:
                 # What it means first: the document's opening sentences that name no treatment.
                 opening = [e for e in paragraphs[0].sentences if not any(
