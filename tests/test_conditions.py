@@ -33,6 +33,9 @@ def test_a_question_states_the_askers_age_lineage_ph_line_and_donor() -> None:
     # Clinical shorthand: "68M" is a 68-year-old man; "Ph-neg" and "Ph-pos" name the status, not "Ph-".
     assert read("68M, relapsed B-ALL", question=True).age == (68.0, 68.0)
     assert read("6m of therapy", question=True).age is None
+    # "Explain it like I'm 10" asks for plain words; the asker is not ten.
+    assert read("explain it like I'm 10 years old", question=True).age is None
+    assert read("explain like im 10", question=True).age is None
     assert read("Ph-pos adult", question=True).ph == frozenset({"+"})
     assert read("Ph-neg adult", question=True).ph == frozenset({"-"})
     assert read("in second relapse", question=True).line == 2
