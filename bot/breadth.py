@@ -84,6 +84,8 @@ DESCRIBE = re.compile(
     r"tell me (more )?about|"
     r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
 )
+# The handling of a whole situation, not one step of it ("how is it managed overall", "tx?").
+MANAGED = re.compile(r"\b(manag\w*|tx|handled?|overall|approach\w*)\b", re.IGNORECASE)
 WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to)\b", re.IGNORECASE)
 
@@ -141,6 +143,10 @@ class Breadth:
         # "What else is there besides chemo and a transplant?": the options the asker has not set aside.
         treatments = [t for t in analysis.excluded if self.glossary.kind(t) in TREATMENT_KINDS]
         if treatments and OTHER.search(analysis.text) and OPTIONS.search(fold(analysis.text)):
+            return True
+        # How a site's relapse is managed ("testicular relapse management?"): the paragraph the text gives it.
+        sites = [t for t in subjects if self.glossary.kind(t) == "site"]
+        if len(sites) == 1 and len(subjects) == 1 and analysis.qtype == "site_treatment" and MANAGED.search(analysis.text):
             return True
         # Two sites ("in the brain or the testicles"): the paragraphs the text gives each, if it does.
         if sum(1 for t in subjects if self.glossary.kind(t) == "site") >= 2:

@@ -99,6 +99,10 @@ class Overview:
         elif sites and not named:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40]
+            if analysis.qtype == "site_treatment" and chosen:
+                # How it is managed: the sentence answering best first, then the rest in the text's order.
+                top = max(chosen, key=lambda e: e.score)
+                chosen = [top] + [e for e in chosen if e is not top]
             if {"places", "location"} & set(analysis.types) or EACH_SITE.search(analysis.text):
                 # "Where can it come back, and what is done for each?": the sentence naming the sites first.
                 listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2]
@@ -121,9 +125,9 @@ class Overview:
             ):
                 # Asked who each is for: a sentence saying whom a treatment is for leads, not one that gives an
                 # outcome in a group ("a second remission in the majority of children").
-                cue = self._cue("indication")
-                if cue is not None:
-                    chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not cue.search(e.text)))
+                says_for = self._cue("indication")
+                if says_for is not None:
+                    chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
             if MEANING.search(analysis.text) and not exclude and not named:
                 # What it means first: the document's opening sentences that name no treatment.
                 opening = [e for e in paragraphs[0].sentences if not any(
