@@ -327,3 +327,29 @@ def test_the_other_options_after_one_member_are_every_other_option_not_its_class
     s.ask("What is alphamab?")
     a = s.ask("Tell me more about the other options.")
     assert "fixture antibod" not in a.parts[0].text.lower(), a.answer
+
+
+def test_compare_the_first_two_compares_the_first_two_treatments_the_last_answer_listed(engine):
+    s = engine.session()
+    s.ask("what are the options?")
+    listed = [t for t in s.turns[-1].given if t in ("alphamab", "betacel")]
+    assert len(listed) == 2
+    s.ask("Compare the first two.")
+    resolved = s.turns[-1].resolved.lower()
+    first, second = s.turns[-2].given[:2]
+    assert first in resolved and second in resolved and " and " in resolved
+
+
+def test_pros_and_cons_right_after_one_subject_are_of_that_subject(engine):
+    s = engine.session()
+    s.ask("What is betacel?")
+    s.ask("pros and cons?")
+    assert "betacel" in s.turns[-1].resolved.lower()
+
+
+def test_and_if_that_fails_asks_for_the_options_beyond_the_last_answer(engine):
+    s = engine.session()
+    s.ask("what is alphamab?")
+    a = s.ask("and if that fails?")
+    assert s.turns[-1].analysis.qtype == "overview" and not a.abstained and a.citations
+    assert not any(c.quote.startswith("Alphamab") for c in a.citations)  # the options beyond it
