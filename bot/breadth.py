@@ -34,7 +34,7 @@ OPTIONS = re.compile(
     r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|what then|"
     r"happens next|other|(?:what'?s|what is|is there|are there) (?:out there|available)|"
     # "the standard approach", "the usual plan, step by step", "what do doctors try?"
-    r"approach|plan|protocol|strateg(?:y|ies)|steps?|(?:doctors?|they|physicians|oncologists|the team) (?:try|do|give|use|offer))\b",
+    r"approach|plan|protocol|strateg(?:y|ies)|steps?|(?:doctors?|they|physicians|oncologists|the team) (?:(?:might|could|would|will|can|may|usually|normally|typically) )?(?:try|do|give|use|offer))\b",
     re.IGNORECASE,
 )
 # The start of one ask in a question that asks several ("what is it, who can get it, and is there an age limit?").
