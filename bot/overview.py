@@ -130,10 +130,12 @@ class Overview:
                     chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
             kinds = {k for t in aside if (k := self.glossary.kind(t)) in TREATMENT_KINDS}
             kinds = {"drug"} if "drug" in kinds else kinds  # (the narrowest kind set aside)
-            if len(kinds) == 1 and not named and not analysis.conditions:
+            members = {m for t in named for m in self.glossary.narrower(t)}
+            if len(kinds) == 1 and all(self.glossary.narrower(t) for t in named) and not analysis.conditions:
                 # "What else is there?" after one drug: another of its kind leads (after blinatumomab, the
-                # other drugs before re-induction chemotherapy).
-                alike = next((e for e in chosen if e.own and self.glossary.kind(e.own[0]) in kinds), None)
+                # other drugs before re-induction chemotherapy); "other immunotherapies?": another member.
+                alike = next((e for e in chosen if e.own and self.glossary.kind(e.own[0]) in kinds
+                              and (not named or e.own[0] in members)), None)
                 if alike is not None:
                     chosen = [alike] + [e for e in chosen if e is not alike]
             if MEANING.search(analysis.text) and not exclude and not named:
