@@ -47,7 +47,7 @@ TOPIC_SAY = re.compile(
     r"(?:say|cover|tell (?:me|us))\b", re.IGNORECASE,
 )
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
-ASPECTS = re.compile(r"\s*[^:?]{2,80}:\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
+ASPECTS = re.compile(r"\s*[^:?]{2,80}(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
 NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage",
                        "percent_figure", "amount_compared", "life_expectancy"})
@@ -80,7 +80,8 @@ COMPARED = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|agents|
 MAPPING = re.compile(r"\b(which|what)\b[^?.]*\b(for|to|with|in) (which|what|whom)\b|\bwho gets what\b", re.IGNORECASE)
 EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
 DESCRIBE = re.compile(
-    r"\b(what does (the|this) (text|source|article|page|section|document) (say|cover|tell us|mention) (about|on|regarding)|"
+    r"\b(what does (?:(?:the|this) (?:text|source|article|page|section|document)|it) (say|cover|tell us|mention) (about|on|regarding)|"
+    r"everything (?:it|the text) says (?:about|on)|"
     r"tell me (more )?about|"
     r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
 )

@@ -59,7 +59,7 @@ OTHER_SITES = re.compile(r"\bthe other (?:relapse |\w+ )?(?:sites?|places?|locat
 ELSE_ABOUT = re.compile(r"\b(?:anything|something|what) else (?:about|on|regarding|concerning)\s+\w", re.IGNORECASE)
 # "Pros and cons?" right after a question about one thing: of that thing, not of the whole text.
 OF_THE_LAST = re.compile(
-    r"\b(pros and cons|advantages|disadvantages|downsides?|upsides?|benefits and risks|risks and benefits|trade-?offs?|limitations)\b",
+    r"\b(pros (?:and|n|&) cons|the catch|advantages|disadvantages|downsides?|upsides?|benefits and risks|risks and benefits|trade-?offs?|limitations)\b",
     re.IGNORECASE,
 )
 # "And if that fails?": what the text gives beyond what the last answer gave.
