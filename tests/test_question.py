@@ -194,6 +194,8 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
     assert classify("Can you name them all for me?")[0] == "list"
     # A length asked in a unit is a number the text must state.
     assert classify("median duration in weeks?")[0] == "duration_count"
+    # A number of sessions or doses is a count the text must state.
+    assert classify("how many radiation sessions for the testicle relapse")[0] == "count"
     assert classify("how long do remissions last in months")[0] == "duration_count"
     # What they do with one thing is no request for every option.
     assert classify("and what do they do with the other one")[0] != "overview"
