@@ -80,6 +80,12 @@ def _question_start(text: str) -> int:
     return asking[-1].start() if asking else 0
 
 
+def _asked_words(text: str, words: list[str]) -> list[str]:
+    """``words`` the sentence that asks is made of, when it says nothing else (not the story around it)."""
+    asking = {w.lower() for w in content_words(text[_question_start(text):])}
+    return [w for w in words if w.lower() in asking] if asking and asking <= {w.lower() for w in words} else []
+
+
 def _asked(analysis: Analysis, terms: list[str]) -> list[str]:
     """Of ``terms``, those the sentence that asks names (not the story around it)."""
     start = _question_start(analysis.text)
@@ -308,6 +314,10 @@ def _decide(
     if best.missing_context_weight >= params.concept_partial and best.missing_context:
         # Most of the question is answered: quote it, and say which part the text does not discuss.
         missing = best.missing_context
+        if long and (asked := _asked_words(analysis.text, missing)):
+            # The words a long message's question asks about ("... What does it do to the DNA?"): the story
+            # around it is answered, the question is not.
+            return Decision("abstain", f"The text does not discuss {quoted(asked)}.", best, asked)
         return Decision("partial", f"The text does not say anything about {quoted(missing)}.", best, missing)
     if unmet:
         return Decision("partial", unmet, best)
