@@ -86,7 +86,7 @@ DESCRIBE = re.compile(
     r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
 )
 # The handling of a whole situation, not one step of it ("how is it managed overall", "tx?").
-MANAGED = re.compile(r"\b(manag\w*|tx|handled?|overall|approach\w*)\b", re.IGNORECASE)
+MANAGED = re.compile(r"\b(manag\w*|tx|handled?|overall|approach\w*)\b|^\W*[\w\s-]{0,40}\b(?:treatment|therapy)\W*$", re.IGNORECASE)
 WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to)\b", re.IGNORECASE)
 

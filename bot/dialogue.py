@@ -67,6 +67,11 @@ FAILS = re.compile(
     r"\bif (?:that|it|this|they|those|these|the first)\s+(?:fails?|(?:does|do)(?:n't| not) work|stops? working|(?:does|do)(?:n't| not) help)\b",
     re.IGNORECASE,
 )
+# "Alternatives?", "other options?": the options besides what the last turn was about.
+ALTERNATIVES = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay)\W+)?(?:any\s+|what\s+(?:are\s+)?(?:the\s+)?)?(?:other\s+)?"
+    r"(?:alternatives?|other (?:options?|treatments?|choices?))\W*$", re.IGNORECASE,
+)
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
 
 
@@ -195,7 +200,7 @@ class Session:
                 # "What are the newer drugs?" then "anything else?": the options the answer has not given
                 or (bool(given) and not typed.analysis.focus)
                 # "Blinatumomab's side effects?" then "and the rest of the drugs?": the same of the others
-                or rest or others or fails
+                or rest or others or fails or (ALTERNATIVES.match(typed.text) is not None and self.last_focus is not None)
                 or (OTHER_SITES.search(typed.text) is not None and self._last_was_site())
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
