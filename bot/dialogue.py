@@ -72,6 +72,8 @@ ALTERNATIVES = re.compile(
     r"^\W*(?:(?:and|so|ok|okay)\W+)?(?:any\s+|what\s+(?:are\s+)?(?:the\s+)?)?(?:other\s+)?"
     r"(?:alternatives?|other (?:options?|treatments?|choices?))\W*$", re.IGNORECASE,
 )
+# "Management?" right after a question about side effects: how those effects are managed.
+MANAGED = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)?(?:\w+\W+){0,3}?(?:manag\w*|mgmt|handl\w*|treat\w*|done about)\b", re.IGNORECASE)
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
 
 
@@ -239,6 +241,9 @@ class Session:
             and not (OF_THE_LAST.search(typed.text) and len(content_words(typed.text)) <= self.answerer.params.follow_up_max_words)
         )
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
+        if (last_turn is not None and last_turn.analysis.qtype == "side_effects" and not typed.analysis.focus
+                and MANAGED.match(typed.text) and len(content_words(typed.text)) <= self.answerer.params.follow_up_max_words):
+            resolved = f"How are these managed: {last_turn.resolved.rstrip('?.! ')}?"
         u = typed if resolved == typed.text else answerer.understand(resolved)
         self._carry_conditions(u.analysis)
         if u is not typed and self.turns and self.turns[-1].analysis.yes_no and WHAT_ABOUT.match(typed.text):

@@ -353,3 +353,11 @@ def test_and_if_that_fails_asks_for_the_options_beyond_the_last_answer(engine):
     a = s.ask("and if that fails?")
     assert s.turns[-1].analysis.qtype == "overview" and not a.abstained and a.citations
     assert not any(c.quote.startswith("Alphamab") for c in a.citations)  # the options beyond it
+
+
+def test_management_right_after_side_effects_asks_how_those_are_managed(engine):
+    s = engine.session()
+    s.ask("what are the side effects of alphamab?")
+    s.ask("Management?")
+    assert s.turns[-1].analysis.qtype == "toxicity_management"
+    assert "alphamab" in s.turns[-1].resolved.lower()
