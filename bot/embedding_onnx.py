@@ -174,6 +174,7 @@ class OnnxEmbedder:
         self._session: Any = None
         self._stream_session: Any = None
         self._tokenizer: Any = None
+        self._wordpiece: Any = None
 
     def model_file(self) -> Path:
         """The ONNX file, exported (and quantised) on first use, kept per source model."""
@@ -207,6 +208,19 @@ class OnnxEmbedder:
             tok.no_padding()
             self._tokenizer = tok
         return self._tokenizer
+
+    def _plain_ids(self, text: str) -> list[int] | None:
+        """The bundled model's token ids for a plain-ASCII text without importing ``tokenizers`` (a cold
+        question's ~50 ms, bot/wordpiece.py); None for other text or another model, whose tokenizer may differ."""
+        if self.model_path is not None:
+            return None
+        if self._wordpiece is None:
+            from bot.wordpiece import WordPiece
+
+            src = bundled_model_path()
+            max_len = json.loads((src / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
+            self._wordpiece = WordPiece.from_folder(src, max_len)
+        return self._wordpiece.ids(text)
 
     def _new_session(self, ort: Any) -> Any:
         """The session, from a graph optimised once and saved beside the model: optimising the graph
@@ -266,7 +280,6 @@ class OnnxEmbedder:
         if self._stream_session is None:
             import onnxruntime as ort
 
-            self._load_tokenizer()
             if not (self._graph_folder(ort) / "model.onnx").exists():
                 self._load()  # optimises the graph and saves it (a question alone needs no other session)
             try:
@@ -363,8 +376,8 @@ class OnnxEmbedder:
         # A serving worker's own session has one thread already; otherwise only the one-thread session is
         # loaded (a cold `bot ask` starts one session, not two).
         session = self._load()[0] if self.threads == 1 else self._streaming_session()
-        enc = self._load_tokenizer().encode(text)
-        ids = np.asarray([enc.ids], dtype=np.int64)
+        plain = self._plain_ids(text)
+        ids = np.asarray([self._load_tokenizer().encode(text).ids if plain is None else plain], dtype=np.int64)
         (hidden,) = session.run(
             None, {"input_ids": ids, "attention_mask": np.ones(ids.shape, np.int64), "token_type_ids": np.zeros(ids.shape, np.int64)}
         )

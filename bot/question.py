@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.conditions import Conditions, dimension_words, is_number_word, read
 from bot.glossary import Glossary, Mention
+from bot.prefilter import may_match
 from bot.text import fold
 
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
@@ -172,8 +173,8 @@ def states_span(text: str, span: str) -> bool:
 
 def classify(text: str) -> list[str]:
     folded = fold(text)
-    if folded.isascii():
-        found = [t.name for t in rules().types if t.ask_lower.search(folded)]
+    if folded.isascii():  # a type whose required literals the text lacks is not compiled (bot/prefilter.py)
+        found = [t.name for t in rules().types if may_match(t.name, t.ask_text, folded) and t.ask_lower.search(folded)]
     else:  # "ı" (dotless i) matches "i" only ignoring case
         found = [t.name for t in rules().types if t.ask.search(folded)]
     return found or ["definition"]

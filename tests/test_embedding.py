@@ -213,3 +213,6 @@ def test_a_question_is_encoded_on_one_thread_to_the_same_vector() -> None:
     cold = OnnxEmbedder(Settings().model_cache, quantize=True, threads=2)
     assert np.array_equal(cold.encode_query(TEXTS[0]), emb.encode([TEXTS[0]])[0])
     assert cold._session is None and cold._stream_session is not None
+    assert cold._tokenizer is None  # a plain-ASCII question is tokenized without `tokenizers` (bot/wordpiece.py)
+    other = "Qu'est-ce que le blinatumomab ? Une thérapie ciblée."  # not ASCII: `tokenizers`, the same vector
+    assert np.array_equal(cold.encode_query(other), emb.encode([other])[0]) and cold._tokenizer is not None
