@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parent / "data"
+from bot.paths import DATA
+
 LITERALS = DATA / "question_literals.json"
 _MAX_STRINGS = 64  # the most strings a part's set may hold before it counts as "anything"
 

@@ -9,11 +9,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources
 from typing import Any
 
 from bot.conditions import Conditions, dimension_words, is_number_word, read
 from bot.glossary import Glossary, Mention
+from bot.paths import DATA
 from bot.prefilter import may_match
 from bot.text import fold
 
@@ -92,7 +92,7 @@ class QuestionRules:
 
 @cache
 def rules() -> QuestionRules:
-    raw: dict[str, Any] = json.loads(resources.files("bot").joinpath("data/question_types.json").read_text("utf-8"))
+    raw: dict[str, Any] = json.loads((DATA / "question_types.json").read_text("utf-8"))
 
     def rx(p: str | None) -> re.Pattern[str] | None:
         return re.compile(p, re.IGNORECASE) if p else None
