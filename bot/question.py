@@ -60,6 +60,10 @@ class QuestionType:
     def need(self) -> re.Pattern[str] | None:  # as the data writes it: case matters
         return re.compile(self.need_text) if self.need_text else None
 
+    def may_match(self, folded: str) -> bool:
+        """False when ``ask_lower`` cannot match the folded ASCII text: checked without compiling it, until it is."""
+        return "ask_lower" in self.__dict__ or may_match(self.name, self.ask_text, folded)
+
     @cached_property
     def ask_lower(self) -> re.Pattern[str]:
         """``ask`` for folded ASCII text (lower-case already): the same matches without IGNORECASE, about
@@ -174,7 +178,7 @@ def states_span(text: str, span: str) -> bool:
 def classify(text: str) -> list[str]:
     folded = fold(text)
     if folded.isascii():  # a type whose required literals the text lacks is not compiled (bot/prefilter.py)
-        found = [t.name for t in rules().types if may_match(t.name, t.ask_text, folded) and t.ask_lower.search(folded)]
+        found = [t.name for t in rules().types if t.may_match(folded) and t.ask_lower.search(folded)]
     else:  # "ı" (dotless i) matches "i" only ignoring case
         found = [t.name for t in rules().types if t.ask.search(folded)]
     return found or ["definition"]
