@@ -203,6 +203,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def skip_plugin_lookup() -> None:
+    """With pydantic's plugins off (PYDANTIC_DISABLE_PLUGINS, set above unless the user chose), pydantic still
+    imports its plugin loader, and with it ``importlib.metadata`` (email, zipfile, csv: ~16 ms of a ~0.4 s
+    cold answer), only for a lookup it then skips. Stands in the loader's one function, with the same
+    result (no plugins), before pydantic is imported; plugins turned on are looked up as usual."""
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in ("__all__", "1", "true") or "pydantic" in sys.modules:
+        return
+    import types
+
+    loader = types.ModuleType("pydantic.plugin._loader", "plugins off: none to load (bot.cli.skip_plugin_lookup)")
+    loader.get_plugins = tuple  # type: ignore[attr-defined]  # get_plugins() -> (): what pydantic returns when off
+    sys.modules[loader.__name__] = loader
+
+
 # Commands that answer once and exit: they skip what only a long-lived process needs.
 ONE_SHOT = ("ask", "search")
 
@@ -221,6 +235,12 @@ def run() -> None:
     one_shot = bool(argv) and argv[0] in ONE_SHOT
     if one_shot:
         gc.set_threshold(100_000, 10, 10)  # the default first threshold is 700 allocations
+        # numpy's OpenBLAS starts a worker per core at import, which spins for ~50 ms of CPU on a core
+        # that the answer's few small products never use (the same answers either way).
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        # One question: its session starts ~10 ms sooner without pre-packing weights for later passes.
+        os.environ.setdefault("BOT_QUERY_PREPACK", "0")
+        skip_plugin_lookup()
     code = main(argv)
     if not one_shot:
         sys.exit(code)

@@ -11,8 +11,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from bot.paths import DATA
 
 ADULT_AGE = 18
 
@@ -55,7 +56,7 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
-    raw: dict[str, Any] = json.loads(resources.files("bot").joinpath("data/conditions.json").read_text("utf-8"))
+    raw: dict[str, Any] = json.loads((DATA / "conditions.json").read_text("utf-8"))
 
     def rx(p: str) -> re.Pattern[str]:
         return re.compile(p, re.IGNORECASE)
@@ -219,7 +220,7 @@ def rules_version() -> str:
     """A hash of the patterns: a table of conditions read with other patterns is stale."""
     import hashlib
 
-    raw = json.loads(resources.files("bot").joinpath("data/conditions.json").read_text("utf-8"))
+    raw = json.loads((DATA / "conditions.json").read_text("utf-8"))
     raw.pop("asks_qualified", None)  # read from questions only: no sentence's stored conditions depend on it
     return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:16]
 

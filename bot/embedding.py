@@ -80,4 +80,5 @@ def make_embedder(settings: Settings) -> Embedder:
         quantize=settings.embed_backend == "onnx-int8",
         batch_size=settings.embed_batch_size,
         batch_tokens=settings.embed_batch_tokens,
+        query_prepack=settings.query_prepack,
     )

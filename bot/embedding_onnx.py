@@ -157,6 +157,7 @@ class OnnxEmbedder:
         batch_size: int = 64,
         threads: int | None = None,
         batch_tokens: int = BATCH_TOKENS,
+        query_prepack: bool = True,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size!r}")
@@ -168,12 +169,16 @@ class OnnxEmbedder:
         self.batch_size = batch_size
         self.threads = threads
         self.batch_tokens = batch_tokens
+        # False: a question's session starts without pre-packing the int8 weights (the same vectors; ~10 ms
+        # sooner, each pass ~1 ms slower): for a process that answers one question (bot ask).
+        self.query_prepack = query_prepack
         # int8 activations are quantised per batch (one scale per tensor), so a text's vector depends a
         # little on its batch: the batching is part of the name, and another batching rebuilds an index.
         self.name = f"{MODEL_NAME}+onnx" + (f"-int8@{batch_tokens}t-{GRAPH}" if quantize else f"@{GRAPH}")
         self._session: Any = None
         self._stream_session: Any = None
         self._tokenizer: Any = None
+        self._wordpiece: Any = None
 
     def model_file(self) -> Path:
         """The ONNX file, exported (and quantised) on first use, kept per source model."""
@@ -207,6 +212,19 @@ class OnnxEmbedder:
             tok.no_padding()
             self._tokenizer = tok
         return self._tokenizer
+
+    def _plain_ids(self, text: str) -> list[int] | None:
+        """The bundled model's token ids for a plain-ASCII text without importing ``tokenizers`` (a cold
+        question's ~50 ms, bot/wordpiece.py); None for other text or another model, whose tokenizer may differ."""
+        if self.model_path is not None:
+            return None
+        if self._wordpiece is None:
+            from bot.wordpiece import WordPiece
+
+            src = bundled_model_path()
+            max_len = json.loads((src / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
+            self._wordpiece = WordPiece.from_folder(src, max_len)
+        return self._wordpiece.ids(text)
 
     def _new_session(self, ort: Any) -> Any:
         """The session, from a graph optimised once and saved beside the model: optimising the graph
@@ -261,25 +279,26 @@ class OnnxEmbedder:
             return self.threads
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
-    def _streaming_session(self) -> Any:
+    def _streaming_session(self, prepack: bool = True) -> Any:
         """A session whose passes use one thread each; onnxruntime runs concurrent calls of it."""
         if self._stream_session is None:
             import onnxruntime as ort
 
-            self._load_tokenizer()
             if not (self._graph_folder(ort) / "model.onnx").exists():
                 self._load()  # optimises the graph and saves it (a question alone needs no other session)
             try:
-                self._stream_session = self._one_thread_session(ort)
+                self._stream_session = self._one_thread_session(ort, prepack)
             except Exception:  # a damaged saved graph: the full load optimises it again
                 self._load()
-                self._stream_session = self._one_thread_session(ort)
+                self._stream_session = self._one_thread_session(ort, prepack)
         return self._stream_session
 
-    def _one_thread_session(self, ort: Any) -> Any:
+    def _one_thread_session(self, ort: Any, prepack: bool = True) -> Any:
         folder = self._graph_folder(ort)
         opts = self._options(ort)
         opts.intra_op_num_threads = 1
+        if not prepack:
+            opts.add_session_config_entry("session.disable_prepacking", "1")
         if (folder / "model.onnx").exists():  # saved by _load's session: no second optimisation
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
             path = folder / "model.onnx"
@@ -362,9 +381,9 @@ class OnnxEmbedder:
         """
         # A serving worker's own session has one thread already; otherwise only the one-thread session is
         # loaded (a cold `bot ask` starts one session, not two).
-        session = self._load()[0] if self.threads == 1 else self._streaming_session()
-        enc = self._load_tokenizer().encode(text)
-        ids = np.asarray([enc.ids], dtype=np.int64)
+        session = self._load()[0] if self.threads == 1 else self._streaming_session(self.query_prepack)
+        plain = self._plain_ids(text)
+        ids = np.asarray([self._load_tokenizer().encode(text).ids if plain is None else plain], dtype=np.int64)
         (hidden,) = session.run(
             None, {"input_ids": ids, "attention_mask": np.ones(ids.shape, np.int64), "token_type_ids": np.zeros(ids.shape, np.int64)}
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,17 +68,10 @@ class Glossary:
         # Folded text is lower-case already, as are the folded surfaces: matched without IGNORECASE, about
         # twice as fast. IGNORECASE would add only matches whose lower-case form is no surface ("lıver",
         # dotless i), which are skipped anyway, and costs a second compile on the first non-ASCII text.
-        self._folded = self._compile(list(surfaces))
+        self._folded = Surfaces(list(surfaces)) if surfaces else None
         cs = {s: e.term for e in self.entries for s in e.case_sensitive}
         self._cs_surface = cs
-        self._cased = self._compile(list(cs))
-
-    @staticmethod
-    def _compile(surfaces: list[str]) -> re.Pattern[str] | None:
-        if not surfaces:
-            return None
-        # Word bounds that also work for surfaces ending in '+' or '-'.
-        return re.compile(rf"(?<!\w)(?:{trie_pattern(surfaces)})(?![\w+])")
+        self._cased = Surfaces(list(cs)) if cs else None
 
     @classmethod
     def load(cls, path: Path) -> Glossary:
@@ -125,19 +119,19 @@ class Glossary:
         if self._folded is not None:
             folded = fold(text)
             # fold() keeps length except for NFKC changes; map back only when lengths agree.
-            for m in self._folded.finditer(folded):
-                surface = m.group(0)
+            for start, end in self._folded.spans(folded):
+                surface = folded[start:end]
                 term = self._surface[surface]
                 if surface in self._not_before:
-                    after = _NEXT_WORD.match(folded, m.end())
+                    after = _NEXT_WORD.match(folded, end)
                     if after and after.group(1).lower() in self._not_before[surface]:
                         continue
-                found.append(Mention(term, self.kind(term), m.start(), m.end(), m.group(0)))
+                found.append(Mention(term, self.kind(term), start, end, surface))
         if self._cased is not None:
-            for m in self._cased.finditer(text):
-                term = self._cs_surface[m.group(0)]
-                if not any(f.start < m.end() and m.start() < f.end for f in found):
-                    found.append(Mention(term, self.kind(term), m.start(), m.end(), m.group(0)))
+            for start, end in self._cased.spans(text):
+                term = self._cs_surface[text[start:end]]
+                if not any(f.start < end and start < f.end for f in found):
+                    found.append(Mention(term, self.kind(term), start, end, text[start:end]))
         found.sort(key=lambda x: x.start)
         return found
 
@@ -155,6 +149,64 @@ class Glossary:
             for s in (e.term, *e.aliases):
                 vocab.update(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", s))
         return vocab
+
+
+# Texts are scanned in Python until this many characters have been: building and compiling the one big
+# pattern of ~650 surfaces took ~15 ms, most of a glossary's load, where a one-question process (bot ask)
+# scans ~10k characters in ~1 ms; a long-lived process then compiles it, and scans faster.
+SCAN_BEFORE_COMPILE = 100_000
+
+
+class Surfaces:
+    """Where surfaces occur in a text, as ``(?<!\\w)(?:surface|...)(?![\\w+])`` finds them: the longest surface
+    at a position that no word character precedes and none (nor '+') follows, matches never overlapping.
+
+    The first texts are scanned by walking a character trie in Python; after ``SCAN_BEFORE_COMPILE``
+    characters the pattern is compiled and used instead. Both give the same spans (tests/test_glossary.py).
+    """
+
+    def __init__(self, surfaces: list[str]) -> None:
+        self.surfaces = surfaces
+        self._pattern: re.Pattern[str] | None = None
+        self._scanned = 0 if "" not in surfaces else SCAN_BEFORE_COMPILE  # an empty surface: the pattern's way
+        trie: dict[str, dict] = {}
+        for w in surfaces:
+            node = trie
+            for ch in w:
+                node = node.setdefault(ch, {})
+            node[""] = {}  # a surface ends here
+        self._trie = trie
+        # Where a surface may start: a first character of one, no word character before it.
+        self._starts = re.compile(r"(?<!\w)[" + "".join(re.escape(ch) for ch in sorted(trie) if ch) + "]")
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        if self._pattern is None and self._scanned < SCAN_BEFORE_COMPILE:
+            self._scanned += len(text)
+            return self._walk(text)
+        if self._pattern is None:
+            # Word bounds that also work for surfaces ending in '+' or '-'.
+            self._pattern = re.compile(rf"(?<!\w)(?:{trie_pattern(self.surfaces)})(?![\w+])")
+        return (m.span() for m in self._pattern.finditer(text))
+
+    def _walk(self, text: str) -> Iterator[tuple[int, int]]:
+        trie, n = self._trie, len(text)
+        start = self._starts.search(text)
+        while start is not None:
+            p = q = start.start()
+            node: dict[str, dict] | None = trie
+            end = -1
+            while q < n:
+                node = node.get(text[q])  # type: ignore[union-attr]
+                if node is None:
+                    break
+                q += 1
+                if "" in node and (q == n or not (text[q].isalnum() or text[q] in "_+")):
+                    end = q  # the longest surface here that no word character (nor '+') follows, so far
+            if end > p:
+                yield p, end
+                start = self._starts.search(text, end)
+            else:
+                start = self._starts.search(text, p + 1)
 
 
 def trie_pattern(words: list[str]) -> str:

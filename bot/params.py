@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields, replace
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from bot.paths import DATA
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,6 @@ class Params:
 @cache
 def default_params() -> Params:
     """The bundled, fitted parameters."""
-    text = resources.files("bot").joinpath("data/params.json").read_text("utf-8")
+    text = (DATA / "params.json").read_text("utf-8")
     raw = json.loads(text)
     return Params.from_dict(raw["values"])

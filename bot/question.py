@@ -9,11 +9,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources
 from typing import Any
 
 from bot.conditions import Conditions, dimension_words, is_number_word, read
 from bot.glossary import Glossary, Mention
+from bot.paths import DATA
+from bot.prefilter import may_match
 from bot.text import fold
 
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
@@ -59,6 +60,10 @@ class QuestionType:
     def need(self) -> re.Pattern[str] | None:  # as the data writes it: case matters
         return re.compile(self.need_text) if self.need_text else None
 
+    def may_match(self, folded: str) -> bool:
+        """False when ``ask_lower`` cannot match the folded ASCII text: checked without compiling it, until it is."""
+        return "ask_lower" in self.__dict__ or may_match(self.name, self.ask_text, folded)
+
     @cached_property
     def ask_lower(self) -> re.Pattern[str]:
         """``ask`` for folded ASCII text (lower-case already): the same matches without IGNORECASE, about
@@ -91,7 +96,7 @@ class QuestionRules:
 
 @cache
 def rules() -> QuestionRules:
-    raw: dict[str, Any] = json.loads(resources.files("bot").joinpath("data/question_types.json").read_text("utf-8"))
+    raw: dict[str, Any] = json.loads((DATA / "question_types.json").read_text("utf-8"))
 
     def rx(p: str | None) -> re.Pattern[str] | None:
         return re.compile(p, re.IGNORECASE) if p else None
@@ -172,8 +177,8 @@ def states_span(text: str, span: str) -> bool:
 
 def classify(text: str) -> list[str]:
     folded = fold(text)
-    if folded.isascii():
-        found = [t.name for t in rules().types if t.ask_lower.search(folded)]
+    if folded.isascii():  # a type whose required literals the text lacks is not compiled (bot/prefilter.py)
+        found = [t.name for t in rules().types if t.may_match(folded) and t.ask_lower.search(folded)]
     else:  # "ı" (dotless i) matches "i" only ignoring case
         found = [t.name for t in rules().types if t.ask.search(folded)]
     return found or ["definition"]

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
 from bot.index_store import IndexData
+from bot.paths import DATA
 from bot.stemming import Stems, matches, stem
 from bot.text import STOPWORDS, fold, words
 
@@ -48,7 +48,7 @@ class Aspects:
 
 @cache
 def aspects() -> Aspects:
-    raw = json.loads(resources.files("bot").joinpath("data/aspects.json").read_text("utf-8"))
+    raw = json.loads((DATA / "aspects.json").read_text("utf-8"))
     items = raw["aspects"]
     return Aspects(
         tuple((a["name"], re.compile(a["label"])) for a in items),

@@ -123,3 +123,25 @@ def test_help_lists_the_commands():
     out = run("--help")
     for cmd in ("index", "search", "ask", "chat", "serve"):
         assert cmd in out.stdout
+
+
+def test_one_shot_commands_skip_pydantic_plugin_lookup_only_while_plugins_are_off():
+    code = (
+        "import sys; from bot.cli import skip_plugin_lookup; skip_plugin_lookup(); from bot.models import Answer; "
+        "a = Answer.model_validate_json('{\"answer\": \"x\", \"abstained\": false, \"confidence\": 1}'); "
+        "print(a.answer, 'importlib.metadata' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    off = subprocess.run([sys.executable, "-c", code], env=dict(env, PYDANTIC_DISABLE_PLUGINS="__all__"), capture_output=True, text=True)
+    assert off.stdout.split() == ["x", "False"], off.stderr
+    on = subprocess.run([sys.executable, "-c", code], env=dict(env, PYDANTIC_DISABLE_PLUGINS=""), capture_output=True, text=True)
+    assert on.stdout.split() == ["x", "True"], on.stderr  # plugins on (a user's choice): the real loader looks
+    # The stand-in replaces the loader's one function that pydantic imports; a pydantic that imports more fails here.
+    import pydantic
+
+    users = [
+        p for p in Path(pydantic.__file__).parent.rglob("*.py")
+        if "_loader" in p.read_text(encoding="utf-8") and p.name != "_loader.py"
+    ]
+    assert [p.name for p in users] == ["_schema_validator.py"]
+    assert "from ._loader import get_plugins\n" in users[0].read_text(encoding="utf-8")

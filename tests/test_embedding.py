@@ -41,6 +41,7 @@ def test_the_token_budget_setting_reaches_the_embedder(tmp_path: Path) -> None:
     assert Settings().embed_batch_tokens == BATCH_TOKENS  # the embedder's own default is the settings'
     emb = make_embedder(Settings(embed_batch_tokens=1000, model_cache=tmp_path))
     assert isinstance(emb, OnnxEmbedder) and emb.batch_tokens == 1000 and "@1000t-" in emb.name
+    assert emb.query_prepack and not make_embedder(Settings(query_prepack=False)).query_prepack  # type: ignore[attr-defined]
 
 
 def test_batches_hold_similar_lengths_within_the_token_budget(tmp_path: Path) -> None:
@@ -213,3 +214,9 @@ def test_a_question_is_encoded_on_one_thread_to_the_same_vector() -> None:
     cold = OnnxEmbedder(Settings().model_cache, quantize=True, threads=2)
     assert np.array_equal(cold.encode_query(TEXTS[0]), emb.encode([TEXTS[0]])[0])
     assert cold._session is None and cold._stream_session is not None
+    unpacked = OnnxEmbedder(Settings().model_cache, quantize=True, threads=2, query_prepack=False)
+    for text in TEXTS:  # a one-shot command's session: no weights pre-packed, the same vectors
+        assert np.array_equal(unpacked.encode_query(text), emb.encode([text])[0])
+    assert cold._tokenizer is None  # a plain-ASCII question is tokenized without `tokenizers` (bot/wordpiece.py)
+    other = "Qu'est-ce que le blinatumomab ? Une thérapie ciblée."  # not ASCII: `tokenizers`, the same vector
+    assert np.array_equal(cold.encode_query(other), emb.encode([other])[0]) and cold._tokenizer is not None

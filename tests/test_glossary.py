@@ -127,3 +127,29 @@ def test_a_letter_that_matches_only_ignoring_case_is_no_mention(glossary: Glossa
     with_i = glossary.terms("Is inotuzumab hard on the liver?")
     dotless = glossary.terms("Is inotuzumab hard on the lıver?")
     assert "inotuzumab ozogamicin" in dotless and set(dotless) < set(with_i)
+
+
+def test_the_python_scan_finds_the_spans_the_compiled_pattern_finds() -> None:
+    import random
+    import re
+
+    from bot.glossary import Surfaces
+    from bot.text import fold
+
+    # The scan's word test is the pattern's \w, for every character of the basic plane.
+    word = re.compile(r"\w")
+    assert all(bool(word.match(ch)) == (ch.isalnum() or ch == "_") for ch in map(chr, range(0x10000)))
+    g = Glossary.load(ROOT / "corpus" / "glossary.json")
+    words = [*g._surface, "car", "car-t", "car t-cell", "b+", "ab", "abc", "abc d", "7+3", "(r)"]
+    surfaces = Surfaces(words)
+    pattern = re.compile(r"(?<!\w)(?:{})(?![\w+])".format("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))))
+    rnd = random.Random(14)
+    noise = [" ", "  ", "-", "+", "_", ".", "/", "(", ")", "é", "²", "x", "s", "1", "ing", "\n"]
+    texts = [fold((ROOT / "corpus" / "relapsed-all.md").read_text(encoding="utf-8")), "", "car", "car-", "abcd ab-c b++"]
+    for _ in range(3000):
+        texts.append("".join(rnd.choice(words) if rnd.random() < 0.5 else rnd.choice(noise) for _ in range(rnd.randint(1, 12))))
+    for text in texts:
+        assert list(surfaces._walk(text)) == [m.span() for m in pattern.finditer(text)], text
+    # Past SCAN_BEFORE_COMPILE characters scanned, the compiled pattern answers, alike.
+    before = [list(surfaces.spans(t)) for t in texts]
+    assert surfaces._pattern is not None and [list(surfaces.spans(t)) for t in texts] == before
