@@ -80,9 +80,19 @@ def _question_start(text: str) -> int:
     return asking[-1].start() if asking else 0
 
 
+# A question asking what the signs are ("What are the warning signs that ...?", "which symptoms ...").
+SIGNS_ASKED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which)\b[^?]*\b(?:signs?|symptoms?)\b", re.IGNORECASE)
+# A question word opening the sentence that asks ("What does it do to the DNA?").
+WH_ASKED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which|how|why|where|when|who)\b[^?]*\?", re.IGNORECASE)
+
+
 def _asked_words(text: str, words: list[str]) -> list[str]:
-    """``words`` the sentence that asks is made of, when it says nothing else (not the story around it)."""
-    asking = {w.lower() for w in content_words(text[_question_start(text):])}
+    """``words`` the question a long message ends with is made of, when it says nothing else (not the story
+    around it; not "Any suggestions?" or "It worries me.", which ask nothing the text could answer)."""
+    sentence = text[_question_start(text):]
+    if WH_ASKED.match(sentence) is None:
+        return []
+    asking = {w.lower() for w in content_words(sentence)}
     return [w for w in words if w.lower() in asking] if asking and asking <= {w.lower() for w in words} else []
 
 
@@ -188,7 +198,12 @@ def _decide(
     unmet = ""  # the part of a question asking two things ("what is X and how is it diagnosed?") not stated
     primary = rules().get(analysis.qtype)
     # A long message's type words are often the story's, but not a strict type's asked in its question.
-    strict = primary is not None and primary.strict and bool(primary.ask.search(analysis.text, _question_start(analysis.text)))
+    asking = analysis.text[_question_start(analysis.text):]
+    strict = primary is not None and (
+        (primary.strict and bool(primary.ask.search(asking)))
+        # "... What are the warning signs that it has come back?": the signs are what is asked.
+        or (primary.name == "diagnosis" and SIGNS_ASKED.match(asking) is not None)
+    )
     if need is not None and not (long and params.long_skip_need and not strict):
         # Answer-type check: a dose question needs a dose, a schedule question a schedule.
         pool = [
