@@ -94,13 +94,17 @@ def _latin_language(text: str) -> str | None:
     # Each word looked up once, in a table of the languages that list it: the same counts as testing
     # every word against every language's list, in the same language order (ties go to the first).
     hits = dict.fromkeys(_common_words(), 0)
+    own = dict.fromkeys(_common_words(), 0)  # words of a language that English's list does not hold
     index = _languages_of()
     for w in set(words):  # a word said twice ("tisa-cel vs brexu-cel": "cel") is one sign of its language
-        for lang in index.get(w, ()):
+        langs = index.get(w, ())
+        for lang in langs:
             hits[lang] += 1
+            own[lang] += "en" not in langs
     english = hits.pop("en")
     lang, n = max(hits.items(), key=lambda kv: kv[1])
-    if n >= 2 and n > english:
+    # Two words of its own at least: "summary of management per text" has "of" (English too) and "per".
+    if n >= 2 and n > english and own[lang] >= 2:
         return lang
     return "en"
 

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot import conditions
+from bot import conditions, leads
 from bot.breadth import (
     ASK_CLAUSE,
     ATTRIBUTE_TYPES,
     EACH_STATES,
     FILTERING_TYPES,
-    MAPPING,
     MEANING,
     PLURAL_OPTIONS,
     TOPIC_SAY,
@@ -113,31 +112,7 @@ class Overview:
               or (self.breadth.has_class(analysis) and (analysis.qtype in ("list", "overview") or PLURAL_OPTIONS.search(analysis.text)
                                              or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions)))):
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
-            # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
-            if len(named) <= 1:
-                chosen.sort(key=lambda e: e.kind != "lead_in")
-            if analysis.conditions:
-                # The options that state more of the asker's conditions lead ("a child after several relapses":
-                # one for children in a second relapse before one for children).
-                chosen.sort(key=lambda e: -e.condition)
-            if MAPPING.search(analysis.text) or "indication" in analysis.types or (
-                "age" in analysis.types and analysis.conditions.age is None
-            ):
-                # Asked who each is for: a sentence saying whom a treatment is for leads, not one that gives an
-                # outcome in a group ("a second remission in the majority of children").
-                says_for = self._cue("indication")
-                if says_for is not None:
-                    chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
-            kinds = {k for t in aside if (k := self.glossary.kind(t)) in TREATMENT_KINDS}
-            kinds = {"drug"} if "drug" in kinds else kinds  # (the narrowest kind set aside)
-            members = {m for t in named for m in self.glossary.narrower(t)}
-            if len(kinds) == 1 and all(self.glossary.narrower(t) for t in named) and not analysis.conditions:
-                # "What else is there?" after one drug: another of its kind leads (after blinatumomab, the
-                # other drugs before re-induction chemotherapy); "other immunotherapies?": another member.
-                alike = next((e for e in chosen if e.own and self.glossary.kind(e.own[0]) in kinds
-                              and (not named or e.own[0] in members)), None)
-                if alike is not None:
-                    chosen = [alike] + [e for e in chosen if e is not alike]
+            chosen = leads.order(chosen, analysis, named, aside, self.glossary)
             if MEANING.search(analysis.text) and not exclude and not named:
                 # What it means first: the document's opening sentences that name no treatment.
                 opening = [e for e in paragraphs[0].sentences if not any(

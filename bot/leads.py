@@ -1,0 +1,42 @@
+"""Which option leads an options answer: the items come in the text's order, and the first is the one the
+question asks about most (the class's own list, the asker's conditions, whom each is for, another of the
+kind set aside). bot/overview.py picks the options; this orders them."""
+
+from __future__ import annotations
+
+from bot.breadth import MAPPING, TREATMENT_KINDS
+from bot.evidence import Evidence
+from bot.glossary import Glossary
+from bot.question import Analysis, rules
+
+
+def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: set[str], glossary: Glossary) -> list[Evidence]:
+    """``chosen`` (in the text's order) with the option that should lead first; the rest keep their order."""
+    chosen = list(chosen)
+    # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
+    if len(named) <= 1:
+        chosen.sort(key=lambda e: e.kind != "lead_in")
+    if analysis.conditions:
+        # The options that state more of the asker's conditions lead ("a child after several relapses":
+        # one for children in a second relapse before one for children).
+        chosen.sort(key=lambda e: -e.condition)
+    if MAPPING.search(analysis.text) or "indication" in analysis.types or (
+        "age" in analysis.types and analysis.conditions.age is None
+    ):
+        # Asked who each is for: a sentence saying whom a treatment is for leads, not one that gives an
+        # outcome in a group ("a second remission in the majority of children").
+        rule = rules().get("indication")
+        says_for = rule.cue if rule is not None else None
+        if says_for is not None:
+            chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
+    kinds = {k for t in aside if (k := glossary.kind(t)) in TREATMENT_KINDS}
+    kinds = {"drug"} if "drug" in kinds else kinds  # (the narrowest kind set aside)
+    members = {m for t in named for m in glossary.narrower(t)}
+    if len(kinds) == 1 and all(glossary.narrower(t) for t in named) and not analysis.conditions:
+        # "What else is there?" after one drug: another of its kind leads (after blinatumomab, the other
+        # drugs before re-induction chemotherapy); "other immunotherapies?": another member of the class.
+        alike = next((e for e in chosen if e.own and glossary.kind(e.own[0]) in kinds
+                      and (not named or e.own[0] in members)), None)
+        if alike is not None:
+            chosen = [alike] + [e for e in chosen if e is not alike]
+    return chosen

@@ -1,0 +1,41 @@
+"""bot/leads.py: which option leads an options answer, on hand-made evidence."""
+
+from pathlib import Path
+
+from bot.evidence import Evidence
+from bot.glossary import Glossary
+from bot.leads import order
+from bot.question import analyse
+
+GLOSSARY = Glossary.load(Path(__file__).parent / "fixtures" / "glossary.json")
+
+
+def _ev(row: int, text: str, kind: str = "prose", own: list[str] | None = None, condition: float = 0.0) -> Evidence:
+    return Evidence(row, 0, 0, len(text), 0, kind, text, own=own or [], condition=condition)
+
+
+def test_the_options_keep_the_texts_order_when_nothing_asks_otherwise() -> None:
+    chosen = [_ev(1, "Radiation therapy is used for the involved site.", own=["radiation therapy"]),
+              _ev(2, "Alphamab is available for adults.", own=["alphamab"])]
+    assert order(chosen, analyse("what are the options?", GLOSSARY), [], set(), GLOSSARY) == chosen
+
+
+def test_after_one_drug_is_set_aside_another_drug_leads() -> None:
+    therapy = _ev(1, "Radiation therapy is used for the involved site.", own=["radiation therapy"])
+    drug = _ev(2, "Betacel is available for adults.", own=["betacel"])
+    led = order([therapy, drug], analyse("what else is there?", GLOSSARY), [], {"alphamab"}, GLOSSARY)
+    assert led == [drug, therapy]
+
+
+def test_asked_whom_each_is_for_a_sentence_saying_whom_leads() -> None:
+    outcome = _ev(1, "Chemotherapy helps the majority of children and a third of adults.")
+    indication = _ev(2, "Betacel is available for adults with relapsed disease.", own=["betacel"])
+    led = order([outcome, indication], analyse("which drugs are for which patients?", GLOSSARY), [], set(), GLOSSARY)
+    assert led[0] is indication
+
+
+def test_the_option_stating_the_askers_conditions_leads() -> None:
+    other = _ev(1, "Alphamab is given in hospital.", own=["alphamab"])
+    fitting = _ev(2, "Betacel is for children.", own=["betacel"], condition=1.0)
+    led = order([other, fitting], analyse("options for my 8 year old son?", GLOSSARY), [], set(), GLOSSARY)
+    assert led[0] is fitting
