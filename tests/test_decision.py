@@ -31,6 +31,13 @@ def _evidence(score: float) -> Evidence:
     return ev
 
 
+def _covered(score: float) -> Evidence:
+    """Evidence whose question words all stand in it or its paragraph."""
+    ev = _evidence(score)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    return ev
+
+
 def test_a_short_question_keeps_the_score_floor_and_the_concept_gate() -> None:
     p = default_params()
     short = Analysis("Does prednisone make legs swell in the evening?", "definition", ["definition"], True, [])
@@ -62,8 +69,7 @@ def test_a_long_message_is_not_answered_from_a_document_that_never_names_its_top
 def test_a_yes_no_question_about_one_drug_is_not_decided_by_a_sentence_about_another() -> None:
     analysis = Analysis("Is zetamab given to adults?", "definition", ["definition"], True, ["zetamab"],
                         {"zetamab": "zetamab"})
-    ev = _evidence(2.0)
-    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev = _covered(2.0)
     ev.subjects, ev.wrong = ["alphamab"], 1.0
     decision = decide(analysis, [ev], default_params(), _forms())
     assert decision.status == "abstain" and "zetamab" in decision.reason
@@ -186,8 +192,7 @@ def test_on_the_page_the_question_names_missing_words_make_a_partial_answer() ->
 
 def test_a_question_asking_two_things_is_answered_for_the_part_the_text_states() -> None:
     p = default_params().with_values(compound_partial=1)
-    ev = _evidence(0.9)
-    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev = _covered(0.9)
     ev.text = "Trisomy 13 is a chromosomal condition."
     two = Analysis("What is trisomy 13 and how is it diagnosed?", "diagnosis", ["diagnosis", "definition"], False, [])
     decision = decide(two, [ev], p, _forms())
@@ -230,8 +235,7 @@ def test_a_long_message_asking_about_an_effect_the_text_never_names_is_not_answe
     analysis = Analysis(asked, "side_effects", ["side_effects"], False, ["rash"],
                         mentions=[Mention("rash", "toxicity", at, at + 4, "rash")])
     assert is_long(analysis, p)
-    ev = _evidence(2.0)
-    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev = _covered(2.0)
     decision = decide(analysis, [ev], p, forms)
     assert decision.status == "abstain" and decision.missing == ["rash"]
     # The same effect named only in the story, around another question, is no reason to refuse.
@@ -246,8 +250,7 @@ def test_a_ranking_of_two_named_treatments_needs_a_sentence_naming_both() -> Non
     p = default_params()
     forms = _forms()
     forms.glossary = SimpleNamespace(kind=lambda t: "drug" if t in ("alphamab", "betacel", "chemo") else "term")
-    ev = _evidence(2.0)
-    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev = _covered(2.0)
     ev.text, ev.entity = "Remission rates were higher with alphamab than with chemotherapy.", 1.0
     forms.scorer.named = lambda row: frozenset({"alphamab", "chemo"})
     forms.scorer.document_terms = lambda doc: frozenset({"alphamab", "betacel", "chemo"})
@@ -281,8 +284,7 @@ def test_a_long_message_is_on_the_topic_of_a_document_naming_every_term_it_names
     forms.scorer.document_terms = lambda doc: frozenset({"prednisone"})
     story = Analysis(STORY, "definition", ["definition"], False, ["prednisone"],
                      subject={"fibromyalgia": 3.0, "evening": 1.0})
-    ev = _evidence(0.9)
-    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev = _covered(0.9)
     assert decide(story, [ev], p, forms).status == "answer"
     # A term the document never names leaves the story's words to say what it is about.
     other = Analysis(STORY, "definition", ["definition"], False, ["prednisone", "tapering"],
@@ -292,8 +294,7 @@ def test_a_long_message_is_on_the_topic_of_a_document_naming_every_term_it_names
 
 def test_a_count_asked_in_a_long_messages_question_needs_a_number() -> None:
     p = default_params()
-    ev = _evidence(0.9)
-    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev = _covered(0.9)
     ev.text = "Subsequent remissions of zetamab tend to be brief."
     story = ("I read that these remissions tend to be brief and my wife has just started her second one after "
              "zetamab. How many weeks does it usually last?")
@@ -309,8 +310,7 @@ def test_a_count_asked_in_a_long_messages_question_needs_a_number() -> None:
 
 def test_a_rate_asked_in_percent_needs_a_percentage_not_a_few() -> None:
     p = default_params()
-    ev = _evidence(0.9)
-    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev = _covered(0.9)
     ev.text = "Zetamab helps only a few patients to achieve a cure."
     asked = Analysis("what percent of patients does zetamab cure", "percent_figure", ["percent_figure", "percentage"], False, [])
     assert decide(asked, [ev], p, _forms()).status == "abstain"
@@ -322,8 +322,7 @@ def test_a_rate_asked_in_percent_needs_a_percentage_not_a_few() -> None:
 
 def test_the_size_of_a_difference_asked_at_the_end_of_a_long_message_needs_a_figure() -> None:
     p = default_params()
-    ev = _evidence(0.9)
-    ev.missing_context, ev.missing_context_weight, ev.missing_share = [], 0.0, 0.0
+    ev = _covered(0.9)
     ev.text = "Zetamab gave significantly higher remission rates than chemotherapy in one study."
     story = ("We were told zetamab works better than chemotherapy for people in his situation. "
              "How much higher are remission rates with zetamab than with chemotherapy?")
