@@ -150,7 +150,7 @@ class Breadth:
         if len(sites) == 1 and len(subjects) == 1 and analysis.qtype == "site_treatment" and MANAGED.search(analysis.text):
             return True
         # Two sites ("in the brain or the testicles"): the paragraphs the text gives each, if it does.
-        if sum(1 for t in subjects if self.glossary.kind(t) == "site") >= 2:
+        if len(sites) >= 2:
             return True
         # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
         # marrow" (the CNS, the testes).

@@ -86,10 +86,9 @@ SIGNS_ASKED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which)\b[^?]*\b(?:s
 WH_ASKED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which|how|why|where|when|who)\b[^?]*\?", re.IGNORECASE)
 
 
-def _asked_words(text: str, words: list[str]) -> list[str]:
-    """``words`` the question a long message ends with is made of, when it says nothing else (not the story
-    around it; not "Any suggestions?" or "It worries me.", which ask nothing the text could answer)."""
-    sentence = text[_question_start(text):]
+def _asked_words(sentence: str, words: list[str]) -> list[str]:
+    """``words`` the question a long message ends with (``sentence``) is made of, when it says nothing else
+    (not the story around it; not "Any suggestions?" or "It worries me.", which ask nothing the text could answer)."""
     if WH_ASKED.match(sentence) is None:
         return []
     asking = {w.lower() for w in content_words(sentence)}
@@ -329,7 +328,7 @@ def _decide(
     if best.missing_context_weight >= params.concept_partial and best.missing_context:
         # Most of the question is answered: quote it, and say which part the text does not discuss.
         missing = best.missing_context
-        if long and (asked := _asked_words(analysis.text, missing)):
+        if long and (asked := _asked_words(asking, missing)):
             # The words a long message's question asks about ("... What does it do to the DNA?"): the story
             # around it is answered, the question is not.
             return Decision("abstain", f"The text does not discuss {quoted(asked)}.", best, asked)

@@ -73,7 +73,7 @@ ALTERNATIVES = re.compile(
     r"(?:alternatives?|other (?:options?|treatments?|choices?))\W*$", re.IGNORECASE,
 )
 # "Management?" right after a question about side effects: how those effects are managed.
-MANAGED = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)?(?:\w+\W+){0,3}?(?:manag\w*|mgmt|handl\w*|treat\w*|done about)\b", re.IGNORECASE)
+MANAGEMENT_ASKED = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)?(?:\w+\W+){0,3}?(?:manag\w*|mgmt|handl\w*|treat\w*|done about)\b", re.IGNORECASE)
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
 
 
@@ -227,7 +227,7 @@ class Session:
             last_turn is not None and not typed.analysis.focus
             and (not last_turn.analysis.focus or bool(last_turn.given))
             and typed.analysis.conditions and NARROWS.match(typed.text)
-            and len(content_words(typed.text)) <= self.answerer.params.follow_up_max_words
+            and self._short(typed.text)
         ):
             # "Options for a child?" then "what about for adults?": the same question, for the new asker.
             u = answerer.understand(f"{last_turn.resolved.rstrip('?.! ')} ({typed.text.strip()})")
@@ -238,11 +238,11 @@ class Session:
         alone = typed.analysis.qtype in ("out_of_scope", "advice", "date") or (
             typed.analysis.qtype == "overview" and not typed.analysis.focus and not PRONOUN.search(typed.text)
             and not OTHER.search(typed.text)
-            and not (OF_THE_LAST.search(typed.text) and len(content_words(typed.text)) <= self.answerer.params.follow_up_max_words)
+            and not (OF_THE_LAST.search(typed.text) and self._short(typed.text))
         )
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
         if (last_turn is not None and last_turn.analysis.qtype == "side_effects" and not typed.analysis.focus
-                and MANAGED.match(typed.text) and len(content_words(typed.text)) <= self.answerer.params.follow_up_max_words):
+                and MANAGEMENT_ASKED.match(typed.text) and self._short(typed.text)):
             resolved = f"How are these managed: {last_turn.resolved.rstrip('?.! ')}?"
         u = typed if resolved == typed.text else answerer.understand(resolved)
         self._carry_conditions(u.analysis)
@@ -314,10 +314,19 @@ class Session:
             return rest[0] if len(rest) == 1 else None
         return None
 
+    def _short(self, text: str) -> bool:
+        """A turn of a few words, which leans on the last one ("Management?", "pros and cons?")."""
+        return len(content_words(text)) <= self.answerer.params.follow_up_max_words
+
+    def _options(self, given: tuple[str, ...]) -> list[str]:
+        """The treatments the last answer listed, classes left out ("Available immunotherapies include"
+        introduces the list, it is not one of its options)."""
+        return [t for t in given if not self.answerer.glossary.narrower(t)]
+
     def _first_n(self, text: str, given: tuple[str, ...]) -> str | None:
         """The treatments "the first two" points at among those the last answer listed, joined by "and"."""
         m = FIRST_N.search(text)
-        options = [t for t in given if not self.answerer.glossary.narrower(t)]
+        options = self._options(given)
         n = COUNTS[m.group(2).lower()] if m is not None else 0
         if m is None or len(options) < n:
             return None
@@ -325,12 +334,11 @@ class Session:
         return ", ".join(chosen[:-1]) + " and " + chosen[-1]
 
     def _ordinal(self, text: str, given: tuple[str, ...]) -> str | None:
-        """The treatment "the second one" points at among those the last answer listed (classes left out:
-        "Available immunotherapies include" introduces the list, it is not one of its options)."""
+        """The treatment "the second one" points at among those the last answer listed (``_options``)."""
         m = ORDINAL.search(text)
         if m is None or not given:
             return None
-        options = [t for t in given if not self.answerer.glossary.narrower(t)]
+        options = self._options(given)
         at = ORDINALS[m.group(1).lower()]
         return options[at] if -len(options) <= at < len(options) else None
 

@@ -353,13 +353,14 @@ def test_a_partial_answer_names_only_the_words_none_of_its_quotes_says() -> None
 
 
 def test_a_long_messages_question_made_only_of_words_the_text_lacks_is_what_is_asked() -> None:
-    from bot.decision import SIGNS_ASKED, _asked_words
+    from bot.decision import SIGNS_ASKED, _asked_words, _question_start
 
-    story = "For my class I read that it is a conjugate with calicheamicin. "
-    assert _asked_words(story + "What does it do to the DNA?", ["dna", "class"]) == ["dna"]
-    assert _asked_words(story + "What does it do to the DNA and to the blasts?", ["dna"]) == []  # asks more
+    message = "For my class I read that it is a conjugate with calicheamicin. What does it do to the DNA?"
+    asking = message[_question_start(message):]  # the question, not the story before it
+    assert _asked_words(asking, ["dna", "class"]) == ["dna"]
+    assert _asked_words("What does it do to the DNA and to the blasts?", ["dna"]) == []  # asks more
     # Asking for ideas or saying a worry asks nothing the text could answer: no question word opens them.
-    assert _asked_words(story + "So is there any suggestions?", ["suggestions"]) == []
-    assert _asked_words(story + "It worries me so.", ["worries"]) == []
+    assert _asked_words("So is there any suggestions?", ["suggestions"]) == []
+    assert _asked_words("It worries me so.", ["worries"]) == []
     assert SIGNS_ASKED.match("What are the warning signs that it has come back?")
     assert not SIGNS_ASKED.match("can an infection cause the symptoms of it?")
