@@ -276,12 +276,11 @@ def bare_encoders(engine: Any) -> dict[str, Any]:
     return out
 
 
-def latency(engine: Any, questions: list[str], warm: int = 3) -> dict[str, Any]:
+def latency(engine: Any, questions: list[str]) -> dict[str, Any]:
     import faiss
     import numpy as np
 
-    for q in questions[:warm]:
-        engine.session().ask(q)
+    engine.warm()  # as `bot serve` does before its first visitor (bot/server.py)
     vecs = engine.data.dense.reconstruct_n(0, engine.data.dense.ntotal)
     flat = faiss.IndexFlatIP(vecs.shape[1])
     flat.add(np.ascontiguousarray(vecs, dtype=np.float32))

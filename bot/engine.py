@@ -43,6 +43,15 @@ def resolve_glossary(settings: Settings) -> Path | None:
     return next((p for p in candidates if p is not None and p.is_file()), None)
 
 
+# Asked by ``Engine.warm``, answers discarded: they go the common paths once (the stored conditions table,
+# the spelling corrector's word lists, an overview's paragraph tables).
+WARM_UP = (
+    "What are the side effects and the usual dose for children over 12?",
+    "Give me an overview of the treatment options, please.",
+    "wat is the treatmnt if it coms back in the brain",
+)
+
+
 class _LockedEmbedder:
     """Serialises query encoding: torch already uses both cores for one call."""
 
@@ -102,6 +111,19 @@ class Engine:
     def ask(self, question: str) -> Answer:
         """One question, answered in a fresh session."""
         return self.session().ask(question)
+
+    def warm(self) -> None:
+        """Load now what questions would load lazily: a server's first visitors then answer as fast as
+        the rest (a cold `bot ask` loads only what its one question needs, and does not call this).
+        Fills caches of pure functions only: no answer changes."""
+        from bot import zipf
+        from bot.question import rules
+
+        zipf.prime()  # wordfreq, for the first word the corpus lacks (~0.3 s)
+        for t in rules().types:  # the question-type patterns compile on first use
+            _ = t.ask, t.ask_lower, t.cue, t.need
+        for question in WARM_UP:
+            self.session().ask(question)
 
 
 def settings_params(settings: Settings) -> Params:

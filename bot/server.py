@@ -127,21 +127,6 @@ def _uvicorn_config(app: Any, **kw: Any) -> Any:
 
 # ---------------------------------------------------------------- process management
 
-# Asked once before the fork, answers discarded: what the first questions load lazily (the stored
-# conditions table, wordfreq's list for words the corpus lacks, the spelling corrector's word lists,
-# compiled patterns) is then loaded once and shared by every worker instead of once per worker
-# (~35 MiB per worker on MedQuAD). They only fill caches of pure functions: no answer changes.
-_WARM_UP = (
-    "What are the side effects and the usual dose for children over 12?",
-    "Give me an overview of the treatment options, please.",
-)
-
-
-def _warm_up(engine: Any) -> None:
-    for question in _WARM_UP:
-        engine.session().ask(question)
-
-
 def _shared_encoder(engine: Any) -> None:
     """Before the fork: load a one-thread query encoder once, so that the workers share its weights
     instead of each loading a copy. One thread means no runtime thread pool, which a fork would break."""
@@ -207,6 +192,7 @@ def run(
     server_id = secrets.token_hex(4)
     public = _bind(host, port)
     if workers <= 1:
+        engine.warm()  # the first visitor's question waits for nothing loaded lazily
         app = create_app(engine, kiosk=kiosk, auth=auth, settings=settings, tag="w0-", server_id=server_id)
         server = uvicorn.Server(_uvicorn_config(app))
         if ready:
@@ -216,7 +202,9 @@ def run(
 
     private = [_bind("127.0.0.1", 0) for _ in range(workers)]
     _shared_encoder(engine)
-    _warm_up(engine)
+    # Before the fork: what questions load lazily (wordfreq's list, the conditions table, compiled
+    # patterns) is loaded once and shared by every worker (~35 MiB per worker on MedQuAD).
+    engine.warm()
     # Every worker's app is built here, before the fork, so that its pages are shared too.
     apps = [create_app(engine, kiosk=kiosk, auth=auth, settings=settings, tag=f"w{n}-", server_id=server_id)
             for n in range(workers)]

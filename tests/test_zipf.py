@@ -56,3 +56,19 @@ def test_a_rebuild_takes_known_values_from_the_replaced_table(tmp_path: Path):
     assert table == {"leukemia": 9.9, "relapse": zf("relapse", "en")}
     path.write_text(json.dumps({"wordfreq": "0.0", "lang": "en", "zipf": {"x": 1.0}}), encoding="utf-8")
     assert zipf.read_table(path) == {} and zipf.read_table(tmp_path / "missing.json") == {}
+
+
+def test_warming_loads_what_answers_load_lazily_and_changes_no_answer(corpus_dir: Path, engine):
+    # `bot serve` warms before its first visitor; a cold `bot ask` does not (the test above).
+    code = (
+        "import sys, json; sys.path.insert(0, 'tests'); from conftest import FakeEmbedder; import bot;"
+        "from bot.question import rules;"
+        f"e = bot.load(corpus={str(corpus_dir)!r}, index={str(engine.data.path)!r}, embedder=FakeEmbedder(),"
+        " rebuild=False); qs = ['What is alphamab?', 'wat are the optoins', 'Summarize the text.'];"
+        "before = [e.ask(q).model_dump_json() for q in qs]; e.warm();"
+        "compiled = all('ask_lower' in t.__dict__ for t in rules().types);"
+        "print(json.dumps(['wordfreq' in sys.modules, compiled, before == [e.ask(q).model_dump_json() for q in qs]]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, True, True]
