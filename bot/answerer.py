@@ -19,23 +19,23 @@ import numpy as np
 from bot import conditions
 from bot.breadth import PLURAL_OPTIONS, without_breadth_words
 from bot.composer import Composer, Frame
-from bot.decision import decide, is_long, still_missing
+from bot.decision import decide, still_missing
 from bot.embedding import Embedder
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Draft, Forms
 from bot.glossary import Glossary
 from bot.home import Home, names_asked
 from bot.index_store import IndexData
+from bot.lacking import Lacking
 from bot.language import is_english
 from bot.models import Answer
 from bot.overview import Overview
 from bot.params import Params
 from bot.query import Query, QueryProcessor
-from bot.question import Analysis, analyse, rules
+from bot.question import Analysis, analyse
 from bot.retrieval import Candidate, HybridRetriever
 from bot.siblings import aspects
 from bot.text import clean_question, content_words, fold
-from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 ADVICE = (
@@ -78,6 +78,7 @@ class Answerer:
             data.vocab, glossary, params.spell_min_score, params.spell_short_min_score, params.english_zipf
         )
         self.scorer = EvidenceScorer(data, glossary, params)
+        self.lacking = Lacking(self.scorer, params)
         self.forms = Forms(self.scorer, glossary, params)
         self.overviews = Overview(self.scorer, glossary, params)
         self.home = Home(data, self.scorer, glossary, self.main_document)
@@ -219,7 +220,7 @@ class Answerer:
 
         if analysis.qtype == "advice":
             return self.composer.abstain(frame, ADVICE, near, status="advice")
-        names = self._unknown_names(q, analysis)
+        names = self.lacking.names(q, analysis)
         if names:
             # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
             return self.composer.abstain(frame, f"The text does not mention {', '.join(f'“{w}”' for w in names[:3])}.", near, missing=names)
@@ -320,6 +321,8 @@ class Answerer:
             doc = max(by_doc, key=lambda d: (d in follow, d in qualifies, named(d), titled[d], sum(sorted(by_doc[d], reverse=True)[:3]), -d))
         else:
             return None
+        if self.lacking.overview_subject(u.analysis):
+            return None  # "options for relapsed AML": the decision names what the text does not discuss
         if u.analysis.conditions.states - self.scorer.document_states(doc):
             return None  # the decision names the state the text never speaks of
         diseases = {m.term for m in u.analysis.mentions if m.kind == "condition"}
@@ -364,37 +367,3 @@ class Answerer:
             return False
         after = self.scorer.sentence(nxt)
         return after.block == e.block and after.doc == e.doc and after.kind == "lead_in"
-
-    def _known_compound(self, word: str) -> bool:
-        """A hyphenated name whose first part the corpus uses is a spelling of one of its names
-        ("Beckwith-Wieddeman" for Beckwith-Wiedemann), not a name the text lacks."""
-        head = word.split("-")[0]
-        return "-" in word and len(head) >= 4 and self.scorer.stem(head) in self.scorer.known_stems
-
-    def _unknown_names(self, q: Query, analysis: Analysis) -> list[str]:
-        """Words the corpus lacks that name what is asked about: "tocilizumab", or rare words without a focus."""
-        p = self.params
-        zipf = zipf_frequency
-        # Words that only say what kind of question it is ("dosage") are not its subject.
-        asked = rules().get(analysis.qtype)
-        rare = [
-            w for w in q.unknown
-            if len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
-            and not self._known_compound(w)
-            and w not in rules().asker_words  # who asks or tells ("the hematologist said"), not what is asked
-        ]
-        # What the question asks about that the corpus does know: its focus terms and known subject words.
-        known = len(analysis.focus) + sum(
-            1 for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in self.scorer.known_stems
-        )
-        # A name English does not know ("tocilizumab") and the corpus lacks is not in the text, unless it is
-        # a small part of a long question about things the text covers ("extramedullary relapse, meaning
-        # disease in the CNS or the testes").
-        names = [w for w in rare if len(w) >= 6 and zipf(w, "en") < p.name_zipf]
-        # A long message names more in passing (a misspelt drug, a site's name): it takes fewer known words.
-        outweighed = p.long_names_outweighed if is_long(analysis, p) else p.names_outweighed
-        if names and known < outweighed * len(names):
-            return names
-        # A rarer word the corpus lacks, in a question about nothing else the corpus covers.
-        rare = [w for w in rare if w not in names]
-        return rare if rare and known < 2 and not analysis.focus else []

@@ -10,7 +10,7 @@ from bot.conditions import asks_qualified, split
 from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
 from bot.question import Analysis, rules
-from bot.text import fold
+from bot.text import content_words, fold
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
 SUBJECT_KINDS = TREATMENT_KINDS | {"site"}
@@ -30,7 +30,7 @@ MEANING = re.compile(
 )
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
-    r"\b(options?|choices?|alternatives?|treatments?|treating|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
+    r"\b(options?|choices?|alternatives?|treatments?|tx|treating|what'?s left|what is left|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
     r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|what then|"
     r"happens next|other|(?:what'?s|what is|is there|are there) (?:out there|available)|"
     # "the standard approach", "the usual plan, step by step", "what do doctors try?"
@@ -87,6 +87,12 @@ DESCRIBE = re.compile(
 )
 # The handling of a whole situation, not one step of it ("how is it managed overall", "tx?").
 MANAGED = re.compile(r"\b(manag\w*|tx|handled?|overall|approach\w*)\b|^\W*[\w\s-]{0,40}\b(?:treatment|therapy)\W*$", re.IGNORECASE)
+# A terse message: this many content words at most, asking as a phrase does (no type of its own).
+TERSE_WORDS = 5
+TERSE_TYPES = frozenset({"definition", "site_treatment", "list"})
+TERSE_OPTIONS = re.compile(r"\b(options?|choices?|alternatives?|treatments?|tx|therap(?:y|ies)|what'?s left|what is left)\b", re.IGNORECASE)
+# ... and asks no question of a sentence's form, unless the question is itself a broad one ("whats left").
+TERSE_ASK = re.compile(r"\bwhat(?:'?s| is) left\b", re.IGNORECASE)
 WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to)\b", re.IGNORECASE)
 
@@ -171,6 +177,12 @@ class Breadth:
         # "options for relapsed T-ALL": the options, whatever the question's type words.
         if not analysis.focus and OPTIONS_HEAD.search(analysis.text):
             return True
+        # "relapsed ALL tx", "kid relapsed, choices", "latest treatments?": a few words naming no treatment and
+        # asking no attribute, with a word for the options: the options, as a message typed in haste asks.
+        if (not analysis.focus and not asks_an_attribute(analysis) and analysis.qtype in TERSE_TYPES
+                and len(content_words(analysis.text)) <= TERSE_WORDS and TERSE_OPTIONS.search(analysis.text)
+                and (not ASK_CLAUSE.search(analysis.text) or TERSE_ASK.search(analysis.text))):
+            return True
         # "Which treatments in the text apply to adults?": the options whose paragraphs fit the asker, not one
         # list (the text's lists name bare drugs; the paragraphs about each state whom it is for).
         if not analysis.focus and analysis.qtype == "list" and not split(analysis.text) and (
@@ -200,7 +212,8 @@ class Breadth:
 
     def marks(self, analysis: Analysis) -> set[str]:
         """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""
-        if analysis.qtype not in ("list", "overview") or not PLURAL_OPTIONS.search(analysis.text) or self.named(analysis):
+        # (or a terse "CD19-directed tx options", which no type word asks)
+        if analysis.qtype not in ("list", "overview", *TERSE_TYPES) or not PLURAL_OPTIONS.search(analysis.text) or self.named(analysis):
             return set()
         return {t for t in analysis.focus if self.glossary.kind(t) in MARK_KINDS}
 

@@ -21,6 +21,7 @@ import numpy as np
 from bot import conditions, leads
 from bot.breadth import (
     ASK_CLAUSE,
+    ASPECTS,
     ATTRIBUTE_TYPES,
     EACH_STATES,
     FILTERING_TYPES,
@@ -335,9 +336,9 @@ class Overview:
                     or not any(self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)]
             chosen = kept or chosen
         cue = analysis.cue
-        if cue is not None and len(ASK_CLAUSE.findall(analysis.text)) <= 1 and sum(bool(cue.search(e.text)) for e in chosen) >= 2:
-            # "Prognosis after relapse": of the best paragraph, the sentences of the kind asked for (one ask:
-            # "how does transplant fit in, and who can get it?" asks two kinds).
+        if (cue is not None and len(ASK_CLAUSE.findall(analysis.text)) <= 1 and not ASPECTS.match(analysis.text)
+                and sum(bool(cue.search(e.text)) for e in chosen) >= 2):
+            # "Prognosis after relapse": of the best paragraph, the sentences of the kind asked for (not several asks).
             chosen = [e for e in chosen if cue.search(e.text)]
         chosen = chosen[: p.overview_max_quotes]
         more: list[Evidence] = []

@@ -77,6 +77,10 @@ class Params:
     overview_cue_bonus: float = 0.2
     overview_attribute_per_option: int = 2
     overview_min_score: float = 0.15
+    # A short broad question leaves the overview to the decision when subject words the corpus never says
+    # weigh this share of its subject ("options for relapsed AML"); 99 never.
+    overview_lacking_share: float = 0.5
+    overview_lacking_weight: float = 1.5  # ... counting only subject words at least this rare
     main_document_max_docs: int = 5000
     home_glossary_share: float = 0.5  # the main document is the glossary's home when it names this share of its terms
     home_untermed: int = 1  # a question naming no glossary term is about the home when it uses its words as fully as any page found

@@ -224,3 +224,9 @@ def content_words(text: str) -> list[str]:
     # "son's" is "son": a possessive is not another word.
     out = [w[:-2] if w.endswith("'s") else w for w in words(text)]
     return [w for w in out if w not in STOPWORDS and len(w) > 1]
+
+
+def as_written(word: str, text: str) -> str:
+    """``word`` as the question wrote it ("AML", not "aml"), when it stands there whole."""
+    m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE)
+    return m.group(0) if m else word

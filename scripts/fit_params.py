@@ -60,6 +60,7 @@ GRID = {
     "concept_abstain": [1.5, 2.0, 2.5, 3.0, 4.0, 99.0],
     "overview_min_score": [0.0, 0.1, 0.2, 0.3],
     "unknown_word_floor": [0.0, 0.5, 1.0],
+    "overview_lacking_share": [0.34, 0.5, 0.75, 99.0],
 }
 
 

@@ -104,3 +104,13 @@ def test_which_ones_fit_an_asker_widens_into_the_options(engine) -> None:
     b = engine.answerer.overviews.breadth
     assert b.broadens(_analysis(engine, "which ones r for kids"))
     assert not b.broadens(_analysis(engine, "which one is for kids, alphamab or betacel?"))
+
+
+def test_a_terse_message_with_a_word_for_the_options_widens(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    for terse in ("relapsed disease tx", "kid relapsed, choices", "latest treatments?", "second time it came back. whats left"):
+        assert b.broadens(_analysis(engine, terse)), terse
+    # a question of a sentence's form, or one naming a treatment, asks for one thing
+    assert not b.broadens(_analysis(engine, "For a relapse confined to one testicle, what is the treatment?"))
+    assert not b.broadens(_analysis(engine, "alphamab treatment"))
+    assert not b.broadens(_analysis(engine, "relapse"))  # no word for the options

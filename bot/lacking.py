@@ -1,0 +1,66 @@
+"""What a question asks about that the corpus never says: names it lacks ("tocilizumab"), and a broad
+question's subject ("options for relapsed AML"). The answerer abstains on them, naming what is missing."""
+
+from __future__ import annotations
+
+from bot.breadth import OPTIONS
+from bot.decision import is_long
+from bot.evidence import EvidenceScorer
+from bot.params import Params
+from bot.query import Query
+from bot.question import Analysis, rules
+from bot.text import fold
+from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
+
+
+class Lacking:
+    def __init__(self, scorer: EvidenceScorer, params: Params) -> None:
+        self.scorer = scorer
+        self.params = params
+
+    def overview_subject(self, analysis: Analysis) -> bool:
+        """A short broad question most of whose subject the corpus never says ("options for relapsed AML",
+        "MRD options"): not an overview of what the text does say. A long message's story words do not count."""
+        if is_long(analysis, self.params):
+            return False
+        broad = rules().get("overview")  # the words asking for breadth ("tldr") are no subject
+        weights = {w: wt for w, wt in analysis.subject.items() if wt > 0 and not OPTIONS.fullmatch(fold(w))
+                   and not (broad and broad.ask.search(w)) and not any(ch.isdigit() for ch in w)}
+        # (a rare word: "relapse besides transplant" lacks no topic the text could cover)
+        lacking = sum(wt for w, wt in weights.items()
+                      if wt >= self.params.overview_lacking_weight and self.scorer.stem(w) not in self.scorer.known_stems)
+        return bool(weights) and lacking >= self.params.overview_lacking_share * (sum(weights.values()) + len(analysis.focus))
+
+    def _known_compound(self, word: str) -> bool:
+        """A hyphenated name whose first part the corpus uses is a spelling of one of its names
+        ("Beckwith-Wieddeman" for Beckwith-Wiedemann), not a name the text lacks."""
+        head = word.split("-")[0]
+        return "-" in word and len(head) >= 4 and self.scorer.stem(head) in self.scorer.known_stems
+
+    def names(self, q: Query, analysis: Analysis) -> list[str]:
+        """Words the corpus lacks that name what is asked about: "tocilizumab", or rare words without a focus."""
+        p = self.params
+        zipf = zipf_frequency
+        # Words that only say what kind of question it is ("dosage") are not its subject.
+        asked = rules().get(analysis.qtype)
+        rare = [
+            w for w in q.unknown
+            if len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
+            and not self._known_compound(w)
+            and w not in rules().asker_words  # who asks or tells ("the hematologist said"), not what is asked
+        ]
+        # What the question asks about that the corpus does know: its focus terms and known subject words.
+        known = len(analysis.focus) + sum(
+            1 for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in self.scorer.known_stems
+        )
+        # A name English does not know ("tocilizumab") and the corpus lacks is not in the text, unless it is
+        # a small part of a long question about things the text covers ("extramedullary relapse, meaning
+        # disease in the CNS or the testes").
+        names = [w for w in rare if len(w) >= 6 and zipf(w, "en") < p.name_zipf]
+        # A long message names more in passing (a misspelt drug, a site's name): it takes fewer known words.
+        outweighed = p.long_names_outweighed if is_long(analysis, p) else p.names_outweighed
+        if names and known < outweighed * len(names):
+            return names
+        # A rarer word the corpus lacks, in a question about nothing else the corpus covers.
+        rare = [w for w in rare if w not in names]
+        return rare if rare and known < 2 and not analysis.focus else []
