@@ -258,7 +258,8 @@ def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
         ) or (
             previous is not None and previous.term in out and AND_ALSO.match(text[previous.end : m.start])
         )
-        if aside and m.term not in out:
+        # (only what one could be asked about: "swollen but not sore" sets no sign aside)
+        if aside and m.term not in out and m.kind in FOCUS_KINDS:
             out.append(m.term)
         previous = m
     return out

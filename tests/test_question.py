@@ -168,6 +168,9 @@ def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
     # "non-" before a class rules the class out.
     c = analyse("Is there a non-immunotherapy drug for her age group?", g)
     assert c.excluded == ["immunotherapy"] and not c.focus
+    # What is described, not chosen, is set aside by nothing: "swollen but not sore, and a biopsy showed ..."
+    d = analyse("One testicle was swollen but not sore, and a biopsy showed it is back. What treatment?", g)
+    assert d.excluded == [] and d.focus[:1] == ["testes"]
 
 
 def test_broad_asks_in_plain_words_are_overviews() -> None:
