@@ -17,6 +17,8 @@ class Lacking:
     def __init__(self, scorer: EvidenceScorer, params: Params) -> None:
         self.scorer = scorer
         self.params = params
+        # Words the corpus or its glossary uses (a fixture text may say "ALL" where its glossary says "leukemia").
+        self.known = scorer.known_stems | {scorer.stem(w) for w in scorer.glossary.vocabulary()}
 
     def overview_subject(self, analysis: Analysis) -> bool:
         """A short broad question most of whose subject the corpus never says ("options for relapsed AML",
@@ -28,7 +30,7 @@ class Lacking:
                    and not (broad and broad.ask.search(w)) and not any(ch.isdigit() for ch in w)}
         # (a rare word: "relapse besides transplant" lacks no topic the text could cover)
         lacking = sum(wt for w, wt in weights.items()
-                      if wt >= self.params.overview_lacking_weight and self.scorer.stem(w) not in self.scorer.known_stems)
+                      if wt >= self.params.overview_lacking_weight and self.scorer.stem(w) not in self.known)
         return bool(weights) and lacking >= self.params.overview_lacking_share * (sum(weights.values()) + len(analysis.focus))
 
     def _known_compound(self, word: str) -> bool:

@@ -361,3 +361,8 @@ def test_management_right_after_side_effects_asks_how_those_are_managed(engine):
     s.ask("Management?")
     assert s.turns[-1].analysis.qtype == "toxicity_management"
     assert "alphamab" in s.turns[-1].resolved.lower()
+    # asked as what the doctors do when that happens
+    s = engine.session()
+    s.ask("what are the side effects of alphamab?")
+    s.ask("so what do the doctors do when that happens")
+    assert s.turns[-1].analysis.qtype == "toxicity_management" and "alphamab" in s.turns[-1].resolved.lower()
