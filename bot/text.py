@@ -227,6 +227,14 @@ def content_words(text: str) -> list[str]:
 
 
 def as_written(word: str, text: str) -> str:
-    """``word`` as the question wrote it ("AML", not "aml"), when it stands there whole."""
+    """``word`` as the question wrote it ("AML", "ClinicalTrials", "Tylenol"), when it stands there whole; as
+    given when its capital only starts a sentence ("Magnesium ...") or the whole message is shouted."""
     m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE)
-    return m.group(0) if m else word
+    if not m:
+        return word
+    written = m.group(0)
+    if sum(c.isupper() for c in text) > sum(c.islower() for c in text):
+        return word
+    if written[1:] == written[1:].lower() and re.search(r"(?:^|[.!?:;]\s+|\n)\W*$", text[: m.start()]):
+        return word
+    return written
