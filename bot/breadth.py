@@ -54,7 +54,11 @@ NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of
 # Types a tour of several named treatments answers: what each is, does, or achieves.
 TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanism", "target"})
 CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
-SINGLE_CHOICE = re.compile(r"\bwhich\s+(?:one|of\s+(?:the|these|those))\b", re.IGNORECASE)
+# ("which drug was that?": one thing, asked back)
+SINGLE_CHOICE = re.compile(
+    r"\bwhich\s+(?:one|of\s+(?:the|these|those))\b|\bwhich\s+(?:one|drug|medicine|treatment|product|antibody)\s+(?:is|was)\s+(?:it|that|this)\b",
+    re.IGNORECASE,
+)
 
 
 def single_choice(analysis: Analysis, cls: str) -> bool:

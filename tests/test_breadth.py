@@ -114,3 +114,10 @@ def test_a_terse_message_with_a_word_for_the_options_widens(engine) -> None:
     assert not b.broadens(_analysis(engine, "For a relapse confined to one testicle, what is the treatment?"))
     assert not b.broadens(_analysis(engine, "alphamab treatment"))
     assert not b.broadens(_analysis(engine, "relapse"))  # no word for the options
+
+
+def test_one_thing_asked_back_is_a_single_choice(engine) -> None:
+    from bot.breadth import single_choice
+
+    assert single_choice(_analysis(engine, "It's the antibody with the liver problem. Which drug was that?"), "antibodies")
+    assert not single_choice(_analysis(engine, "Which drugs are antibodies?"), "antibodies")
