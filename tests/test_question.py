@@ -402,3 +402,11 @@ def test_a_rate_asked_in_percent_is_its_own_type_a_fraction_is_not() -> None:
     assert classify("what percent of kids survive a relapse")[0] == "percent_figure"
     assert classify("what % of adults get a second remission")[0] == "percent_figure"
     assert "percent_figure" not in classify("What fraction of adults reach a second remission?")
+
+
+def test_how_two_things_stack_up_is_a_comparison() -> None:
+    from bot.question import classify
+
+    assert classify("how do blina and ino stack up")[0] == "comparison"
+    assert classify("put them side by side")[0] == "comparison"
+    assert "comparison" not in classify("what does blina do")
