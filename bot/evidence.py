@@ -19,7 +19,7 @@ from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
 from bot.siblings import Siblings
 from bot.stemming import Matcher, Stems, stem
-from bot.text import as_written, content_words
+from bot.text import content_words, written_forms
 
 KINDS = ("prose", "lead_in", "item")
 
@@ -287,7 +287,7 @@ class EvidenceScorer:
             for st, wt in ((self._stem(w), wt) for w, wt in analysis.subject.items())
         ]
         subject = [(st, wt) for st, wt in subject if wt > 0]
-        surface = {self._stem(w): as_written(w, analysis.text) for w in analysis.subject}
+        surface = {self._stem(w): shown for w, shown in written_forms(analysis.subject, analysis.text).items()}
         subject_total = sum(wt for _, wt in subject) or 1.0
         # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
         unknown = {w for w, _ in subject if w not in self.known_stems}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 # Script and style elements are dropped with their content: it is code, not a question.
@@ -229,12 +230,30 @@ def content_words(text: str) -> list[str]:
 def as_written(word: str, text: str) -> str:
     """``word`` as the question wrote it ("AML", "ClinicalTrials", "Tylenol"), when it stands there whole; as
     given when its capital only starts a sentence ("Magnesium ...") or the whole message is shouted."""
-    m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE)
-    if not m:
-        return word
-    written = m.group(0)
+    return written_forms([word], text)[word]
+
+
+def written_forms(words: Iterable[str], text: str) -> dict[str, str]:
+    """``as_written`` of each of ``words``, reading ``text`` once for all of them (evidence scoring asks it
+    of every subject word, once per scoring)."""
     if sum(c.isupper() for c in text) > sum(c.islower() for c in text):
-        return word
-    if written[1:] == written[1:].lower() and re.search(r"(?:^|[.!?:;]\s+|\n)\W*$", text[: m.start()]):
-        return word
-    return written
+        return {w: w for w in words}  # the whole message shouted
+    first: dict[str, re.Match[str]] = {}
+    for run in _WORD_RUN.finditer(text):  # a whole word: a maximal run of word characters and hyphens
+        first.setdefault(run.group(0).lower(), run)
+    out: dict[str, str] = {}
+    for w in words:
+        m = first.get(w.lower()) if _WORD_RUN.fullmatch(w) else re.search(
+            rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.IGNORECASE
+        )
+        if m is None:
+            out[w] = w
+            continue
+        written = m.group(0)
+        # (a capital that only starts a sentence says nothing)
+        starts = re.search(r"(?:^|[.!?:;]\s+|\n)\W*$", text[: m.start()]) is not None
+        out[w] = w if written[1:] == written[1:].lower() and starts else written
+    return out
+
+
+_WORD_RUN = re.compile(r"[\w-]+")
