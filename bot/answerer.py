@@ -292,6 +292,8 @@ class Answerer:
     ) -> Answer | None:
         """A broad question: every sentence of the document it is about, scored, then one per aspect.
         ``follow``: the document a follow-up continues, which it is about when it holds any evidence."""
+        if self.lacking.overview_subject(u.analysis):
+            return None  # "options for relapsed AML": the decision names what the text does not discuss
         pointed = self._the_text(u.analysis, previous_docs)
         if self.overviews.is_summary(u.analysis) and previous_docs:
             doc = previous_docs[0]  # "summarize it" after a question: the document that answered
@@ -321,8 +323,6 @@ class Answerer:
             doc = max(by_doc, key=lambda d: (d in follow, d in qualifies, named(d), titled[d], sum(sorted(by_doc[d], reverse=True)[:3]), -d))
         else:
             return None
-        if self.lacking.overview_subject(u.analysis):
-            return None  # "options for relapsed AML": the decision names what the text does not discuss
         if u.analysis.conditions.states - self.scorer.document_states(doc):
             return None  # the decision names the state the text never speaks of
         diseases = {m.term for m in u.analysis.mentions if m.kind == "condition"}

@@ -28,9 +28,11 @@ MEANING = re.compile(
     r"\b(what (that|this|it) means?|what does (that|this|it) mean|meaning|how serious|how bad|what is happening|what's happening)\b",
     re.IGNORECASE,
 )
+# "what's left": the options not yet tried, asked as a phrase.
+LEFT = r"what'?s left|what is left"
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
-    r"\b(options?|choices?|alternatives?|treatments?|tx|treating|what'?s left|what is left|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
+    r"\b(options?|choices?|alternatives?|treatments?|tx|treating|" + LEFT + r"|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
     r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|what then|"
     r"happens next|other|(?:what'?s|what is|is there|are there) (?:out there|available)|"
     # "the standard approach", "the usual plan, step by step", "what do doctors try?"
@@ -94,9 +96,9 @@ MANAGED = re.compile(r"\b(manag\w*|tx|handled?|overall|approach\w*)\b|^\W*[\w\s-
 # A terse message: this many content words at most, asking as a phrase does (no type of its own).
 TERSE_WORDS = 5
 TERSE_TYPES = frozenset({"definition", "site_treatment", "list"})
-TERSE_OPTIONS = re.compile(r"\b(options?|choices?|alternatives?|treatments?|tx|therap(?:y|ies)|what'?s left|what is left)\b", re.IGNORECASE)
+TERSE_OPTIONS = re.compile(r"\b(options?|choices?|alternatives?|treatments?|tx|therap(?:y|ies)|" + LEFT + r")\b", re.IGNORECASE)
 # ... and asks no question of a sentence's form, unless the question is itself a broad one ("whats left").
-TERSE_ASK = re.compile(r"\bwhat(?:'?s| is) left\b", re.IGNORECASE)
+TERSE_ASK = re.compile(r"\b(?:" + LEFT + r")\b", re.IGNORECASE)
 WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to)\b", re.IGNORECASE)
 
