@@ -3,6 +3,8 @@ question's subject ("options for relapsed AML"). The answerer abstains on them, 
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from bot.breadth import OPTIONS
 from bot.decision import is_long
 from bot.evidence import EvidenceScorer
@@ -17,8 +19,17 @@ class Lacking:
     def __init__(self, scorer: EvidenceScorer, params: Params) -> None:
         self.scorer = scorer
         self.params = params
-        # Words the corpus or its glossary uses (a fixture text may say "ALL" where its glossary says "leukemia").
-        self.known = scorer.known_stems | {scorer.stem(w) for w in scorer.glossary.vocabulary()}
+
+    @cached_property
+    def _glossary_stems(self) -> frozenset[str]:
+        """Stems of the glossary's words, read on the first broad question (not at every load: a cold
+        `bot ask` may ask none)."""
+        return frozenset(self.scorer.stem(w) for w in self.scorer.glossary.vocabulary())
+
+    def _known(self, word: str) -> bool:
+        """Words the corpus or its glossary uses (a fixture text may say "ALL" where its glossary says "leukemia")."""
+        st = self.scorer.stem(word)
+        return st in self.scorer.known_stems or st in self._glossary_stems
 
     def overview_subject(self, analysis: Analysis) -> bool:
         """A short broad question most of whose subject the corpus never says ("options for relapsed AML",
@@ -30,7 +41,7 @@ class Lacking:
                    and not (broad and broad.ask.search(w)) and not any(ch.isdigit() for ch in w)}
         # (a rare word: "relapse besides transplant" lacks no topic the text could cover)
         lacking = sum(wt for w, wt in weights.items()
-                      if wt >= self.params.overview_lacking_weight and self.scorer.stem(w) not in self.known)
+                      if wt >= self.params.overview_lacking_weight and not self._known(w))
         return bool(weights) and lacking >= self.params.overview_lacking_share * (sum(weights.values()) + len(analysis.focus))
 
     def _known_compound(self, word: str) -> bool:
