@@ -32,7 +32,7 @@ from bot.models import Answer
 from bot.overview import Overview
 from bot.params import Params
 from bot.query import Query, QueryProcessor
-from bot.question import Analysis, analyse
+from bot.question import Analysis, analyse, without_fillers
 from bot.retrieval import Candidate, HybridRetriever
 from bot.siblings import aspects
 from bot.text import clean_question, content_words, fold
@@ -97,7 +97,9 @@ class Answerer:
 
     def understand(self, text: str) -> Understanding:
         q = self.queries.process(text)
-        return Understanding(q, analyse(q.corrected, self.glossary, self.params.subject_zipf, q.mentions))
+        plain = without_fillers(q.corrected)  # its glossary mentions are the query's unless a word went
+        mentions = q.mentions if plain == q.corrected else None
+        return Understanding(q, analyse(plain, self.glossary, self.params.subject_zipf, mentions))
 
     def candidates(self, q: Query, qvec: np.ndarray) -> list[Candidate]:
         # The answer's candidate chunks come by rank fusion whatever ``search`` ranks by: it keeps the top

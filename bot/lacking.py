@@ -60,7 +60,7 @@ class Lacking:
             w for w in q.unknown
             if len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
             and not self._known_compound(w)
-            and w not in rules().asker_words  # who asks or tells ("the hematologist said"), not what is asked
+            and not rules().is_asker(w)  # who asks or tells ("the hematologist said"), not what is asked
         ]
         # What the question asks about that the corpus does know: its focus terms and known subject words.
         known = len(analysis.focus) + sum(

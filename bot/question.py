@@ -93,6 +93,12 @@ class QuestionRules:
     def get(self, name: str) -> QuestionType | None:
         return self._by_name.get(name)
 
+    def is_asker(self, word: str) -> bool:
+        """Does ``word`` say who asks or tells, or how to answer ("my dad", "the doctors", "listed")?
+        Also as a plural or a possessive typed without its apostrophe: "my dads leukemia", "moms"."""
+        w = word.lower()
+        return w in self.asker_words or (len(w) > 3 and w.endswith("s") and w[:-1] in self.asker_words)
+
 
 @cache
 def rules() -> QuestionRules:
@@ -173,6 +179,15 @@ def states_span(text: str, span: str) -> bool:
         return False
     wanted = [_span(m) for m in pattern.finditer(span)]
     return any(_span(m) in wanted for m in pattern.finditer(text))
+
+
+# Words that stress a question without changing what it asks ("what can they even do now?"): the
+# question is analysed without them. ("really" stays: the glossary reads "really serious".)
+FILLERS = re.compile(r"\b(?:even|actually|honestly|basically|exactly|possibly|realistically|literally|truly) ", re.I)
+
+
+def without_fillers(text: str) -> str:
+    return FILLERS.sub("", text)
 
 
 def classify(text: str) -> list[str]:
@@ -324,7 +339,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
             continue
         # The words that made the question a "side effects" question are not its subject, nor are the
         # words that say who asks or how to answer ("my mum", "a few bullets").
-        if w.startswith(type_words) or w in shorthand or w in rules().asker_words or w in dimension_words():
+        if w.startswith(type_words) or w in shorthand or rules().is_asker(w) or w in dimension_words():
             continue
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.

@@ -31,3 +31,12 @@ def test_the_answer_names_the_missing_subject_as_written(engine) -> None:
     answer = engine.ask("What are the options for relapsed AML?")
     assert answer.abstained and answer.status == "abstain"
     assert "“AML”" in answer.answer and "AML" in answer.missing
+
+
+@pytest.mark.parametrize("who", ["dads", "moms", "nephews", "doctors"])
+def test_who_asks_is_no_subject_as_a_plural_or_a_possessive_without_its_apostrophe(engine, who: str) -> None:
+    # "my dads leukemia came back": the asker's father, not a topic the text lacks
+    a = engine.answerer
+    analysis = a.understand(f"my {who} leukemia came back, what are the options?").analysis
+    assert who not in analysis.subject
+    assert a.lacking.overview_subject(analysis) is False

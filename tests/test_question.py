@@ -410,3 +410,16 @@ def test_how_two_things_stack_up_is_a_comparison() -> None:
     assert classify("how do blina and ino stack up")[0] == "comparison"
     assert classify("put them side by side")[0] == "comparison"
     assert "comparison" not in classify("what does blina do")
+
+
+@pytest.mark.parametrize("filler", ["even", "actually", "honestly", "realistically"])
+def test_a_word_that_only_stresses_the_question_does_not_change_its_type(engine, filler: str) -> None:
+    understand = engine.answerer.understand
+    plain = understand("my son relapsed, what can they do now?").analysis
+    stressed = understand(f"my son relapsed, what can they {filler} do now?").analysis
+    assert stressed.types == plain.types and "overview" in plain.types
+
+
+def test_the_text_answers_by_listing_is_no_subject_word() -> None:
+    analysis = analyse("Blina neurotoxicity: which manifestations are listed?", _project_glossary())
+    assert "listed" not in analysis.subject and "manifestations" in analysis.subject
