@@ -103,22 +103,33 @@ def _asked(analysis: Analysis, terms: list[str]) -> list[str]:
 
 
 
-def _asks_more(analysis: Analysis) -> bool:
+def _asks_more(analysis: Analysis, best: Evidence) -> bool:
     """Does the question ask something besides its primary type in a clause of its own ("what is X and how
-    is it diagnosed?"): another type whose rule needs no particular statement (a definition, a list)? "What is
-    the dose of X?" asks one thing: its "what is" belongs to the dose's clause."""
+    is it diagnosed?"): another type whose rule needs no particular statement (a definition, a list), or
+    whose statement ``best`` makes ("is it dangerous and does insurance cover it?")? "What is the dose of
+    X?" asks one thing: its "what is" belongs to the dose's clause."""
     primary = rules().get(analysis.qtype)
     first = primary.ask.search(analysis.text) if primary else None
     if first is None:
         return False
     for name in analysis.types[1:]:
         rule = rules().get(name)
-        other = rule.ask.search(analysis.text) if rule is not None and rule.need is None and name != analysis.qtype else None
-        if other is not None:
+        answered = rule is not None and (rule.need is None or rule.need.search(best.text) is not None)
+        other = rule.ask.search(analysis.text) if rule is not None and answered and name != analysis.qtype else None
+        if other is not None and _asking(analysis.text, other.start()):
             lo, hi = sorted((first, other), key=lambda m: m.start())
             if _CLAUSES.search(analysis.text, lo.end(), hi.start()):
                 return True
     return False
+
+
+def _asking(text: str, at: int) -> bool:
+    """Is position ``at`` in a sentence that asks: one ending in "?", or the message's last? ("I read that
+    CRS is one of the risks." tells; it does not ask for the risks.)"""
+    for m in _SENTENCE.finditer(text):
+        if m.start() <= at < m.end():
+            return m.group().rstrip().endswith("?") or not text[m.end():].strip()
+    return True
 
 
 def on_topic(
@@ -244,7 +255,7 @@ def _decide(
                 unmet = f"The text does not compare {' and '.join(shown[:3])} with each other."
             # A question asking another thing too is answered for that part, naming the part it lacks;
             # one asking only this is not answered.
-            if not (params.compound_partial and _asks_more(analysis)):
+            if not (params.compound_partial and _asks_more(analysis, best)):
                 return Decision("abstain", unmet, best)
     spans = analysis.spans if not long else []
     if spans and not any(states_span(best.text, s) for s in spans):

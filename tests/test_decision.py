@@ -203,6 +203,20 @@ def test_a_question_asking_two_things_is_answered_for_the_part_the_text_states()
     assert decide(dose, [ev], p, _forms()).status == "abstain"
 
 
+def test_a_second_ask_the_best_sentence_answers_makes_a_partial_answer_a_told_fact_does_not() -> None:
+    # side effects need a sentence stating them: the best one does, so "... and the cost?" is half answered
+    p = default_params().with_values(compound_partial=1)
+    ev = _covered(0.9)
+    ev.text = "Complications, including cytokine release syndrome, may be life threatening."
+    two = Analysis("is zetamab dangerous side effect wise and does insurance cover it", "cost",
+                   ["cost", "side_effects"], False, [])
+    assert decide(two, [ev], p, _forms()).status == "partial"
+    # "I read that CRS is one of the risks." tells; only the question after it asks
+    told = Analysis("I read that cytokine release syndrome is one of the side effects. How much does zetamab cost?",
+                    "cost", ["cost", "side_effects"], False, [])
+    assert decide(told, [ev], p, _forms()).status == "abstain"
+
+
 def test_signs_asked_in_general_are_not_answered_by_one_sites_signs() -> None:
     p = default_params()
     forms = _forms()
