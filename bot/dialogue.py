@@ -80,6 +80,9 @@ MANAGEMENT_ASKED = re.compile(
     re.IGNORECASE,
 )
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
+SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
+# "And if it comes back in the testicles instead?": the relapse itself, said again, asks nothing new.
+ELLIPSIS |= frozenset({"come", "comes", "came", "coming", "back", "return", "returns", "returned", "relapses", "recurs"})
 
 
 @dataclass
@@ -280,19 +283,27 @@ class Session:
         if carried:
             analysis.conditions = carried
 
-    @staticmethod
-    def _asked_of(turn: Turn, phrase: str) -> str:
+    def _asked_of(self, turn: Turn, phrase: str) -> str:
         """``turn``'s question asked of ``phrase`` instead of its focus (appended when the question never
         spelled its focus out)."""
-        old_term = turn.analysis.focus[0]
-        old = turn.analysis.focus_surface.get(old_term, old_term)
+        surfaces = [turn.analysis.focus_surface.get(t, t) for t in turn.analysis.focus]
+        resolved = turn.resolved
+        # A story then its question ("My son was treated for a relapse in his brain. How is a CNS relapse
+        # treated?"): the question is asked again, of what its asking sentence names.
+        asking = [m.group().strip() for m in SENTENCE.finditer(resolved) if m.group().strip().endswith("?")]
+        focus = set(turn.analysis.focus)
+        named = [m.surface for m in self.answerer.glossary.mentions(asking[-1]) if m.term in focus] if asking else []
+        if named and asking[-1] != resolved.strip():
+            resolved, old = asking[-1], named[0]
+        else:
+            old = surfaces[0]
         tail = SITE_TAIL.search(old)
         if tail and not SITE_TAIL.search(phrase):
             # "Testicular relapse: tx?" then "and CNS?": a CNS relapse, not the CNS.
             phrase += tail.group(0)
-        if old.lower() in turn.resolved.lower():
-            return re.compile(re.escape(old), re.IGNORECASE).sub(phrase, turn.resolved, count=1)
-        return f"{turn.resolved.rstrip('?.! ')} {phrase}"
+        if old.lower() in resolved.lower():
+            return re.compile(re.escape(old), re.IGNORECASE).sub(phrase, resolved, count=1)
+        return f"{resolved.rstrip('?.! ')} {phrase}"
 
     def _the_other_one(self, text: str, analysis: Analysis) -> str | None:
         """"The other CAR-T", "the other one" right after a question about one member of a class whose

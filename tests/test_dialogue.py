@@ -88,6 +88,16 @@ def test_a_follow_up_naming_another_thing_of_the_same_kind_asks_the_same_questio
     assert a.citations and a.citations[0].quote == "Treatment is radiation therapy of the involved testis."
 
 
+def test_after_a_story_the_same_question_is_asked_of_the_new_site_relapsing_there(engine):
+    # "it comes back" is the relapse said again; the question asked again is the story's question, about
+    # the site its asking sentence named (the story named the brain, the question the CNS).
+    s = engine.session()
+    s.ask("My son was treated for a relapse in his brain last year. How is CNS relapse treated?")
+    a = s.ask("And if it comes back in the testis instead?")
+    assert a.searched_for.lower().startswith("how is testis relapse treated")
+    assert a.citations and a.citations[0].quote == "Treatment is radiation therapy of the involved testis."
+
+
 def test_a_follow_up_reads_every_sentence_of_the_document_being_discussed(engine):
     answerer = engine.answerer
     u = answerer.understand("Who are the donors?")
