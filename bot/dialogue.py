@@ -1,7 +1,5 @@
-"""A conversation: follow-up questions resolved against the previous turn's focus.
-
-Each Session holds its own state; the engine it uses is shared and read-only.
-"""
+"""A conversation: follow-up questions resolved against the previous turn's focus. Each Session holds
+its own state; the engine it uses is shared and read-only."""
 
 from __future__ import annotations
 
@@ -39,8 +37,8 @@ ELSE_GIVEN = re.compile(
     r"\b(?:anything|something|what)\s+else\b.*\b(?:get|have|try|receive|take|given|offered|done)\b", re.IGNORECASE
 )
 # "The second one", "the last option": a place in the list the last answer gave.
-ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
-            "5th": 4, "last": -1}
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
+            "last": -1}
 # "Compare the first two": the first treatments the last answer listed.
 FIRST_N = re.compile(r"\bthe (first|last) (two|three|2|3)\b", re.IGNORECASE)
 COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
@@ -49,7 +47,6 @@ ORDINAL = re.compile(
 )
 # The word that makes a site a topic ("testicular relapse"), which the same question of another site keeps.
 SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
-# Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own.
 # "The rest", "the others" with no noun of their own: the rest of what the last turn was one of (not "the other
 # options", which are every option).
 REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones)\b", re.IGNORECASE)
@@ -79,10 +76,11 @@ MANAGEMENT_ASKED = re.compile(
     r"|^\W*(?:(?:and|so|ok|okay|but)\W+)?what (?:do|does|can|would|will) (?:the )?(?:doctors?|they|you|we|the team) do (?:when|if|about) (?:that|this|it|those|these|them)\b",
     re.IGNORECASE,
 )
-ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones"})
+# Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own
+# ("and if it comes back in the testicles instead?": the relapse said again).
+ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones",
+                      "come", "comes", "came", "coming", "back", "return", "returns", "returned", "relapses", "recurs"})
 SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
-# "And if it comes back in the testicles instead?": the relapse itself, said again, asks nothing new.
-ELLIPSIS |= frozenset({"come", "comes", "came", "coming", "back", "return", "returns", "returned", "relapses", "recurs"})
 
 
 @dataclass
@@ -286,17 +284,14 @@ class Session:
     def _asked_of(self, turn: Turn, phrase: str) -> str:
         """``turn``'s question asked of ``phrase`` instead of its focus (appended when the question never
         spelled its focus out)."""
-        surfaces = [turn.analysis.focus_surface.get(t, t) for t in turn.analysis.focus]
-        resolved = turn.resolved
+        resolved, focus = turn.resolved, turn.analysis.focus
+        old = turn.analysis.focus_surface.get(focus[0], focus[0])
         # A story then its question ("My son was treated for a relapse in his brain. How is a CNS relapse
         # treated?"): the question is asked again, of what its asking sentence names.
         asking = [m.group().strip() for m in SENTENCE.finditer(resolved) if m.group().strip().endswith("?")]
-        focus = set(turn.analysis.focus)
         named = [m.surface for m in self.answerer.glossary.mentions(asking[-1]) if m.term in focus] if asking else []
         if named and asking[-1] != resolved.strip():
             resolved, old = asking[-1], named[0]
-        else:
-            old = surfaces[0]
         tail = SITE_TAIL.search(old)
         if tail and not SITE_TAIL.search(phrase):
             # "Testicular relapse: tx?" then "and CNS?": a CNS relapse, not the CNS.
