@@ -245,10 +245,20 @@ class Answerer:
         conf = self.composer.confidence(decision.score)
         if decision.status == "abstain" or decision.best is None:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
-        draft = self._form(analysis, ranked, decision.best)
+        draft = self._form(analysis, *self._answering(ranked, decision.best))
         said = [e.text for b in draft.blocks for e in b.evidence]
         status, reason, missing = still_missing(said, decision, self.scorer.stem)
         return self.composer.render(frame, draft, status, reason, missing, confidence=conf)
+
+    @staticmethod
+    def _answering(ranked: list[Evidence], best: Evidence) -> tuple[list[Evidence], Evidence]:
+        """A heading that asks ("What causes multiple sclerosis?") chooses its document but answers
+        nothing: the quotes are the document's sentences that do (the best of them in its place)."""
+        if not best.text.rstrip().endswith("?"):
+            return ranked, best
+        told = [e for e in ranked if not e.text.rstrip().endswith("?")]
+        after = next((e for e in told if e.doc == best.doc), None)
+        return (told, replace(after, score=best.score)) if after is not None else (ranked, best)
 
     def _topics(self, q: Query, qvec: np.ndarray, reading: bool) -> frozenset[str]:
         """The topics of search's first documents for ``q`` (bot/decision.py ``on_topic``); none in a corpus of

@@ -293,3 +293,22 @@ def test_a_follow_up_ranks_the_chunks_of_the_document_being_read_among_themselve
     doc = engine.data.doc_pos[first.citations[0].doc_id]
     assert ranked_within == [a.retriever.document_chunks(doc).tolist()]
     assert answer.citations and answer.citations[0].doc_id == first.citations[0].doc_id
+
+
+def test_a_heading_that_asks_chooses_its_document_but_the_sentences_after_it_answer(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    import json
+
+    import bot
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    docs = [
+        {"id": "ms", "title": "Zetosis", "text": "What causes zetosis? Zetosis is caused by a change in the ZET1 gene."},
+        {"id": "other", "title": "Other", "text": "Rain falls in spring. Zetosis is named after a town."},
+    ]
+    (corpus / "docs.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    engine = bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
+    answer = engine.ask("What causes zetosis?")
+    quotes = [c.quote for c in answer.citations]
+    assert not answer.abstained and quotes[0] == "Zetosis is caused by a change in the ZET1 gene."
+    assert not any(q.endswith("?") for q in quotes)
