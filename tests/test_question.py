@@ -420,6 +420,7 @@ def test_a_word_that_only_stresses_the_question_does_not_change_its_type(engine,
     assert stressed.types == plain.types and "overview" in plain.types
 
 
-def test_the_text_answers_by_listing_is_no_subject_word() -> None:
-    analysis = analyse("Blina neurotoxicity: which manifestations are listed?", _project_glossary())
-    assert "listed" not in analysis.subject and "manifestations" in analysis.subject
+@pytest.mark.parametrize("does", ["listed", "flagged", "stated"])
+def test_what_the_text_does_is_no_subject_word(does: str) -> None:
+    analysis = analyse(f"Which cohorts are {does} in the text?", _project_glossary())
+    assert does not in analysis.subject and "cohorts" in analysis.subject
