@@ -35,7 +35,7 @@ from bot.query import Query, QueryProcessor
 from bot.question import Analysis, analyse, without_fillers
 from bot.retrieval import Candidate, HybridRetriever
 from bot.siblings import aspects
-from bot.text import clean_question, content_words, fold
+from bot.text import asks, clean_question, content_words, fold
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 ADVICE = (
@@ -254,9 +254,9 @@ class Answerer:
     def _answering(ranked: list[Evidence], best: Evidence) -> tuple[list[Evidence], Evidence]:
         """A heading that asks ("What causes multiple sclerosis?") chooses its document but answers
         nothing: the quotes are the document's sentences that do (the best of them in its place)."""
-        if not best.text.rstrip().endswith("?"):
+        if not asks(best.text):
             return ranked, best
-        told = [e for e in ranked if not e.text.rstrip().endswith("?")]
+        told = [e for e in ranked if not asks(e.text)]
         after = next((e for e in told if e.doc == best.doc), None)
         return (told, replace(after, score=best.score)) if after is not None else (ranked, best)
 

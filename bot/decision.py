@@ -17,7 +17,7 @@ from bot.meaning import asked_word, defines
 from bot.params import Params
 from bot.question import Analysis, rules, states_span
 from bot.siblings import aspects, question_stems, said_title
-from bot.text import content_words
+from bot.text import SENTENCE, asks, content_words
 
 
 @dataclass
@@ -69,13 +69,12 @@ def _names_page(question: str, best: Evidence, forms: Forms, topics: frozenset[s
 
 
 _CLAUSES = re.compile(r"\band\b|[?.;]")
-_SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
 
 
 def _question_start(text: str) -> int:
     """Where the sentence that asks begins: a long message's last question ("... her hair is coming out.
     Is hair loss a side effect of it?"), else its last sentence."""
-    sentences = [m for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    sentences = [m for m in SENTENCE.finditer(text) if m.group(0).strip()]
     asking = [m for m in sentences if "?" in m.group(0)] or sentences
     return asking[-1].start() if asking else 0
 
@@ -114,8 +113,9 @@ def _asks_more(analysis: Analysis, best: Evidence) -> bool:
         return False
     for name in analysis.types[1:]:
         rule = rules().get(name)
-        answered = rule is not None and (rule.need is None or rule.need.search(best.text) is not None)
-        other = rule.ask.search(analysis.text) if rule is not None and answered and name != analysis.qtype else None
+        if rule is None or name == analysis.qtype or (rule.need is not None and not rule.need.search(best.text)):
+            continue
+        other = rule.ask.search(analysis.text)
         if other is not None and _asking(analysis.text, other.start()):
             lo, hi = sorted((first, other), key=lambda m: m.start())
             if _CLAUSES.search(analysis.text, lo.end(), hi.start()):
@@ -126,9 +126,9 @@ def _asks_more(analysis: Analysis, best: Evidence) -> bool:
 def _asking(text: str, at: int) -> bool:
     """Is position ``at`` in a sentence that asks: one ending in "?", or the message's last? ("I read that
     CRS is one of the risks." tells; it does not ask for the risks.)"""
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCE.finditer(text):
         if m.start() <= at < m.end():
-            return m.group().rstrip().endswith("?") or not text[m.end():].strip()
+            return asks(m.group()) or not text[m.end():].strip()
     return True
 
 

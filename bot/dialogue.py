@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.breadth import FILTERING_TYPES, OTHER, REST
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
-from bot.text import STOPWORDS, content_words, fold
+from bot.text import SENTENCE, STOPWORDS, asks, content_words, fold
 
 if TYPE_CHECKING:
     from bot.answerer import Answerer, Cleaned, Understanding
@@ -80,7 +80,6 @@ MANAGEMENT_ASKED = re.compile(
 # ("and if it comes back in the testicles instead?": the relapse said again).
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones",
                       "come", "comes", "came", "coming", "back", "return", "returns", "returned", "relapses", "recurs"})
-SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
 
 
 @dataclass
@@ -288,7 +287,7 @@ class Session:
         old = turn.analysis.focus_surface.get(focus[0], focus[0])
         # A story then its question ("My son was treated for a relapse in his brain. How is a CNS relapse
         # treated?"): the question is asked again, of what its asking sentence names.
-        asking = [m.group().strip() for m in SENTENCE.finditer(resolved) if m.group().strip().endswith("?")]
+        asking = [m.group().strip() for m in SENTENCE.finditer(resolved) if asks(m.group())]
         named = [m.surface for m in self.answerer.glossary.mentions(asking[-1]) if m.term in focus] if asking else []
         if named and asking[-1] != resolved.strip():
             resolved, old = asking[-1], named[0]

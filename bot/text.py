@@ -12,6 +12,8 @@ _CODE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*[+]?")
+# A message's sentences, each with the punctuation that ends it (the last may have none).
+SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
 
 
 def clean_question(text: str, limit: int) -> tuple[str, bool]:
@@ -29,6 +31,12 @@ def clean_question(text: str, limit: int) -> tuple[str, bool]:
     if cut:
         text = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
     return text, cut
+
+
+def asks(sentence: str) -> bool:
+    """Does the sentence ask (end in "?")? A question the text writes, a heading such as "What causes
+    zetosis?", answers nothing."""
+    return sentence.rstrip().endswith("?")
 
 
 def fold(text: str) -> str:
