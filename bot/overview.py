@@ -4,8 +4,8 @@ Aspects come from the document's structure, never from a table of topics:
 - a summary ("summarize this", "tl;dr") quotes each paragraph's key (first full) sentence;
 - an options question ("what can be done?", "the immunotherapy options") quotes, for each paragraph
   about a treatment (glossary kinds drug, therapy, procedure), its sentence that best answers; a class
-  named in the question ("immunotherapy") keeps the paragraphs that name it or whose treatment the
-  text lists under it; a site's paragraph (CNS, testes) joins only when the question names a site;
+  named in the question ("immunotherapy") keeps the paragraphs whose sentences are about it or a
+  treatment the text lists under it (not transplant "following ... immunotherapy"); a site's paragraph (CNS, testes) joins only when the question names a site;
 - a topical question ("tell me about transplant") quotes the best paragraph's sentences, then the
   best sentence of the other paragraphs that answer nearly as well.
 A sentence the text itself qualifies ("not convincingly demonstrated") never leads.
@@ -48,6 +48,7 @@ class Paragraph:
     sentences: list[Evidence]
     terms: set[str] = field(default_factory=set)  # treatments it is about
     classes: set[str] = field(default_factory=set)  # classes it names or is listed under
+    kinds: set[str] = field(default_factory=set)  # what its sentences are about, and the classes of those
 
     @property
     def subject(self) -> str | None:
@@ -103,6 +104,9 @@ class Overview:
                 # How it is managed: the sentence answering best first, then the rest in the text's order.
                 top = max(chosen, key=lambda e: e.score)
                 chosen = [top] + [e for e in chosen if e is not top]
+            elif "site_treatment" in analysis.types and (tx := self._cue("site_treatment")) and len(ASK_CLAUSE.findall(analysis.text)) <= 1 and not ASPECTS.match(analysis.text):
+                # Treatment asked of sites: each site's treatment sentence first (not "presentation, work-up, management").
+                chosen = [e for para in sites for e in sorted(para.sentences, key=lambda e: not tx.search(e.text)) if len(e.text) >= 40]
             if {"places", "location"} & set(analysis.types) or EACH_SITE.search(analysis.text):
                 # "Where can it come back, and what is done for each?": the sentence naming the sites first.
                 listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2]
@@ -154,13 +158,9 @@ class Overview:
         for e in sorted(evidence, key=lambda e: e.row):
             by_block.setdefault((e.doc, e.block), []).append(e)
         out: list[Paragraph] = []
-        member_of: dict[str, set[str]] = {}
+        member_of: dict[str, set[str]] = {}  # a listed treatment: the classes its list's lead-in names
         for (_, block), sents in by_block.items():
-            p = Paragraph(block, sents)
-            for e in sents:
-                for m in self.scorer.mentions(e.row):
-                    if m.kind in TREATMENT_KINDS:
-                        p.terms.add(m.term)
+            p = Paragraph(block, sents, {m.term for e in sents for m in self.scorer.mentions(e.row) if m.kind in TREATMENT_KINDS})
             # A list's lead-in names a class ("immunotherapies"); its items are members of it.
             lead = [e for e in sents if e.kind == "lead_in"]
             items = [e for e in sents if e.kind == "item"]
@@ -174,6 +174,8 @@ class Overview:
             p.classes = set(p.terms)
             for t in p.terms:
                 p.classes |= member_of.get(t, set()) | set(self.glossary.broader(t))
+            p.kinds = {k for s in {e.own[0] for e in p.sentences if e.own and e.own[0] in p.terms}
+                       for k in (s, *member_of.get(s, set()), *self.glossary.broader(s))}
         return out
 
     @staticmethod
@@ -233,7 +235,7 @@ class Overview:
             subject = para.subject
             if para.terms <= exclude or (exclude and (opener <= exclude or subject in exclude)):
                 continue
-            if classes and not (classes & para.classes):
+            if classes and not (classes & (para.kinds or para.classes)):
                 continue
             if self._site_only(para) and not asks_site:
                 continue
@@ -312,8 +314,7 @@ class Overview:
 
     @staticmethod
     def _cue(name: str) -> re.Pattern[str] | None:
-        t = rules().get(name)
-        return t.cue if t else None
+        return t.cue if (t := rules().get(name)) else None
 
     # ------------------------------------------------------------------ topical
 
@@ -375,7 +376,7 @@ class Overview:
                 continue  # a paragraph about one of them ("Tisagenlecleucel, ..." and its toxicities)
             kept = [e for e in p.sentences if not (e.own and aside(e.own[0]))]  # its subject: the first named
             if kept:
-                out.append(Paragraph(p.block, kept, p.terms, p.classes))
+                out.append(Paragraph(p.block, kept, p.terms, p.classes, p.kinds))
         return out
 
     def _names_focus(self, e: Evidence, analysis: Analysis) -> bool:
@@ -383,8 +384,7 @@ class Overview:
         return any(t in named or set(self.glossary.narrower(t)) & named for t in analysis.focus)
 
     def _redundant(self, e: Evidence, chosen: list[Evidence]) -> bool:
-        vecs = self.scorer.data.sentence_vectors
-        v = np.asarray(vecs[e.row], dtype=np.float32)
+        v, vecs = np.asarray(self.scorer.data.sentence_vectors[e.row], dtype=np.float32), self.scorer.data.sentence_vectors
         return any(float(v @ np.asarray(vecs[c.row], dtype=np.float32)) >= self.params.overview_redundancy for c in chosen)
 
     def _about(self, analysis: Analysis, exclude: set[str]) -> str:

@@ -180,3 +180,43 @@ def test_a_question_about_what_is_unproven_goes_to_a_document_that_qualifies_its
             {"id": "leukemia", "title": "Leukemia that comes back", "text": leukemia}]
     answer = _pages(tmp_path, fake_embedder, rows).session().ask("Which older agents lack proven clinical benefit?")
     assert answer.citations and {c.doc_id for c in answer.citations} == {"leukemia"}, answer.answer
+
+
+def test_the_risks_of_a_class_leave_out_a_paragraph_that_names_it_only_in_passing(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    # The transplant paragraph says "following ... immunotherapy" and "fatal": it is about transplant, so
+    # it is not one of the immunotherapies whose risks were asked for.
+    text = ("New immunotherapy approaches show impressive results in relapsed ALL. Blinatumomab may cause "
+            "cytokine release syndrome, which can be life threatening.\n\n"
+            "Inotuzumab ozogamicin may cause hepatotoxicity, including fatal veno-occlusive disease.\n\n"
+            "Stem cell transplantation following chemotherapy or immunotherapy offers the greatest hope of cure. "
+            "Transplantation is rarely used for patients > 65 years because adverse effects are much more likely to be fatal.")
+    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    answer = engine.session().ask("What are the serious risks of the immunotherapies?")
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("Inotuzumab") for q in quotes) and any(q.startswith("Blinatumomab") for q in quotes), answer.answer
+    assert not any("ransplant" in q for q in quotes), answer.answer
+
+
+def test_a_treatment_asked_of_a_site_is_quoted_first(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    text = ("CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear.\n\n"
+            "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. If unilateral "
+            "testicular involvement is clinically evident, the apparently uninvolved testis should undergo biopsy. "
+            "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
+    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    answer = engine.session().ask("What treatment is there for testicular relapse?")  # a treatment, not how it shows
+    assert answer.citations and answer.citations[0].quote.startswith("Treatment is radiation therapy"), answer.answer
+
+
+def test_treatment_asked_of_two_sites_quotes_each_sites_treatment_first(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    text = ("CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear. "
+            "The role of CNS irradiation is unclear.\n\n"
+            "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. If unilateral "
+            "testicular involvement is clinically evident, the apparently uninvolved testis should undergo biopsy. "
+            "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
+    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    answer = engine.session().ask("What treatment does the text describe for relapse in the brain or the testicles?")
+    quotes = [c.quote.split(" ")[0] for c in answer.citations]
+    assert quotes == ["CNS", "Treatment", "Testicular", "If"], answer.answer
+    # Several things asked of a site keep the text's order: how it shows comes before how it is treated.
+    answer = engine.session().ask("Testicular relapse: presentation, work-up, management.")
+    assert [c.quote.split(" ")[0] for c in answer.citations][:1] == ["Testicular"], answer.answer
