@@ -100,7 +100,9 @@ TERSE_OPTIONS = re.compile(r"\b(options?|choices?|alternatives?|treatments?|tx|t
 # ... and asks no question of a sentence's form, unless the question is itself a broad one ("whats left").
 TERSE_ASK = re.compile(r"\b(?:" + LEFT + r")\b", re.IGNORECASE)
 WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
-OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to)\b", re.IGNORECASE)
+# ("is that it?", "are those all?": asks whether there is more)
+OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to|is that (?:it|all)|"
+                   r"(?:is|are) (?:that|those|these) (?:all|the only (?:ones?|options?)))\b", re.IGNORECASE)
 
 
 def asks_an_attribute(analysis: Analysis) -> bool:
@@ -270,7 +272,8 @@ class Breadth:
         ]
 
     def has_class(self, analysis: Analysis) -> bool:
-        return any(self.glossary.narrower(t) for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS)
+        # (not one said of a member it names: "the car-t drug tisagenlecleucel" is about tisagenlecleucel)
+        return any(self.glossary.narrower(t) for t in self.named(analysis))
 
     def options(self, analysis: Analysis, exclude: set[str]) -> bool:
         """Asks for the choices: options words, and no single treatment to tell about (several named is a tour)."""

@@ -77,6 +77,12 @@ def dimension_words() -> frozenset[str]:
     return _rules().dimensions
 
 
+def age_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` states an age ("68M", "a 7-year-old", "under 25 yrs"): who is asked about, not what."""
+    r = _rules()
+    return [m.span() for p in (*r.age_range, *r.age_max, *r.age_min, *r.person_age) for m in p.finditer(text)]
+
+
 def states(text: str) -> frozenset[str]:
     """The patient states ``text`` speaks of (pregnancy, breastfeeding)."""
     return frozenset(k for k, p in _rules().states.items() if p.search(text))

@@ -65,7 +65,8 @@ class QueryProcessor:
 
     def _correct_word(self, word: str) -> str | None:
         if len(word) == 4 and word.isalpha():
-            return self._correct_short(word)
+            swapped = {w for i in range(3) if (w := word[:i] + word[i + 1] + word[i] + word[i + 2 :]) in self._targets}
+            return swapped.pop() if len(swapped) == 1 and _zipf(word) < self.english_zipf else self._correct_short(word)
         # A common English word is never "corrected" into a corpus word ("clinical" is not "clinically").
         if len(word) < 5 or not word.isalpha() or _zipf(word) >= self.english_zipf:
             return None
@@ -85,7 +86,10 @@ class QueryProcessor:
         # "Mediterean" is three short of "Mediterranean").
         found = [f for f in found if OSA.distance(word, f[0]) <= max(1, max(len(word), len(f[0])) // 4)]
         if not found:
-            return _english_correction(word)
+            # Two letters swapped apart ("leukimea") cost the ratio four: by edits, one nearest word only.
+            near = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=max(1, len(word) // 4), limit=3)
+            closest = [w for w, d, _ in near if d == min(x[1] for x in near)]
+            return closest[0] if len(closest) == 1 and len(word) >= 8 else _english_correction(word)
         if word.endswith("s") and not word.endswith("ss"):
             # A plural stays plural ("imunotherapys": "immunotherapies", not "immunotherapy").
             found = [f for f in found if f[0].endswith("s")] or found

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
-from bot.conditions import Conditions, dimension_words, is_number_word, read
+from bot.conditions import Conditions, age_spans, dimension_words, is_number_word, read
 from bot.glossary import Glossary, Mention
 from bot.paths import DATA
 from bot.prefilter import may_match
@@ -325,7 +325,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
 
     # Glossary terms are matched as entities; only conditions ("leukemia") and events ("paused") stay
     # subject words, by their canonical name ("leukaemia" is "leukemia", "paused" is "interrupting").
-    spans = [(m.start, m.end) for m in mentions]
+    spans = [(m.start, m.end) for m in mentions] + age_spans(text)
     type_words = _type_words(tuple(types))
     shorthand = _type_shorthand(tuple(types))
     chars = list(text)

@@ -121,3 +121,10 @@ def test_one_thing_asked_back_is_a_single_choice(engine) -> None:
 
     assert single_choice(_analysis(engine, "It's the antibody with the liver problem. Which drug was that?"), "antibodies")
     assert not single_choice(_analysis(engine, "Which drugs are antibodies?"), "antibodies")
+
+
+def test_a_class_said_of_a_member_it_names_is_no_class_asked_about(class_engine) -> None:  # noqa: ANN001
+    # "the fixture antibody drug alphamab" is about alphamab: no options of the class to list.
+    breadth = class_engine.answerer.overviews.breadth
+    assert not breadth.has_class(_analysis(class_engine, "how old is too old for the fixture antibody drug alphamab"))
+    assert breadth.has_class(_analysis(class_engine, "how old is too old for the fixture antibodies"))

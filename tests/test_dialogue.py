@@ -376,3 +376,11 @@ def test_management_right_after_side_effects_asks_how_those_are_managed(engine):
     s.ask("what are the side effects of alphamab?")
     s.ask("so what do the doctors do when that happens")
     assert s.turns[-1].analysis.qtype == "toxicity_management" and "alphamab" in s.turns[-1].resolved.lower()
+
+
+def test_is_that_it_after_an_overview_gives_the_options_it_did_not(engine):
+    s = engine.session()
+    first = s.ask("what are the options?")
+    a = s.ask("is that it?")
+    given = {c.quote for c in first.citations if c.quote.lower().startswith(("alphamab,", "betacel,"))}
+    assert given and a.citations and not given & {c.quote for c in a.citations}

@@ -173,3 +173,17 @@ def test_chat_shorthand_for_patients_doctors_and_shes_is_read() -> None:
     q = qp.process("shes 30, which pts do the drs treat")
     assert q.corrected.startswith("she's 30, which patients do the doctors treat")
     assert not {"shes", "pts", "drs"} & set(q.unknown)
+
+
+def test_two_letters_swapped_apart_in_a_long_word_are_two_slips_to_its_one_nearest_word() -> None:
+    # "leukimea": the ratio counts four edits, too many; by edits it is two from "leukemia" and nearer nothing else.
+    qp = QueryProcessor({"leukemia": 3, "relapse": 2}, Glossary())
+    assert qp.process("side effects for leukimea").corrections == {"leukimea": "leukemia"}
+    # A short word gets no such allowance: two edits in seven letters is another word.
+    assert "relapse" not in qp.process("what is a rleapes").corrected
+
+
+def test_a_four_letter_swap_is_read_before_a_longer_word_one_letter_away() -> None:
+    # "sied" is one swap from "side" and one insertion from "sided": the swap is the slip.
+    qp = QueryProcessor({"side": 3, "sided": 1, "effects": 2}, Glossary())
+    assert qp.process("sied effects of alphamab").corrections == {"sied": "side"}

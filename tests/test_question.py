@@ -424,3 +424,13 @@ def test_a_word_that_only_stresses_the_question_does_not_change_its_type(engine,
 def test_what_the_text_does_is_no_subject_word(does: str) -> None:
     analysis = analyse(f"Which cohorts are {does} in the text?", _project_glossary())
     assert does not in analysis.subject and "cohorts" in analysis.subject
+
+
+def test_an_age_the_asker_states_is_no_subject_word() -> None:
+    # "68M": a 68-year-old man, who is asked about; the text never saying "68M" leaves nothing unanswered.
+    analysis = analyse("68M r/r ALL, in CR2 - transplant reasonable?", _project_glossary())
+    assert "68m" not in analysis.subject and analysis.conditions.age is not None
+
+
+def test_what_can_you_do_asks_for_the_options() -> None:
+    assert analyse("what can you do when it comes back", _project_glossary()).qtype == "overview"
