@@ -249,9 +249,8 @@ class Overview:
             if marks:
                 # "Which CD19-directed therapies?": an option joins by a sentence that names the mark.
                 full = [e for e in full if marks <= {m.term for m in self.scorer.mentions(e.row)}]
-            if cues:
-                # An option joins only when one of its sentences states every attribute asked.
-                full = [e for e in full if all(c.search(e.text) for c in cues)]
+            if cues:  # a sentence stating every attribute asked (any, of aspects listed: "CAR-T: products, toxicity")
+                full = [e for e in full if (any if ASPECTS.match(analysis.text) else all)(c.search(e.text) for c in cues)]
             if not full:
                 continue
             first = next((e for e in full if set(e.own) & para.terms), full[0])

@@ -220,3 +220,15 @@ def test_treatment_asked_of_two_sites_quotes_each_sites_treatment_first(tmp_path
     # Several things asked of a site keep the text's order: how it shows comes before how it is treated.
     answer = engine.session().ask("Testicular relapse: presentation, work-up, management.")
     assert [c.quote.split(" ")[0] for c in answer.citations][:1] == ["Testicular"], answer.answer
+
+
+def test_aspects_listed_are_each_answered_by_a_sentence_of_their_own(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    text = ("Tisagenlecleucel, a CAR-T cell therapy, is available for patients up to 25 years of age. "
+            "Life-threatening toxicities may include cytokine release syndrome.\n\n"
+            "Brexucabtagene autoleucel, a CAR-T cell therapy, can be used to treat adult patients. "
+            "Complications, including neurologic toxicities, may be life threatening.")
+    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    answer = engine.session().ask("CAR-T in relapsed ALL: summarize - products, eligibility, toxicity")
+    quotes = [c.quote for c in answer.citations]
+    # No one sentence states both who it is for and its toxicity: each aspect is quoted from its own sentence.
+    assert any("years of age" in q for q in quotes) and any("toxicities" in q for q in quotes), answer.answer
