@@ -86,10 +86,11 @@ class QueryProcessor:
         # "Mediterean" is three short of "Mediterranean").
         found = [f for f in found if OSA.distance(word, f[0]) <= max(1, max(len(word), len(f[0])) // 4)]
         if not found:
-            # Two letters swapped apart ("leukimea") cost the ratio four: by edits, one nearest word only.
-            near = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=max(1, len(word) // 4), limit=3)
-            closest = [w for w, d, _ in near if d == min(x[1] for x in near)]
-            return closest[0] if len(closest) == 1 and len(word) >= 8 else _english_correction(word)
+            # Two letters swapped apart ("leukimea") cost the ratio four: the same letters two edits from one
+            # corpus word. Other letters two edits away are another name ("neomycin" is not "bleomycin").
+            near = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=2, limit=3) if len(word) >= 8 else []
+            same = [w for w, _, _ in near if sorted(w) == sorted(word)]
+            return same[0] if len(same) == 1 else _english_correction(word)
         if word.endswith("s") and not word.endswith("ss"):
             # A plural stays plural ("imunotherapys": "immunotherapies", not "immunotherapy").
             found = [f for f in found if f[0].endswith("s")] or found

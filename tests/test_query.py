@@ -181,6 +181,8 @@ def test_two_letters_swapped_apart_in_a_long_word_are_two_slips_to_its_one_neare
     assert qp.process("side effects for leukimea").corrections == {"leukimea": "leukemia"}
     # A short word gets no such allowance: two edits in seven letters is another word.
     assert "relapse" not in qp.process("what is a rleapes").corrected
+    # Other letters two edits away are another name: a drug the corpus lacks is not one it has.
+    assert QueryProcessor({"bleomycin": 2}, Glossary()).process("neomycin sulfate powder").corrections == {}
 
 
 def test_a_four_letter_swap_is_read_before_a_longer_word_one_letter_away() -> None:
