@@ -76,6 +76,11 @@ def _pages(tmp_path, fake_embedder, rows: list[dict]):  # noqa: ANN001, ANN202
     (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     return bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
 
+def _ask_one_page(tmp_path, fake_embedder, text: str, question: str):  # noqa: ANN001, ANN202
+    """The answer to ``question`` over one page of ``text`` (with the project's glossary)."""
+    return _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}]).session().ask(question)
+
+
 
 def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_path, fake_embedder) -> None:  # noqa: ANN001
     tumors = " ".join([
@@ -190,30 +195,27 @@ def test_the_risks_of_a_class_leave_out_a_paragraph_that_names_it_only_in_passin
             "Inotuzumab ozogamicin may cause hepatotoxicity, including fatal veno-occlusive disease.\n\n"
             "Stem cell transplantation following chemotherapy or immunotherapy offers the greatest hope of cure. "
             "Transplantation is rarely used for patients > 65 years because adverse effects are much more likely to be fatal.")
-    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
-    answer = engine.session().ask("What are the serious risks of the immunotherapies?")
+    answer = _ask_one_page(tmp_path, fake_embedder, text, "What are the serious risks of the immunotherapies?")
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("Inotuzumab") for q in quotes) and any(q.startswith("Blinatumomab") for q in quotes), answer.answer
     assert not any("ransplant" in q for q in quotes), answer.answer
 
 
+# Two sites with paragraphs of their own; the testes' treatment is its paragraph's last sentence.
+SITES = ("CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear. "
+         "The role of CNS irradiation is unclear.\n\n"
+         "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. If unilateral "
+         "testicular involvement is clinically evident, the apparently uninvolved testis should undergo biopsy. "
+         "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
+
+
 def test_a_treatment_asked_of_a_site_is_quoted_first(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    text = ("CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear.\n\n"
-            "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. If unilateral "
-            "testicular involvement is clinically evident, the apparently uninvolved testis should undergo biopsy. "
-            "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
-    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
-    answer = engine.session().ask("What treatment is there for testicular relapse?")  # a treatment, not how it shows
+    answer = _ask_one_page(tmp_path, fake_embedder, SITES, "What treatment is there for testicular relapse?")  # a treatment, not how it shows
     assert answer.citations and answer.citations[0].quote.startswith("Treatment is radiation therapy"), answer.answer
 
 
 def test_treatment_asked_of_two_sites_quotes_each_sites_treatment_first(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    text = ("CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear. "
-            "The role of CNS irradiation is unclear.\n\n"
-            "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. If unilateral "
-            "testicular involvement is clinically evident, the apparently uninvolved testis should undergo biopsy. "
-            "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
-    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": SITES}])
     answer = engine.session().ask("What treatment does the text describe for relapse in the brain or the testicles?")
     quotes = [c.quote.split(" ")[0] for c in answer.citations]
     assert quotes == ["CNS", "Treatment", "Testicular", "If"], answer.answer
@@ -227,8 +229,7 @@ def test_aspects_listed_are_each_answered_by_a_sentence_of_their_own(tmp_path, f
             "Life-threatening toxicities may include cytokine release syndrome.\n\n"
             "Brexucabtagene autoleucel, a CAR-T cell therapy, can be used to treat adult patients. "
             "Complications, including neurologic toxicities, may be life threatening.")
-    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
-    answer = engine.session().ask("CAR-T in relapsed ALL: summarize - products, eligibility, toxicity")
+    answer = _ask_one_page(tmp_path, fake_embedder, text, "CAR-T in relapsed ALL: summarize - products, eligibility, toxicity")
     quotes = [c.quote for c in answer.citations]
     # No one sentence states both who it is for and its toxicity: each aspect is quoted from its own sentence.
     assert any("years of age" in q for q in quotes) and any("toxicities" in q for q in quotes), answer.answer
