@@ -4,8 +4,8 @@ Aspects come from the document's structure, never from a table of topics:
 - a summary ("summarize this", "tl;dr") quotes each paragraph's key (first full) sentence;
 - an options question ("what can be done?", "the immunotherapy options") quotes, for each paragraph
   about a treatment (glossary kinds drug, therapy, procedure), its sentence that best answers; a class
-  named in the question ("immunotherapy") keeps the paragraphs whose sentences are about it or a
-  treatment the text lists under it (not transplant "following ... immunotherapy"); a site's paragraph (CNS, testes) joins only when the question names a site;
+  named ("immunotherapy") keeps the paragraphs about it or what the text lists under it (not transplant's
+  "following ... immunotherapy"); a site's paragraph (CNS, testes) joins only when a site is named;
 - a topical question ("tell me about transplant") quotes the best paragraph's sentences, then the
   best sentence of the other paragraphs that answer nearly as well.
 A sentence the text itself qualifies ("not convincingly demonstrated") never leads.
@@ -383,7 +383,8 @@ class Overview:
         return any(t in named or set(self.glossary.narrower(t)) & named for t in analysis.focus)
 
     def _redundant(self, e: Evidence, chosen: list[Evidence]) -> bool:
-        v, vecs = np.asarray(self.scorer.data.sentence_vectors[e.row], dtype=np.float32), self.scorer.data.sentence_vectors
+        vecs = self.scorer.data.sentence_vectors
+        v = np.asarray(vecs[e.row], dtype=np.float32)
         return any(float(v @ np.asarray(vecs[c.row], dtype=np.float32)) >= self.params.overview_redundancy for c in chosen)
 
     def _about(self, analysis: Analysis, exclude: set[str]) -> str:

@@ -64,17 +64,16 @@ class QueryProcessor:
         return i < len(self._choices) and self._choices[i].startswith(word)
 
     def _correct_word(self, word: str) -> str | None:
-        if len(word) == 4 and word.isalpha():
-            swapped = {w for i in range(3) if (w := word[:i] + word[i + 1] + word[i] + word[i + 2 :]) in self._targets}
-            return swapped.pop() if len(swapped) == 1 and _zipf(word) < self.english_zipf else self._correct_short(word)
         # A common English word is never "corrected" into a corpus word ("clinical" is not "clinically").
-        if len(word) < 5 or not word.isalpha() or _zipf(word) >= self.english_zipf:
+        if len(word) < 4 or not word.isalpha() or _zipf(word) >= self.english_zipf:
             return None
-        # Two neighbouring letters swapped is the commonest slip ("relaspe"): one edit, where the ratio below
-        # counts two and would sooner find an English word one letter away ("relpase": "release").
+        # Two neighbouring letters swapped is the commonest slip ("relaspe", "sied"): one edit, where the ratio
+        # below counts two and would sooner find an English word one letter away ("relpase": "release"; "sided").
         swaps = {w for i in range(len(word) - 1) if (w := word[:i] + word[i + 1] + word[i] + word[i + 2 :]) in self._targets}
         if len(swaps) == 1:
             return swaps.pop()
+        if len(word) == 4:
+            return self._correct_short(word)
         # Only a misspelled word needs rapidfuzz: a cold start does not import it.
         from rapidfuzz import fuzz, process
         from rapidfuzz.distance import OSA
