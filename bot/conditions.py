@@ -83,6 +83,22 @@ def age_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for p in (*r.age_range, *r.age_max, *r.age_min, *r.person_age) for m in p.finditer(text)]
 
 
+def spans_of(text: str, asked: Conditions) -> list[tuple[int, int]]:
+    """Where ``text`` states a condition of the kinds ``asked`` states (an age, a lineage ...): the words a
+    follow-up for another group replaces ("which CAR-T for kids up to 25?" then "and for adults?")."""
+    r = _rules()
+    patterns: list[re.Pattern[str]] = []
+    if asked.age:
+        patterns += [*r.age_range, *r.age_max, *r.age_min, *r.person_age, r.children, r.adults, r.older]
+    if asked.lineage:
+        patterns += list(r.lineage.values())
+    if asked.ph:
+        patterns += list(r.ph.values())
+    if asked.line:
+        patterns.append(r.line)
+    return [m.span() for p in patterns for m in p.finditer(text)]
+
+
 def states(text: str) -> frozenset[str]:
     """The patient states ``text`` speaks of (pregnancy, breastfeeding)."""
     return frozenset(k for k, p in _rules().states.items() if p.search(text))

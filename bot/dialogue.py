@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from bot import conditions
 from bot.breadth import FILTERING_TYPES, OTHER, REST
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
@@ -228,14 +229,14 @@ class Session:
             answer = answerer.respond(cleaned, typed, None, prev, exclude)
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
-        if (
-            last_turn is not None and not typed.analysis.focus
-            and (not last_turn.analysis.focus or bool(last_turn.given))
-            and typed.analysis.conditions and NARROWS.match(typed.text)
-            and self._short(typed.text)
-        ):
-            # "Options for a child?" then "what about for adults?": the same question, for the new asker.
-            u = answerer.understand(f"{last_turn.resolved.rstrip('?.! ')} ({typed.text.strip()})")
+        own = conditions.read(typed.text, question=True)
+        if last_turn is not None and not typed.analysis.focus and own and NARROWS.match(typed.text) and self._short(typed.text):
+            # "Options for a child?" then "what about for adults?": the same question, for the new asker
+            # (the group the last one named left out: "which CAR-T up to 25?" then "and for adults?").
+            again = last_turn.resolved
+            for a, b in sorted(conditions.spans_of(again, own), reverse=True):
+                again = again[:a] + " " * (b - a) + again[b:]
+            u = answerer.understand(f"{' '.join(again.split()).rstrip('?.! ')} ({typed.text.strip()})")
             u.analysis.conditions = typed.analysis.conditions
             return self._reply(cleaned, u, typed, prev)
         # A question of a kind that stands alone ("What is the capital of Peru?") starts a new topic.

@@ -218,6 +218,11 @@ def analyse(
             # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
             tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
             surface[m.term] = phrase + (tail.group(0) if tail else "")
+    story = _story_only(text, mentions, focus)
+    if story:
+        # "We covered antibody-drug conjugates in class. Is inotuzumab linked to ...?": what the story
+        # names beside the question's own subject is its setting, not what is asked about.
+        focus = [t for t in focus if t not in story]
     if types[0] == "overview" and len(types) > 1:
         # "Explain the immunotherapies used for relapsed ALL": a clause describing what is named does not
         # ask for that attribute of it.
@@ -248,6 +253,26 @@ def analyse(
     return Analysis(
         text, types[0], types, yes_no, focus, surface, mentions, subject, required, read(text, True), excluded
     )
+
+
+REFERS_BACK = re.compile(r"\b(it|its|they|them|their|like (?:that|this)|that one|this one|such)\b", re.I)
+DUMMY_IT = re.compile(r"\bis it (?:true|possible|normal|safe|common|ok|okay|right|correct|likely)\b", re.I)
+
+
+def _story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str]:
+    """Focus terms named only in the sentences told before the question asked, when the asking sentences
+    name a focus term of their own; else none."""
+    from bot.text import SENTENCE, asks
+
+    parts = [m for m in SENTENCE.finditer(text) if m.group().strip()]
+    first = next((i for i, m in enumerate(parts) if asks(m.group())), None)
+    if not first:  # no asking sentence, or the message opens with it
+        return set()
+    start = parts[first].start()
+    asked = {m.term for m in mentions if m.start >= start}
+    if not asked & set(focus) or REFERS_BACK.search(DUMMY_IT.sub(" ", text[start:])):
+        return set()  # ("Can chemo still cure an early relapse like that?": the story's relapse is asked of)
+    return {t for t in focus if t not in asked}
 
 
 # "not in the brain", "besides chemo and a transplant", "other than CAR-T": what the asker sets aside.
@@ -281,7 +306,7 @@ def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
 
 
 LIKE = re.compile(r"\b(?:like|unlike|as with)\s+$", re.I)
-LIKE_AFTER = re.compile(r"\s+(?:does|do|did|is|are|was|can)\b", re.I)
+LIKE_AFTER = re.compile(r"\s+(?:does|do|did|is|are|was|can)\s*(?:[?.!,;]|$|(?:too|also|as well)\b)", re.I)
 CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\s+(an?\s+|the\s+)?$", re.I)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import conditions
 from bot.conditions import fit, qualified, read
 
 
@@ -226,3 +227,16 @@ def test_lay_words_for_what_the_text_qualifies_ask_about_it() -> None:
     assert asks_qualified("the ones that never really proved anything")
     assert asks_qualified("which are no longer marketed?")
     assert not asks_qualified("which drugs are sold for children?")
+
+
+def test_spans_of_finds_the_words_stating_the_kinds_of_condition_asked():
+    text = "Which CAR-T is for young people up to 25, with T-ALL?"
+    spans = conditions.spans_of(text, conditions.read("and for adults?", question=True))
+
+    def blanked(phrase: str) -> bool:
+        at = text.index(phrase)
+        return any(a <= at and at + len(phrase) <= b for a, b in spans)
+
+    assert blanked("young people") and blanked("up to 25") and not blanked("T-ALL")
+    lineage = conditions.spans_of(text, conditions.read("and for B-cell?", question=True))
+    assert {text[a:b] for a, b in lineage} == {"T-ALL"}

@@ -378,3 +378,19 @@ def test_a_long_messages_question_made_only_of_words_the_text_lacks_is_what_is_a
     assert _asked_words("It worries me so.", ["worries"]) == []
     assert SIGNS_ASKED.match("What are the warning signs that it has come back?")
     assert not SIGNS_ASKED.match("can an infection cause the symptoms of it?")
+
+
+def test_a_sentence_singling_one_out_answers_whether_it_is_worse_than_the_others() -> None:
+    p = default_params()
+    forms = _forms()
+    forms.glossary = SimpleNamespace(kind=lambda t: "site" if t == "bone marrow" else "term")
+    ev = _covered(2.0)
+    ev.text, ev.entity = "Bone marrow relapse is particularly ominous.", 1.0
+    forms.scorer.named = lambda row: frozenset({"bone marrow"})
+    forms.scorer.document_terms = lambda doc: frozenset({"bone marrow"})
+    worse = Analysis("is a relapse in the marrow worse than one elsewhere", "ranking", ["ranking"], True,
+                     ["bone marrow"], {"bone marrow": "marrow"})
+    assert decide(worse, [ev], p, forms).status == "answer"
+    # A sentence that ranks nothing does not answer it.
+    ev.text = "Bone marrow relapse is common."
+    assert decide(worse, [ev], p, forms).status == "abstain"

@@ -384,3 +384,12 @@ def test_is_that_it_after_an_overview_gives_the_options_it_did_not(engine):
     a = s.ask("is that it?")
     given = {c.quote for c in first.citations if c.quote.lower().startswith(("alphamab,", "betacel,"))}
     assert given and a.citations and not given & {c.quote for c in a.citations}
+def test_and_for_adults_after_a_question_for_children_asks_it_again_without_the_children(engine):
+    s = engine.session()
+    s.ask("Which fixture therapy is for kids up to 17?")
+    a = s.ask("and for grown ups?")
+    # The earlier question's group is replaced, not kept beside the new one.
+    assert a.searched_for.lower().startswith("which fixture therapy is for")
+    assert "kids" not in a.searched_for and "17" not in a.searched_for
+    assert s.turns[-1].analysis.conditions.labels == ("adults",)
+    assert a.citations and a.citations[0].quote.startswith("Alphamab")

@@ -344,6 +344,20 @@ def test_what_a_question_compares_with_is_not_its_subject():
     # "drugs like clofarabine" names examples, not what is set aside.
     b = analyse("What's the story with the older drugs like clofarabine and nelarabine?", g)
     assert "clofarabine" in b.focus
+    # "drugs like blinatumomab are antibodies that ...": an example of what is asked about, not set aside.
+    c = analyse("So drugs like blinatumomab are antibodies that bring T cells close, right?", g)
+    assert "blinatumomab" in c.focus and not c.excluded
+
+
+def test_what_a_story_names_beside_the_questions_own_subject_is_not_its_focus():
+    g = _project_glossary()
+    a = analyse("We covered antibody-drug conjugates in class. Is inotuzumab linked to deaths after transplant?", g)
+    assert "inotuzumab ozogamicin" in a.focus and "antibody-drug conjugate" not in a.focus
+    # The question refers back to the story ("a relapse like that"), or names nothing of its own: kept.
+    b = analyse("Her leukemia came back in the bone marrow. Can chemo cure a relapse like that?", g)
+    assert "bone marrow" in b.focus
+    c = analyse("He started blinatumomab last week. What problems can happen?", g)
+    assert "blinatumomab" in c.focus
 
 
 def test_whats_without_its_apostrophe_still_asks_for_a_treatment() -> None:
