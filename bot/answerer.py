@@ -355,7 +355,8 @@ class Answerer:
             draft = self.forms.members_fitting(analysis, ranked)
         if draft is not None:
             return draft
-        if analysis.qtype == "comparison" and len(analysis.focus) >= 2:
+        # ("Reinduction chemo: CR2 rates, peds vs adults?" sets two groups side by side, not its two terms)
+        if analysis.qtype == "comparison" and len(analysis.focus) >= 2 and not conditions.split(analysis.text):
             draft = self.forms.comparison(analysis, ranked, best)
             if draft is not None:
                 return draft

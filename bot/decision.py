@@ -295,11 +295,18 @@ def _decide(
         # well it speaks of hair loss.
         names = [analysis.focus_surface.get(t, t) for t in strangers]
         return Decision("abstain", f"The text does not say this of {', '.join(names[:2])}.", best, names)
+    asked_of = _of_kinds(analysis, forms, TREATMENT_KINDS) if analysis.yes_no and not long else []
+    covered = {n for t in asked_of for n in (t, *forms.glossary.narrower(t))}
+    if asked_of and not covered & (forms.scorer.named(best.row) | set(best.subjects)) and not forms.speaks_for(best, sorted(covered)):
+        # "Does tisagenlecleucel improve survival?": a sentence about other agents cannot say yes or no for it.
+        names = [analysis.focus_surface.get(t, t) for t in asked_of]
+        return Decision("abstain", f"The text does not say this of {', '.join(names[:2])}.", best, names)
     if analysis.yes_no and not long:
         # "Does blinatumomab cause hair loss?": a sentence that never names the effect asked about cannot
         # say yes or no to it.
         named = forms.scorer.named(best.row)
-        unnamed = [t for t in _of_kinds(analysis, forms, {"toxicity"}) if t not in named]
+        # (nor an outcome: "does inotuzumab improve overall survival?" is not decided by its remission rates)
+        unnamed = [t for t in _of_kinds(analysis, forms, {"toxicity", "outcome"}) if t not in named]
         if unnamed:
             names = [analysis.focus_surface.get(t, t) for t in unnamed]
             return Decision("abstain", f"The text does not say anything about {quoted(names)}.", best, names)

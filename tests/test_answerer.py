@@ -312,3 +312,13 @@ def test_a_heading_that_asks_chooses_its_document_but_the_sentences_after_it_ans
     quotes = [c.quote for c in answer.citations]
     assert not answer.abstained and quotes[0] == "Zetosis is caused by a change in the ZET1 gene."
     assert not any(q.endswith("?") for q in quotes)
+
+
+def test_two_groups_set_against_each_other_are_compared_not_the_terms_named(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import ask_one_page
+
+    text = ("A new round of chemotherapy may induce a second remission in most children and a third of adults. "
+            "Stem cell transplantation following reinduction chemotherapy offers the greatest hope of cure.")
+    a = ask_one_page(tmp_path, fake_embedder, text, "Reinduction chemo: second remission rate, peds vs adults?")
+    # Not a table of "reinduction" beside "chemotherapy": the sentence stating both groups answers.
+    assert "|" not in a.answer and a.citations[0].quote.startswith("A new round")

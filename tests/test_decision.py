@@ -263,7 +263,8 @@ def test_a_long_message_asking_about_an_effect_the_text_never_names_is_not_answe
 def test_a_ranking_of_two_named_treatments_needs_a_sentence_naming_both() -> None:
     p = default_params()
     forms = _forms()
-    forms.glossary = SimpleNamespace(kind=lambda t: "drug" if t in ("alphamab", "betacel", "chemo") else "term")
+    forms.glossary = SimpleNamespace(kind=lambda t: "drug" if t in ("alphamab", "betacel", "chemo") else "term",
+                                     narrower=lambda t: ())
     ev = _covered(2.0)
     ev.text, ev.entity = "Remission rates were higher with alphamab than with chemotherapy.", 1.0
     forms.scorer.named = lambda row: frozenset({"alphamab", "chemo"})
@@ -394,3 +395,36 @@ def test_a_sentence_singling_one_out_answers_whether_it_is_worse_than_the_others
     # A sentence that ranks nothing does not answer it.
     ev.text = "Bone marrow relapse is common."
     assert decide(worse, [ev], p, forms).status == "abstain"
+
+
+def test_a_yes_no_question_about_a_treatment_needs_a_sentence_about_it() -> None:
+    p = default_params()
+    forms = _forms()
+    kinds = {"zetamab": "drug", "mabs": "therapy", "overall survival": "outcome"}
+    forms.glossary = SimpleNamespace(kind=lambda t: kinds.get(t, "term"), narrower=lambda t: ("zetamab",) if t == "mabs" else ())
+    forms.scorer.document_terms = lambda doc: frozenset(kinds)
+    ev = _covered(2.0)
+    ev.text = "Other agents have been available, but no trials verified increased survival."
+    forms.scorer.named = lambda row: frozenset({"overall survival"})
+    asked = Analysis("Does zetamab improve survival?", "prognosis", ["prognosis"], True, ["zetamab", "overall survival"])
+    decision = decide(asked, [ev], p, forms)
+    assert decision.status == "abstain" and "zetamab" in decision.reason
+    # A sentence naming it, or a member of the class asked about, may answer.
+    forms.scorer.named = lambda row: frozenset({"zetamab", "overall survival"})
+    assert decide(asked, [ev], p, forms).status == "answer"
+    of_class = Analysis("Do mabs improve survival?", "prognosis", ["prognosis"], True, ["mabs", "overall survival"])
+    assert decide(of_class, [ev], p, forms).status == "answer"
+
+
+def test_a_yes_no_question_about_an_outcome_needs_a_sentence_naming_it() -> None:
+    p = default_params()
+    forms = _forms()
+    kinds = {"zetamab": "drug", "overall survival": "outcome"}
+    forms.glossary = SimpleNamespace(kind=lambda t: kinds.get(t, "term"), narrower=lambda t: ())
+    forms.scorer.document_terms = lambda doc: frozenset(kinds)
+    forms.scorer.named = lambda row: frozenset({"zetamab"})
+    ev = _covered(2.0)
+    ev.text = "Remission rates were higher with zetamab than with chemotherapy."
+    asked = Analysis("Does zetamab improve overall survival?", "prognosis", ["prognosis"], True, ["zetamab", "overall survival"])
+    decision = decide(asked, [ev], p, forms)
+    assert decision.status == "abstain" and decision.missing == ["overall survival"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pages import ask_one_page, engine_over
+
 
 def _analysis(engine, question: str):  # noqa: ANN202
     a = engine.answerer
@@ -62,26 +64,6 @@ def test_a_broad_question_about_nothing_in_particular_gets_the_key_points(engine
     assert answer.parts[0].kind == "lead" and "key points" in answer.parts[0].text
 
 
-def _pages(tmp_path, fake_embedder, rows: list[dict]):  # noqa: ANN001, ANN202
-    """An engine over ``rows`` (id, title, text) as one JSONL file, with the project's glossary."""
-    import json
-    import shutil
-
-    import bot
-    from bot.settings import PROJECT_ROOT
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(PROJECT_ROOT / "corpus" / "glossary.json", corpus / "glossary.json")
-    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return bot.load(corpus=corpus, index=tmp_path / "index", embedder=fake_embedder)
-
-def _ask_one_page(tmp_path, fake_embedder, text: str, question: str):  # noqa: ANN001, ANN202
-    """The answer to ``question`` over one page of ``text`` (with the project's glossary)."""
-    return _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}]).session().ask(question)
-
-
-
 def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_path, fake_embedder) -> None:  # noqa: ANN001
     tumors = " ".join([
         "Tumors of the CNS are growths in the brain and spinal cord.",
@@ -93,7 +75,7 @@ def test_a_broad_question_is_answered_from_a_document_naming_all_it_names(tmp_pa
                 "twice weekly. The role of CNS irradiation after a relapse is unclear.")
     rows = [{"id": "tumors", "title": "CNS tumors", "text": tumors},
             {"id": "leukemia", "title": "Leukemia that comes back", "text": leukemia}]
-    answer = _pages(tmp_path, fake_embedder, rows).session().ask("tell me about CNS relapse")
+    answer = engine_over(tmp_path, fake_embedder, rows).session().ask("tell me about CNS relapse")
     assert answer.citations and {c.doc_id for c in answer.citations} == {"leukemia"}
 
 
@@ -183,7 +165,7 @@ def test_a_question_about_what_is_unproven_goes_to_a_document_that_qualifies_its
                 "demonstrated. Examples include clofarabine for children. Marketing of liposomal vincristine has been discontinued.")
     rows = [{"id": "older", "title": "Older agents for older adults", "text": older},
             {"id": "leukemia", "title": "Leukemia that comes back", "text": leukemia}]
-    answer = _pages(tmp_path, fake_embedder, rows).session().ask("Which older agents lack proven clinical benefit?")
+    answer = engine_over(tmp_path, fake_embedder, rows).session().ask("Which older agents lack proven clinical benefit?")
     assert answer.citations and {c.doc_id for c in answer.citations} == {"leukemia"}, answer.answer
 
 
@@ -195,7 +177,7 @@ def test_the_risks_of_a_class_leave_out_a_paragraph_that_names_it_only_in_passin
             "Inotuzumab ozogamicin may cause hepatotoxicity, including fatal veno-occlusive disease.\n\n"
             "Stem cell transplantation following chemotherapy or immunotherapy offers the greatest hope of cure. "
             "Transplantation is rarely used for patients > 65 years because adverse effects are much more likely to be fatal.")
-    answer = _ask_one_page(tmp_path, fake_embedder, text, "What are the serious risks of the immunotherapies?")
+    answer = ask_one_page(tmp_path, fake_embedder, text, "What are the serious risks of the immunotherapies?")
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("Inotuzumab") for q in quotes) and any(q.startswith("Blinatumomab") for q in quotes), answer.answer
     assert not any("ransplant" in q for q in quotes), answer.answer
@@ -210,12 +192,12 @@ SITES = ("CNS relapse treatment includes intrathecal methotrexate twice weekly u
 
 
 def test_a_treatment_asked_of_a_site_is_quoted_first(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    answer = _ask_one_page(tmp_path, fake_embedder, SITES, "What treatment is there for testicular relapse?")  # a treatment, not how it shows
+    answer = ask_one_page(tmp_path, fake_embedder, SITES, "What treatment is there for testicular relapse?")  # a treatment, not how it shows
     assert answer.citations and answer.citations[0].quote.startswith("Treatment is radiation therapy"), answer.answer
 
 
 def test_treatment_asked_of_two_sites_quotes_each_sites_treatment_first(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    engine = _pages(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": SITES}])
+    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": SITES}])
     answer = engine.session().ask("What treatment does the text describe for relapse in the brain or the testicles?")
     quotes = [c.quote.split(" ")[0] for c in answer.citations]
     assert quotes == ["CNS", "Treatment", "Testicular", "If"], answer.answer
@@ -229,7 +211,7 @@ def test_aspects_listed_are_each_answered_by_a_sentence_of_their_own(tmp_path, f
             "Life-threatening toxicities may include cytokine release syndrome.\n\n"
             "Brexucabtagene autoleucel, a CAR-T cell therapy, can be used to treat adult patients. "
             "Complications, including neurologic toxicities, may be life threatening.")
-    answer = _ask_one_page(tmp_path, fake_embedder, text, "CAR-T in relapsed ALL: summarize - products, eligibility, toxicity")
+    answer = ask_one_page(tmp_path, fake_embedder, text, "CAR-T in relapsed ALL: summarize - products, eligibility, toxicity")
     quotes = [c.quote for c in answer.citations]
     # No one sentence states both who it is for and its toxicity: each aspect is quoted from its own sentence.
     assert any("years of age" in q for q in quotes) and any("toxicities" in q for q in quotes), answer.answer

@@ -1,0 +1,25 @@
+"""Engines over a few hand-written pages (with the project's glossary), for tests of one rule on one text."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+
+def engine_over(tmp_path: Path, embedder: Any, rows: list[dict[str, str]]) -> Any:
+    """An engine over ``rows`` (id, title, text) as one JSONL file, with the project's glossary."""
+    import bot
+    from bot.settings import PROJECT_ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(PROJECT_ROOT / "corpus" / "glossary.json", corpus / "glossary.json")
+    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return bot.load(corpus=corpus, index=tmp_path / "index", embedder=embedder)
+
+
+def ask_one_page(tmp_path: Path, embedder: Any, text: str, question: str) -> Any:
+    """The answer to ``question`` over one page of ``text``."""
+    return engine_over(tmp_path, embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}]).session().ask(question)
