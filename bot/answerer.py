@@ -32,7 +32,7 @@ from bot.models import Answer
 from bot.overview import Overview
 from bot.params import Params
 from bot.query import Query, QueryProcessor
-from bot.question import Analysis, analyse, without_fillers
+from bot.question import Analysis, analyse, rules, without_fillers
 from bot.retrieval import Candidate, HybridRetriever
 from bot.siblings import aspects
 from bot.text import asks, clean_question, content_words, fold
@@ -227,6 +227,11 @@ class Answerer:
             # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
             return self.composer.abstain(frame, f"The text does not mention {', '.join(f'“{w}”' for w in names[:3])}.", near, missing=names)
 
+        unstated = [r for r in map(rules().get, analysis.types[1:]) if overview and r is not None and r.strict and r.need
+                    and r.ask.search(analysis.text) and not any(r.need.search(e.text) for e in ranked)]
+        if unstated:
+            # "CAR-T cost and insurance overview": a broad word around an attribute the text never states.
+            return self.composer.abstain(frame, f"The text does not state {unstated[0].states}.", near)
         if overview:
             aside = (exclude or set()) | set(analysis.excluded)
             answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside, follow)

@@ -322,3 +322,10 @@ def test_two_groups_set_against_each_other_are_compared_not_the_terms_named(tmp_
     a = ask_one_page(tmp_path, fake_embedder, text, "Reinduction chemo: second remission rate, peds vs adults?")
     # Not a table of "reinduction" beside "chemotherapy": the sentence stating both groups answers.
     assert "|" not in a.answer and a.citations[0].quote.startswith("A new round")
+
+
+def test_a_broad_word_around_an_attribute_the_text_never_states_is_not_answered(engine) -> None:
+    a = engine.session().ask("alphamab cost and insurance coverage overview")
+    assert a.abstained and "cost" in a.answer
+    # The overview alone is answered.
+    assert not engine.session().ask("alphamab overview").abstained

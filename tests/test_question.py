@@ -19,6 +19,7 @@ def _project_glossary():  # noqa: ANN202
     [
         ("Explain what tisagenlecleucel is", "overview"),
         ("How does alphamab act on leukemic cells?", "mechanism"),
+        ("How does alphamab get the immune system to go after the cancer cells?", "mechanism"),
         ("Who is eligible to receive betacel?", "indication"),
         ("Is there an age limit for this therapy?", "age"),
         ("What are the adverse effects of betacel?", "side_effects"),
