@@ -289,7 +289,9 @@ def _decide(
         # "Does tisagenlecleucel cause VOD?": a sentence saying it of another drug cannot decide it.
         names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in best.subjects]
         return Decision("abstain", f"The text does not say this of {', '.join(names[:2]) or 'it'}.", best, names)
-    strangers = [t for t in _of_kinds(analysis, forms, TREATMENT_KINDS) if t not in in_document]
+    # (a class is named by its members: "which fixture antibody ...?" of a page naming alphamab)
+    strangers = [t for t in _of_kinds(analysis, forms, TREATMENT_KINDS)
+                 if t not in in_document and in_document.isdisjoint(forms.glossary.narrower(t))]
     if strangers and not long:
         # "Does clofarabine cause hair loss?": a page that never names clofarabine cannot say, however
         # well it speaks of hair loss.

@@ -380,20 +380,20 @@ class Session:
     def _remember(self, text: str, resolved: str, analysis: Analysis, answer: Answer) -> None:
         pos = self.doc_pos
         docs = list(dict.fromkeys(pos[c.doc_id] for c in answer.citations if c.doc_id in pos))
+        glossary = self.answerer.glossary
+        members = {m for t in analysis.focus for m in glossary.narrower(t)}  # "which CAR-T ...?": one of them
         if (
-            not analysis.focus and ASKS_FOR_ONE.search(analysis.text) and not answer.abstained and answer.citations
-            and all(p.kind != "items" for p in answer.parts)
+            (not analysis.focus or all(glossary.narrower(t) for t in analysis.focus)) and ASKS_FOR_ONE.search(analysis.text)
+            and not answer.abstained and answer.citations and all(p.kind != "items" for p in answer.parts)
         ):
             # "Which drug is a purine analog for children?" names nothing; its answer does, and "it" in
             # the next question is that drug (not the first option an overview happens to list).
-            named = [
-                m for m in self.answerer.glossary.mentions(answer.citations[0].quote) if m.kind in SUBJECT_KINDS
-            ]
+            named = [m for m in glossary.mentions(answer.citations[0].quote) if m.kind in SUBJECT_KINDS
+                     and (not members or m.term in members)]
             if named:
                 analysis = replace(analysis, focus=[named[0].term], focus_surface={named[0].term: named[0].surface})
         given: tuple[str, ...] = ()
         if any(p.kind == "items" for p in answer.parts):
-            glossary = self.answerer.glossary
             firsts = (next((m.term for m in glossary.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations)
             given = tuple(dict.fromkeys(t for t in firsts if t))
         self.turns.append(Turn(text, resolved, analysis, docs, given))

@@ -393,3 +393,11 @@ def test_and_for_adults_after_a_question_for_children_asks_it_again_without_the_
     assert "kids" not in a.searched_for and "17" not in a.searched_for
     assert s.turns[-1].analysis.conditions.labels == ("adults",)
     assert a.citations and a.citations[0].quote.startswith("Alphamab")
+
+
+def test_its_after_asking_which_member_of_a_class_is_the_member_the_answer_named(class_engine) -> None:  # noqa: ANN001
+    s = class_engine.session()
+    first = s.ask("Which fixture antibody is available for children?")
+    assert first.citations[0].quote.startswith("Betacel")
+    a = s.ask("Its side effects?")
+    assert "betacel" in (a.searched_for or "").lower() and "fixture antibod" not in (a.searched_for or "").lower()
