@@ -350,15 +350,21 @@ def test_what_a_question_compares_with_is_not_its_subject():
     assert "blinatumomab" in c.focus and not c.excluded
 
 
-def test_what_a_story_names_beside_the_questions_own_subject_is_not_its_focus():
-    g = _project_glossary()
-    a = analyse("We covered antibody-drug conjugates in class. Is inotuzumab linked to deaths after transplant?", g)
-    assert "inotuzumab ozogamicin" in a.focus and "antibody-drug conjugate" not in a.focus
-    # The question refers back to the story ("a relapse like that"), or names nothing of its own: kept.
-    b = analyse("Her leukemia came back in the bone marrow. Can chemo cure a relapse like that?", g)
-    assert "bone marrow" in b.focus
-    c = analyse("He started blinatumomab last week. What problems can happen?", g)
-    assert "blinatumomab" in c.focus
+@pytest.mark.parametrize(
+    ("message", "term", "is_focus"),
+    [
+        # What a story names beside the question's own subject is its setting.
+        ("We covered antibody-drug conjugates in class. Is inotuzumab linked to deaths after transplant?",
+         "antibody-drug conjugate", False),
+        ("We covered antibody-drug conjugates in class. Is inotuzumab linked to deaths after transplant?",
+         "inotuzumab ozogamicin", True),
+        # The question refers back to the story ("a relapse like that"), or names nothing of its own: kept.
+        ("Her leukemia came back in the bone marrow. Can chemo cure a relapse like that?", "bone marrow", True),
+        ("He started blinatumomab last week. What problems can happen?", "blinatumomab", True),
+    ],
+)
+def test_what_a_story_names_beside_the_questions_own_subject_is_not_its_focus(message, term, is_focus):  # noqa: ANN001
+    assert (term in analyse(message, _project_glossary()).focus) == is_focus
 
 
 def test_whats_without_its_apostrophe_still_asks_for_a_treatment() -> None:
