@@ -227,8 +227,9 @@ class Answerer:
             # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
             return self.composer.abstain(frame, f"The text does not mention {', '.join(f'“{w}”' for w in names[:3])}.", near, missing=names)
 
-        unstated = [r for r in map(rules().get, analysis.types[1:]) if overview and r is not None and r.strict and r.need
-                    and r.ask.search(analysis.text) and not any(r.need.search(e.text) for e in ranked)]
+        secondary = [r for r in map(rules().get, analysis.types[1:]) if r is not None] if overview else []
+        unstated = [r for r in secondary if r.strict and r.need and r.ask.search(analysis.text)
+                    and not any(r.need.search(e.text) for e in ranked)]
         if unstated:
             # "CAR-T cost and insurance overview": a broad word around an attribute the text never states.
             return self.composer.abstain(frame, f"The text does not state {unstated[0].states}.", near)

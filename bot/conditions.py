@@ -77,10 +77,14 @@ def dimension_words() -> frozenset[str]:
     return _rules().dimensions
 
 
+def _age_patterns(r: _Rules) -> list[re.Pattern[str]]:
+    """The patterns that read an age in years."""
+    return [*r.age_range, *r.age_max, *r.age_min, *r.person_age]
+
+
 def age_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` states an age ("68M", "a 7-year-old", "under 25 yrs"): who is asked about, not what."""
-    r = _rules()
-    return [m.span() for p in (*r.age_range, *r.age_max, *r.age_min, *r.person_age) for m in p.finditer(text)]
+    return [m.span() for p in _age_patterns(_rules()) for m in p.finditer(text)]
 
 
 def spans_of(text: str, asked: Conditions) -> list[tuple[int, int]]:
@@ -89,7 +93,7 @@ def spans_of(text: str, asked: Conditions) -> list[tuple[int, int]]:
     r = _rules()
     patterns: list[re.Pattern[str]] = []
     if asked.age:
-        patterns += [*r.age_range, *r.age_max, *r.age_min, *r.person_age, r.children, r.adults, r.older]
+        patterns += [*_age_patterns(r), r.children, r.adults, r.older]
     if asked.lineage:
         patterns += list(r.lineage.values())
     if asked.ph:

@@ -290,14 +290,15 @@ def _decide(
         names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in best.subjects]
         return Decision("abstain", f"The text does not say this of {', '.join(names[:2]) or 'it'}.", best, names)
     # (a class is named by its members: "which fixture antibody ...?" of a page naming alphamab)
-    strangers = [t for t in _of_kinds(analysis, forms, TREATMENT_KINDS)
+    treatments = _of_kinds(analysis, forms, TREATMENT_KINDS)
+    strangers = [t for t in treatments
                  if t not in in_document and in_document.isdisjoint(forms.glossary.narrower(t))]
     if strangers and not long:
         # "Does clofarabine cause hair loss?": a page that never names clofarabine cannot say, however
         # well it speaks of hair loss.
         names = [analysis.focus_surface.get(t, t) for t in strangers]
         return Decision("abstain", f"The text does not say this of {', '.join(names[:2])}.", best, names)
-    asked_of = _of_kinds(analysis, forms, TREATMENT_KINDS) if analysis.yes_no and not long else []
+    asked_of = treatments if analysis.yes_no and not long else []
     covered = {n for t in asked_of for n in (t, *forms.glossary.narrower(t))}
     if asked_of and not covered & (forms.scorer.named(best.row) | set(best.subjects)) and not forms.speaks_for(best, sorted(covered)):
         # "Does tisagenlecleucel improve survival?": a sentence about other agents cannot say yes or no for it.

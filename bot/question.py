@@ -15,7 +15,7 @@ from bot.conditions import Conditions, age_spans, dimension_words, is_number_wor
 from bot.glossary import Glossary, Mention
 from bot.paths import DATA
 from bot.prefilter import may_match
-from bot.text import fold
+from bot.text import SENTENCE, asks, fold
 
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
 FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route", "outcome"})
@@ -262,8 +262,6 @@ DUMMY_IT = re.compile(r"\bis it (?:true|possible|normal|safe|common|ok|okay|righ
 def _story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str]:
     """Focus terms named only in the sentences told before the question asked, when the asking sentences
     name a focus term of their own; else none."""
-    from bot.text import SENTENCE, asks
-
     parts = [m for m in SENTENCE.finditer(text) if m.group().strip()]
     first = next((i for i, m in enumerate(parts) if asks(m.group())), None)
     if not first:  # no asking sentence, or the message opens with it
