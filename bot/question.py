@@ -15,7 +15,7 @@ from bot.conditions import Conditions, age_spans, dimension_words, is_number_wor
 from bot.glossary import Glossary, Mention
 from bot.paths import DATA
 from bot.prefilter import may_match
-from bot.text import SENTENCE, asks, fold
+from bot.text import SENTENCE, asks, content_words, fold
 
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
 FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route", "outcome"})
@@ -343,7 +343,6 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
     commoner than ``subject_zipf`` ("best", "older", "hair") say nothing about the subject.
     A passage that names none of them is likely a look-alike.
     """
-    from bot.text import content_words
     from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
     # Glossary terms are matched as entities; only conditions ("leukemia") and events ("paused") stay
