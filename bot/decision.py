@@ -16,7 +16,8 @@ from bot.forms import Forms
 from bot.meaning import asked_word, defines
 from bot.params import Params
 from bot.question import Analysis, rules, states_span
-from bot.siblings import aspects, question_stems, said_title
+from bot.siblings import aspects, question_stems, said_title, word_stems
+from bot.stemming import matches
 from bot.text import SENTENCE, asks, content_words
 
 
@@ -68,7 +69,24 @@ def _names_page(question: str, best: Evidence, forms: Forms, topics: frozenset[s
     return bool(named) and named >= max((said_title(question, t, said) for t in topics), default=0)
 
 
+# Types asking for a figure: one of an effect the question names is said by a sentence naming it.
+FIGURES = frozenset({"frequency", "percent_figure", "percentage", "count", "duration_count"})
 _CLAUSES = re.compile(r"\band\b|[?.;]")
+
+
+def _another_topic(question: str, best: Evidence, forms: Forms, topics: frozenset[str]) -> bool:
+    """Does the question also name another of search's ``topics`` (most of its title's words, two at
+    least), words of which ``best`` lacks? Then it asks how the two relate, and the page it names says
+    nothing of the other ("Noonan syndrome and polycystic renal disease": "polycystic kidney disease")."""
+    own = forms.scorer.siblings.topic(best.doc)
+    said = question_stems(question)
+    lacking = word_stems(" ".join(best.missing_context))
+    for title in topics - {own}:
+        stems = word_stems(title)
+        hit = {w for w in stems if matches(w, said)}
+        if len(hit) >= 2 and 3 * len(hit) >= 2 * len(stems) and hit & lacking:
+            return True
+    return False
 
 
 def _question_start(text: str) -> int:
@@ -111,6 +129,8 @@ def _asks_more(analysis: Analysis, best: Evidence) -> bool:
     first = primary.ask.search(analysis.text) if primary else None
     if first is None:
         return False
+    if analysis.yes_no and _CLAUSES.search(analysis.text, 0, first.start()):
+        return True  # "does ino hurt the liver, and how often?": whether, then how often
     for name in analysis.types[1:]:
         rule = rules().get(name)
         if rule is None or name == analysis.qtype or (rule.need is not None and not rule.need.search(best.text)):
@@ -222,6 +242,10 @@ def _decide(
             and (e.entity > 0 or not analysis.focus or forms.speaks_for(e, analysis.focus))
         ]
         typed = [e for e in pool if need.search(e.text)]
+        if analysis.qtype in FIGURES and (effects := _of_kinds(analysis, forms, {"toxicity", "outcome"})):
+            # "Does ino hurt the liver, and how often?": a rate of remission is not how often the liver is hurt
+            # (what is done about an effect follows it unnamed: "Interrupting ... may be necessary").
+            typed = [e for e in typed if set(effects) <= forms.scorer.named(e.row) | set(e.own)]
         rivals = _of_kinds(analysis, forms, TREATMENT_KINDS) if analysis.qtype == "ranking" else []
         if len(rivals) >= 2:
             # "Blinatumomab vs inotuzumab, which is superior?": only a sentence naming both ranks one above
@@ -316,7 +340,10 @@ def _decide(
     # The page the question names by its title ("Can birth control drug Ocella cause deep vein thrombosis?":
     # the page "Deep Vein Thrombosis") is about what it asks: the words it lacks are details of that topic,
     # named in a partial answer rather than withheld.
-    named_page = bool(params.named_partial) and _names_page(analysis.text, best, forms, topics)
+    named_page = (
+        bool(params.named_partial) and _names_page(analysis.text, best, forms, topics)
+        and not _another_topic(analysis.text, best, forms, topics)
+    )
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long and not named_page:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.
         return Decision("abstain", f"The text does not say anything about {quoted(best.missing)}.", best, best.missing)

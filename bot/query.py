@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -89,7 +90,7 @@ class QueryProcessor:
             # corpus word. Other letters two edits away are another name ("neomycin" is not "bleomycin").
             near = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=2, limit=3) if len(word) >= 8 else []
             same = [w for w, _, _ in near if sorted(w) == sorted(word)]
-            return same[0] if len(same) == 1 else _english_correction(word)
+            return same[0] if len(same) == 1 else _english_correction(word, lambda w: self._stem(w) in self._known_stems)
         if word.endswith("s") and not word.endswith("ss"):
             # A plural stays plural ("imunotherapys": "immunotherapies", not "immunotherapy").
             found = [f for f in found if f[0].endswith("s")] or found
@@ -203,9 +204,10 @@ def _english_words() -> dict[int, list[str]]:
     return by_len
 
 
-def _english_correction(word: str) -> str | None:
+def _english_correction(word: str, known: Callable[[str], bool] = lambda w: False) -> str | None:
     """The nearest common English word (one edit, two for long words; a swap of two letters is one edit),
-    commonest first among the nearest, when it is far commoner than ``word`` ("dangerus": "dangerous")."""
+    among the nearest one the text uses (``known``: "nurve" is "nerve" beside "nerves", not "nurse"), then
+    the commonest, when it is far commoner than ``word`` ("dangerus": "dangerous")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
@@ -217,7 +219,7 @@ def _english_correction(word: str) -> str | None:
     found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=limit, limit=20)
     if not found:
         return None
-    best = min(found, key=lambda f: (f[1], -_zipf(f[0])))[0]
+    best = min(found, key=lambda f: (f[1], not known(f[0]), -_zipf(f[0])))[0]
     if _zipf(best) < max(_zipf(word) + 2.0, 3.5):
         return None
     return str(best)

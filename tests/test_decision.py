@@ -190,6 +190,47 @@ def test_on_the_page_the_question_names_missing_words_make_a_partial_answer() ->
     assert alone.status == "abstain"
 
 
+def test_a_named_page_silent_on_another_topic_the_question_names_abstains() -> None:
+    p = default_params().with_values(named_partial=1)
+    question = Analysis("What is the relationship between Noonan syndrome and polycystic renal disease?",
+                        "definition", ["definition"], False, [])
+    ev = _on(0, 0.9)
+    ev.missing, ev.missing_weight = ["polycystic", "renal", "disease"], 8.5
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = ["polycystic", "renal", "disease"], 8.5, 0.75
+    pages = {0: "noonan syndrome"}
+    # Search's other topic, "polycystic kidney disease", is named by two of its three words, which the page
+    # lacks: the question asks how the two relate, and the Noonan page cannot say.
+    both = decide(question, [ev], p, _topic_forms(pages), frozenset({"noonan syndrome", "polycystic kidney disease"}))
+    assert both.status == "abstain" and "polycystic" in both.reason
+    # A topic the question names by one word only ("kidney disease in children": "disease") is not asked about.
+    one = decide(question, [ev], p, _topic_forms(pages),
+                 frozenset({"noonan syndrome", "overview of kidney disease in children"}))
+    assert one.status == "partial" and "polycystic" in one.reason
+
+
+def test_a_figure_asked_of_an_effect_needs_a_sentence_naming_it() -> None:
+    p = default_params().with_values(compound_partial=1)
+    forms = _forms()
+    forms.glossary.kind = lambda t: "toxicity" if t == "hepatotoxicity" else "drug"  # type: ignore[method-assign]
+    forms.scorer.named = lambda row: {"drugx", "hepatotoxicity"} if row == 1 else {"drugx"}  # type: ignore[method-assign]
+    forms.scorer.document_terms = lambda doc: frozenset({"drugx", "hepatotoxicity"})  # type: ignore[method-assign]
+    forms.glossary.narrower = lambda t: []
+    rate = _covered(0.9)
+    rate.text, rate.row = "Remission rates were significantly higher after 1 to 2 cycles of drugx.", 0
+    harm = _covered(1.0)
+    harm.text, harm.row = "Drugx may cause hepatotoxicity.", 1
+    how_often = Analysis("Does drugx hurt the liver, and how often?", "frequency", ["frequency"], True,
+                         ["drugx", "hepatotoxicity"])
+    decision = decide(how_often, [harm, rate], p, forms)
+    # The remission rate just below is no figure for the liver: the sentence naming the harm answers
+    # whether, and the reason says how often is not stated.
+    assert decision.status == "partial" and decision.best is harm and "frequency" in decision.reason
+    # Asked alone, the figure the text lacks is not answered at all.
+    alone = Analysis("How often does drugx hurt the liver?", "frequency", ["frequency"], False,
+                     ["drugx", "hepatotoxicity"])
+    assert decide(alone, [harm, rate], p, forms).status == "abstain"
+
+
 def test_a_question_asking_two_things_is_answered_for_the_part_the_text_states() -> None:
     p = default_params().with_values(compound_partial=1)
     ev = _covered(0.9)

@@ -189,3 +189,15 @@ def test_a_four_letter_swap_is_read_before_a_longer_word_one_letter_away() -> No
     # "sied" is one swap from "side" and one insertion from "sided": the swap is the slip.
     qp = QueryProcessor({"side": 3, "sided": 1, "effects": 2}, Glossary())
     assert qp.process("sied effects of alphamab").corrections == {"sied": "side"}
+
+
+def test_among_equally_near_english_words_the_one_the_text_uses_wins() -> None:
+    glossary = Glossary.load(ROOT / "corpus" / "glossary.json")
+    # "nurve" is one letter from "nurse" (commoner) and from "nerve" (the glossary says "nerves").
+    assert QueryProcessor({"blinatumomab": 1, "nerves": 1}, glossary).process("nurve side effects").corrections == {
+        "nurve": "nerve"
+    }
+    # A text that uses neither leaves English to choose the commoner word.
+    assert QueryProcessor({"blinatumomab": 1}, Glossary([])).process("nurve side effects").corrections == {
+        "nurve": "nurse"
+    }
