@@ -118,8 +118,6 @@ def _asked(analysis: Analysis, terms: list[str]) -> list[str]:
     return [t for t in terms if any(m.term == t and m.start >= start for m in analysis.mentions)]
 
 
-
-
 def _asks_more(analysis: Analysis, best: Evidence) -> bool:
     """Does the question ask something besides its primary type in a clause of its own ("what is X and how
     is it diagnosed?"): another type whose rule needs no particular statement (a definition, a list), or
