@@ -7,7 +7,8 @@ from __future__ import annotations
 from bot.breadth import MAPPING, TREATMENT_KINDS
 from bot.evidence import Evidence
 from bot.glossary import Glossary
-from bot.question import Analysis, rules
+from bot.conditions import read
+from bot.question import Analysis, asking_part, rules
 
 
 def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: set[str], glossary: Glossary) -> list[Evidence]:
@@ -40,3 +41,22 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
         if alike is not None:
             chosen = [alike] + [e for e in chosen if e is not alike]
     return chosen
+
+
+def fitting(chosen: list[Evidence], analysis: Analysis) -> tuple[list[Evidence], str]:
+    """Of the listed items in ``chosen``, those fitting the asker's conditions (the ones stating the most of
+    them when some state any, else those not excluding the asker), with a note saying the list was
+    filtered; one that alone fits leads ("which of those is for kids?": clofarabine, age 1 to 21)."""
+    items = [e for e in chosen if e.kind == "item"]
+    # (the conditions of the question asked, not of a story told before it: "my daughter has an exam")
+    if not analysis.conditions or len(items) < 2 or not read(asking_part(analysis.text), True):
+        return chosen, ""
+    most = max(e.condition for e in items)
+    keep = [e for e in items if (e.condition >= most if most > 0 else e.condition >= 0)]
+    if not keep or len(keep) == len(items):
+        return chosen, ""
+    shown = ", ".join(analysis.conditions.labels) or "your question"
+    kept = [e for e in chosen if e.kind != "item" or any(e is k for k in keep)]
+    if len(keep) == 1:
+        return [keep[0], *[e for e in kept if e is not keep[0]]], f"Of the items the text lists, only this one fits {shown}."
+    return kept, f"Only the items that fit {shown} are listed."

@@ -86,7 +86,7 @@ class Overview:
         paragraphs = self._paragraphs(evidence)
         sites = [p for p in self._site_paragraphs(analysis, paragraphs) if not set(p.sentences[0].own) & exclude]
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
-        chosen: list[Evidence]
+        chosen, note = [], ""  # (a list kept to the items fitting the asker says so in its note)
         asks_qualified = not named and conditions.asks_qualified(analysis.text)
         # The paragraphs with statements the text qualifies, and how many, when the question asks about them.
         qualified = [(p, n) for p in paragraphs if (n := sum(conditions.qualified(e.text) for e in p.sentences))] if asks_qualified else []
@@ -95,7 +95,7 @@ class Overview:
             # (the one it qualifies most: "not convincingly demonstrated" and "discontinued" before "unclear")
             best = max(qualified, key=lambda q: (q[1], max(e.score for e in q[0].sentences)))[0]
             chosen = [e for e in best.sentences if len(e.text) >= 40 or conditions.qualified(e.text)]
-            chosen = chosen[: self.params.overview_max_quotes]
+            chosen, note = leads.fitting(chosen[: self.params.overview_max_quotes], analysis)
             lead = "The text says this" + self._about(analysis, aside) + ":"
         elif sites and not named:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
@@ -148,8 +148,8 @@ class Overview:
             return None
         while picked[0].qualified and any(not e.qualified for e in picked):
             picked.append(picked.pop(0))  # a qualified statement never leads; it keeps its own words
-        blocks = [Block("lead", lead), Block("items", evidence=picked)]
-        return Draft(blocks, max(e.score for e in picked))
+        return Draft([*([Block("note", note)] if note else []), Block("lead", lead), Block("items", evidence=picked)],
+                     max(e.score for e in picked))
 
     # ------------------------------------------------------------------ structure
 

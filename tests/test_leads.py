@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bot.evidence import Evidence
 from bot.glossary import Glossary
-from bot.leads import order
+from bot.leads import fitting, order
 from bot.question import analyse
 
 GLOSSARY = Glossary.load(Path(__file__).parent / "fixtures" / "glossary.json")
@@ -39,3 +39,20 @@ def test_the_option_stating_the_askers_conditions_leads() -> None:
     fitting = _ev(2, "Betacel is for children.", own=["betacel"], condition=1.0)
     led = order([other, fitting], analyse("options for my 8 year old son?", GLOSSARY), [], set(), GLOSSARY)
     assert led[0] is fitting
+
+
+def test_a_listing_keeps_the_items_fitting_the_askers_conditions_and_says_so() -> None:
+    intro = _ev(1, "Other agents have been available, but their benefit is unproven.", kind="lead_in")
+    adults = _ev(2, "Gammacine: for adults after 2 regimens", kind="item", condition=-1.0)
+    kids = _ev(3, "Deltarabine: for patients age 1 to 21 years", kind="item", condition=1.0)
+    lineage = _ev(4, "Epsilonine: for T-cell disease", kind="item")
+    kept, note = fitting([intro, adults, kids, lineage], analyse("which of those is for kids?", GLOSSARY))
+    # The one item that fits leads; the sentence introducing the list says what it is among.
+    assert kept == [kids, intro] and note == "Of the items the text lists, only this one fits children."
+    # None stating the asker's conditions: those not excluding the asker, in the text's order.
+    kept, note = fitting([intro, adults, _ev(3, "Deltarabine: for relapsed disease", kind="item"), lineage],
+                         analyse("which of those is for kids?", GLOSSARY))
+    assert [e.row for e in kept] == [1, 3, 4] and note == "Only the items that fit children are listed."
+    # Conditions told in a story before the question ("my daughter has an exam") filter nothing.
+    told = analyse("My daughter has a pharmacology exam. What examples does it give?", GLOSSARY)
+    assert told.conditions and fitting([intro, adults, kids, lineage], told) == ([intro, adults, kids, lineage], "")
