@@ -5,9 +5,9 @@ kind set aside). bot/overview.py picks the options; this orders them."""
 from __future__ import annotations
 
 from bot.breadth import MAPPING, TREATMENT_KINDS
+from bot.conditions import read
 from bot.evidence import Evidence
 from bot.glossary import Glossary
-from bot.conditions import read
 from bot.question import Analysis, asking_part, rules
 
 
