@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bot.conditions import asks_qualified, split
 from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
-from bot.question import Analysis, rules
+from bot.question import Analysis, asking_part, rules
 from bot.text import content_words, fold
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
@@ -75,7 +75,7 @@ AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
 OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
 # ("which ones are for kids?": the options, as a question with no noun of its own asks for them)
-PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products|ones)\b", re.IGNORECASE)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|medications|meds|agents|products|ones)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
 # "And the rest of the drugs?", "what about the others?": every option but the one asked about before.
@@ -172,7 +172,7 @@ class Breadth:
             members = self.glossary.narrower(t)
             if members and self.picks_one(analysis, t):
                 continue
-            if members and (analysis.qtype == "list" or PLURAL_OPTIONS.search(analysis.text)
+            if members and (analysis.qtype == "list" or self.plural(analysis)
                             # "the risks of the immunotherapies": what each member's paragraph states
                             # (not the asker's own case: "CAR-T for a 45-year-old" asks which one fits)
                             or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions
@@ -270,6 +270,18 @@ class Breadth:
             t for t in named
             if not set(self.glossary.narrower(t)) & set(named) and not (t in asked and len(named) > 1)
         ]
+
+    def plural(self, analysis: Analysis) -> bool:
+        """Does the question ask of several: options words, or a class its question names in the plural, and
+        none of its members ("what do the antibodies target?": each member; not "antibodies like blinatumomab")?"""
+        if PLURAL_OPTIONS.search(analysis.text):
+            return True
+        start = len(analysis.text) - len(asking_part(analysis.text))  # (not a story's "his own immune cells")
+        return any(
+            m.start >= start and fold(analysis.text[m.start : m.end]).endswith("s")
+            and (members := self.glossary.narrower(m.term)) and not set(members) & set(analysis.focus)
+            for m in analysis.mentions if m.term in analysis.focus
+        )
 
     def has_class(self, analysis: Analysis) -> bool:
         # (not one said of a member it names: "the car-t drug tisagenlecleucel" is about tisagenlecleucel)

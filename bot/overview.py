@@ -26,7 +26,6 @@ from bot.breadth import (
     EACH_STATES,
     FILTERING_TYPES,
     MEANING,
-    PLURAL_OPTIONS,
     TOPIC_SAY,
     TREATMENT_KINDS,
     Breadth,
@@ -114,7 +113,7 @@ class Overview:
             chosen = chosen[: self.params.overview_max_quotes]
             lead = "The text says this" + self._about(analysis, aside) + ":"
         elif (self.breadth.options(analysis, exclude) or self.breadth.tour(analysis) or self.breadth.attribute_wide(analysis) or self.breadth.marks(analysis)
-              or (self.breadth.has_class(analysis) and (analysis.qtype in ("list", "overview") or PLURAL_OPTIONS.search(analysis.text)
+              or (self.breadth.has_class(analysis) and (analysis.qtype in ("list", "overview") or self.breadth.plural(analysis)
                                              or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions)))):
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             chosen = leads.order(chosen, analysis, named, aside, self.glossary)

@@ -128,3 +128,15 @@ def test_a_class_said_of_a_member_it_names_is_no_class_asked_about(class_engine)
     breadth = class_engine.answerer.overviews.breadth
     assert not breadth.has_class(_analysis(class_engine, "how old is too old for the fixture antibody drug alphamab"))
     assert breadth.has_class(_analysis(class_engine, "how old is too old for the fixture antibodies"))
+
+
+def test_a_class_asked_of_in_the_plural_asks_of_each_member(class_engine) -> None:  # noqa: ANN001
+    breadth = class_engine.answerer.overviews.breadth
+    # Options words, or the class itself in the plural with none of its members named.
+    assert breadth.plural(_analysis(class_engine, "target antigens of the fixture agents?"))
+    assert breadth.plural(_analysis(class_engine, "what do the fixture antibodies target?"))
+    assert breadth.broadens(_analysis(class_engine, "what do the fixture antibodies target?"))
+    # One of them, a member named beside it, or the class told of in a story before the question: not.
+    assert not breadth.plural(_analysis(class_engine, "what does the fixture antibody target?"))
+    assert not breadth.plural(_analysis(class_engine, "how do fixture antibodies like alphamab work?"))
+    assert not breadth.plural(_analysis(class_engine, "We read about fixture antibodies. Does that approach work?"))
