@@ -64,6 +64,7 @@ def _project_glossary():  # noqa: ANN202
         # What is done about an effect named first is how it is managed.
         ("betacel bad reactions, what do the doctors do about it", "toxicity_management"),
         ("if CRS happens what do they do about it", "toxicity_management"),
+        ("my brother have seizure from alphamab, there is something to do for this", "toxicity_management"),
         # Clinicians' shorthand for the kind of question.
         ("betacel MoA", "mechanism"),
         ("alphamab target antigen?", "target"),
