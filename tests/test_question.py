@@ -150,6 +150,9 @@ def test_more_everyday_wordings_of_question_types() -> None:
     assert classify("What advantage did inotuzumab show over standard chemotherapy?")[0] == "ranking"
     assert classify("Should I ask for CAR-T instead of chemo?")[0] == "advice"
     assert classify("what are all the possible treatments if ALL relapses")[0] == "overview"
+    # "What does it say about how much ...?" asks how much, not for everything it says.
+    assert classify("What does it say about betacel?")[0] == "overview"
+    assert "overview" not in classify("What does it say about how much chemotherapy helps an early relapse?")
 
 
 def test_cant_donate_is_no_donor_and_two_relapses_a_later_line() -> None:
