@@ -15,10 +15,10 @@ from bot.evidence import Evidence
 from bot.forms import Forms
 from bot.meaning import asked_word, defines
 from bot.params import Params
-from bot.question import Analysis, rules, states_span
+from bot.question import REFERS_BACK, Analysis, rules, states_span
 from bot.siblings import aspects, question_stems, said_title, word_stems
 from bot.stemming import matches
-from bot.text import SENTENCE, asks, content_words
+from bot.text import SENTENCE, asks, content_words, fold
 
 
 @dataclass
@@ -321,6 +321,8 @@ def _decide(
         names = [analysis.focus_surface.get(t, t) for t in strangers]
         return Decision("abstain", f"The text does not say this of {', '.join(names[:2])}.", best, names)
     asked_of = treatments if analysis.yes_no and not long else []
+    if long and rules().yes_no.search(fold(asking).strip()):  # "My son's doctor mentioned clofarabine ... Has it helped?"
+        asked_of = _asked(analysis, treatments) or (treatments if len(treatments) == 1 and REFERS_BACK.search(asking) else [])
     covered = {n for t in asked_of for n in (t, *forms.glossary.narrower(t))}
     if asked_of and not covered & (forms.scorer.named(best.row) | set(best.subjects)) and not forms.speaks_for(best, sorted(covered)):
         # "Does tisagenlecleucel improve survival?": a sentence about other agents cannot say yes or no for it.
@@ -360,10 +362,8 @@ def _decide(
         # need not repeat the question's words.
         return Decision("abstain", "The text does not clearly answer this question.", best)
     # A long message with a few words the text lacks is still answered when most of it is covered.
-    if (
-        best.missing_context_weight >= params.concept_abstain and best.missing_context
-        and best.missing_share >= concept_share and not named_page
-    ):
+    if (best.missing_context_weight >= params.concept_abstain and best.missing_context
+            and best.missing_share >= concept_share and not named_page):
         # A key word of the question that neither the sentence nor its paragraph speaks of: "pregnant".
         missing = best.missing_context
         return Decision("abstain", f"The text does not discuss {quoted(missing)}.", best, missing)

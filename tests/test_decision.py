@@ -469,3 +469,29 @@ def test_a_yes_no_question_about_an_outcome_needs_a_sentence_naming_it() -> None
     asked = Analysis("Does zetamab improve overall survival?", "prognosis", ["prognosis"], True, ["zetamab", "overall survival"])
     decision = decide(asked, [ev], p, forms)
     assert decision.status == "abstain" and decision.missing == ["overall survival"]
+
+
+def test_a_long_messages_yes_no_question_about_the_storys_one_treatment_needs_a_sentence_naming_it() -> None:
+    p = default_params()
+    forms = _forms()
+    forms.glossary.kind = lambda t: "drug" if t.startswith("drug") else "term"  # type: ignore[method-assign]
+    forms.glossary.narrower = lambda t: []
+    forms.scorer.document_terms = lambda doc: frozenset({"drugx", "drugy"})  # type: ignore[method-assign]
+    other = _covered(1.0)
+    other.text, other.subjects = "Drugy prolongs overall survival.", ["drugy"]
+    text = ("My son's oncologist mentioned drugx as a possible option if the next round of treatment doesn't work. "
+            "Has it actually been shown to help patients live longer?")
+    story = Analysis(text, "prognosis", ["prognosis"], False, ["drugx"])
+    assert is_long(story, p)
+    # "it" points back to the story's one treatment: a sentence about another cannot say yes or no for it.
+    decision = decide(story, [other], p, forms)
+    assert decision.status == "abstain" and decision.missing == ["drugx"]
+    # A sentence naming it answers; so does any when the question asks no yes/no question.
+    named = _covered(1.0)
+    named.text, named.subjects = "Drugx has not been shown to prolong survival.", ["drugx"]
+    forms.scorer.named = lambda row: {"drugx"}  # type: ignore[method-assign]
+    assert decide(story, [named], p, forms).status == "answer"
+    forms.scorer.named = lambda row: frozenset()  # type: ignore[method-assign]
+    asks_what = Analysis(text.replace("Has it actually been shown to", "What has been shown to"), "prognosis",
+                         ["prognosis"], False, ["drugx"])
+    assert decide(asks_what, [other], p, forms).status == "answer"

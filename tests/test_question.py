@@ -42,6 +42,7 @@ def _project_glossary():  # noqa: ANN202
         ("What are the signs of a testicular relapse?", "diagnosis"),
         ("Should I move my son to another hospital for it?", "advice"),
         ("What does betacel achieve after a relapse?", "prognosis"),
+        ("Has betacel been shown to help patients live longer?", "prognosis"),
         ("list the places leukemia can relapse", "places"),
         ("list the agents approved for relapse", "list"),
         ("My dad is 58. How long has he got?", "life_expectancy"),
