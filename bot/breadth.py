@@ -74,8 +74,10 @@ AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+
 # Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
 OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
+# What follows a class named as a kind of thing, in the plural ("the antibody agents").
+CLASS_NOUN = re.compile(r"[\s-]+(?:agents|drugs|medicines|medications|meds|products|therapies|treatments)\b", re.IGNORECASE)
 # ("which ones are for kids?": the options, as a question with no noun of its own asks for them)
-PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|medications|meds|agents|products|ones)\b", re.IGNORECASE)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products|ones)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
 # "And the rest of the drugs?", "what about the others?": every option but the one asked about before.
@@ -272,13 +274,15 @@ class Breadth:
         ]
 
     def plural(self, analysis: Analysis) -> bool:
-        """Does the question ask of several: options words, or a class its question names in the plural, and
-        none of its members ("what do the antibodies target?": each member; not "antibodies like blinatumomab")?"""
+        """Does the question ask of several: options words, or a class its question names in the plural
+        ("what do the antibodies target?", "the antibody agents"), and none of its members (not "antibodies
+        like blinatumomab")?"""
         if PLURAL_OPTIONS.search(analysis.text):
             return True
-        start = len(analysis.text) - len(asking_part(analysis.text))  # (not a story's "his own immune cells")
+        text = analysis.text
+        start = len(text) - len(asking_part(text))  # (not a story's "his own immune cells")
         return any(
-            m.start >= start and fold(analysis.text[m.start : m.end]).endswith("s")
+            m.start >= start and (fold(text[m.start : m.end]).endswith("s") or CLASS_NOUN.match(text, m.end))
             and (members := self.glossary.narrower(m.term)) and not set(members) & set(analysis.focus)
             for m in analysis.mentions if m.term in analysis.focus
         )

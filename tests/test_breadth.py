@@ -132,8 +132,8 @@ def test_a_class_said_of_a_member_it_names_is_no_class_asked_about(class_engine)
 
 def test_a_class_asked_of_in_the_plural_asks_of_each_member(class_engine) -> None:  # noqa: ANN001
     breadth = class_engine.answerer.overviews.breadth
-    # Options words, or the class itself in the plural with none of its members named.
-    assert breadth.plural(_analysis(class_engine, "target antigens of the fixture agents?"))
+    # The class in the plural, or as a kind of agents, with none of its members named.
+    assert breadth.plural(_analysis(class_engine, "target antigens of the fixture antibody agents?"))
     assert breadth.plural(_analysis(class_engine, "what do the fixture antibodies target?"))
     assert breadth.broadens(_analysis(class_engine, "what do the fixture antibodies target?"))
     # One of them, a member named beside it, or the class told of in a story before the question: not.
