@@ -60,3 +60,17 @@ def fitting(chosen: list[Evidence], analysis: Analysis) -> tuple[list[Evidence],
     if len(keep) == 1:
         return [keep[0], *[e for e in kept if e is not keep[0]]], f"Of the items the text lists, only this one fits {shown}."
     return kept, f"Only the items that fit {shown} are listed."
+
+
+def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
+    """A topical overview's order: the sentence for the asker's conditions first ("T-cell ALL relapsed,
+    what's the deal?"); else, when a broad question asks one thing more ("what happens after blina, and
+    its commonest nerve effects?"; not a tour of several), the sentence answering it best; the rest in the
+    text's order."""
+    chosen = list(chosen)
+    if analysis.conditions:
+        chosen.sort(key=lambda e: -e.condition)
+    elif chosen and analysis.qtype == "overview" and len([t for t in analysis.types[1:] if t != "definition"]) == 1:
+        top = max(chosen, key=lambda e: e.score)
+        chosen = [top, *[e for e in chosen if e is not top]]
+    return chosen

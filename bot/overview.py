@@ -137,9 +137,7 @@ class Overview:
             chosen = sorted(stating, key=lambda e: e.row)
             lead = "The text says this" + self._about(analysis, aside) + ":"
         else:
-            chosen = self._topical_pick(analysis, self._without(paragraphs, exclude))
-            if analysis.conditions:  # "T-cell ALL relapsed, what's the deal?": the sentence for T-cell first
-                chosen.sort(key=lambda e: -e.condition)
+            chosen = leads.topical(self._topical_pick(analysis, self._without(paragraphs, exclude)), analysis)
             lead = "The text says this" + self._about(analysis, aside) + ":"
         picked = list(chosen)
         # One quote is an overview only when it is all there is ("the other options" may be one).

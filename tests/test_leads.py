@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bot.evidence import Evidence
 from bot.glossary import Glossary
-from bot.leads import fitting, order
+from bot.leads import fitting, order, topical
 from bot.question import analyse
 
 GLOSSARY = Glossary.load(Path(__file__).parent / "fixtures" / "glossary.json")
@@ -56,3 +56,16 @@ def test_a_listing_keeps_the_items_fitting_the_askers_conditions_and_says_so() -
     # Conditions told in a story before the question ("my daughter has an exam") filter nothing.
     told = analyse("My daughter has a pharmacology exam. What examples does it give?", GLOSSARY)
     assert told.conditions and fitting([intro, adults, kids, lineage], told) == ([intro, adults, kids, lineage], "")
+
+
+def test_a_broad_question_asking_one_thing_more_leads_with_the_sentence_answering_it() -> None:
+    intro = _ev(1, "Betacel is a CD19-directed drug for adults.", own=["betacel"])
+    harm = _ev(2, "Life-threatening toxicities may include cytokine release syndrome.")
+    common = _ev(3, "The most common symptoms after betacel are headache and tremor.", own=["betacel"])
+    intro.score, harm.score, common.score = 0.7, 0.9, 1.0
+    one_more = analyse("what happens after betacel, what are its most common side effects?", GLOSSARY)
+    assert one_more.qtype == "overview" and topical([intro, harm, common], one_more) == [common, intro, harm]
+    # Nothing more asked, or a tour of several things: the text's order.
+    assert topical([intro, harm, common], analyse("what happens after betacel?", GLOSSARY)) == [intro, harm, common]
+    tour = analyse("Tell me about betacel: how it works, who it's for, and its risks.", GLOSSARY)
+    assert topical([intro, harm, common], tour) == [intro, harm, common]
