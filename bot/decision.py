@@ -16,8 +16,7 @@ from bot.forms import Forms
 from bot.meaning import asked_word, defines
 from bot.params import Params
 from bot.question import REFERS_BACK, Analysis, rules, states_span
-from bot.siblings import aspects, question_stems, said_title, word_stems
-from bot.stemming import matches
+from bot.siblings import aspects, names_another, question_stems, said_title
 from bot.text import SENTENCE, asks, content_words, fold
 
 
@@ -69,24 +68,10 @@ def _names_page(question: str, best: Evidence, forms: Forms, topics: frozenset[s
     return bool(named) and named >= max((said_title(question, t, said) for t in topics), default=0)
 
 
+NOT_OF = "The text does not say this of"  # (a sentence about another subject cannot answer for the one asked)
 # Types asking for a figure: one of an effect the question names is said by a sentence naming it.
 FIGURES = frozenset({"frequency", "percent_figure", "percentage", "count", "duration_count"})
 _CLAUSES = re.compile(r"\band\b|[?.;]")
-
-
-def _another_topic(question: str, best: Evidence, forms: Forms, topics: frozenset[str]) -> bool:
-    """Does the question also name another of search's ``topics`` (most of its title's words, two at
-    least), words of which ``best`` lacks? Then it asks how the two relate, and the page it names says
-    nothing of the other ("Noonan syndrome and polycystic renal disease": "polycystic kidney disease")."""
-    own = forms.scorer.siblings.topic(best.doc)
-    said = question_stems(question)
-    lacking = word_stems(" ".join(best.missing_context))
-    for title in topics - {own}:
-        stems = word_stems(title)
-        hit = {w for w in stems if matches(w, said)}
-        if len(hit) >= 2 and 3 * len(hit) >= 2 * len(stems) and hit & lacking:
-            return True
-    return False
 
 
 def _question_start(text: str) -> int:
@@ -191,6 +176,14 @@ def decide(
     key word of the question, the decision on the first close sentence of another document that does.
     ``topics``: the topics of search's first documents for the question (``on_topic``), if known."""
     first = _decide(analysis, ranked, params, forms, topics)
+    if first.reason.startswith(NOT_OF) and first.best is ranked[0] and is_long(analysis, params):
+        # "... His mum read about clofarabine. Is it meant for someone his age?": a close sentence about it.
+        for e in ranked[1 : int(params.concept_alternatives)]:
+            if e.score >= ranked[0].score - params.need_window:
+                other = _decide(analysis, [e, *[x for x in ranked if x is not e]], params, forms, topics)
+                if other.status != "abstain":
+                    return other
+        return first
     if first.status != "abstain" or not first.missing or first.best is None or not ranked[0].missing_context:
         return first
     # "My kid's leukemia came back in the brain fluid": in a corpus of many documents the best sentence may
@@ -310,7 +303,7 @@ def _decide(
     if analysis.yes_no and best.wrong >= 1.0 and not long:
         # "Does tisagenlecleucel cause VOD?": a sentence saying it of another drug cannot decide it.
         names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in best.subjects]
-        return Decision("abstain", f"The text does not say this of {', '.join(names[:2]) or 'it'}.", best, names)
+        return Decision("abstain", f"{NOT_OF} {', '.join(names[:2]) or 'it'}.", best, names)
     # (a class is named by its members: "which fixture antibody ...?" of a page naming alphamab)
     treatments = _of_kinds(analysis, forms, TREATMENT_KINDS)
     strangers = [t for t in treatments
@@ -319,7 +312,7 @@ def _decide(
         # "Does clofarabine cause hair loss?": a page that never names clofarabine cannot say, however
         # well it speaks of hair loss.
         names = [analysis.focus_surface.get(t, t) for t in strangers]
-        return Decision("abstain", f"The text does not say this of {', '.join(names[:2])}.", best, names)
+        return Decision("abstain", f"{NOT_OF} {', '.join(names[:2])}.", best, names)
     asked_of = treatments if analysis.yes_no and not long else []
     if long and rules().yes_no.search(fold(asking).strip()):  # "My son's doctor mentioned clofarabine ... Has it helped?"
         asked_of = _asked(analysis, treatments) or (treatments if len(treatments) == 1 and REFERS_BACK.search(asking) else [])
@@ -327,7 +320,7 @@ def _decide(
     if asked_of and not covered & (forms.scorer.named(best.row) | set(best.subjects)) and not forms.speaks_for(best, sorted(covered)):
         # "Does tisagenlecleucel improve survival?": a sentence about other agents cannot say yes or no for it.
         names = [analysis.focus_surface.get(t, t) for t in asked_of]
-        return Decision("abstain", f"The text does not say this of {', '.join(names[:2])}.", best, names)
+        return Decision("abstain", f"{NOT_OF} {', '.join(names[:2])}.", best, names)
     if analysis.yes_no and not long:
         # "Does blinatumomab cause hair loss?": a sentence that never names the effect asked about cannot
         # say yes or no to it.
@@ -342,7 +335,7 @@ def _decide(
     # named in a partial answer rather than withheld.
     named_page = (
         bool(params.named_partial) and _names_page(analysis.text, best, forms, topics)
-        and not _another_topic(analysis.text, best, forms, topics)
+        and not names_another(analysis.text, forms.scorer.siblings.topic(best.doc), best.missing_context, topics)
     )
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long and not named_page:
         # "Does X cause infertility?": a sentence that never names infertility cannot decide it.

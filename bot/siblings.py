@@ -85,6 +85,20 @@ def said_title(question: str, title: str, said: Stems | None = None) -> int:
     return len(stems)
 
 
+def names_another(question: str, own: str, lacking: list[str], topics: frozenset[str]) -> bool:
+    """Does the question also name another of search's ``topics`` than ``own`` (most of its title's words,
+    two at least), some of them among the words ``lacking`` from the answer? Then it asks how the two
+    relate ("Noonan syndrome and polycystic renal disease": "polycystic kidney disease")."""
+    said = question_stems(question)
+    gone = word_stems(" ".join(lacking))
+    for title in topics - {own}:
+        stems = word_stems(title)
+        hit = {w for w in stems if matches(w, said)}
+        if len(hit) >= 2 and 3 * len(hit) >= 2 * len(stems) and hit & gone:
+            return True
+    return False
+
+
 class Siblings:
     """Per-document facts for telling sibling pages and namesakes apart; each read once, then cached."""
 

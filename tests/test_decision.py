@@ -489,8 +489,15 @@ def test_a_long_messages_yes_no_question_about_the_storys_one_treatment_needs_a_
     # A sentence naming it answers; so does any when the question asks no yes/no question.
     named = _covered(1.0)
     named.text, named.subjects = "Drugx has not been shown to prolong survival.", ["drugx"]
-    forms.scorer.named = lambda row: {"drugx"}  # type: ignore[method-assign]
+    named.row = 1
+    forms.scorer.named = lambda row: {"drugx"} if row == 1 else frozenset()  # type: ignore[method-assign]
     assert decide(story, [named], p, forms).status == "answer"
+    # ... also in the place of the best sentence when it is close below it; not when far below.
+    named.score = 0.9
+    closer = decide(story, [other, named], p, forms)
+    assert closer.status == "answer" and closer.best is named
+    named.score = 0.5
+    assert decide(story, [other, named], p, forms).status == "abstain"
     forms.scorer.named = lambda row: frozenset()  # type: ignore[method-assign]
     asks_what = Analysis(text.replace("Has it actually been shown to", "What has been shown to"), "prognosis",
                          ["prognosis"], False, ["drugx"])
