@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bot.conditions import asks_qualified, split
 from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
-from bot.question import Analysis, asking_part, rules
+from bot.question import Analysis, asking_start, rules
 from bot.text import content_words, fold
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
@@ -280,7 +280,7 @@ class Breadth:
         if PLURAL_OPTIONS.search(analysis.text):
             return True
         text = analysis.text
-        start = len(text) - len(asking_part(text))  # (not a story's "his own immune cells")
+        start = asking_start(text)  # (not a story's "his own immune cells")
         return any(
             m.start >= start and (fold(text[m.start : m.end]).endswith("s") or CLASS_NOUN.match(text, m.end))
             and (members := self.glossary.narrower(m.term)) and not set(members) & set(analysis.focus)

@@ -173,25 +173,27 @@ def decide(
     analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms, topics: frozenset[str] = frozenset()
 ) -> Decision:
     """The decision on the best sentence; when that is to abstain because its document never speaks of a
-    key word of the question, the decision on the first close sentence of another document that does.
+    key word of the question, the decision on the first close sentence of another document that does; when
+    a long message's yes/no question is not said of its treatment, that of a close sentence that says it.
     ``topics``: the topics of search's first documents for the question (``on_topic``), if known."""
+
+    def led_by(e: Evidence) -> Decision:
+        return _decide(analysis, [e, *[x for x in ranked if x is not e]], params, forms, topics)
+
     first = _decide(analysis, ranked, params, forms, topics)
     if first.reason.startswith(NOT_OF) and first.best is ranked[0] and is_long(analysis, params):
         # "... His mum read about clofarabine. Is it meant for someone his age?": a close sentence about it.
-        for e in ranked[1 : int(params.concept_alternatives)]:
-            if e.score >= ranked[0].score - params.need_window:
-                other = _decide(analysis, [e, *[x for x in ranked if x is not e]], params, forms, topics)
-                if other.status != "abstain":
-                    return other
-        return first
+        close = (led_by(e) for e in ranked[1 : int(params.concept_alternatives)]
+                 if e.score >= ranked[0].score - params.need_window)
+        return next((d for d in close if d.status != "abstain"), first)
     if first.status != "abstain" or not first.missing or first.best is None or not ranked[0].missing_context:
         return first
     # "My kid's leukemia came back in the brain fluid": in a corpus of many documents the best sentence may
     # come from a page on brain tumours that never says "leukemia", and the text that does answers.
-    for e in ranked[1 : int(params.concept_alternatives)]:
-        if e.doc != ranked[0].doc and not e.missing_context:
-            other = _decide(analysis, [e, *[x for x in ranked if x is not e]], params, forms, topics)
-            return other if other.status != "abstain" else first
+    other = next((e for e in ranked[1 : int(params.concept_alternatives)]
+                  if e.doc != ranked[0].doc and not e.missing_context), None)
+    if other is not None and (d := led_by(other)).status != "abstain":
+        return d
     return first
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 from bot.breadth import TREATMENT_KINDS
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
+from bot.leads import keep_fitting
 from bot.params import Params
 from bot.question import Analysis, rules
 from bot.text import fold
@@ -175,18 +176,9 @@ class Forms:
         blocks = [Block("quote", evidence=[intro])]
         kept = items
         if analysis.conditions:
-            # Keep only the items whose conditions do not exclude the asker, and say so.
-            fits = [self._fit(s, analysis) for s in items]
-            # The items stating the most of the asker's conditions, when some state any ("T-cell, after
-            # two regimens": the T-cell drug for later lines, not every drug for later lines); else
-            # those not excluding the asker.
-            most = max(fits)
-            keep = (lambda f: f >= most) if most > 0 else (lambda f: f >= 0)
-            if not all(keep(f) for f in fits) and any(keep(f) for f in fits):
-                kept = [s for s, f in zip(items, fits, strict=True) if keep(f)]
-                shown = ", ".join(analysis.conditions.labels) or "your question"
-                note = (f"Of the items the text lists, only this one fits {shown}." if len(kept) == 1
-                        else f"Only the items that fit {shown} are listed.")
+            # Keep only the items fitting the asker, and say so.
+            kept, note = keep_fitting(items, [self._fit(s, analysis) for s in items], analysis.conditions)
+            if note:
                 blocks.insert(0, Block("note", note))
         for item in kept:
             item.score = anchor.score

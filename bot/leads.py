@@ -5,10 +5,10 @@ kind set aside). bot/overview.py picks the options; this orders them."""
 from __future__ import annotations
 
 from bot.breadth import MAPPING, TREATMENT_KINDS
-from bot.conditions import read
+from bot.conditions import Conditions, read
 from bot.evidence import Evidence
 from bot.glossary import Glossary
-from bot.question import Analysis, asking_part, rules
+from bot.question import Analysis, asking_start, rules
 
 
 def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: set[str], glossary: Glossary) -> list[Evidence]:
@@ -43,23 +43,35 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
     return chosen
 
 
+def keep_fitting(items: list[Evidence], fits: list[float], asked: Conditions) -> tuple[list[Evidence], str]:
+    """Of a list's ``items``, whose ``fits`` to the asker's conditions ``asked`` are given, those stating the
+    most of them when some state any ("T-cell, after two regimens": the T-cell drug for later lines, not
+    every drug for later lines), else those not excluding the asker; and the note saying the list was
+    filtered. All of them and no note when every item, or none, would be kept."""
+    most = max(fits, default=0.0)
+    keep = [e for e, f in zip(items, fits, strict=True) if (f >= most if most > 0 else f >= 0)]
+    if not keep or len(keep) == len(items):
+        return items, ""
+    shown = ", ".join(asked.labels) or "your question"
+    if len(keep) == 1:
+        return keep, f"Of the items the text lists, only this one fits {shown}."
+    return keep, f"Only the items that fit {shown} are listed."
+
+
 def fitting(chosen: list[Evidence], analysis: Analysis) -> tuple[list[Evidence], str]:
-    """Of the listed items in ``chosen``, those fitting the asker's conditions (the ones stating the most of
-    them when some state any, else those not excluding the asker), with a note saying the list was
-    filtered; one that alone fits leads ("which of those is for kids?": clofarabine, age 1 to 21)."""
+    """``chosen`` with only its listed items fitting the asker's conditions (``keep_fitting``), and the note;
+    one that alone fits leads ("which of those is for kids?": clofarabine, age 1 to 21)."""
     items = [e for e in chosen if e.kind == "item"]
     # (the conditions of the question asked, not of a story told before it: "my daughter has an exam")
-    if not analysis.conditions or len(items) < 2 or not read(asking_part(analysis.text), True):
+    if not analysis.conditions or len(items) < 2 or not read(analysis.text[asking_start(analysis.text):], True):
         return chosen, ""
-    most = max(e.condition for e in items)
-    keep = [e for e in items if (e.condition >= most if most > 0 else e.condition >= 0)]
-    if not keep or len(keep) == len(items):
+    keep, note = keep_fitting(items, [e.condition for e in items], analysis.conditions)
+    if not note:
         return chosen, ""
-    shown = ", ".join(analysis.conditions.labels) or "your question"
     kept = [e for e in chosen if e.kind != "item" or any(e is k for k in keep)]
     if len(keep) == 1:
-        return [keep[0], *[e for e in kept if e is not keep[0]]], f"Of the items the text lists, only this one fits {shown}."
-    return kept, f"Only the items that fit {shown} are listed."
+        return [keep[0], *[e for e in kept if e is not keep[0]]], note
+    return kept, note
 
 
 def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:

@@ -259,18 +259,18 @@ REFERS_BACK = re.compile(r"\b(it|its|they|them|their|like (?:that|this)|that one
 DUMMY_IT = re.compile(r"\bis it (?:true|possible|normal|safe|common|ok|okay|right|correct|likely)\b", re.I)
 
 
-def asking_part(text: str) -> str:
-    """``text`` from its first sentence that asks, when a story comes before it ("My daughter has an exam.
-    What examples does it give?"); else all of it."""
+def asking_start(text: str) -> int:
+    """Where ``text``'s first sentence that asks begins, when a story comes before it ("My daughter has an
+    exam. What examples does it give?"); else 0."""
     parts = [m for m in SENTENCE.finditer(text) if m.group().strip()]
     first = next((i for i, m in enumerate(parts) if asks(m.group())), None)
-    return text[parts[first].start() :] if first else text
+    return parts[first].start() if first else 0
 
 
 def _story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str]:
     """Focus terms named only in the sentences told before the question asked, when the asking sentences
     name a focus term of their own; else none."""
-    start = len(text) - len(asking_part(text))
+    start = asking_start(text)
     if not start:  # no asking sentence, or the message opens with it
         return set()
     asked = {m.term for m in mentions if m.start >= start}
