@@ -35,6 +35,9 @@ OPTIONS = re.compile(
     r"\b(options?|choices?|alternatives?|treatments?|tx|treating|" + LEFT + r"|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
     r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(do|does) (she|he|they|i|we) have|what else|what now|what next|what then|"
     r"happens next|other|(?:what'?s|what is|is there|are there) (?:out there|available)|"
+    # "Agents for relapsed ALL?", "what drugs are there for kids?": the medicines for a disease or a group
+    r"(?:^|(?<=[.:;!?] ))(?:drugs|agents|medicines|medications|meds) (?:for|in|after)|"
+    r"(?:what|which) (?:drugs|agents|medicines|medications|meds) (?:are|is) (?:there|available|used|given) (?:for|in|after)|"
     # "the standard approach", "the usual plan, step by step", "what do doctors try?"
     r"approach|plan|protocol|strateg(?:y|ies)|steps?|(?:doctors?|they|physicians|oncologists|the team) (?:(?:might|could|would|will|can|may|usually|normally|typically) )?(?:try|do|give|use|offer))\b",
     re.IGNORECASE,

@@ -29,6 +29,15 @@ def test_options_asked_head_first_widen_but_one_drug_described_does_not(engine) 
     assert not b.options(_analysis(engine, "What are the treatment options with alphamab?"), set())
 
 
+def test_medicines_asked_for_a_disease_or_group_are_the_options(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.options(_analysis(engine, "Agents for relapsed disease?"), set())
+    assert b.options(_analysis(engine, "what drugs are there for children?"), set())
+    # Drugs said of the text ("in here"), or a kind of agent asked about, are not the options asked for.
+    assert not b.options(_analysis(engine, "Some drugs in here were approved on response rates alone."), set())
+    assert not b.options(_analysis(engine, "Run me through the CD19-directed agents for relapse."), set())
+
+
 def test_several_asks_about_nothing_named_do_not_widen(engine) -> None:
     b = engine.answerer.overviews.breadth
     q = "how does the pill cause it and what is the minimum amount, is there one that will not?"

@@ -241,6 +241,14 @@ def test_just_the_ones_for_kids_after_a_broad_list_narrows_it_to_them(engine):
     assert s.turns[-1].analysis.conditions.age is not None
 
 
+def test_anything_for_a_group_after_a_broad_question_asks_it_again_for_them(engine):
+    s = engine.session()
+    s.ask("what are the options?")
+    s.ask("anything for kids?")
+    assert s.turns[-1].resolved.lower().startswith("what are the options")
+    assert s.turns[-1].analysis.conditions.age is not None
+
+
 def test_and_the_other_one_of_a_kind_asks_the_same_question_of_it(engine):
     s = engine.session()
     s.ask("cns relapse treatment?")

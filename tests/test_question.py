@@ -62,6 +62,8 @@ def _project_glossary():  # noqa: ANN202
         ("As bullet points please: the main treatment approaches for relapse.", "overview"),
         ("What are all the new relapse treatments?", "overview"),
         ("What's available beyond chemo? Give me everything.", "overview"),
+        ("Agents for relapsed B-precursor ALL?", "overview"),
+        ("Treatments after a second relapse?", "overview"),
         # What is done about an effect named first is how it is managed.
         ("betacel bad reactions, what do the doctors do about it", "toxicity_management"),
         ("if CRS happens what do they do about it", "toxicity_management"),
