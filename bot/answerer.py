@@ -19,7 +19,7 @@ import numpy as np
 from bot import conditions
 from bot.breadth import PLURAL_OPTIONS, without_breadth_words
 from bot.composer import Composer, Frame
-from bot.decision import decide, still_missing
+from bot.decision import decide, is_long, still_missing
 from bot.embedding import Embedder
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Draft, Forms
@@ -222,7 +222,7 @@ class Answerer:
 
         if analysis.qtype == "advice":
             return self.composer.abstain(frame, ADVICE, near, status="advice")
-        names = self.lacking.names(q, analysis)
+        names = self.lacking.names(q, analysis) or self.lacking.head(analysis)
         if names:
             # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
             return self.composer.abstain(frame, f"The text does not mention {', '.join(f'“{w}”' for w in names[:3])}.", near, missing=names)
@@ -343,9 +343,11 @@ class Answerer:
             return None
         if u.analysis.conditions.states - self.scorer.document_states(doc):
             return None  # the decision names the state the text never speaks of
-        diseases = {m.term for m in u.analysis.mentions if m.kind == "condition"}
-        if diseases - self.scorer.document_terms(doc):
-            return None  # options for a disease the document never names ("CLL" beside a text on ALL)
+        # Options for a disease the document never names ("CLL" beside a text on ALL), or about an effect it
+        # never names ("fertility preservation options before CAR-T"; a long message's story may name one in passing).
+        kinds = ("condition",) if is_long(u.analysis, self.params) else ("condition", "toxicity")
+        if {m.term for m in u.analysis.mentions if m.kind in kinds} - self.scorer.document_terms(doc):
+            return None  # the decision names what the text does not discuss
         chunk_score = {r: s for r, s in self.scorer.candidates(cands, len(cands)).items()}
         rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
         said = without_breadth_words(u.query.expanded, self.scorer.known_stems, self.scorer.stem)

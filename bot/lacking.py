@@ -10,9 +10,14 @@ from bot.decision import is_long
 from bot.evidence import EvidenceScorer
 from bot.params import Params
 from bot.query import Query
-from bot.question import Analysis, rules
-from bot.text import fold
+from bot.question import Analysis, rules, type_vocabulary
+from bot.text import STOPWORDS, WORD, fold, written_forms
 from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
+
+# The words that lead into what is asked for: "what", "is there an", "tell me about the".
+LEAD_IN = frozenset(["what", "what's", "whats", "which", "any", "list", "tell", "me", "about", "give", "is", "are", "there", "the", "a", "an", "some", "please"])
+# Where what is asked for ends and its setting begins: "diet tips | for patients on salvage chemo".
+SETTING = frozenset(["during", "after", "before", "for", "on", "in", "with", "while", "following", "post", "when", "if"])
 
 
 class Lacking:
@@ -77,3 +82,42 @@ class Lacking:
         # A rarer word the corpus lacks, in a question about nothing else the corpus covers.
         rare = [w for w in rare if w not in names]
         return rare if rare and known < 2 and not analysis.focus else []
+
+    def head(self, analysis: Analysis) -> list[str]:
+        """What a short question asks for first, when the corpus never says it: the words after its lead-in
+        up to the first small word ("diet tips | for patients on salvage chemo", "what foods | should my
+        kid eat during chemo"). A passage about the setting does not answer them, however close it is.
+        Any word of it the corpus or its glossary uses, or that asks for breadth or says what kind of question
+        it is ("options", "cost"), leaves it to the rest of the answer path; so does a verb after the lead-in
+        ("what would you notice": "would" ends the head at once). Who asks ("my kid") is not what is asked."""
+        if is_long(analysis, self.params):
+            return []
+        text, low = analysis.text, fold(analysis.text)
+        if len(low) != len(text):  # offsets below are the mentions' offsets in the text as typed
+            return []
+        tokens = list(WORD.finditer(low))
+        i = 0
+        while i < len(tokens) and tokens[i].group() in LEAD_IN:
+            i += 1
+        head: list[str] = []
+        for m in tokens[i:]:
+            w = m.group()
+            if w in STOPWORDS or w in SETTING:
+                break
+            head.append(w[:-2] if w.endswith("'s") else w)
+        # What the glossary knows in the question is all said after the setting begins ("what advantage did
+        # inotuzumab show" asks about inotuzumab; "what foods ... during chemo" about food).
+        setting = next((m.start() for m in tokens[i:] if m.group() in SETTING), None)
+        # (who the patient is, "my kid", is the asker's setting wherever it is said)
+        named = [m for m in analysis.mentions if m.kind != "population"]
+        if setting is None or not named or any(m.start < setting for m in named):
+            return []
+        head = [w for w in head if len(w) > 1 and not rules().is_asker(w)]
+        kinds = type_vocabulary()
+        if not head or any(
+            self._known(w) or w in kinds or OPTIONS.fullmatch(w) or any(t.ask.search(w) for t in rules().types)
+            or any(ch.isdigit() for ch in w)
+            for w in head
+        ):
+            return []
+        return list(written_forms(head, analysis.text).values())

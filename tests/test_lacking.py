@@ -40,3 +40,36 @@ def test_who_asks_is_no_subject_as_a_plural_or_a_possessive_without_its_apostrop
     analysis = a.understand(f"my {who} leukemia came back, what are the options?").analysis
     assert who not in analysis.subject
     assert a.lacking.overview_subject(analysis) is False
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("diet tips for patients on alphamab", ["diet", "tips"]),
+        ("what foods should my kid eat during alphamab treatment", ["foods"]),
+        ("vaccines after transplant rundown", ["vaccines"]),
+        # What the glossary knows is asked about before the setting: the question is about alphamab.
+        ("What advantage did alphamab show over betacel?", []),
+        ("What is known about CNS irradiation for relapse?", []),
+        # Words that say what kind of question it is, or ask for breadth, are no subject the text lacks.
+        ("Prognosis after relapse?", []),
+        ("options for relapsed disease", []),
+        ("cost of alphamab for adults", []),
+        # A head the corpus says ("swelling") is covered by the rest of the answer path.
+        ("swelling after testicular relapse?", []),
+    ],
+)
+def test_what_a_short_question_asks_for_before_its_setting_must_be_in_the_corpus(engine, question: str, head: list[str]) -> None:
+    a = engine.answerer
+    assert a.lacking.head(a.understand(question).analysis) == head
+
+
+def test_an_unknown_thing_asked_for_in_a_known_setting_is_refused_naming_it(engine) -> None:
+    answer = engine.ask("vaccines after transplant rundown")
+    assert answer.abstained and "“vaccines”" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["overview of hair loss after alphamab", "what can be done about hair loss after alphamab?"])
+def test_a_broad_question_about_an_effect_the_text_never_names_is_refused(engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.abstained and "“hair loss”" in answer.answer
