@@ -207,7 +207,8 @@ def _english_words() -> dict[int, list[str]]:
 def _english_correction(word: str, known: Callable[[str], bool] = lambda w: False) -> str | None:
     """The nearest common English word (one edit, two for long words; a swap of two letters is one edit),
     among the nearest one the text uses (``known``: "nurve" is "nerve" beside "nerves", not "nurse"), then
-    the commonest, when it is far commoner than ``word`` ("dangerus": "dangerous")."""
+    the commonest, when it is far commoner than ``word`` ("dangerus": "dangerous"). Among the nearest, one
+    that sounds as the word does comes first ("chanse" is "chance", not "change")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
@@ -219,10 +220,22 @@ def _english_correction(word: str, known: Callable[[str], bool] = lambda w: Fals
     found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=limit, limit=20)
     if not found:
         return None
-    best = min(found, key=lambda f: (f[1], not known(f[0]), -_zipf(f[0])))[0]
+    sound = _sound(word)
+    best = min(found, key=lambda f: (f[1], _sound(f[0]) != sound, not known(f[0]), -_zipf(f[0])))[0]
     if _zipf(best) < max(_zipf(word) + 2.0, 3.5):
         return None
     return str(best)
+
+
+_SOUNDS = ((re.compile(r"ph"), "f"), (re.compile(r"ch"), "x"), (re.compile(r"ck|q"), "k"),
+           (re.compile(r"c(?=[eiy])"), "s"), (re.compile(r"c"), "k"), (re.compile(r"z"), "s"), (re.compile(r"(.)\1"), r"\1"))
+
+
+def _sound(word: str) -> str:
+    """A rough key of how an English spelling sounds: "chanse" and "chance" share one, "change" has another."""
+    for pattern, repl in _SOUNDS:
+        word = pattern.sub(repl, word)
+    return word
 
 
 def _zipf(word: str) -> float:

@@ -201,3 +201,12 @@ def test_among_equally_near_english_words_the_one_the_text_uses_wins() -> None:
     assert QueryProcessor({"blinatumomab": 1}, Glossary([])).process("nurve side effects").corrections == {
         "nurve": "nurse"
     }
+
+
+def test_among_equally_near_english_words_the_one_that_sounds_alike_wins() -> None:
+    # "chanse" is one letter from "change" (commoner) and from "chance", which it sounds like.
+    assert QueryProcessor({"cure": 1}, Glossary([])).process("best chanse of a cure").corrections == {"chanse": "chance"}
+    # ... even when the text uses the other word: the sound says which word was meant.
+    assert QueryProcessor({"cure": 1, "change": 1}, Glossary([])).process("best chanse of a cure").corrections == {
+        "chanse": "chance"
+    }
