@@ -27,8 +27,7 @@ WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
 # A turn that only restates who asks: "what about for adults?", "just the ones for kids", "and for a 70-year-old?".
 NARROWS = re.compile(
     r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for|which (?:of (?:those|these|them)|ones?)"
-    r"|(?:is there |are there )?(?:anything|something|any) for)\b",
-    re.IGNORECASE,
+    r"|(?:is there |are there )?(?:anything|something|any) for)\b", re.IGNORECASE,
 )
 MAX_TURNS = 20
 # A question asking for a thing ("which drug ...?", "what offers the best hope?"): its answer names it.
