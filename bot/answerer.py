@@ -224,7 +224,8 @@ class Answerer:
             return self.composer.abstain(frame, ADVICE, near, status="advice")
         names = self.lacking.names(q, analysis) or self.lacking.head(analysis)
         if names:
-            # A rare word the corpus lacks, in a question about nothing the corpus covers: not in the text.
+            # A rare word the corpus lacks, in a question about nothing the corpus covers, or what a short
+            # question asks for in a setting the corpus covers ("diet tips for pts on salvage chemo"): not in the text.
             return self.composer.abstain(frame, f"The text does not mention {', '.join(f'“{w}”' for w in names[:3])}.", near, missing=names)
 
         secondary = [r for r in map(rules().get, analysis.types[1:]) if r is not None] if overview else []

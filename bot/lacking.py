@@ -10,7 +10,7 @@ from bot.decision import is_long
 from bot.evidence import EvidenceScorer
 from bot.params import Params
 from bot.query import Query
-from bot.question import Analysis, rules, type_vocabulary
+from bot.question import Analysis, matching_types, rules, type_vocabulary
 from bot.text import STOPWORDS, WORD, fold, written_forms
 from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
@@ -115,7 +115,7 @@ class Lacking:
         head = [w for w in head if len(w) > 1 and not rules().is_asker(w)]
         kinds = type_vocabulary()
         if not head or any(
-            self._known(w) or w in kinds or OPTIONS.fullmatch(w) or any(t.ask.search(w) for t in rules().types)
+            self._known(w) or w in kinds or OPTIONS.fullmatch(w) or matching_types(w)
             or any(ch.isdigit() for ch in w)
             for w in head
         ):

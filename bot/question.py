@@ -190,13 +190,17 @@ def without_fillers(text: str) -> str:
     return FILLERS.sub("", text)
 
 
-def classify(text: str) -> list[str]:
+def matching_types(text: str) -> list[str]:
+    """The question types whose patterns match ``text`` (none for a word that says no kind of question)."""
     folded = fold(text)
     if folded.isascii():  # a type whose required literals the text lacks is not compiled (bot/prefilter.py)
-        found = [t.name for t in rules().types if t.may_match(folded) and t.ask_lower.search(folded)]
-    else:  # "ı" (dotless i) matches "i" only ignoring case
-        found = [t.name for t in rules().types if t.ask.search(folded)]
-    return found or ["definition"]
+        return [t.name for t in rules().types if t.may_match(folded) and t.ask_lower.search(folded)]
+    # "ı" (dotless i) matches "i" only ignoring case
+    return [t.name for t in rules().types if t.ask.search(folded)]
+
+
+def classify(text: str) -> list[str]:
+    return matching_types(text) or ["definition"]
 
 
 def analyse(
