@@ -324,7 +324,10 @@ def _literal_words(name: str) -> frozenset[str]:
     rule = rules().get(name)
     # Read off the pattern's text: compiling every type's case-ignoring pattern for this cost ~30 ms of
     # a cold answer (most questions need only the folded-text patterns, see QuestionType.ask_lower).
-    return frozenset(re.findall(r"(?<![\\?])\b[a-z]{3,}", rule.ask_text)) if rule else frozenset()
+    # A letter the pattern makes optional is not part of the word: "complications?" covers "complication".
+    # (both forms: a short word is matched whole, "aes?" as "ae" and "aes")
+    found = re.finditer(r"(?<![\\?])\b([a-z]{3,})(\?)?", rule.ask_text) if rule else ()
+    return frozenset(w for m in found for w in ((m[1], m[1][:-1]) if m[2] else (m[1],)) if len(w) >= 2)
 
 
 @cache

@@ -462,3 +462,14 @@ def test_an_age_the_asker_states_is_no_subject_word() -> None:
 
 def test_what_can_you_do_asks_for_the_options() -> None:
     assert analyse("what can you do when it comes back", _project_glossary()).qtype == "overview"
+
+
+def test_a_singular_of_a_type_word_the_pattern_makes_plural_is_no_subject() -> None:
+    # "complications?" in the side-effects pattern covers "complication": it says what kind of question
+    # this is, not what the text must discuss.
+    from bot.glossary import Glossary
+
+    a = analyse("Which liver complication is linked to inotuzumab?", Glossary())
+    assert "side_effects" in a.types
+    assert "complication" not in a.subject
+    assert "linked" in a.subject  # (a word of the subject stays one)
