@@ -15,6 +15,7 @@ from bot.errors import CorpusError
 from bot.text import fold
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
+_PREV_WORD = re.compile(r"(\w+)\s+$")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Entry:
     # Surfaces that are this term only when the next word is not one of these: "fits" is seizures,
     # but "fits a 60 year old" is the verb.
     not_before: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # ... and only when the word before is not one of these: "which listed agent fits?" is the verb too.
+    not_after: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Glossary:
             if old:
                 e = Entry(
                     e.term, old.kind, old.aliases + e.aliases, old.case_sensitive + e.case_sensitive,
-                    old.broader + e.broader, old.not_before + e.not_before,
+                    old.broader + e.broader, old.not_before + e.not_before, old.not_after + e.not_after,
                 )
             merged[e.term] = e
         self.entries = list(merged.values())
@@ -65,6 +68,7 @@ class Glossary:
                 surfaces.setdefault(fold(s), e.term)
         self._surface = surfaces
         self._not_before = {fold(a): frozenset(fold(w) for w in ws) for e in self.entries for a, ws in e.not_before}
+        self._not_after = {fold(a): frozenset(fold(w) for w in ws) for e in self.entries for a, ws in e.not_after}
         # Folded text is lower-case already, as are the folded surfaces: matched without IGNORECASE, about
         # twice as fast. IGNORECASE would add only matches whose lower-case form is no surface ("lıver",
         # dotless i), which are skipped anyway, and costs a second compile on the first non-ASCII text.
@@ -87,6 +91,7 @@ class Glossary:
                     not_before=tuple(
                         (a, tuple(ws)) for a, ws in dict(row.get("not_before", {})).items()
                     ),
+                    not_after=tuple((a, tuple(ws)) for a, ws in dict(row.get("not_after", {})).items()),
                 )
                 for row in data["entries"]
             ]
@@ -125,6 +130,10 @@ class Glossary:
                 if surface in self._not_before:
                     after = _NEXT_WORD.match(folded, end)
                     if after and after.group(1).lower() in self._not_before[surface]:
+                        continue
+                if surface in self._not_after:
+                    before = _PREV_WORD.search(folded, max(0, start - 40), start)
+                    if before and before.group(1).lower() in self._not_after[surface]:
                         continue
                 found.append(Mention(term, self.kind(term), start, end, surface))
         if self._cased is not None:

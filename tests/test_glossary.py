@@ -109,9 +109,26 @@ def test_a_surface_is_not_the_term_before_a_word_that_makes_it_another_word(tmp_
     assert g.terms("Did he have fits") == ["seizures"]
 
 
+def test_a_surface_is_not_the_term_after_a_word_that_makes_it_another_word(tmp_path: Path) -> None:
+    # At a question's end "fits" is the verb after its subject, the noun after "cause".
+    path = tmp_path / "glossary.json"
+    path.write_text(
+        '{"entries": [{"term": "seizures", "kind": "toxicity", "aliases": ["fits"],'
+        ' "not_after": {"fits": ["drug", "agent"]}}]}',
+        encoding="utf-8",
+    )
+    g = Glossary.load(path)
+    assert g.terms("which drug from the list fits") == ["seizures"]  # ("list" is not among the words)
+    assert g.terms("which listed agent fits?") == []
+    assert g.terms("which listed  Agent fits") == []
+    assert g.terms("can blina cause fits") == ["seizures"]
+
+
 def test_the_shipped_glossary_tells_fits_the_verb_from_fits_the_symptom(glossary: Glossary) -> None:
     assert "seizures" in glossary.terms("Can blinatumomab cause fits or confusion?")
     assert "seizures" not in glossary.terms("Which CAR-T fits a 60 year old?")
+    assert "seizures" not in glossary.terms("pt w T-ALL, failed 2 regimens, which drug from the list fits")
+    assert "seizures" in glossary.terms("can blina cause fits")
 
 
 

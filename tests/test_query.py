@@ -173,6 +173,8 @@ def test_chat_shorthand_for_patients_doctors_and_shes_is_read() -> None:
     q = qp.process("shes 30, which pts do the drs treat")
     assert q.corrected.startswith("she's 30, which patients do the doctors treat")
     assert not {"shes", "pts", "drs"} & set(q.unknown)
+    # one patient too: "pt w T-ALL" is a patient with T-ALL
+    assert qp.process("pt w T-ALL, which drug fits").corrected.startswith("patient with T-ALL")
 
 
 def test_two_letters_swapped_apart_in_a_long_word_are_two_slips_to_its_one_nearest_word() -> None:
