@@ -194,6 +194,10 @@ def test_a_question_about_unproven_statements_is_recognised() -> None:
     assert asks_qualified("summarise the older drugs that aren't proven to help")
     assert asks_qualified("the other agents, the ones with weaker evidence")
     assert not asks_qualified("what evidence is there for the options?")
+    # with the text's own adverb: "never convincingly proven", "not been clearly shown"
+    assert asks_qualified("Summarise the part about the older agents whose benefit was never convincingly proven.")
+    assert asks_qualified("which ones have not been clearly shown to help?")
+    assert not asks_qualified("which ones have been convincingly shown to help?")
 
 
 @pytest.mark.parametrize(("text", "lineage"), [
