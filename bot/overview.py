@@ -246,8 +246,11 @@ class Overview:
             if marks:
                 # "Which CD19-directed therapies?": an option joins by a sentence that names the mark.
                 full = [e for e in full if marks <= {m.term for m in self.scorer.mentions(e.row)}]
-            if cues:  # a sentence stating every attribute asked (any, of aspects listed: "CAR-T: products, toxicity")
-                full = [e for e in full if (any if ASPECTS.match(analysis.text) else all)(c.search(e.text) for c in cues)]
+            # A sentence stating every attribute asked; any, of aspects listed ("CAR-T: products, toxicity", "what it
+            # is, who can get it and what's the catch"), not of each option ("what each targets and who it is for").
+            if cues:
+                listed = ASPECTS.match(analysis.text) or (len(ASK_CLAUSE.findall(analysis.text)) >= 2 and not re.search(r"\b(?:each|every)\b", analysis.text, re.I))
+                full = [e for e in full if (any if listed else all)(c.search(e.text) for c in cues)]
             if not full:
                 continue
             first = next((e for e in full if set(e.own) & para.terms), full[0])
