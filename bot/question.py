@@ -243,12 +243,18 @@ def analyse(
         # treatment's ("symptoms with blinatumomab") are its side effects.
         first = "side_effects" if any(glossary.kind(t) in GIVEN_KINDS for t in focus) else "diagnosis"
         types = [first, *[t for t in types if t != first]]
+    elif "diagnosis" in types and {glossary.kind(t) for t in focus} >= {"toxicity"} and any(glossary.kind(t) in GIVEN_KINDS for t in focus):
+        # "on blinatumomab ... nerve effects: which ones show up most often?": how a treatment's harm shows is its side effect.
+        types = ["side_effects" if t == "diagnosis" else t for t in types if t != "side_effects"]
     if types[0] == "definition" and any(glossary.kind(t) == "toxicity" for t in focus) and any(
         glossary.kind(t) in GIVEN_KINDS for t in focus
     ):
         # "He is on blina and had a fit: is that something it is known to do?": a harm named beside a
         # treatment asks whether the treatment causes it.
         types = ["side_effects", *types]
+    if types[0] == "list" and any(m.term == "most common" for m in mentions):
+        # "Which ones show up most often?": the sentence naming the commonest answers, not a list.
+        types = [t for t in types if t != "list"] or ["definition"]
     subject = subject_words(text, mentions, types, subject_zipf)
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
     required = [

@@ -473,3 +473,14 @@ def test_a_singular_of_a_type_word_the_pattern_makes_plural_is_no_subject() -> N
     assert "side_effects" in a.types
     assert "complication" not in a.subject
     assert "linked" in a.subject  # (a word of the subject stays one)
+
+
+def test_how_a_treatments_harm_shows_up_asks_its_side_effects_and_the_commonest_is_no_list() -> None:
+    g = _project_glossary()
+    a = analyse("My daughter started blinatumomab last week and I've been told to watch for nervous-system "
+                "effects. Which ones show up most often?", g)
+    assert a.qtype == "side_effects" and "diagnosis" not in a.types and "list" not in a.types
+    # a relapse showing up is still how it is found
+    assert analyse("How does a testicular relapse show up?", g).qtype == "diagnosis"
+    # "which ones" without a superlative is still a list
+    assert analyse("which ones are the newer drugs?", g).qtype == "list"
