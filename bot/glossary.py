@@ -16,6 +16,7 @@ from bot.text import fold
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
 _PREV_WORD = re.compile(r"(\w+)\s+$")
+PLURAL_KINDS = frozenset({"procedure", "toxicity", "outcome"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ class Glossary:
         for e in self.entries:
             for s in (e.term, *e.aliases):
                 surfaces.setdefault(fold(s), e.term)
+        for e in self.entries:
+            if e.kind in PLURAL_KINDS:
+                # A treatment or harm said in the plural ("stem cell transplants"), unless that is another surface.
+                for s in (e.term, *e.aliases):
+                    if len(s.split()[-1]) >= 4 and s[-1].isalpha() and s[-1] != "s":
+                        surfaces.setdefault(fold(s) + "s", e.term)
         self._surface = surfaces
         self._not_before = {fold(a): frozenset(fold(w) for w in ws) for e in self.entries for a, ws in e.not_before}
         self._not_after = {fold(a): frozenset(fold(w) for w in ws) for e in self.entries for a, ws in e.not_after}

@@ -170,3 +170,20 @@ def test_the_python_scan_finds_the_spans_the_compiled_pattern_finds() -> None:
     # Past SCAN_BEFORE_COMPILE characters scanned, the compiled pattern answers, alike.
     before = [list(surfaces.spans(t)) for t in texts]
     assert surfaces._pattern is not None and [list(surfaces.spans(t)) for t in texts] == before
+
+
+def test_a_procedure_or_harm_said_in_the_plural_is_the_term(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.json"
+    path.write_text(
+        '{"entries": [{"term": "stem cell transplantation", "kind": "procedure", "aliases": ["stem cell transplant"]},'
+        ' {"term": "cytokine release syndrome", "kind": "toxicity", "aliases": ["crs"]},'
+        ' {"term": "remission", "kind": "concept", "aliases": ["cr"]},'
+        ' {"term": "antibody-drug conjugate", "kind": "therapy", "aliases": ["antibody drug"]}]}',
+        encoding="utf-8",
+    )
+    g = Glossary.load(path)
+    assert g.terms("do they still do stem cell transplants at 70") == ["stem cell transplantation"]
+    # a plural that is another surface stays that one ("crs" is not two complete remissions)
+    assert g.terms("what is crs") == ["cytokine release syndrome"]
+    # a treatment class's plural may name a wider class ("antibody drugs" are not all conjugates)
+    assert g.terms("the antibody drugs") == []
