@@ -76,6 +76,9 @@ def _project_glossary():  # noqa: ANN202
         ("what blood test shows a relapse", "diagnosis"),
         ("alphamab AEs", "side_effects"),
         ("CNS relapse tx?", "site_treatment"),
+        # which of two gets more of something: a ranking the text must make
+        ("Which gets more patients into remission, brexucabtagene or tisagenlecleucel?", "ranking"),
+        ("which has fewer side effects, blina or ino?", "ranking"),
     ],
 )
 def test_question_types(question: str, qtype: str):
