@@ -71,6 +71,7 @@ def _names_page(question: str, best: Evidence, forms: Forms, topics: frozenset[s
 NOT_OF = "The text does not say this of"  # (a sentence about another subject cannot answer for the one asked)
 # Types asking for a figure: one of an effect the question names is said by a sentence naming it.
 FIGURES = frozenset({"frequency", "percent_figure", "percentage", "count", "duration_count"})
+HOW_DOES = re.compile(r"\bhow (?:exactly |actually )?(?:does|do|did|can|could|would) (?:the |a |an )?$", re.IGNORECASE)
 _CLAUSES = re.compile(r"\band\b|[?.;]")
 
 
@@ -302,6 +303,11 @@ def _decide(
         # "What causes X?": only a sentence that names X can say what causes it.
         causes = ", ".join(analysis.required)
         return Decision("abstain", f"The text does not say what causes {causes}.", best, list(analysis.required))
+    worker = next((m.term for m in analysis.mentions if HOW_DOES.search(analysis.text[max(0, m.start - 30): m.start])), None)
+    head = best.own[0] if best.own else ""  # (a member of the sentence's class is what it is about too)
+    if analysis.qtype == "mechanism" and worker and head and worker not in (head, *forms.glossary.narrower(head), *forms.glossary.broader(head)):
+        # "How does the calicheamicin part kill the blast?": a sentence on inotuzumab names its payload, not how that works.
+        return Decision("abstain", f"The text does not say how {analysis.focus_surface.get(worker, worker)} works.", best, [worker])
     if analysis.yes_no and best.wrong >= 1.0 and not long:
         # "Does tisagenlecleucel cause VOD?": a sentence saying it of another drug cannot decide it.
         names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in best.subjects]

@@ -502,3 +502,16 @@ def test_a_long_messages_yes_no_question_about_the_storys_one_treatment_needs_a_
     asks_what = Analysis(text.replace("Has it actually been shown to", "What has been shown to"), "prognosis",
                          ["prognosis"], False, ["drugx"])
     assert decide(asks_what, [other], p, forms).status == "answer"
+
+
+def test_how_a_part_named_in_passing_works_is_not_said_by_the_sentence_on_the_whole(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import ask_one_page
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    text = ("Inotuzumab ozogamicin, a CD22-directed antibody-drug conjugate with calicheamicin, is also available "
+            "for adults with relapsed or refractory B-cell precursor ALL.")
+    payload = ask_one_page(tmp_path / "a", fake_embedder, text, "how exactly does the calicheamicin part kill the blast?")
+    assert payload.abstained and "calicheamicin" in payload.answer
+    whole = ask_one_page(tmp_path / "b", fake_embedder, text, "how does inotuzumab work?")
+    assert not whole.abstained and whole.citations[0].quote.startswith("Inotuzumab ozogamicin")
