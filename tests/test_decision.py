@@ -515,3 +515,17 @@ def test_how_a_part_named_in_passing_works_is_not_said_by_the_sentence_on_the_wh
     assert payload.abstained and "calicheamicin" in payload.answer
     whole = ask_one_page(tmp_path / "b", fake_embedder, text, "how does inotuzumab work?")
     assert not whole.abstained and whole.citations[0].quote.startswith("Inotuzumab ozogamicin")
+
+
+def test_a_study_is_named_only_where_the_text_names_it(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import ask_one_page
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    question = "Which trial showed higher remission rates with inotuzumab ozogamicin?"
+    unnamed = ask_one_page(tmp_path / "a", fake_embedder, "One study found higher remission rates with inotuzumab ozogamicin "
+                           "than with standard chemotherapy.", question)
+    assert unnamed.abstained and "name of a study" in unnamed.answer
+    named = ask_one_page(tmp_path / "b", fake_embedder, "The INO-VATE trial found higher remission rates with inotuzumab "
+                         "ozogamicin than with standard chemotherapy.", question)
+    assert not named.abstained and "INO-VATE" in named.citations[0].quote

@@ -79,6 +79,10 @@ def _project_glossary():  # noqa: ANN202
         # which of two gets more of something: a ranking the text must make
         ("Which gets more patients into remission, brexucabtagene or tisagenlecleucel?", "ranking"),
         ("which has fewer side effects, blina or ino?", "ranking"),
+        # a study's name
+        ("The doctor mentioned a big trial comparing it with chemo. What was that trial called?", "study_name"),
+        ("Name of the phase 3 trial comparing inotuzumab with standard chemo?", "study_name"),
+        ("Which trial showed inotuzumab improves survival?", "study_name"),
     ],
 )
 def test_question_types(question: str, qtype: str):
