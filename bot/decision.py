@@ -235,7 +235,7 @@ def _decide(
             if e.score >= best.score - params.need_window
             and (e.entity > 0 or not analysis.focus or forms.speaks_for(e, analysis.focus))
         ]
-        typed = [e for e in pool if need.search(e.text)]
+        typed = [e for e in pool if forms.states(need, e, analysis)]
         if analysis.qtype in FIGURES and (effects := _of_kinds(analysis, forms, {"toxicity", "outcome"})):
             # "Does ino hurt the liver, and how often?": a rate of remission is not how often the liver is hurt
             # (what is done about an effect follows it unnamed: "Interrupting ... may be necessary").

@@ -22,7 +22,8 @@ def _forms(document: str = "prednisone is tapered slowly over weeks") -> Any:
         siblings=SimpleNamespace(uses=lambda doc, w: w in document.split(), dedicated=lambda q, docs, asked: False,
                                 topic=lambda doc: "", aspect=lambda doc: None),
     )
-    return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"))
+    return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"),
+                           states=lambda need, ev, analysis: bool(need.search(ev.text)))
 
 
 def _evidence(score: float) -> Evidence:
@@ -105,7 +106,8 @@ def _topic_forms(topics: dict[int, str], aspect: str | None = "information") -> 
     scorer = SimpleNamespace(document_states=lambda doc: frozenset(), named=lambda row: frozenset(),
                              stem=lambda w: w, known_stems=set(), siblings=siblings,
                              document_terms=lambda doc: frozenset())
-    return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"))
+    return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"),
+                           states=lambda need, ev, analysis: bool(need.search(ev.text)))
 
 
 def _on(doc: int, score: float) -> Evidence:
@@ -529,3 +531,16 @@ def test_a_study_is_named_only_where_the_text_names_it(tmp_path, fake_embedder) 
     named = ask_one_page(tmp_path / "b", fake_embedder, "The INO-VATE trial found higher remission rates with inotuzumab "
                          "ozogamicin than with standard chemotherapy.", question)
     assert not named.abstained and "INO-VATE" in named.citations[0].quote
+
+
+def test_a_reason_asked_is_not_given_by_the_sentence_restating_what_the_question_says(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import ask_one_page
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    text = ("Liposomal vincristine (a vinca alkaloid): For adults with Ph- ALL in at least 2nd relapse—marketing has been "
+            "discontinued\n\nTransplantation is rarely used for patients > 65 years because it is much less likely to be successful.")
+    premise = ask_one_page(tmp_path / "a", fake_embedder, text, "Why was liposomal vincristine withdrawn from the market?")
+    assert premise.abstained and "reason" in premise.answer
+    reason = ask_one_page(tmp_path / "b", fake_embedder, text, "Why is transplantation rarely used for patients over 65?")
+    assert not reason.abstained and "because" in reason.citations[0].quote
