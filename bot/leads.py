@@ -30,6 +30,10 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
         says_for = rule.cue if rule is not None else None
         if says_for is not None:
             chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
+    if len(named) == 2 and not analysis.conditions:
+        # "inotuzumab and transplant outcomes?": a sentence on both ("higher post-transplant ... mortality") leads.
+        both = next((e for e in chosen if set(named) <= set(e.subjects) | set(e.own)), None)
+        chosen = [both] + [e for e in chosen if e is not both] if both is not None else chosen
     kinds = {k for t in aside if (k := glossary.kind(t)) in TREATMENT_KINDS}
     kinds = {"drug"} if "drug" in kinds else kinds  # (the narrowest kind set aside)
     members = {m for t in named for m in glossary.narrower(t)}

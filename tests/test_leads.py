@@ -69,3 +69,13 @@ def test_a_broad_question_asking_one_thing_more_leads_with_the_sentence_answerin
     assert topical([intro, harm, common], analyse("what happens after betacel?", GLOSSARY)) == [intro, harm, common]
     tour = analyse("Tell me about betacel: how it works, who it's for, and its risks.", GLOSSARY)
     assert topical([intro, harm, common], tour) == [intro, harm, common]
+
+
+def test_asked_about_two_things_a_sentence_on_both_leads() -> None:
+    one = _ev(1, "Alphamab is available for adults.", own=["alphamab"])
+    other = _ev(2, "Betacel is available for children.", own=["betacel"])
+    both = _ev(3, "Alphamab raises the mortality after betacel.", own=["alphamab", "betacel"])
+    analysis = analyse("anything on alphamab and betacel?", GLOSSARY)
+    assert order([one, other, both], analysis, ["alphamab", "betacel"], set(), GLOSSARY)[0] is both
+    # no sentence on both: the text's order
+    assert order([one, other], analysis, ["alphamab", "betacel"], set(), GLOSSARY) == [one, other]
