@@ -4,11 +4,16 @@ kind set aside). bot/overview.py picks the options; this orders them."""
 
 from __future__ import annotations
 
+import re
+
 from bot.breadth import MAPPING, TREATMENT_KINDS
 from bot.conditions import Conditions, read
 from bot.evidence import Evidence
 from bot.glossary import Glossary
 from bot.question import Analysis, asking_start, rules
+
+NEW_ASKED = re.compile(r"\b(?:new|newer|newest|latest|novel)\b", re.IGNORECASE)
+NEW_KIND = re.compile(r"\b(?:new|newer|novel)\s+([\w-]+)")
 
 
 def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: set[str], glossary: Glossary) -> list[Evidence]:
@@ -30,6 +35,10 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
         says_for = rule.cue if rule is not None else None
         if says_for is not None:
             chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
+    if NEW_ASKED.search(analysis.text) and not aside and not analysis.conditions:
+        # "What's new for relapse?": the sentence calling a kind of treatment new leads, not "a new round of chemotherapy".
+        fresh = next((e for e in chosen if any(glossary.kind(w) in TREATMENT_KINDS for w in NEW_KIND.findall(e.text.lower()))), None)
+        chosen = [fresh] + [e for e in chosen if e is not fresh] if fresh is not None else chosen
     if len(named) == 2 and not analysis.conditions:
         # "inotuzumab and transplant outcomes?": a sentence on both ("higher post-transplant ... mortality") leads.
         both = next((e for e in chosen if set(named) <= set(e.subjects) | set(e.own)), None)

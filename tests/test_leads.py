@@ -79,3 +79,12 @@ def test_asked_about_two_things_a_sentence_on_both_leads() -> None:
     assert order([one, other, both], analysis, ["alphamab", "betacel"], set(), GLOSSARY)[0] is both
     # no sentence on both: the text's order
     assert order([one, other], analysis, ["alphamab", "betacel"], set(), GLOSSARY) == [one, other]
+
+
+def test_asked_whats_new_the_sentence_calling_a_kind_of_treatment_new_leads() -> None:
+    chemo = _ev(1, "A new round of chemotherapy may induce a second remission.", own=["chemotherapy"])
+    fresh = _ev(2, "New immunotherapy approaches show impressive results.", own=["immunotherapy"])
+    g = Glossary([*GLOSSARY.entries, *Glossary.load(Path(__file__).parent.parent / "corpus" / "glossary.json").entries])
+    assert order([chemo, fresh], analyse("whats new in treating relapse", g), [], set(), g)[0] is fresh
+    # not asked what is new: the text's order
+    assert order([chemo, fresh], analyse("what are the options?", g), [], set(), g)[0] is chemo
