@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from bot.decision import decide, is_long
 from bot.evidence import Evidence
 from bot.params import default_params
@@ -506,41 +508,40 @@ def test_a_long_messages_yes_no_question_about_the_storys_one_treatment_needs_a_
     assert decide(asks_what, [other], p, forms).status == "answer"
 
 
-def test_how_a_part_named_in_passing_works_is_not_said_by_the_sentence_on_the_whole(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+def _page_answer(tmp_path, embedder, name: str, text: str, question: str):  # noqa: ANN001, ANN202
+    """The answer to ``question`` over one page of ``text``, built in its own folder ``name``."""
     from pages import ask_one_page
 
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    text = ("Inotuzumab ozogamicin, a CD22-directed antibody-drug conjugate with calicheamicin, is also available "
-            "for adults with relapsed or refractory B-cell precursor ALL.")
-    payload = ask_one_page(tmp_path / "a", fake_embedder, text, "how exactly does the calicheamicin part kill the blast?")
-    assert payload.abstained and "calicheamicin" in payload.answer
-    whole = ask_one_page(tmp_path / "b", fake_embedder, text, "how does inotuzumab work?")
-    assert not whole.abstained and whole.citations[0].quote.startswith("Inotuzumab ozogamicin")
+    (tmp_path / name).mkdir()
+    return ask_one_page(tmp_path / name, embedder, text, question)
+
+
+_INO = ("Inotuzumab ozogamicin, a CD22-directed antibody-drug conjugate with calicheamicin, is also available "
+        "for adults with relapsed or refractory B-cell precursor ALL.")
+_VINCRISTINE = ("Liposomal vincristine (a vinca alkaloid): For adults with Ph- ALL in at least 2nd relapse—marketing has been "
+                "discontinued\n\nTransplantation is rarely used for patients > 65 years because it is much less likely to be successful.")
+
+
+@pytest.mark.parametrize(("text", "refused", "named", "answered", "quoted"), [
+    # How a part named in passing works is not said by the sentence on the whole drug.
+    (_INO, "how exactly does the calicheamicin part kill the blast?", "calicheamicin", "how does inotuzumab work?", "Inotuzumab ozogamicin"),
+    # A reason asked is not given by a sentence restating the question's premise ("withdrawn": "discontinued").
+    (_VINCRISTINE, "Why was liposomal vincristine withdrawn from the market?", "reason",
+     "Why is transplantation rarely used for patients over 65?", "Transplantation is rarely used"),
+])
+def test_a_sentence_that_names_what_is_asked_without_saying_it_does_not_answer(
+    tmp_path, fake_embedder, text: str, refused: str, named: str, answered: str, quoted: str,  # noqa: ANN001
+) -> None:
+    no = _page_answer(tmp_path, fake_embedder, "a", text, refused)
+    assert no.abstained and named in no.answer
+    yes = _page_answer(tmp_path, fake_embedder, "b", text, answered)
+    assert not yes.abstained and yes.citations[0].quote.startswith(quoted)
 
 
 def test_a_study_is_named_only_where_the_text_names_it(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from pages import ask_one_page
-
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
     question = "Which trial showed higher remission rates with inotuzumab ozogamicin?"
-    unnamed = ask_one_page(tmp_path / "a", fake_embedder, "One study found higher remission rates with inotuzumab ozogamicin "
-                           "than with standard chemotherapy.", question)
+    found = "found higher remission rates with inotuzumab ozogamicin than with standard chemotherapy."
+    unnamed = _page_answer(tmp_path, fake_embedder, "a", "One study " + found, question)
     assert unnamed.abstained and "name of a study" in unnamed.answer
-    named = ask_one_page(tmp_path / "b", fake_embedder, "The INO-VATE trial found higher remission rates with inotuzumab "
-                         "ozogamicin than with standard chemotherapy.", question)
+    named = _page_answer(tmp_path, fake_embedder, "b", "The INO-VATE trial " + found, question)
     assert not named.abstained and "INO-VATE" in named.citations[0].quote
-
-
-def test_a_reason_asked_is_not_given_by_the_sentence_restating_what_the_question_says(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from pages import ask_one_page
-
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    text = ("Liposomal vincristine (a vinca alkaloid): For adults with Ph- ALL in at least 2nd relapse—marketing has been "
-            "discontinued\n\nTransplantation is rarely used for patients > 65 years because it is much less likely to be successful.")
-    premise = ask_one_page(tmp_path / "a", fake_embedder, text, "Why was liposomal vincristine withdrawn from the market?")
-    assert premise.abstained and "reason" in premise.answer
-    reason = ask_one_page(tmp_path / "b", fake_embedder, text, "Why is transplantation rarely used for patients over 65?")
-    assert not reason.abstained and "because" in reason.citations[0].quote

@@ -94,30 +94,21 @@ def test_narrower_terms_are_those_that_name_a_term_as_broader() -> None:
     assert g.narrower("cns") == ()
 
 
-def test_a_surface_is_not_the_term_before_a_word_that_makes_it_another_word(tmp_path: Path) -> None:
-    # "fits" is seizures as a noun, the verb before its object.
+def _written(tmp_path: Path, entries: str) -> Glossary:
+    """A glossary read from a file holding ``entries`` (a JSON list)."""
     path = tmp_path / "glossary.json"
-    path.write_text(
-        '{"entries": [{"term": "seizures", "kind": "toxicity", "aliases": ["fits"],'
-        ' "not_before": {"fits": ["a", "the"]}}]}',
-        encoding="utf-8",
-    )
-    g = Glossary.load(path)
+    path.write_text('{"entries": ' + entries + "}", encoding="utf-8")
+    return Glossary.load(path)
+
+
+def test_a_surface_is_not_the_term_next_to_a_word_that_makes_it_another_word(tmp_path: Path) -> None:
+    # "fits" is seizures as a noun; the verb before its object, and at a question's end after its subject.
+    g = _written(tmp_path, '[{"term": "seizures", "kind": "toxicity", "aliases": ["fits"],'
+                           ' "not_before": {"fits": ["a", "the"]}, "not_after": {"fits": ["drug", "agent"]}}]')
     assert g.terms("Can it cause fits or confusion?") == ["seizures"]
     assert g.terms("Which one fits a 60 year old?") == []
     assert g.terms("Which one fits the old man?") == []
     assert g.terms("Did he have fits") == ["seizures"]
-
-
-def test_a_surface_is_not_the_term_after_a_word_that_makes_it_another_word(tmp_path: Path) -> None:
-    # At a question's end "fits" is the verb after its subject, the noun after "cause".
-    path = tmp_path / "glossary.json"
-    path.write_text(
-        '{"entries": [{"term": "seizures", "kind": "toxicity", "aliases": ["fits"],'
-        ' "not_after": {"fits": ["drug", "agent"]}}]}',
-        encoding="utf-8",
-    )
-    g = Glossary.load(path)
     assert g.terms("which drug from the list fits") == ["seizures"]  # ("list" is not among the words)
     assert g.terms("which listed agent fits?") == []
     assert g.terms("which listed  Agent fits") == []
@@ -173,15 +164,10 @@ def test_the_python_scan_finds_the_spans_the_compiled_pattern_finds() -> None:
 
 
 def test_a_procedure_or_harm_said_in_the_plural_is_the_term(tmp_path: Path) -> None:
-    path = tmp_path / "glossary.json"
-    path.write_text(
-        '{"entries": [{"term": "stem cell transplantation", "kind": "procedure", "aliases": ["stem cell transplant"]},'
-        ' {"term": "cytokine release syndrome", "kind": "toxicity", "aliases": ["crs"]},'
-        ' {"term": "remission", "kind": "concept", "aliases": ["cr"]},'
-        ' {"term": "antibody-drug conjugate", "kind": "therapy", "aliases": ["antibody drug"]}]}',
-        encoding="utf-8",
-    )
-    g = Glossary.load(path)
+    g = _written(tmp_path, '[{"term": "stem cell transplantation", "kind": "procedure", "aliases": ["stem cell transplant"]},'
+                           ' {"term": "cytokine release syndrome", "kind": "toxicity", "aliases": ["crs"]},'
+                           ' {"term": "remission", "kind": "concept", "aliases": ["cr"]},'
+                           ' {"term": "antibody-drug conjugate", "kind": "therapy", "aliases": ["antibody drug"]}]')
     assert g.terms("do they still do stem cell transplants at 70") == ["stem cell transplantation"]
     # a plural that is another surface stays that one ("crs" is not two complete remissions)
     assert g.terms("what is crs") == ["cytokine release syndrome"]

@@ -206,22 +206,21 @@ def test_treatment_asked_of_two_sites_quotes_each_sites_treatment_first(tmp_path
     assert [c.quote.split(" ")[0] for c in answer.citations][:1] == ["Testicular"], answer.answer
 
 
+# Two CAR-T products, each with whom it is for and its toxicity in sentences of their own.
+CAR_T_PAGE = ("Tisagenlecleucel, a CAR-T cell therapy, is available for patients up to 25 years of age. "
+              "Life-threatening toxicities may include cytokine release syndrome.\n\n"
+              "Brexucabtagene autoleucel, a CAR-T cell therapy, can be used to treat adult patients. "
+              "Complications, including neurologic toxicities, may be life threatening.")
+
+
 def test_aspects_listed_are_each_answered_by_a_sentence_of_their_own(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    text = ("Tisagenlecleucel, a CAR-T cell therapy, is available for patients up to 25 years of age. "
-            "Life-threatening toxicities may include cytokine release syndrome.\n\n"
-            "Brexucabtagene autoleucel, a CAR-T cell therapy, can be used to treat adult patients. "
-            "Complications, including neurologic toxicities, may be life threatening.")
-    answer = ask_one_page(tmp_path, fake_embedder, text, "CAR-T in relapsed ALL: summarize - products, eligibility, toxicity")
+    answer = ask_one_page(tmp_path, fake_embedder, CAR_T_PAGE, "CAR-T in relapsed ALL: summarize - products, eligibility, toxicity")
     quotes = [c.quote for c in answer.citations]
     # No one sentence states both who it is for and its toxicity: each aspect is quoted from its own sentence.
     assert any("years of age" in q for q in quotes) and any("toxicities" in q for q in quotes), answer.answer
 
 
 def test_aspects_asked_one_by_one_are_each_answered_but_of_each_option_all_at_once(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    text = ("Tisagenlecleucel, a CAR-T cell therapy, is available for patients up to 25 years of age. "
-            "Life-threatening toxicities may include cytokine release syndrome.\n\n"
-            "Brexucabtagene autoleucel, a CAR-T cell therapy, can be used to treat adult patients. "
-            "Complications, including neurologic toxicities, may be life threatening.")
-    answer = ask_one_page(tmp_path, fake_embedder, text, "explain CAR-T: what it is, who can get it and whats the catch")
+    answer = ask_one_page(tmp_path, fake_embedder, CAR_T_PAGE, "explain CAR-T: what it is, who can get it and whats the catch")
     quotes = [c.quote for c in answer.citations]
     assert any("years of age" in q for q in quotes) and any("toxicities" in q for q in quotes), answer.answer
