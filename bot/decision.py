@@ -240,8 +240,8 @@ def _decide(
             # "Does ino hurt the liver, and how often?": a rate of remission is not how often the liver is hurt
             # (what is done about an effect follows it unnamed: "Interrupting ... may be necessary").
             typed = [e for e in typed if set(effects) <= forms.scorer.named(e.row) | set(e.own)]
-        rivals = _of_kinds(analysis, forms, TREATMENT_KINDS) if analysis.qtype == "ranking" else []
-        if len(rivals) >= 2:
+        rivals = _of_kinds(analysis, forms, TREATMENT_KINDS) if analysis.qtype in ("ranking", "commonest") else []
+        if len(rivals) >= (2 if analysis.qtype == "ranking" else 1):  # (the commonest: of the treatment asked)
             # "Blinatumomab vs inotuzumab, which is superior?": only a sentence naming both ranks one above
             # the other; "higher remission rates with inotuzumab than with chemotherapy" ranks another pair.
             typed = [e for e in typed if set(rivals) <= forms.scorer.named(e.row) | set(e.own)]
@@ -268,7 +268,7 @@ def _decide(
             names = [analysis.focus_surface.get(t, t) for t in analysis.focus]
             about = f" for {', '.join(names)}" if names else ""
             unmet = f"The text does not state {what}{about}."
-            if len(rivals) >= 2:
+            if len(rivals) >= 2 and analysis.qtype == "ranking":
                 shown = [analysis.focus_surface.get(t, t) for t in rivals]
                 unmet = f"The text does not compare {' and '.join(shown[:3])} with each other."
             # A question asking another thing too is answered for that part, naming the part it lacks;

@@ -95,7 +95,9 @@ def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
     chosen = list(chosen)
     if analysis.conditions:
         chosen.sort(key=lambda e: -e.condition)
-    elif chosen and analysis.qtype == "overview" and len([t for t in analysis.types[1:] if t != "definition"]) == 1:
-        top = max(chosen, key=lambda e: e.score)
+    elif chosen and analysis.qtype == "overview" and len([t for t in analysis.types[1:] if t not in ("definition", "commonest")]) == 1:
+        # ("its commonest nerve effects": of the best, the one saying which are the most common)
+        rule = rules().get("commonest") if "commonest" in analysis.types else None
+        top = max(chosen, key=lambda e: (e.score, bool(rule and rule.need and rule.need.search(e.text))))
         chosen = [top, *[e for e in chosen if e is not top]]
     return chosen

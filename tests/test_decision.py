@@ -528,6 +528,10 @@ _VINCRISTINE = ("Liposomal vincristine (a vinca alkaloid): For adults with Ph- A
     # A reason asked is not given by a sentence restating the question's premise ("withdrawn": "discontinued").
     (_VINCRISTINE, "Why was liposomal vincristine withdrawn from the market?", "reason",
      "Why is transplantation rarely used for patients over 65?", "Transplantation is rarely used"),
+    # Which are the commonest is said for one treatment, not another.
+    ("The most common neurologic symptoms after blinatumomab use are headache and tremor.\n\nTisagenlecleucel is a CAR-T "
+     "product. Life-threatening toxicities may include cytokine release syndrome and neurologic toxicities.",
+     "most common neuro side effects after kymriah", "most common", "most common neuro side effects after blina", "The most common"),
 ])
 def test_a_sentence_that_names_what_is_asked_without_saying_it_does_not_answer(
     tmp_path, fake_embedder, text: str, refused: str, named: str, answered: str, quoted: str,  # noqa: ANN001

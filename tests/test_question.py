@@ -79,6 +79,8 @@ def _project_glossary():  # noqa: ANN202
         # which of two gets more of something: a ranking the text must make
         ("Which gets more patients into remission, brexucabtagene or tisagenlecleucel?", "ranking"),
         ("which has fewer side effects, blina or ino?", "ranking"),
+        # which are the most common
+        ("most common neuro side effects after kymriah", "commonest"),
         # a study's name
         ("The doctor mentioned a big trial comparing it with chemo. What was that trial called?", "study_name"),
         ("Name of the phase 3 trial comparing inotuzumab with standard chemo?", "study_name"),
@@ -324,7 +326,8 @@ def test_shorthand_for_the_kind_of_question_is_not_its_subject():
     g = _project_glossary()
     assert "moa" not in analyse("blina MoA", g).subject
     # "sx" of a treatment are its side effects, as "symptoms" are.
-    assert analyse("blina most common neuro sx?", g).qtype == "side_effects"
+    assert analyse("blina neuro sx?", g).qtype == "side_effects"
+    assert analyse("blina most common neuro sx?", g).types[:2] == ["commonest", "side_effects"]
 
 
 @pytest.mark.parametrize(
@@ -486,7 +489,7 @@ def test_how_a_treatments_harm_shows_up_asks_its_side_effects_and_the_commonest_
     g = _project_glossary()
     a = analyse("My daughter started blinatumomab last week and I've been told to watch for nervous-system "
                 "effects. Which ones show up most often?", g)
-    assert a.qtype == "side_effects" and "diagnosis" not in a.types and "list" not in a.types
+    assert "side_effects" in a.types and "diagnosis" not in a.types and "list" not in a.types
     # a relapse showing up is still how it is found
     assert analyse("How does a testicular relapse show up?", g).qtype == "diagnosis"
     # "which ones" without a superlative is still a list
