@@ -235,7 +235,7 @@ def _decide(
             if e.score >= best.score - params.need_window
             and (e.entity > 0 or not analysis.focus or forms.speaks_for(e, analysis.focus))
         ]
-        typed = [e for e in pool if forms.states(need, e, analysis)]
+        typed = forms.stating(need, pool, analysis)
         if analysis.qtype in FIGURES and (effects := _of_kinds(analysis, forms, {"toxicity", "outcome"})):
             # "Does ino hurt the liver, and how often?": a rate of remission is not how often the liver is hurt
             # (what is done about an effect follows it unnamed: "Interrupting ... may be necessary").
@@ -303,9 +303,9 @@ def _decide(
         # "What causes X?": only a sentence that names X can say what causes it.
         causes = ", ".join(analysis.required)
         return Decision("abstain", f"The text does not say what causes {causes}.", best, list(analysis.required))
-    worker = next((m.term for m in analysis.mentions if HOW_DOES.search(analysis.text[max(0, m.start - 30): m.start])), None)
     head = best.own[0] if best.own else ""  # (a member of the sentence's class is what it is about too)
-    if analysis.qtype == "mechanism" and worker and head and worker not in (head, *forms.glossary.narrower(head), *forms.glossary.broader(head)):
+    worker = next((m.term for m in analysis.mentions if HOW_DOES.search(analysis.text[max(0, m.start - 30): m.start])), None) if analysis.qtype == "mechanism" and head else None
+    if worker and worker not in (head, *forms.glossary.narrower(head), *forms.glossary.broader(head)):
         # "How does the calicheamicin part kill the blast?": a sentence on inotuzumab names its payload, not how that works.
         return Decision("abstain", f"The text does not say how {analysis.focus_surface.get(worker, worker)} works.", best, [worker])
     if analysis.yes_no and best.wrong >= 1.0 and not long:

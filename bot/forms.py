@@ -147,15 +147,14 @@ class Forms:
             named = penalty * (1 - listed.unnamed_context / max(listed.unnamed, 1e-9))
         return listed.score + named + p.list_bonus
 
-    def states(self, need: re.Pattern[str], ev: Evidence, analysis: Analysis) -> bool:
-        """Does ``ev`` state what ``need`` asks beyond what the question says itself? "Why was it withdrawn?":
-        "marketing has been discontinued" restates the question's premise, not its reason."""
-        found = [m.group(0) for m in need.finditer(ev.text)]
-        if analysis.qtype != "cause" or not found:
-            return bool(found)
+    def stating(self, need: re.Pattern[str], pool: list[Evidence], analysis: Analysis) -> list[Evidence]:
+        """Those of ``pool`` stating what ``need`` asks beyond what the question says itself. "Why was it
+        withdrawn?": "marketing has been discontinued" restates the question's premise, not its reason."""
+        if analysis.qtype != "cause":
+            return [e for e in pool if need.search(e.text)]
         said = self.scorer.stems(analysis.text) | {
             st for m in analysis.mentions for s in self.glossary.surfaces(m.term) for st in self.scorer.stems(s)}
-        return any(not self.scorer.stems(f) <= said for f in found)
+        return [e for e in pool if any(not self.scorer.stems(m.group(0)) <= said for m in need.finditer(e.text))]
 
     def speaks_for(self, ev: Evidence, terms: list[str]) -> bool:
         """Does ``ev`` introduce a list whose items name any of ``terms``? "Other agents have been

@@ -16,6 +16,11 @@ NEW_ASKED = re.compile(r"\b(?:new|newer|newest|latest|novel)\b", re.IGNORECASE)
 NEW_KIND = re.compile(r"\b(?:new|newer|novel)\s+([\w-]+)")
 
 
+def _first(chosen: list[Evidence], lead: Evidence | None) -> list[Evidence]:
+    """``chosen`` with ``lead`` (one of them) first and the rest in their order; as it is when ``lead`` is None."""
+    return chosen if lead is None else [lead, *[e for e in chosen if e is not lead]]
+
+
 def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: set[str], glossary: Glossary) -> list[Evidence]:
     """``chosen`` (in the text's order) with the option that should lead first; the rest keep their order."""
     chosen = list(chosen)
@@ -37,22 +42,19 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
             chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
     if NEW_ASKED.search(analysis.text) and not aside and not analysis.conditions:
         # "What's new for relapse?": the sentence calling a kind of treatment new leads, not "a new round of chemotherapy".
-        fresh = next((e for e in chosen if any(glossary.kind(w) in TREATMENT_KINDS for w in NEW_KIND.findall(e.text.lower()))), None)
-        chosen = [fresh] + [e for e in chosen if e is not fresh] if fresh is not None else chosen
+        chosen = _first(chosen, next((e for e in chosen if any(
+            glossary.kind(w) in TREATMENT_KINDS for w in NEW_KIND.findall(e.text.lower()))), None))
     if len(named) == 2 and not analysis.conditions:
         # "inotuzumab and transplant outcomes?": a sentence on both ("higher post-transplant ... mortality") leads.
-        both = next((e for e in chosen if set(named) <= set(e.subjects) | set(e.own)), None)
-        chosen = [both] + [e for e in chosen if e is not both] if both is not None else chosen
+        chosen = _first(chosen, next((e for e in chosen if set(named) <= set(e.subjects) | set(e.own)), None))
     kinds = {k for t in aside if (k := glossary.kind(t)) in TREATMENT_KINDS}
     kinds = {"drug"} if "drug" in kinds else kinds  # (the narrowest kind set aside)
     members = {m for t in named for m in glossary.narrower(t)}
     if len(kinds) == 1 and all(glossary.narrower(t) for t in named) and not analysis.conditions:
         # "What else is there?" after one drug: another of its kind leads (after blinatumomab, the other
         # drugs before re-induction chemotherapy); "other immunotherapies?": another member of the class.
-        alike = next((e for e in chosen if e.own and glossary.kind(e.own[0]) in kinds
-                      and (not named or e.own[0] in members)), None)
-        if alike is not None:
-            chosen = [alike] + [e for e in chosen if e is not alike]
+        chosen = _first(chosen, next((e for e in chosen if e.own and glossary.kind(e.own[0]) in kinds
+                                      and (not named or e.own[0] in members)), None))
     return chosen
 
 
@@ -83,7 +85,7 @@ def fitting(chosen: list[Evidence], analysis: Analysis) -> tuple[list[Evidence],
         return chosen, ""
     kept = [e for e in chosen if e.kind != "item" or any(e is k for k in keep)]
     if len(keep) == 1:
-        return [keep[0], *[e for e in kept if e is not keep[0]]], note
+        return _first(kept, keep[0]), note
     return kept, note
 
 
@@ -98,6 +100,5 @@ def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
     elif chosen and analysis.qtype == "overview" and len([t for t in analysis.types[1:] if t not in ("definition", "commonest")]) == 1:
         # ("its commonest nerve effects": of the best, the one saying which are the most common)
         rule = rules().get("commonest") if "commonest" in analysis.types else None
-        top = max(chosen, key=lambda e: (e.score, bool(rule and rule.need and rule.need.search(e.text))))
-        chosen = [top, *[e for e in chosen if e is not top]]
+        chosen = _first(chosen, max(chosen, key=lambda e: (e.score, bool(rule and rule.need and rule.need.search(e.text)))))
     return chosen

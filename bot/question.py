@@ -238,18 +238,18 @@ def analyse(
         if plain != text:
             kept = set(classify(plain))
             types = [t for t in types if t == types[0] or t in kept] or types
+    # A harm named beside a treatment ("on blinatumomab ... a fit").
+    harm_of_treatment = any(glossary.kind(t) == "toxicity" for t in focus) and any(glossary.kind(t) in GIVEN_KINDS for t in focus)
     at = 1 if types[0] == "commonest" and len(types) > 1 else 0  # ("most common neuro sx": of what, after it)
     if SYMPTOMS.search(asked) and {"side_effects", "diagnosis"} & set(types[at : at + 1]):
         # "What symptoms does a bone marrow relapse cause?": a disease's symptoms are how it shows; a
         # treatment's ("symptoms with blinatumomab") are its side effects.
         first = "side_effects" if any(glossary.kind(t) in GIVEN_KINDS for t in focus) else "diagnosis"
         types = [*types[:at], first, *[t for t in types[at:] if t != first]]
-    elif "diagnosis" in types and {glossary.kind(t) for t in focus} >= {"toxicity"} and any(glossary.kind(t) in GIVEN_KINDS for t in focus):
+    elif "diagnosis" in types and harm_of_treatment:
         # "on blinatumomab ... nerve effects: which ones show up most often?": how a treatment's harm shows is its side effect.
         types = ["side_effects" if t == "diagnosis" else t for t in types if t != "side_effects"]
-    if types[0] == "definition" and any(glossary.kind(t) == "toxicity" for t in focus) and any(
-        glossary.kind(t) in GIVEN_KINDS for t in focus
-    ):
+    if types[0] == "definition" and harm_of_treatment:
         # "He is on blina and had a fit: is that something it is known to do?": a harm named beside a
         # treatment asks whether the treatment causes it.
         types = ["side_effects", *types]

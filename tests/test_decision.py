@@ -25,7 +25,7 @@ def _forms(document: str = "prednisone is tapered slowly over weeks") -> Any:
                                 topic=lambda doc: "", aspect=lambda doc: None),
     )
     return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"),
-                           states=lambda need, ev, analysis: bool(need.search(ev.text)))
+                           stating=lambda need, pool, analysis: [e for e in pool if need.search(e.text)])
 
 
 def _evidence(score: float) -> Evidence:
@@ -109,7 +109,7 @@ def _topic_forms(topics: dict[int, str], aspect: str | None = "information") -> 
                              stem=lambda w: w, known_stems=set(), siblings=siblings,
                              document_terms=lambda doc: frozenset())
     return SimpleNamespace(scorer=scorer, speaks_for=lambda ev, terms: False, glossary=SimpleNamespace(kind=lambda t: "term"),
-                           states=lambda need, ev, analysis: bool(need.search(ev.text)))
+                           stating=lambda need, pool, analysis: [e for e in pool if need.search(e.text)])
 
 
 def _on(doc: int, score: float) -> Evidence:
