@@ -117,6 +117,19 @@ class Glossary:
         entry = self._by_term.get(term)
         return entry.broader if entry else ()
 
+    def said_stems(self, term: str) -> frozenset[str]:
+        """Stems of every word of ``term`` and its aliases: what naming it already says ("spinal
+        injections" is intrathecal, so "injected" beside it asks nothing more)."""
+        cache = self.__dict__.setdefault("_said", {})
+        if term not in cache:
+            from bot.stemming import stem
+            from bot.text import content_words
+
+            entry = self._by_term.get(term)
+            names = (term, *(entry.aliases if entry else ()))
+            cache[term] = frozenset(stem(w) for n in names for w in content_words(n))
+        return cache[term]
+
     def narrower(self, term: str) -> tuple[str, ...]:
         """The terms that are a kind of ``term`` ("extramedullary": the CNS, the testes)."""
         return self._narrower.get(term, ())

@@ -257,6 +257,13 @@ def analyse(
         # "Which ones show up most often?": the sentence naming the commonest answers, not a list.
         types = [t for t in types if t != "list"] or ["definition"]
     subject = subject_words(text, mentions, types, subject_zipf)
+    # A word the glossary's names for a term the question names already say ("injected into the spinal
+    # fluid": intrathecal, whose names include "spinal injections") is that term, not another subject.
+    said = frozenset().union(*(glossary.said_stems(m.term) for m in mentions if m.kind not in SAID_KINDS))
+    if said:
+        from bot.stemming import stem
+
+        subject = {w: wt for w, wt in subject.items() if stem(w) not in said}
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
     required = [
         m.term for m in mentions if CAUSE_OF.search(text[max(0, m.start - 30) : m.start])

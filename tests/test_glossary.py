@@ -173,3 +173,19 @@ def test_a_procedure_or_harm_said_in_the_plural_is_the_term(tmp_path: Path) -> N
     assert g.terms("what is crs") == ["cytokine release syndrome"]
     # a treatment class's plural may name a wider class ("antibody drugs" are not all conjugates)
     assert g.terms("the antibody drugs") == []
+
+
+def test_a_terms_names_say_its_words(glossary: Glossary):
+    # "spinal injections" is one of intrathecal's names: "injected" beside it asks nothing more.
+    said = glossary.said_stems("intrathecal")
+    assert "inject" in said and "spinal" in said
+    assert "liver" not in said
+    assert glossary.said_stems("not a term") == frozenset({"term"})
+
+
+def test_kinds_the_text_itself_states_are_broader_terms(glossary: Glossary):
+    # "higher remission rates ... than with standard chemotherapy" compares with chemotherapy;
+    # "hepatotoxicity, including ... veno-occlusive disease"; "neurologic toxicities (eg, seizures ...)".
+    assert "chemotherapy" in glossary.broader("standard chemotherapy")
+    assert "hepatotoxicity" in glossary.broader("veno-occlusive disease")
+    assert "neurologic toxicities" in glossary.broader("seizures")

@@ -330,6 +330,15 @@ def test_shorthand_for_the_kind_of_question_is_not_its_subject():
     assert analyse("blina most common neuro sx?", g).types[:2] == ["commonest", "side_effects"]
 
 
+def test_a_word_a_named_terms_names_already_say_is_not_another_subject():
+    g = _project_glossary()
+    # "spinal injections" is a name of intrathecal: "injected" is that term, not a second subject.
+    assert "injected" not in analyse("is chemo injected into the spinal fluid?", g).subject
+    # (a word of a named condition is still asked about: it is said, not an entity)
+    assert "lymphocytic" in analyse("what is the treatment for relapsed CLL?", g).subject
+    assert "injected" in analyse("is blinatumomab injected?", g).subject
+
+
 @pytest.mark.parametrize(
     ("qtype", "sentence", "states"),
     [("duration", "Transplantation is rarely used for patients > 65 years.", False),
