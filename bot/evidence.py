@@ -63,8 +63,7 @@ class Evidence:
         return [
             self.dense, self.lexical, self.entity, float(self.cue), self.chunk_score, self.context, self.title,
             self.condition, -self.wrong, -min(self.missing_weight, missing_cap), -float(self.short),
-            -float(self.qualified), -float(self.off_document), -float(self.other_aspect),
-            -self.title_extra,
+            -float(self.qualified), -float(self.off_document), -float(self.other_aspect), -self.title_extra,
         ]
 
 
@@ -74,8 +73,7 @@ FEATURES = (
     ("dense", "w_dense"), ("lexical", "w_lex"), ("entity", "w_entity"), ("cue", "w_cue"),
     ("chunk", "w_chunk"), ("context", "w_context"), ("title", "w_title"), ("condition", "w_condition"),
     ("wrong", "p_wrong"), ("missing", "p_unnamed"), ("short", "p_short"), ("qualified", "p_qualified"),
-    ("off_document", "p_off_document"), ("other_aspect", "p_aspect"),
-    ("title_extra", "p_title_extra"),
+    ("off_document", "p_off_document"), ("other_aspect", "p_aspect"), ("title_extra", "p_title_extra"),
 )
 
 
@@ -278,8 +276,7 @@ class EvidenceScorer:
         focus = set(analysis.focus)
         terms = {m.term for m in analysis.mentions}
         subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
-        cue = analysis.cue
-        p = self.params
+        cue, p = analysis.cue, self.params
         # A word the corpus never uses counts at least ``unknown_word_floor``, however common in English:
         # "hair loss" is two everyday words the text never says.
         subject = [
@@ -310,6 +307,7 @@ class EvidenceScorer:
         if len(cue_hits) > 100_000:  # bounded as the other per-row tables are
             cue_hits.clear()
         has_conds = bool(conds)
+        aside, broader = set(analysis.excluded), self.glossary.broader  # ("one like X": a member of X's class is on topic)
         cap = self.missing_cap
         dense_of = dense.tolist()  # the same floats as float(dense[i]), in one call
         out: list[Evidence] = []
@@ -351,12 +349,14 @@ class EvidenceScorer:
             ev.title, ev.other_aspect, ev.title_extra, ev.off_document, in_title, unknown_here, weighed_here = per_doc[d]
             ev.own, ev.subjects = list(own), list(subjects)
             mentioned = named_here.union(subjects)
-            if comparison:  # each side may be quoted on its own; both at once is best
+            if own and own[0] in aside:  # ("one like tisagenlecleucel": not tisagenlecleucel itself)
+                ev.entity = 0.0
+            elif comparison:  # each side may be quoted on its own; both at once is best
                 ev.entity = (1.0 if focus & mentioned else 0.0) + (p.comparison_both_bonus if focus <= mentioned else 0.0)
             else:
                 ev.entity = len(focus & mentioned) / len(focus) if focus else 0.0
             wrong = 0.0
-            if subject_focus and subject_focus.isdisjoint(subjects):
+            if subject_focus and subject_focus.isdisjoint(subjects) and not (aside and any(subject_focus & set(broader(t)) for t in subjects)):
                 wrong = 1.0 if own else (p.wrong_topic_only if subjects else 0.0)
             if required and not required <= named_here:
                 wrong = max(wrong, 1.0)

@@ -130,6 +130,16 @@ class Glossary:
             cache[term] = frozenset(stem(w) for n in names for w in content_words(n))
         return cache[term]
 
+    def unsaid(self, words: dict[str, float], terms: list[str]) -> dict[str, float]:
+        """``words`` (with their weights) but those the names of ``terms`` already say: a word of a named
+        term's names is that term, not another subject."""
+        said = frozenset().union(*map(self.said_stems, terms))
+        if not said:
+            return words
+        from bot.stemming import stem
+
+        return {w: wt for w, wt in words.items() if stem(w) not in said}
+
     def narrower(self, term: str) -> tuple[str, ...]:
         """The terms that are a kind of ``term`` ("extramedullary": the CNS, the testes)."""
         return self._narrower.get(term, ())

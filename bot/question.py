@@ -222,6 +222,10 @@ def analyse(
             # "testicular relapse", "CNS relapse": keep the word that makes a site a topic.
             tail = re.match(r"\s+(relapses?|involvement|disease)\b", text[m.end :], re.I)
             surface[m.term] = phrase + (tail.group(0) if tail else "")
+    if not focus and excluded and LIKE_ASKED.search(text):
+        # "Is there one like tisagenlecleucel for adults?": another of its class is asked about.
+        focus = [b for b in glossary.broader(excluded[0])[:1] if glossary.kind(b) in FOCUS_KINDS]
+        types = [t for t in types if t != "comparison"] or ["definition"]  # (not a comparison with it)
     story = _story_only(text, mentions, focus)
     if story:
         # "We covered antibody-drug conjugates in class. Is inotuzumab linked to ...?": what the story
@@ -256,14 +260,8 @@ def analyse(
     if "list" in types[:2] and any(m.term == "most common" for m in mentions):
         # "Which ones show up most often?": the sentence naming the commonest answers, not a list.
         types = [t for t in types if t != "list"] or ["definition"]
-    subject = subject_words(text, mentions, types, subject_zipf)
-    # A word the glossary's names for a term the question names already say ("injected into the spinal
-    # fluid": intrathecal, whose names include "spinal injections") is that term, not another subject.
-    said = frozenset().union(*(glossary.said_stems(m.term) for m in mentions if m.kind not in SAID_KINDS))
-    if said:
-        from bot.stemming import stem
-
-        subject = {w: wt for w, wt in subject.items() if stem(w) not in said}
+    # ("injected into the spinal fluid": intrathecal, one of whose names is "spinal injections", says "injected")
+    subject = glossary.unsaid(subject_words(text, mentions, types, subject_zipf), [m.term for m in mentions if m.kind not in SAID_KINDS])
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
     required = [
         m.term for m in mentions if CAUSE_OF.search(text[max(0, m.start - 30) : m.start])
@@ -302,9 +300,14 @@ SET_ASIDE = re.compile(
     r"\b(?:not|rather than|instead of|other than|besides|beyond|apart from|aside from|except(?: for)?|excluding|in addition to)\s+"
     r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only|standard|usual|conventional|regular|more)\s+)*$"
     # "a non-immunotherapy drug": the class is what the asker rules out.
-    r"|\bnon-?\s*$",
+    r"|\bnon-?\s*$"
+    # "is there one like it for adults?", "an alternative to blina": another of its kind is asked for.
+    r"|\b(?:(?:one|something|anything|another(?: one)?|an?(?:other)? (?:drug|product|therapy|treatment|option|medicine))\s+"
+    r"(?:just |a bit |kind of |sort of )?(?:like|similar to)|alternatives? (?:to|for)|(?:an )?equivalent (?:of|to)|counterpart (?:of|to))\s+"
+    r"(?:(?:the|a|an)\s+)*$",
     re.I,
 )
+LIKE_ASKED = re.compile(r"\b(?:like|similar to|alternatives? (?:to|for)|equivalent (?:of|to)|counterpart (?:of|to))\b", re.I)
 AND_ALSO = re.compile(r"^\s*(?:,|,?\s*(?:and|or|nor))\s+(?:(?:in|the|a|an|his|her|my|their)\s+)*$", re.I)
 
 

@@ -339,6 +339,16 @@ def test_a_word_a_named_terms_names_already_say_is_not_another_subject():
     assert "injected" in analyse("is blinatumomab injected?", g).subject
 
 
+def test_one_like_a_drug_asks_for_another_of_its_class():
+    g = _project_glossary()
+    a = analyse("is there one like tisagenlecleucel for adults?", g)
+    assert a.excluded == ["tisagenlecleucel"] and a.focus == ["chimeric antigen receptor t"]
+    assert "comparison" not in a.types
+    # (naming both is a comparison of the two, and neither is set aside)
+    b = analyse("is brexucabtagene similar to tisagenlecleucel?", g)
+    assert b.excluded == [] and "comparison" in b.types
+
+
 @pytest.mark.parametrize(
     ("qtype", "sentence", "states"),
     [("duration", "Transplantation is rarely used for patients > 65 years.", False),
