@@ -256,7 +256,8 @@ class Breadth:
         if analysis.qtype == "comparison" and not analysis.yes_no:
             # "Chemo vs immunotherapy vs transplant": three or more compared is a description of each.
             return len(named) >= 3
-        return len(named) >= 2 and analysis.qtype in TOUR_TYPES and not CHOICE.search(analysis.text)
+        # ("an antibody with a toxin, which one is that?": one thing described by two, not a tour of both)
+        return len(named) >= 2 and analysis.qtype in TOUR_TYPES and not CHOICE.search(analysis.text) and not SINGLE_CHOICE.search(analysis.text)
 
     def named(self, analysis: Analysis) -> list[str]:
         """The treatments the question asks about; not one it names as what came before ("after chemo")."""
