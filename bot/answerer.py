@@ -216,6 +216,9 @@ class Answerer:
             kept = self.evidence(u, qvec, within, documents=follow) if within else []
             if kept and decide(analysis, kept, self.params, self.forms).status != "abstain":
                 ranked, cands = kept, within
+        if member := self.overviews.breadth.member_fitting(analysis, ranked):  # ("the CAR-T for adults": brexucabtagene)
+            analysis.focus = [member]
+            ranked = self.evidence(u, qvec, cands, documents=follow)
         if self.trace is not None:
             self.trace(u, ranked)
         near = [e for e in ranked if len(e.text) >= 40] or [self.scorer.sentence(int(self.data.chunk_first_sentence[c.row])) for c in cands]

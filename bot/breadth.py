@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.conditions import asks_qualified, split
-from bot.evidence import EvidenceScorer
+from bot.conditions import Conditions, asks_qualified, read, split
+from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
 from bot.question import Analysis, asking_start, rules
 from bot.text import content_words, fold
@@ -64,6 +64,14 @@ SINGLE_CHOICE = re.compile(
     r"\bwhich\s+(?:one|of\s+(?:the|these|those))\b|\bwhich\s+(?:one|drug|medicine|treatment|product|antibody)\s+(?:is|was)\s+(?:it|that|this)\b",
     re.IGNORECASE,
 )
+
+
+def within(asked: Conditions, stated: Conditions) -> bool:
+    """Every condition ``asked`` is stated, and wholly: the ages asked inside the ages stated, the lineage and
+    Ph status among those stated (a donor or a line of therapy asked is left to the scorer)."""
+    if asked.age and not (stated.age and stated.age[0] <= asked.age[0] and asked.age[1] <= stated.age[1]):
+        return False
+    return asked.lineage <= stated.lineage and asked.ph <= stated.ph and bool(asked.age or asked.lineage or asked.ph)
 
 
 def single_choice(analysis: Analysis, cls: str) -> bool:
@@ -222,6 +230,22 @@ class Breadth:
         chosen by a mark or a condition the question names, not a description of every member."""
         picked_by = any(self.glossary.kind(f) in MARK_KINDS for f in analysis.focus) or bool(analysis.conditions)
         return picked_by and single_choice(analysis, cls)
+
+    def member_fitting(self, analysis: Analysis, ranked: list[Evidence]) -> str | None:
+        """"The CAR-T for adults: what can go wrong?": the one member of the class the question names whose
+        own sentence (among ``ranked``) states every condition the asker gives, wholly (an age asked within the
+        ages stated); None when no member or several do, or the question asks for whom one is."""
+        classes = [t for t in analysis.focus if self.glossary.narrower(t)]
+        if not analysis.conditions or len(analysis.focus) != 1 or len(classes) != 1 or analysis.qtype not in FILTERING_TYPES - {"indication", "age"}:
+            return None
+        # (the conditions of the question asked, not of a story told before it: "my daughter's consultant ...")
+        members, asked = set(self.glossary.narrower(classes[0])), read(analysis.text[asking_start(analysis.text):], True)
+        fits: dict[str, bool] = {}
+        for e in ranked:
+            if e.own and e.own[0] in members:
+                fits[e.own[0]] = fits.get(e.own[0], False) or within(asked, self.scorer.conditions_of(e.row))
+        chosen = [m for m, ok in fits.items() if ok]
+        return chosen[0] if len(chosen) == 1 else None
 
     def marks(self, analysis: Analysis) -> set[str]:
         """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""
