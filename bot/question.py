@@ -28,7 +28,7 @@ ALTERNATIVES = re.compile(r"\b(?:for|in|to)\s+([\w-]+\s+){0,2}or\s+(?:for|in|to)
 GIVEN_KINDS = frozenset({"drug", "therapy", "procedure", "route"})
 SYMPTOMS = re.compile(r"\b(symptoms?|signs?|sx)\b(?! after)", re.IGNORECASE)
 # "continued once the signs disappear": a time, not the symptoms asked about.
-SYMPTOMS_WHEN = re.compile(r"\b(?:once|until|till|when|after)\s+(?:all\s+)?(?:the\s+)?(?:signs?|symptoms?)\b", re.IGNORECASE)
+SYMPTOMS_WHEN = re.compile(r"\b(?:once|until|till|when|after)\s+(?:all\s+)?(?:the\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+)?(?:signs?|symptoms?)\b(?:\s+(?:have\s+|are\s+|had\s+|has\s+)?(?:disappear\w*|gone|go away|clear\w*|resolv\w*|settle\w*))?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def analyse(
     text: str, glossary: Glossary, subject_zipf: float = 5.0, mentions: list[Mention] | None = None
 ) -> Analysis:
     """``mentions``: ``glossary.mentions(text)`` when the caller has found them already (the query has)."""
-    asked = SYMPTOMS_WHEN.sub(" ", text)  # "once the signs disappear" says when, not what is asked
+    asked = SYMPTOMS_WHEN.sub(lambda m: " " * len(m[0]), text)  # "once the signs disappear" says when, not what is asked
     types = [t for t in classify(asked) if t != "yes_no"] or ["definition"]
     # "Is it for adults or for children?" asks which, not whether.
     yes_no = bool(rules().yes_no.search(fold(text).strip())) and not ALTERNATIVES.search(text)
@@ -261,7 +261,7 @@ def analyse(
         # "Which ones show up most often?": the sentence naming the commonest answers, not a list.
         types = [t for t in types if t != "list"] or ["definition"]
     # ("injected into the spinal fluid": intrathecal, one of whose names is "spinal injections", says "injected")
-    subject = glossary.unsaid(subject_words(text, mentions, types, subject_zipf), [m.term for m in mentions if m.kind not in SAID_KINDS])
+    subject = glossary.unsaid(subject_words(asked, mentions, types, subject_zipf), [m.term for m in mentions if m.kind not in SAID_KINDS])
     # "What causes X?": X is what the answer is about, even when X is the corpus's general topic.
     required = [
         m.term for m in mentions if CAUSE_OF.search(text[max(0, m.start - 30) : m.start])

@@ -339,6 +339,14 @@ def test_a_word_a_named_terms_names_already_say_is_not_another_subject():
     assert "injected" in analyse("is blinatumomab injected?", g).subject
 
 
+def test_a_time_clause_of_signs_says_when_not_what_is_asked():
+    g = _project_glossary()
+    a = analyse("Once the CNS signs are gone, should we keep going with intrathecals or add cranial RT?", g)
+    assert not {"side_effects", "diagnosis"} & set(a.types)
+    assert not {"signs", "disappear"} & set(analyse("Should it be continued once the signs disappear?", g).subject)
+    assert analyse("What are the signs of a CNS relapse?", g).qtype == "diagnosis"
+
+
 def test_one_like_a_drug_asks_for_another_of_its_class():
     g = _project_glossary()
     a = analyse("is there one like tisagenlecleucel for adults?", g)
