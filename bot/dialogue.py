@@ -130,12 +130,13 @@ class Session:
             # "and nelarabine?", "what about the testes?": the same question of another thing of its kind;
             # not "what can it do to the liver?", where "it" is the last thing and the liver is asked of it.
             focus_words = {w for t in analysis.focus for w in fold(analysis.focus_surface.get(t, t)).split()}
-            rest = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in ELLIPSIS]
-            if not rest:
+            kept = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in ELLIPSIS]
+            if not [w for w in kept if not conditions.read(w, True)]:  # ("and the CAR-T for adults?": with its condition)
                 # "and nelarabine?", "and if it's in the testes instead?": the previous question, about the
                 # new focus (before "it" is read as the last focus: here it is the thing asked about).
                 new_term = analysis.focus[0]
-                return self._asked_of(prev, analysis.focus_surface.get(new_term, new_term))
+                at = next(m.start for m in analysis.mentions if m.term == new_term)
+                return self._asked_of(prev, text[at:].rstrip("?.! ") if kept else analysis.focus_surface.get(new_term, new_term))
         if (
             analysis.focus and analysis.yes_no and not same_kind and not PRONOUN.search(text)
             and len(words) <= self.answerer.params.follow_up_max_words
@@ -282,8 +283,7 @@ class Session:
             analysis.conditions = carried
 
     def _asked_of(self, turn: Turn, phrase: str) -> str:
-        """``turn``'s question asked of ``phrase`` instead of its focus (appended when the question never
-        spelled its focus out)."""
+        """``turn``'s question asked of ``phrase`` instead of its focus (appended when it never spelled it out)."""
         resolved, focus = turn.resolved, turn.analysis.focus
         old = turn.analysis.focus_surface.get(focus[0], focus[0])
         # A story then its question ("My son was treated for a relapse in his brain. How is a CNS relapse

@@ -20,6 +20,14 @@ def test_elliptical_follow_up_swaps_the_focus(engine):
     assert "alphamab" in a.citations[0].quote.lower() or a.citations[0].quote.startswith("Life-threatening")
 
 
+def test_an_elliptical_follow_up_keeps_the_condition_said_with_its_new_focus(engine):
+    # "and alphamab for adults?": the same question, of alphamab for adults (not a new question of its own)
+    s = engine.session()
+    s.ask("What are the adverse effects of betacel?")
+    a = s.ask("and alphamab for adults?")
+    assert "adverse effects" in a.searched_for and "alphamab for adults" in a.searched_for.lower()
+
+
 def test_site_follow_up_keeps_the_relapse_phrase(engine):
     s = engine.session()
     s.ask("How is testicular relapse recognised?")
