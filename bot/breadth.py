@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.conditions import Conditions, asks_qualified, read, split
+from bot.conditions import asks_qualified, read, split, within
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
 from bot.question import Analysis, asking_start, rules
@@ -64,14 +64,6 @@ SINGLE_CHOICE = re.compile(
     r"\bwhich\s+(?:one|of\s+(?:the|these|those))\b|\bwhich\s+(?:one|drug|medicine|treatment|product|antibody)\s+(?:is|was)\s+(?:it|that|this)\b",
     re.IGNORECASE,
 )
-
-
-def within(asked: Conditions, stated: Conditions) -> bool:
-    """Every condition ``asked`` is stated, and wholly: the ages asked inside the ages stated, the lineage and
-    Ph status among those stated (a donor or a line of therapy asked is left to the scorer)."""
-    if asked.age and not (stated.age and stated.age[0] <= asked.age[0] and asked.age[1] <= stated.age[1]):
-        return False
-    return asked.lineage <= stated.lineage and asked.ph <= stated.ph and bool(asked.age or asked.lineage or asked.ph)
 
 
 def single_choice(analysis: Analysis, cls: str) -> bool:

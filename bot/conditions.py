@@ -311,3 +311,11 @@ def fit(sentence: Conditions, question: Conditions, clamp: bool = True) -> float
     elif question.donor and sentence.donor:
         score += 1.0 if question.donor & sentence.donor else 0.0
     return max(-1.0, min(1.0, score)) if clamp else score
+
+
+def within(asked: Conditions, stated: Conditions) -> bool:
+    """Every condition ``asked`` is stated, and wholly: the ages asked inside the ages stated, the lineage and
+    Ph status among those stated (a donor or a line of therapy asked is left to the scorer)."""
+    if asked.age and not (stated.age and stated.age[0] <= asked.age[0] and asked.age[1] <= stated.age[1]):
+        return False
+    return asked.lineage <= stated.lineage and asked.ph <= stated.ph and bool(asked.age or asked.lineage or asked.ph)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import CorpusError
-from bot.text import fold
+from bot.stemming import stem
+from bot.text import content_words, fold
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
 _PREV_WORD = re.compile(r"(\w+)\s+$")
@@ -58,6 +59,7 @@ class Glossary:
             merged[e.term] = e
         self.entries = list(merged.values())
         self._by_term = merged
+        self._said: dict[str, frozenset[str]] = {}  # said_stems, per term, filled as terms are asked about
         narrower: dict[str, list[str]] = {}
         for e in self.entries:
             for b in e.broader:
@@ -120,15 +122,11 @@ class Glossary:
     def said_stems(self, term: str) -> frozenset[str]:
         """Stems of every word of ``term`` and its aliases: what naming it already says ("spinal
         injections" is intrathecal, so "injected" beside it asks nothing more)."""
-        cache = self.__dict__.setdefault("_said", {})
-        if term not in cache:
-            from bot.stemming import stem
-            from bot.text import content_words
-
+        if term not in self._said:
             entry = self._by_term.get(term)
             names = (term, *(entry.aliases if entry else ()))
-            cache[term] = frozenset(stem(w) for n in names for w in content_words(n))
-        return cache[term]
+            self._said[term] = frozenset(stem(w) for n in names for w in content_words(n))
+        return self._said[term]
 
     def unsaid(self, words: dict[str, float], terms: list[str]) -> dict[str, float]:
         """``words`` (with their weights) but those the names of ``terms`` already say: a word of a named
@@ -136,8 +134,6 @@ class Glossary:
         said = frozenset().union(*map(self.said_stems, terms))
         if not said:
             return words
-        from bot.stemming import stem
-
         return {w: wt for w, wt in words.items() if stem(w) not in said}
 
     def narrower(self, term: str) -> tuple[str, ...]:

@@ -295,6 +295,7 @@ def _story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str
     return {t for t in focus if t not in asked}
 
 
+KIN = r"alternatives? (?:to|for)|(?:an )?equivalent (?:of|to)|counterpart (?:of|to)"  # ("an alternative to blina")
 # "not in the brain", "besides chemo and a transplant", "other than CAR-T": what the asker sets aside.
 SET_ASIDE = re.compile(
     r"\b(?:not|rather than|instead of|other than|besides|beyond|apart from|aside from|except(?: for)?|excluding|in addition to)\s+"
@@ -303,11 +304,10 @@ SET_ASIDE = re.compile(
     r"|\bnon-?\s*$"
     # "is there one like it for adults?", "an alternative to blina": another of its kind is asked for.
     r"|\b(?:(?:one|something|anything|another(?: one)?|an?(?:other)? (?:drug|product|therapy|treatment|option|medicine))\s+"
-    r"(?:just |a bit |kind of |sort of )?(?:like|similar to)|alternatives? (?:to|for)|(?:an )?equivalent (?:of|to)|counterpart (?:of|to))\s+"
-    r"(?:(?:the|a|an)\s+)*$",
+    rf"(?:just |a bit |kind of |sort of )?(?:like|similar to)|{KIN})\s+(?:(?:the|a|an)\s+)*$",
     re.I,
 )
-LIKE_ASKED = re.compile(r"\b(?:like|similar to|alternatives? (?:to|for)|equivalent (?:of|to)|counterpart (?:of|to))\b", re.I)
+LIKE_ASKED = re.compile(rf"\b(?:like|similar to|{KIN})\b", re.I)  # (what made a set-aside term one to find kin of)
 AND_ALSO = re.compile(r"^\s*(?:,|,?\s*(?:and|or|nor))\s+(?:(?:in|the|a|an|his|her|my|their)\s+)*$", re.I)
 
 

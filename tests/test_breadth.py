@@ -150,15 +150,3 @@ def test_a_class_asked_of_in_the_plural_asks_of_each_member(class_engine) -> Non
     assert not breadth.plural(_analysis(class_engine, "how do fixture antibodies like alphamab work?"))
     assert not breadth.plural(_analysis(class_engine, "We read about fixture antibodies. Does that approach work?"))
 
-
-def test_a_condition_asked_is_within_the_one_stated_or_not_met():
-    from bot.breadth import within
-    from bot.conditions import Conditions
-
-    up_to_25, adults = Conditions(age=(0.0, 25.0)), Conditions(age=(18.0, 200.0))
-    assert within(Conditions(age=(0.0, 25.0)), up_to_25) and not within(Conditions(age=(0.0, 25.0)), adults)
-    # (ages that overlap are not enough: an adult of 40 is not "up to 25")
-    assert within(Conditions(age=(18.0, 200.0)), adults) and not within(Conditions(age=(18.0, 200.0)), up_to_25)
-    assert within(Conditions(lineage=frozenset({"T"})), Conditions(lineage=frozenset({"T"}), age=(1.0, 21.0)))
-    assert not within(Conditions(lineage=frozenset({"T"})), Conditions(age=(1.0, 21.0)))
-    assert not within(Conditions(), adults)  # nothing asked: nothing picks a member

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import conditions
-from bot.conditions import fit, qualified, read
+from bot.conditions import Conditions, fit, qualified, read, within
 
 
 @pytest.mark.parametrize(
@@ -244,3 +244,13 @@ def test_spans_of_finds_the_words_stating_the_kinds_of_condition_asked():
     assert blanked("young people") and blanked("up to 25") and not blanked("T-ALL")
     lineage = conditions.spans_of(text, conditions.read("and for B-cell?", question=True))
     assert {text[a:b] for a, b in lineage} == {"T-ALL"}
+
+
+def test_a_condition_asked_is_within_the_one_stated_or_not_met():
+    up_to_25, adults = Conditions(age=(0.0, 25.0)), Conditions(age=(18.0, 200.0))
+    assert within(Conditions(age=(0.0, 25.0)), up_to_25) and not within(Conditions(age=(0.0, 25.0)), adults)
+    # (ages that overlap are not enough: an adult of 40 is not "up to 25")
+    assert within(Conditions(age=(18.0, 200.0)), adults) and not within(Conditions(age=(18.0, 200.0)), up_to_25)
+    assert within(Conditions(lineage=frozenset({"T"})), Conditions(lineage=frozenset({"T"}), age=(1.0, 21.0)))
+    assert not within(Conditions(lineage=frozenset({"T"})), Conditions(age=(1.0, 21.0)))
+    assert not within(Conditions(), adults)  # nothing asked: nothing picks a member
