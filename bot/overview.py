@@ -129,10 +129,10 @@ class Overview:
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
             lead = "The text's key points:"
         elif self._outcome_wide(analysis):
-            # "What's the outlook overall?": the text's sentences on outcomes wherever they stand, the best
-            # few in the text's order (no paragraph is about outcomes alone).
-            cue = analysis.cue
-            stating = sorted((e for e in evidence if cue is not None and cue.search(e.text) and len(e.text) >= 20),
+            # "What's the outlook overall?": the text's sentences on outcomes wherever they stand (but not on what
+            # is set aside), the best few in the text's order (no paragraph is about outcomes alone).
+            cue, pool = analysis.cue, [e for para in self._without(paragraphs, exclude) for e in para.sentences]
+            stating = sorted((e for e in pool if cue is not None and cue.search(e.text) and len(e.text) >= 20),
                              key=lambda e: -e.score)[: self.params.overview_max_quotes]
             chosen = sorted(stating, key=lambda e: e.row)
             lead = "The text says this" + self._about(analysis, aside) + ":"
@@ -357,8 +357,8 @@ class Overview:
 
     def _outcome_wide(self, analysis: Analysis) -> bool:
         """Outcomes asked of nothing in particular: no subject, no asker, prognosis the kind asked."""
-        return (analysis.qtype in ("overview", "prognosis") and "prognosis" in analysis.types[:2] and not analysis.focus
-                and not analysis.conditions and analysis.cue is not None)
+        return (analysis.qtype in ("overview", "prognosis") and "prognosis" in analysis.types[:2]
+                and not (analysis.focus or analysis.conditions) and analysis.cue is not None)
 
     def _without(self, paragraphs: list[Paragraph], exclude: set[str]) -> list[Paragraph]:
         """The paragraphs without their sentences about what the asker set aside ("non-immunotherapy

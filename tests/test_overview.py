@@ -224,3 +224,17 @@ def test_aspects_asked_one_by_one_are_each_answered_but_of_each_option_all_at_on
     answer = ask_one_page(tmp_path, fake_embedder, CAR_T_PAGE, "explain CAR-T: what it is, who can get it and whats the catch")
     quotes = [c.quote for c in answer.citations]
     assert any("years of age" in q for q in quotes) and any("toxicities" in q for q in quotes), answer.answer
+
+
+def test_outcomes_asked_besides_a_class_leave_out_its_members(tmp_path, fake_embedder) -> None:
+    text = (
+        "Chemotherapy helps only a few patients with early relapse to achieve long second remissions or cure. "
+        "New immunotherapy approaches show impressive results in relapsed ALL. "
+        "Blinatumomab, a CD19-directed T-cell engager, prolongs overall survival for adults with relapsed ALL.\n\n"
+        "Stem cell transplantation offers the greatest hope of long-term remission or cure."
+    )
+    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    answer = engine.session().ask("Summarize the non-immunotherapy salvage agents and the evidence behind them.")
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("Stem cell transplantation") for q in quotes)
+    assert not any("mmunotherapy approaches" in q or q.startswith("Blinatumomab") for q in quotes)
