@@ -225,6 +225,8 @@ class Answerer:
 
         if analysis.qtype == "advice":
             return self.composer.abstain(frame, ADVICE, near, status="advice")
+        if other := self.lacking.other_condition(analysis):
+            return self.composer.abstain(frame, f"The text does not discuss {other}.", near, missing=[other])
         names = self.lacking.names(q, analysis) or self.lacking.head(analysis)
         if names:
             # A rare word the corpus lacks, in a question about nothing the corpus covers, or what a short

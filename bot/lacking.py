@@ -49,6 +49,15 @@ class Lacking:
                       if wt >= self.params.overview_lacking_weight and not self._known(w))
         return bool(weights) and lacking >= self.params.overview_lacking_share * (sum(weights.values()) + len(analysis.focus))
 
+    def other_condition(self, analysis: Analysis) -> str:
+        """A disease named with a rare qualifier the corpus never uses ("acute myeloid leukemia", "promyelocytic
+        leukemia" beside a text on lymphoblastic leukemia): another disease, though its last word is the text's."""
+        for m in analysis.mentions:
+            before = WORD.findall(fold(analysis.text[: m.start]))[-1:] if m.kind == "condition" else []
+            if before and not before[0].endswith("'s") and zipf_frequency(before[0], "en") < self.params.rare_zipf and not self._known(before[0]):
+                return f"{before[0]} {m.surface}"
+        return ""
+
     def _known_compound(self, word: str) -> bool:
         """A hyphenated name whose first part the corpus uses is a spelling of one of its names
         ("Beckwith-Wieddeman" for Beckwith-Wiedemann), not a name the text lacks."""

@@ -73,3 +73,21 @@ def test_an_unknown_thing_asked_for_in_a_known_setting_is_refused_naming_it(engi
 def test_a_broad_question_about_an_effect_the_text_never_names_is_refused(engine, question: str) -> None:
     answer = engine.ask(question)
     assert answer.abstained and "“hair loss”" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        ("My aunt's acute myeloid leukemia relapsed. Would alphamab work for her?", "myeloid leukemia"),
+        ("Is betacel used for promyelocytic leukemia?", "promyelocytic leukemia"),
+        ("My nephew's leukemia came back. Would alphamab work for him?", ""),  # who has it, not which disease
+        ("Would alphamab work for refractory leukemia?", ""),  # a word the corpus uses
+        ("my childhood leukemia came back", ""),  # a common word: no disease's name
+    ],
+)
+def test_a_disease_named_with_a_rare_qualifier_the_corpus_lacks_is_another_disease(engine, question: str, other: str) -> None:
+    a = engine.answerer
+    assert a.lacking.other_condition(a.understand(question).analysis) == other
+    answer = engine.ask(question)
+    if other:
+        assert answer.abstained and f"does not discuss {other}" in answer.answer
