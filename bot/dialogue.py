@@ -19,8 +19,7 @@ if TYPE_CHECKING:
 PRONOUN = re.compile(
     r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
     r"that treatment|the drug|this one|that one|its|it|they|them|their|(?<=\bis )that|(?<=\bis )this|"
-    r"(?<=\bdoes )that|(?<=\bdoes )this|(?<=\babout )that|(?<=\babout )this)\b",
-    re.IGNORECASE,
+    r"(?<=\bdoes )that|(?<=\bdoes )this|(?<=\babout )that|(?<=\babout )this)\b", re.IGNORECASE,
 )
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
 WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
@@ -29,17 +28,16 @@ NARROWS = re.compile(
     r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for|which (?:of (?:those|these|them)|ones?)"
     r"|(?:is there |are there )?(?:anything|something|any) for)\b", re.IGNORECASE,
 )
+# A narrowing that goes on to ask a question of its own ("Just children then: which of the treatments can kids get?").
+ASKS_AFTER = re.compile(r"[:;,\u2013\u2014-]\s*(?:which|what|who|how|where)\b", re.IGNORECASE)
 MAX_TURNS = 20
 # A question asking for a thing ("which drug ...?", "what offers the best hope?"): its answer names it.
 ASKS_FOR_ONE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what|where|who)\b", re.IGNORECASE)
 THE_OTHER = re.compile(r"\bthe other\b(?! (?:options?|treatments?|therap(?:y|ies)|drugs?|ways?|things?|choices?)s?\b)", re.IGNORECASE)
 # "Anything else she could get / try / be given?": asks for another treatment, not more about the last one.
-ELSE_GIVEN = re.compile(
-    r"\b(?:anything|something|what)\s+else\b.*\b(?:get|have|try|receive|take|given|offered|done)\b", re.IGNORECASE
-)
+ELSE_GIVEN = re.compile(r"\b(?:anything|something|what)\s+else\b.*\b(?:get|have|try|receive|take|given|offered|done)\b", re.IGNORECASE)
 # "The second one", "the last option": a place in the list the last answer gave.
-ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
-            "last": -1}
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
 # "Compare the first two": the first treatments the last answer listed.
 FIRST_N = re.compile(r"\bthe (first|last) (two|three|2|3)\b", re.IGNORECASE)
 COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
@@ -231,7 +229,8 @@ class Session:
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
         own = conditions.read(typed.text, question=True)
-        if last_turn is not None and not typed.analysis.focus and own and NARROWS.match(typed.text) and self._short(typed.text):
+        if (last_turn is not None and not typed.analysis.focus and own and NARROWS.match(typed.text) and self._short(typed.text)
+                and not ASKS_AFTER.search(typed.text)):
             # "Options for a child?" then "what about for adults?": the same question, for the new asker
             # (the group the last one named left out: "which CAR-T up to 25?" then "and for adults?").
             again = last_turn.resolved
@@ -246,7 +245,8 @@ class Session:
             typed.analysis.qtype == "overview" and not typed.analysis.focus and not PRONOUN.search(typed.text)
             and not OTHER.search(typed.text)
             and not (OF_THE_LAST.search(typed.text) and self._short(typed.text))
-        )
+        ) or (typed.analysis.qtype == "list" and typed.analysis.about_the_text and not typed.analysis.focus  # ("which of
+              and not PRONOUN.search(typed.text))  # the treatments here ...?": the text's, not the last one's)
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
         if (last_turn is not None and last_turn.analysis.qtype == "side_effects" and not typed.analysis.focus
                 and MANAGEMENT_ASKED.match(typed.text) and self._short(typed.text)):

@@ -417,3 +417,16 @@ def test_its_after_asking_which_member_of_a_class_is_the_member_the_answer_named
     assert first.citations[0].quote.startswith("Betacel")
     a = s.ask("Its side effects?")
     assert "betacel" in (a.searched_for or "").lower() and "fixture antibod" not in (a.searched_for or "").lower()
+
+
+def test_a_narrowing_that_asks_its_own_question_is_not_the_last_question_again(engine) -> None:
+    s = engine.session()
+    s.ask("What are the side effects of alphamab?")
+    own = s.ask("Just children then: which of the treatments here can kids get?")
+    quotes = [c.quote for c in own.citations]
+    assert quotes and not any("toxicities" in q or "headache" in q for q in quotes)
+    assert any(q.startswith("Betacel") for q in quotes)
+    s = engine.session()
+    s.ask("What are the side effects of alphamab?")
+    again = s.ask("Just children then?")  # only who asks: the same question, narrowed
+    assert any("headache" in c.quote or "toxicities" in c.quote for c in again.citations)
