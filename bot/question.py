@@ -300,12 +300,10 @@ KIN = r"alternatives? (?:to|for)|(?:an )?equivalent (?:of|to)|counterpart (?:of|
 SET_ASIDE = re.compile(
     r"\b(?:not|rather than|instead of|other than|besides|beyond|apart from|aside from|except(?: for)?|excluding|in addition to)\s+"
     r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only|standard|usual|conventional|regular|more)\s+)*$"
-    # "a non-immunotherapy drug": the class is what the asker rules out.
-    r"|\bnon-?\s*$"
+    r"|\bnon-?\s*$"  # "a non-immunotherapy drug": the class is what the asker rules out.
     # "is there one like it for adults?", "an alternative to blina": another of its kind is asked for.
     r"|\b(?:(?:one|something|anything|another(?: one)?|an?(?:other)? (?:drug|product|therapy|treatment|option|medicine))\s+"
-    rf"(?:just |a bit |kind of |sort of )?(?:like|similar to)|{KIN})\s+(?:(?:the|a|an)\s+)*$",
-    re.I,
+    rf"(?:just |a bit |kind of |sort of )?(?:like|similar to)|{KIN})\s+(?:(?:the|a|an)\s+)*$", re.I,
 )
 LIKE_ASKED = re.compile(rf"\b(?:like|similar to|{KIN})\b", re.I)  # (what made a set-aside term one to find kin of)
 AND_ALSO = re.compile(r"^\s*(?:,|,?\s*(?:and|or|nor))\s+(?:(?:in|the|a|an|his|her|my|their)\s+)*$", re.I)
@@ -320,8 +318,8 @@ def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
             # "Does Tecartus cause it like blina does?": what the asked one is compared with (not "drugs
             # like clofarabine", its examples).
             LIKE.search(text[max(0, m.start - 12) : m.start]) and LIKE_AFTER.match(text[m.end :])
-        ) or (
-            previous is not None and previous.term in out and AND_ALSO.match(text[previous.end : m.start])
+        ) or (previous is not None and previous.term in out and AND_ALSO.match(text[previous.end : m.start])) or (
+            IF_BEFORE.search(text[max(0, m.start - 8) : m.start]) and FAILS_AFTER.match(text[m.end :])  # ("if chemo fails")
         )
         # (only what one could be asked about: "swollen but not sore" sets no sign aside)
         if aside and m.term not in out and m.kind in FOCUS_KINDS:
@@ -331,6 +329,8 @@ def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
 
 
 LIKE = re.compile(r"\b(?:like|unlike|as with)\s+$", re.I)
+IF_BEFORE, FAILS_AFTER = re.compile(r"\bif\s+(?:the\s+)?$", re.I), re.compile(
+    r"\s+(?:\w+\s+)?(?:fails?|failed|(?:does|do|did)(?:n't| not) (?:work|hold|help)|stops? working|(?:is|are)(?:n't| not) working)\b", re.I)
 LIKE_AFTER = re.compile(r"\s+(?:does|do|did|is|are|was|can)\s*(?:[?.!,;]|$|(?:too|also|as well)\b)", re.I)
 CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\s+(an?\s+|the\s+)?$", re.I)
 

@@ -188,6 +188,11 @@ def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
     # What is described, not chosen, is set aside by nothing: "swollen but not sore, and a biopsy showed ..."
     d = analyse("One testicle was swollen but not sore, and a biopsy showed it is back. What treatment?", g)
     assert d.excluded == [] and d.focus[:1] == ["testes"]
+    # What the asker expects to fail is set aside: the question is what else there is.
+    e = analyse("so if chemo mostly doesn't hold, what else is there to try?", g)
+    assert e.excluded == ["chemotherapy"] and not e.focus
+    assert analyse("if blinatumomab fails, what then?", g).excluded == ["blinatumomab"]
+    assert analyse("Does chemo fail often?", g).excluded == []  # no "if": asked about, not set aside
 
 
 def test_broad_asks_in_plain_words_are_overviews() -> None:
