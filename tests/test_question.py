@@ -526,3 +526,12 @@ def test_how_a_treatments_harm_shows_up_asks_its_side_effects_and_the_commonest_
     assert analyse("How does a testicular relapse show up?", g).qtype == "diagnosis"
     # "which ones" without a superlative is still a list
     assert analyse("which ones are the newer drugs?", g).qtype == "list"
+
+
+def test_what_to_watch_for_asks_for_the_risks() -> None:
+    from bot.question import matching_types
+
+    for q in ("anything about his liver we should be watching for?", "what should we watch out for with alphamab?",
+              "what do we keep an eye on after the infusion?"):
+        assert "side_effects" in matching_types(q), q
+    assert "side_effects" not in matching_types("Should we watch the video about it?")
