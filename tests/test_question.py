@@ -535,3 +535,12 @@ def test_what_to_watch_for_asks_for_the_risks() -> None:
               "what do we keep an eye on after the infusion?"):
         assert "side_effects" in matching_types(q), q
     assert "side_effects" not in matching_types("Should we watch the video about it?")
+
+
+def test_managing_a_named_symptom_is_toxicity_management() -> None:
+    from bot.question import matching_types
+
+    for q in ("If someone on alphamab starts seizing or gets confused, what's the management?",
+              "she had fits on the drug, how is that managed?"):
+        assert "toxicity_management" in matching_types(q), q
+    assert "toxicity_management" not in matching_types("I'm confused: how is CNS relapse managed?")
