@@ -54,7 +54,8 @@ class Lacking:
         leukemia" beside a text on lymphoblastic leukemia): another disease, though its last word is the text's."""
         for m in analysis.mentions:
             before = WORD.findall(fold(analysis.text[: m.start]))[-1:] if m.kind == "condition" else []
-            if before and not before[0].endswith("'s") and zipf_frequency(before[0], "en") < self.params.rare_zipf and not self._known(before[0]):
+            # (an age or a line said in shorthand is no qualifier: "40yo B-ALL", "2nd-line ALL")
+            if before and not before[0].endswith("'s") and not any(ch.isdigit() for ch in before[0]) and zipf_frequency(before[0], "en") < self.params.rare_zipf and not self._known(before[0]):
                 return f"{before[0]} {m.surface}"
         return ""
 
@@ -70,11 +71,12 @@ class Lacking:
         zipf = zipf_frequency
         # Words that only say what kind of question it is ("dosage") are not its subject.
         asked = rules().get(analysis.qtype)
+        setting = rules().setting_words(analysis.text)  # ("for my pharmacology exam")
         rare = [
             w for w in q.unknown
             if len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
             and not self._known_compound(w)
-            and not rules().is_asker(w)  # who asks or tells ("the hematologist said"), not what is asked
+            and not rules().is_asker(w) and w not in setting  # who asks or tells ("the hematologist said")
         ]
         # What the question asks about that the corpus does know: its focus terms and known subject words.
         known = len(analysis.focus) + sum(

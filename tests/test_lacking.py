@@ -83,6 +83,7 @@ def test_a_broad_question_about_an_effect_the_text_never_names_is_refused(engine
         ("My nephew's leukemia came back. Would alphamab work for him?", ""),  # who has it, not which disease
         ("Would alphamab work for refractory leukemia?", ""),  # a word the corpus uses
         ("my childhood leukemia came back", ""),  # a common word: no disease's name
+        ("40yo leukemia in 2nd relapse, would alphamab work?", ""),  # an age in shorthand qualifies no disease
     ],
 )
 def test_a_disease_named_with_a_rare_qualifier_the_corpus_lacks_is_another_disease(engine, question: str, other: str) -> None:
