@@ -392,6 +392,11 @@ def test_management_right_after_side_effects_asks_how_those_are_managed(engine):
     s.ask("what are the side effects of alphamab?")
     s.ask("so what do the doctors do when that happens")
     assert s.turns[-1].analysis.qtype == "toxicity_management" and "alphamab" in s.turns[-1].resolved.lower()
+    # a longer way in, after two connectives ("ok and how do the doctors handle ...")
+    s = engine.session()
+    s.ask("what side effects can alphamab cause?")
+    s.ask("ok and how do the doctors handle it when those get serious?")
+    assert s.turns[-1].analysis.qtype == "toxicity_management" and "alphamab" in s.turns[-1].resolved.lower()
 
 
 def test_is_that_it_after_an_overview_gives_the_options_it_did_not(engine):
