@@ -1,7 +1,5 @@
-"""Question understanding without a language model: type, focus entities, answer-type needs.
-
-The type rules and their domain words are data (``bot/data/question_types.json``).
-"""
+"""Question understanding without a language model: type, focus entities, answer-type needs. The type
+rules and their domain words are data (``bot/data/question_types.json``)."""
 
 from __future__ import annotations
 
@@ -33,11 +31,9 @@ SYMPTOMS_WHEN = re.compile(r"\b(?:once|until|till|when|after)\s+(?:all\s+)?(?:th
 
 @dataclass(frozen=True)
 class QuestionType:
-    """One question type's rules, as pattern texts; each is compiled when first used.
-
-    A question meets only a few types' cue and need patterns (and the case-ignoring ``ask`` only for
-    non-ASCII text or its own type): compiling all ~90 patterns up front was ~40 ms of a cold answer.
-    """
+    """One question type's rules, as pattern texts; each is compiled when first used. A question meets only a
+    few types' cue and need patterns (and the case-ignoring ``ask`` only for non-ASCII text or its own type):
+    compiling all ~90 patterns up front was ~40 ms of a cold answer."""
 
     name: str
     ask_text: str
@@ -83,6 +79,7 @@ class QuestionRules:
     the_text: re.Pattern[str] | None = None  # "the drugs in here", "the options listed here": what is being read
     time_span: re.Pattern[str] | None = None  # "five years", "28 days": a length of time, said anywhere
     asked_span: re.Pattern[str] | None = None  # the same, where a question asks about it (not "a 5 year old")
+    asker_setting: re.Pattern[str] | None = None  # "for my pharmacology exam": where the asker is, not what is asked
 
     def __post_init__(self) -> None:
         # Looked up by name several times an answer: a dict, not a scan of the list (the first of a name wins).
@@ -98,6 +95,11 @@ class QuestionRules:
         Also as a plural or a possessive typed without its apostrophe: "my dads leukemia", "moms"."""
         w = word.lower()
         return w in self.asker_words or (len(w) > 3 and w.endswith("s") and w[:-1] in self.asker_words)
+
+    def setting_words(self, text: str) -> frozenset[str]:
+        """The words of ``text`` that name the asker's setting ("my pharmacology exam", "our oncology rotation")."""
+        found = self.asker_setting.finditer(text) if self.asker_setting else ()
+        return frozenset(w for m in found for w in fold(m.group(1)).split())
 
 
 @cache
@@ -116,6 +118,7 @@ def rules() -> QuestionRules:
         tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())), dict(raw.get("chat_spellings", {})),
         rx(raw.get("the_text")), rx(raw.get("time_span")),
         rx(raw["time_span"] + "(?!" + raw["time_span_not_before"] + ")") if raw.get("time_span") else None,
+        rx(raw.get("asker_setting")),
     )
 
 
@@ -160,10 +163,8 @@ class Analysis:
         return t.need if t else None
 
 
-NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "twelve": "12", "eighteen": "18", "twenty": "20", "thirty": "30",
-}
+NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+                "nine": "9", "ten": "10", "twelve": "12", "eighteen": "18", "twenty": "20", "thirty": "30"}
 
 
 def _span(m: re.Match[str]) -> tuple[str, str]:
@@ -172,8 +173,7 @@ def _span(m: re.Match[str]) -> tuple[str, str]:
 
 
 def states_span(text: str, span: str) -> bool:
-    """Does ``text`` state the length of time ``span`` ("5-year" says "five years"): its number, as digits
-    or a word, with its unit?"""
+    """Does ``text`` state the length of time ``span`` ("5-year" says "five years"), in digits or words?"""
     pattern = rules().time_span
     if pattern is None:
         return False
@@ -284,8 +284,7 @@ def asking_start(text: str) -> int:
 
 
 def _story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str]:
-    """Focus terms named only in the sentences told before the question asked, when the asking sentences
-    name a focus term of their own; else none."""
+    """Focus terms named only in the story told before the question, when the asking sentences name their own."""
     start = asking_start(text)
     if not start:  # no asking sentence, or the message opens with it
         return set()
@@ -386,12 +385,13 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
     covered = "".join(chars)
     out: dict[str, float] = {}
     conditions = [w for m in mentions if m.kind in SAID_KINDS for w in content_words(m.term)]
+    setting = rules().setting_words(text)
     for w in [*content_words(covered), *conditions]:
         if len(w) < 3 or w.isdigit() or is_number_word(w):
             continue
         # The words that made the question a "side effects" question are not its subject, nor are the
         # words that say who asks or how to answer ("my mum", "a few bullets").
-        if w.startswith(type_words) or w in shorthand or rules().is_asker(w) or w in dimension_words():
+        if w.startswith(type_words) or w in shorthand or rules().is_asker(w) or w in dimension_words() or w in setting:
             continue
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.

@@ -2,7 +2,7 @@ from functools import cache
 
 import pytest
 
-from bot.question import analyse, classify
+from bot.question import analyse, classify, rules
 from bot.settings import PROJECT_ROOT
 
 
@@ -494,6 +494,19 @@ def test_a_word_that_only_stresses_the_question_does_not_change_its_type(engine,
 def test_what_the_text_does_is_no_subject_word(does: str) -> None:
     analysis = analyse(f"Which cohorts are {does} in the text?", _project_glossary())
     assert does not in analysis.subject and "cohorts" in analysis.subject
+
+
+@pytest.mark.parametrize(
+    ("question", "setting"),
+    [("for my pharmacology exam: how does blinatumomab act on the blasts?", "pharmacology"),
+     ("On our haematology rotation we were asked which drugs target CD22", "haematology")],
+)
+def test_the_askers_own_setting_is_no_subject_word(question: str, setting: str) -> None:
+    # The course or the shift the asker is on says where they are, not what they ask about.
+    analysis = analyse(question, _project_glossary())
+    assert setting not in analysis.subject
+    assert rules().setting_words(question) == {setting}
+    assert rules().setting_words("what does the pharmacology of blinatumomab say?") == frozenset()
 
 
 def test_an_age_the_asker_states_is_no_subject_word() -> None:
