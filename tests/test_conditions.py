@@ -49,6 +49,8 @@ def test_a_question_states_the_askers_age_lineage_ph_line_and_donor() -> None:
 
 def test_a_t_cell_engager_is_not_t_cell_disease() -> None:
     assert read("a CD19-directed CD3 T-cell engager").lineage == frozenset()
+    assert read("only the CAR-T cell options please", question=True).lineage == frozenset()  # a product, not T-ALL
+    assert read("CAR T cells for T cell disease?", question=True).lineage == frozenset({"T"})
 
 
 def test_fit_prefers_sentences_that_speak_to_the_asker() -> None:
