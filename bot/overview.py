@@ -1,6 +1,5 @@
-"""Overview answers to broad questions: one quoted sentence per aspect the text covers, in its order.
-
-Aspects come from the document's structure, never from a table of topics:
+"""Overview answers to broad questions: one quoted sentence per aspect the text covers, in its order;
+aspects come from the document's structure, never from a table of topics:
 - a summary ("summarize this", "tl;dr") quotes each paragraph's key (first full) sentence;
 - an options question ("what can be done?", "the immunotherapy options") quotes, for each paragraph
   about a treatment (glossary kinds drug, therapy, procedure), its sentence that best answers; a class
@@ -51,8 +50,7 @@ class Paragraph:
 
     @property
     def subject(self) -> str | None:
-        """The treatment it is about: the first its sentences name first ("Tisagenlecleucel, a ... T-cell
-        immunotherapy": tisagenlecleucel)."""
+        """The treatment it is about: the first its sentences name first ("Tisagenlecleucel, a ...": tisagenlecleucel)."""
         return next((e.own[0] for e in self.sentences if e.own and e.own[0] in self.terms), None)
 
     @property
@@ -82,6 +80,8 @@ class Overview:
         aside = exclude or set()  # as the asker said it, for the lead
         # Setting a class aside sets its members aside ("other than CAR-T": not tisagenlecleucel either).
         exclude = aside | {m for t in aside for m in self.glossary.narrower(t)}
+        # And a class all of whose members are set aside ("besides the antibodies and CAR-T": the immunotherapies).
+        exclude |= {c for t in exclude for c in self.glossary.broader(t) if set(self.glossary.narrower(c)) <= exclude}
         paragraphs = self._paragraphs(evidence)
         sites = [p for p in self._site_paragraphs(analysis, paragraphs) if not set(p.sentences[0].own) & exclude]
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
@@ -178,9 +178,8 @@ class Overview:
     @staticmethod
     def _bare_list(p: Paragraph) -> bool:
         """A lead-in with bare names ("include: Blinatumomab ..."): the paragraphs about each say more."""
-        return any(e.kind == "item" for e in p.sentences) and all(
-            e.kind != "prose" or len(e.text) < 40 for e in p.sentences
-        ) and all(len(e.text.split()) < 5 for e in p.sentences if e.kind == "item")
+        return any(e.kind == "item" for e in p.sentences) and all(e.kind != "prose" or len(e.text) < 40 for e in p.sentences) \
+            and all(len(e.text.split()) < 5 for e in p.sentences if e.kind == "item")
 
     def _site_paragraphs(self, analysis: Analysis, paragraphs: list[Paragraph]) -> list[Paragraph]:
         """The paragraphs about a site the question names, or about the sites a named class covers."""
@@ -237,10 +236,11 @@ class Overview:
             if self._site_only(para) and not asks_site:
                 continue
             # Sentences that name the paragraph's treatment, or name nothing and so speak of it; not one
-            # that names other things ("Leukemic cells may reappear in the bone marrow, CNS, testes").
+            # that names other things ("Leukemic cells may reappear in the bone marrow, CNS, testes"); nor a
+            # lead-in naming nothing ("Examples include:"), which says nothing alone.
             full = [
                 e for e in para.sentences
-                if (len(e.text) >= 40 or e.kind == "lead_in") and (not e.own or set(e.own) & para.terms)
+                if (len(e.text) >= 40 or (e.kind == "lead_in" and e.own)) and (not e.own or set(e.own) & para.terms)
                 and not (e.own and e.own[0] in exclude)  # a sentence about what the asker set aside
             ]
             if marks:

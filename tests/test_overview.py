@@ -238,3 +238,27 @@ def test_outcomes_asked_besides_a_class_leave_out_its_members(tmp_path, fake_emb
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("Stem cell transplantation") for q in quotes)
     assert not any("mmunotherapy approaches" in q or q.startswith("Blinatumomab") for q in quotes)
+
+
+OTHER_AGENTS = (
+    "Although a new round of chemotherapy may induce a second remission in the majority of children, "
+    "subsequent remissions tend to be brief.\n\n"
+    "New immunotherapy approaches show impressive results in relapsed ALL. Antibodies, such as blinatumomab, "
+    "demonstrate activity in relapsed ALL. Chimeric antigen receptor T (CAR-T) cells induce remission in "
+    "patients with relapsed ALL.\n\n"
+    "Other agents have been available, but clinically meaningful outcomes have not been convincingly "
+    "demonstrated for these. Examples include:\n\n"
+    "Clofarabine (a purine nucleoside analog): For patients age 1 to 21 years with relapsed or refractory ALL\n\n"
+    "Stem cell transplantation offers the greatest hope of long-term remission or cure."
+)
+
+
+def test_options_besides_every_member_of_a_class_leave_out_the_class_and_never_quote_a_bare_lead_in(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    answer = ask_one_page(tmp_path, fake_embedder, OTHER_AGENTS,
+                          "what other drugs exist for relapsed ALL besides the antibodies and CAR-T?")
+    quotes = [c.quote for c in answer.citations]
+    assert not answer.abstained and len(quotes) >= 2, answer.answer
+    # antibodies and CAR-T are every immunotherapy the glossary knows: the immunotherapy sentence is set aside too
+    assert not any("immunotherapy approaches" in q or q.startswith(("Antibodies", "Chimeric")) for q in quotes)
+    assert "Examples include:" not in quotes  # a lead-in naming nothing says nothing alone
+    assert any(q.startswith(("Other agents", "Clofarabine")) for q in quotes)
