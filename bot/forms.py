@@ -276,6 +276,10 @@ class Forms:
 
         if {a, b} <= names(best):
             return None  # one sentence already compares them: quote it
+        # A sentence of the best one's document that speaks of both compares them: it answers first.
+        direct = next((e for e in ranked if e.doc == best.doc and {a, b} <= names(e)), None)
+        if direct is not None:
+            return self.quotes(analysis, ranked, direct)
         # The attribute compared ("targets", "side effects") is the question's next type, if any.
         attr = next((t for t in analysis.types if t not in ("comparison", "definition")), None)
         attr_rule = rules().get(attr) if attr else None

@@ -329,3 +329,15 @@ def test_a_broad_word_around_an_attribute_the_text_never_states_is_not_answered(
     assert a.abstained and "cost" in a.answer
     # The overview alone is answered.
     assert not engine.session().ask("alphamab overview").abstained
+
+
+def test_a_comparison_is_answered_first_by_the_sentence_that_speaks_of_both_sides(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import ask_one_page
+
+    text = (
+        "Inotuzumab ozogamicin, a CD22-directed antibody-drug conjugate with calicheamicin, is also available for "
+        "adults with relapsed or refractory B-cell precursor ALL. One study found significantly higher remission "
+        "rates after 1 to 2 cycles of therapy with inotuzumab ozogamicin than with standard chemotherapy (4)."
+    )
+    answer = ask_one_page(tmp_path, fake_embedder, text, "R/R B-ALL: ino vs standard chemo, what did the trial show for remission?")
+    assert not answer.abstained and answer.citations[0].quote.startswith("One study found"), answer.answer
