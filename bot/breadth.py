@@ -9,7 +9,8 @@ from collections.abc import Callable
 from bot.conditions import asks_qualified, read, split, within
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
-from bot.question import Analysis, asking_start, rules
+from bot.question import Analysis, rules
+from bot.story import asking_start
 from bot.text import content_words, fold
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})

@@ -1,7 +1,5 @@
-"""The decision: answer, answer in part, or abstain, with the reason in plain words.
-
-Every gate reads the scored evidence and a fitted number (bot/params.py); none looks at one question.
-"""
+"""The decision: answer, answer in part, or abstain, with the reason in plain words. Every gate reads the
+scored evidence and a fitted number (bot/params.py); none looks at one question."""
 
 from __future__ import annotations
 
@@ -15,8 +13,9 @@ from bot.evidence import Evidence
 from bot.forms import Forms
 from bot.meaning import asked_word, defines
 from bot.params import Params
-from bot.question import REFERS_BACK, Analysis, rules, states_span
+from bot.question import Analysis, rules, states_span
 from bot.siblings import aspects, names_another, question_stems, said_title
+from bot.story import REFERS_BACK
 from bot.text import SENTENCE, asks, content_words, fold
 
 

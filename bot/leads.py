@@ -10,7 +10,8 @@ from bot.breadth import MAPPING, TREATMENT_KINDS
 from bot.conditions import Conditions, read
 from bot.evidence import Evidence
 from bot.glossary import Glossary
-from bot.question import Analysis, asking_start, rules
+from bot.question import Analysis, rules
+from bot.story import asking_start
 
 NEW_ASKED = re.compile(r"\b(?:new|newer|newest|latest|novel)\b", re.IGNORECASE)
 NEW_KIND = re.compile(r"\b(?:new|newer|novel)\s+([\w-]+)")

@@ -13,7 +13,8 @@ from bot.conditions import Conditions, age_spans, dimension_words, is_number_wor
 from bot.glossary import Glossary, Mention
 from bot.paths import DATA
 from bot.prefilter import may_match
-from bot.text import SENTENCE, asks, content_words, fold
+from bot.story import story_only
+from bot.text import content_words, fold
 
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
 FOCUS_KINDS = frozenset({"drug", "therapy", "procedure", "site", "toxicity", "target", "route", "outcome"})
@@ -208,6 +209,8 @@ def analyse(
 ) -> Analysis:
     """``mentions``: ``glossary.mentions(text)`` when the caller has found them already (the query has)."""
     asked = SYMPTOMS_WHEN.sub(lambda m: " " * len(m[0]), text)  # "once the signs disappear" says when, not what is asked
+    for a, b in age_spans(asked):  # "my 12-year-old": who is asked about, not a question about age
+        asked = asked[:a] + " " * (b - a) + asked[b:]
     types = [t for t in classify(asked) if t != "yes_no"] or ["definition"]
     # "Is it for adults or for children?" asks which, not whether.
     yes_no = bool(rules().yes_no.search(fold(text).strip())) and not ALTERNATIVES.search(text)
@@ -226,7 +229,7 @@ def analyse(
         # "Is there one like tisagenlecleucel for adults?": another of its class is asked about.
         focus = [b for b in glossary.broader(excluded[0])[:1] if glossary.kind(b) in FOCUS_KINDS]
         types = [t for t in types if t != "comparison"] or ["definition"]  # (not a comparison with it)
-    story = _story_only(text, mentions, focus)
+    story = story_only(text, mentions, focus)
     if story:
         # "We covered antibody-drug conjugates in class. Is inotuzumab linked to ...?": what the story
         # names beside the question's own subject is its setting, not what is asked about.
@@ -269,29 +272,6 @@ def analyse(
     return Analysis(
         text, types[0], types, yes_no, focus, surface, mentions, subject, required, read(text, True), excluded
     )
-
-
-REFERS_BACK = re.compile(r"\b(it|its|they|them|their|like (?:that|this)|that one|this one|such)\b", re.I)
-DUMMY_IT = re.compile(r"\bis it (?:true|possible|normal|safe|common|ok|okay|right|correct|likely)\b", re.I)
-
-
-def asking_start(text: str) -> int:
-    """Where ``text``'s first sentence that asks begins, when a story comes before it ("My daughter has an
-    exam. What examples does it give?"); else 0."""
-    parts = [m for m in SENTENCE.finditer(text) if m.group().strip()]
-    first = next((i for i, m in enumerate(parts) if asks(m.group())), None)
-    return parts[first].start() if first else 0
-
-
-def _story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str]:
-    """Focus terms named only in the story told before the question, when the asking sentences name their own."""
-    start = asking_start(text)
-    if not start:  # no asking sentence, or the message opens with it
-        return set()
-    asked = {m.term for m in mentions if m.start >= start}
-    if not asked & set(focus) or REFERS_BACK.search(DUMMY_IT.sub(" ", text[start:])):
-        return set()  # ("Can chemo still cure an early relapse like that?": the story's relapse is asked of)
-    return {t for t in focus if t not in asked}
 
 
 KIN = r"alternatives? (?:to|for)|(?:an )?equivalent (?:of|to)|counterpart (?:of|to)"  # ("an alternative to blina")

@@ -1,0 +1,37 @@
+"""What a message tells before it asks: "My dad is 68 and his ALL came back. What are his options?" tells a
+story, then asks. What the story names beside the question's own subject is its setting."""
+
+from __future__ import annotations
+
+import re
+
+from bot.glossary import Mention
+from bot.text import SENTENCE, asks
+
+REFERS_BACK = re.compile(r"\b(it|its|they|them|their|like (?:that|this)|that one|this one|such)\b", re.I)
+# A question asking what can be done, whichever treatment the story named: "what are his options?".
+OPTIONS_ASKED = re.compile(
+    r"\b(?:options|choices|alternatives|what(?:'s| is| are) (?:out there|available)|what (?:can|could) (?:be done|(?:they|we|you) do))\b",
+    re.I,
+)
+DUMMY_IT = re.compile(r"\bis it (?:true|possible|normal|safe|common|ok|okay|right|correct|likely)\b", re.I)
+
+
+def asking_start(text: str) -> int:
+    """Where ``text``'s first sentence that asks begins, when a story comes before it ("My daughter has an
+    exam. What examples does it give?"); else 0."""
+    parts = [m for m in SENTENCE.finditer(text) if m.group().strip()]
+    first = next((i for i, m in enumerate(parts) if asks(m.group())), None)
+    return parts[first].start() if first else 0
+
+
+def story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str]:
+    """Focus terms named only in the story told before the question, when the asking sentences name their own."""
+    start = asking_start(text)
+    if not start:  # no asking sentence, or the message opens with it
+        return set()
+    asked = {m.term for m in mentions if m.start >= start}
+    # (or that ask for the options, naming none: "... brought up a transplant. What are his choices at his age?")
+    if not (asked & set(focus) or OPTIONS_ASKED.search(text, start)) or REFERS_BACK.search(DUMMY_IT.sub(" ", text[start:])):
+        return set()  # ("Can chemo still cure an early relapse like that?": the story's relapse is asked of)
+    return {t for t in focus if t not in asked}
