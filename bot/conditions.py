@@ -313,6 +313,19 @@ def fit(sentence: Conditions, question: Conditions, clamp: bool = True) -> float
     return max(-1.0, min(1.0, score)) if clamp else score
 
 
+def excludes(sentence: Conditions, question: Conditions) -> bool:
+    """Does one of the sentence's conditions leave the asker out (an age, a lineage, a Ph status, the donor
+    the asker lacks)? A statement's conditions hold together ("up to 25 years with B-cell precursor ALL in a
+    2nd relapse"): one that leaves the asker out does, however many others fit (a 12-year-old with T-ALL)."""
+    if question.age and sentence.age and not (sentence.age[0] <= question.age[1] and question.age[0] <= sentence.age[1]):
+        return True
+    if question.lineage and sentence.lineage and not question.lineage & sentence.lineage:
+        return True
+    if question.ph and sentence.ph and not question.ph & sentence.ph:
+        return True
+    return bool(question.no_donor and sentence.donor & question.no_donor and not (sentence.donor - question.no_donor))
+
+
 def within(asked: Conditions, stated: Conditions) -> bool:
     """Every condition ``asked`` is stated, and wholly: the ages asked inside the ages stated, the lineage and
     Ph status among those stated (a donor or a line of therapy asked is left to the scorer)."""

@@ -90,8 +90,7 @@ class Overview:
         # The paragraphs with statements the text qualifies, and how many, when the question asks about them.
         qualified = [(p, n) for p in paragraphs if (n := sum(conditions.qualified(e.text) for e in p.sentences))] if asks_qualified else []
         if qualified:
-            # "The older drugs that aren't proven to help": the paragraph the text qualifies so, whole.
-            # (the one it qualifies most: "not convincingly demonstrated" and "discontinued" before "unclear")
+            # "The older drugs that aren't proven to help": the paragraph the text qualifies most, whole.
             best = max(qualified, key=lambda q: (q[1], max(e.score for e in q[0].sentences)))[0]
             chosen = [e for e in best.sentences if len(e.text) >= 40 or conditions.qualified(e.text)]
             chosen, note = leads.fitting(chosen[: self.params.overview_max_quotes], analysis)
@@ -204,14 +203,13 @@ class Overview:
     def _options_pick(self, analysis: Analysis, paragraphs: list[Paragraph], exclude: set[str]) -> list[Evidence]:
         p = self.params
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
-        # Classes or treatments named ("the immunotherapy options", "engagers, conjugates and CAR-T") keep
-        # the paragraphs about them or their members; one named drug alone is not asking for options.
+        # Classes or treatments named ("the immunotherapy options", "engagers, conjugates and CAR-T") keep the
+        # paragraphs about them or their members (one named drug alone is not asking for options).
         classes = set(named) if len(named) >= 2 or (named and self.glossary.kind(named[0]) == "therapy") else set()
         # A site narrows the options only when the text gives that site a paragraph of its own.
         site_topics = {t for para in paragraphs if self._site_only(para) for t in para.sentences[0].own}
         asks_site = any(t in site_topics for t in analysis.focus)
-        # "What can go wrong with each?" asks for one attribute of every option; "what are the options?"
-        # (a list, a treatment question) asks for the options themselves.
+        # "What can go wrong with each?" asks one attribute of every option; "what are the options?" the options.
         asks_attribute = any(t in ATTRIBUTE_TYPES for t in analysis.types)
         marks = self.breadth.marks(analysis)
         cues = [c for c in (self._cue(t) for t in analysis.types if t in FILTERING_TYPES) if c is not None]
@@ -255,16 +253,16 @@ class Overview:
                 continue
             first = next((e for e in full if set(e.own) & para.terms), full[0])
             # A treatment whose stated conditions exclude the asker ("up to 25 years" for a 69-year-old) is left out.
-            if analysis.conditions and first.condition < 0:
+            if analysis.conditions and self._leaves_out(first, analysis):
                 # A list of options ("Examples include:" and an agent per line): an item that fits the asker
                 # is an option of its own, whatever the first one's conditions.
-                fitting = [e for e in full if e.kind == "item" and set(e.own) & para.terms and e.condition >= 0]
+                fitting = [e for e in full if e.kind == "item" and set(e.own) & para.terms and not self._leaves_out(e, analysis)]
                 # Or a sentence giving what fits instead ("no matched sibling": "Cells from other relatives ...").
-                fitting = fitting or [e for e in full if e.condition > 0]
+                fitting = fitting or [e for e in full if e.condition > 0 and not self._leaves_out(e, analysis)]
                 if not fitting:
                     continue
                 first = fitting[0]
-            naming = [e for e in full if not (analysis.conditions and e.condition < 0)]
+            naming = [e for e in full if not (analysis.conditions and self._leaves_out(e, analysis))]
             # Its first sentence naming the treatment introduces it; a sentence of the kind asked for
             # ("what can go wrong with each": the toxicity sentence) or fitting the asker's conditions wins.
             # A cue speaks for a sentence only when an attribute is asked: "what else is there?" (a list
@@ -300,6 +298,10 @@ class Overview:
             ]
         return ranked_picks[: p.overview_max_quotes]
 
+    def _leaves_out(self, e: Evidence, analysis: Analysis) -> bool:
+        """Its conditions leave the asker out: one excluding is enough, however many others fit."""
+        return e.condition < 0 or conditions.excludes(self.scorer.conditions_of(e.row), analysis.conditions)
+
     @staticmethod
     def _para_of(e: Evidence, paragraphs: list[Paragraph]) -> Paragraph:
         return next(p for p in paragraphs if p.block == e.block and any(x is e for x in p.sentences))
@@ -325,12 +327,10 @@ class Overview:
             return []
         top, head = scored[0]
         floor = top - abs(top) * (1 - p.overview_relative_floor)
-        # The best paragraph's own list items join it whatever their words: the paragraph is about them
-        # ("Other agents have been available ... Examples include:" and the three agents).
+        # The best paragraph's own list items join it whatever their words ("Examples include:" and the agents).
         chosen = [e for e in head.sentences if len(e.text) >= 40 and (e.score >= floor or e.kind == "item")]
         if any(self.glossary.kind(f) in TREATMENT_KINDS for f in analysis.focus):
-            # "explain CAR-T cells": not the sentence of its paragraph that is about the antibodies (a focus
-            # such as "survival" keeps the paragraph's treatments: they are what it says survival of).
+            # "explain CAR-T cells": not its paragraph's sentence on the antibodies ("survival" keeps them all).
             related = {t for f in analysis.focus for t in (f, *self.glossary.narrower(f), *self.glossary.broader(f))}
             kept = [e for e in chosen if not e.own or set(e.own) & related
                     or not any(self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import conditions
-from bot.conditions import Conditions, fit, qualified, read, within
+from bot.conditions import Conditions, excludes, fit, qualified, read, within
 
 
 @pytest.mark.parametrize(
@@ -256,3 +256,12 @@ def test_a_condition_asked_is_within_the_one_stated_or_not_met():
     assert within(Conditions(lineage=frozenset({"T"})), Conditions(lineage=frozenset({"T"}), age=(1.0, 21.0)))
     assert not within(Conditions(lineage=frozenset({"T"})), Conditions(age=(1.0, 21.0)))
     assert not within(Conditions(), adults)  # nothing asked: nothing picks a member
+
+
+def test_one_condition_that_leaves_the_asker_out_excludes_however_many_others_fit() -> None:
+    tisa = read("for patients up to 25 years of age with B-cell precursor ALL that is refractory or in a 2nd or later relapse")
+    kid_t_all = read("my 12-year-old has T-cell ALL and it has relapsed twice", question=True)
+    assert fit(tisa, kid_t_all, clamp=False) > 0  # two of three fit ...
+    assert excludes(tisa, kid_t_all)  # ... but T-cell ALL is not B-cell precursor ALL
+    assert not excludes(tisa, read("my 12-year-old has B-cell ALL", question=True))
+    assert not excludes(read("for children and adults"), kid_t_all)

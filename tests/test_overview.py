@@ -262,3 +262,21 @@ def test_options_besides_every_member_of_a_class_leave_out_the_class_and_never_q
     assert not any("immunotherapy approaches" in q or q.startswith(("Antibodies", "Chimeric")) for q in quotes)
     assert "Examples include:" not in quotes  # a lead-in naming nothing says nothing alone
     assert any(q.startswith(("Other agents", "Clofarabine")) for q in quotes)
+
+
+def test_an_option_whose_conditions_leave_the_asker_out_is_not_listed(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    text = (
+        "Although a new round of chemotherapy may induce a second remission in the majority of children, "
+        "subsequent remissions tend to be brief.\n\n"
+        "Tisagenlecleucel, a CD19-directed genetically modified autologous T-cell immunotherapy, is available for "
+        "the treatment of patients up to 25 years of age with B-cell precursor ALL that is refractory or in a 2nd "
+        "or later relapse.\n\n"
+        "Other agents have been available. Examples include:\n\n"
+        "Nelarabine (a purine nucleoside) analog prodrug of guanosine arabinoside: For T-cell ALL that has not "
+        "responded to or has relapsed after ≥ 2 prior regimens"
+    )
+    answer = ask_one_page(tmp_path, fake_embedder, text,
+                          "My 12-year-old has T-cell ALL and it has relapsed twice. What's out there for a kid like him?")
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("Nelarabine") for q in quotes), answer.answer
+    assert not any(q.startswith("Tisagenlecleucel") for q in quotes)  # age and line fit; B-cell precursor does not

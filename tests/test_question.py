@@ -509,6 +509,13 @@ def test_the_askers_own_setting_is_no_subject_word(question: str, setting: str) 
     assert rules().setting_words("what does the pharmacology of blinatumomab say?") == frozenset()
 
 
+def test_an_age_the_asker_states_does_not_ask_about_age() -> None:
+    # "my 12-year-old": who is asked about; "how old" or "too old" asks about age.
+    told = analyse("My 12-year-old has T-cell ALL and it has relapsed twice. What's out there for him?", _project_glossary())
+    assert "age" not in told.types and told.conditions.age == (12.0, 12.0)
+    assert "age" in analyse("Is a 12-year-old too old for it?", _project_glossary()).types
+
+
 def test_an_age_the_asker_states_is_no_subject_word() -> None:
     # "68M": a 68-year-old man, who is asked about; the text never saying "68M" leaves nothing unanswered.
     analysis = analyse("68M r/r ALL, in CR2 - transplant reasonable?", _project_glossary())
