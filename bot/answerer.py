@@ -32,7 +32,7 @@ from bot.models import Answer
 from bot.overview import Overview
 from bot.params import Params
 from bot.query import Query, QueryProcessor
-from bot.question import Analysis, analyse, rules, without_fillers
+from bot.question import SYMPTOMS_WHEN, Analysis, analyse, rules, without_fillers
 from bot.retrieval import Candidate, HybridRetriever
 from bot.siblings import aspects
 from bot.text import asks, clean_question, content_words, fold
@@ -145,7 +145,8 @@ class Answerer:
                 for r in self.scorer.document_rows(doc):
                     if r not in rows and members & self.scorer.named(r):
                         rows[r] = floor
-        return self.scorer.score(u.analysis, u.query.expanded, qvec, rows)
+        # ("continued once the signs disappear": when is no word a sentence must match)
+        return self.scorer.score(u.analysis, SYMPTOMS_WHEN.sub(" ", u.query.expanded), qvec, rows)
 
     def _chosen_among(self, analysis: Analysis) -> set[str]:
         """The members of a class the question picks from ("which CAR-T ...", "what immunotherapy ...")."""
