@@ -13,7 +13,7 @@ from bot.conditions import Conditions, age_spans, dimension_words, is_number_wor
 from bot.glossary import Glossary, Mention
 from bot.paths import DATA
 from bot.prefilter import may_match
-from bot.story import story_only
+from bot.story import story_only, told_of_treatments
 from bot.text import content_words, fold
 
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
@@ -270,7 +270,8 @@ def analyse(
         m.term for m in mentions if CAUSE_OF.search(text[max(0, m.start - 30) : m.start])
     ]
     return Analysis(
-        text, types[0], types, yes_no, focus, surface, mentions, subject, required, read(text, True), excluded
+        text, types[0], types, yes_no, focus, surface, mentions, subject, required,
+        read(told_of_treatments(text, mentions, GIVEN_KINDS), True), excluded,
     )
 
 
@@ -278,7 +279,8 @@ KIN = r"alternatives? (?:to|for)|(?:an )?equivalent (?:of|to)|counterpart (?:of|
 # "not in the brain", "besides chemo and a transplant", "other than CAR-T": what the asker sets aside.
 SET_ASIDE = re.compile(
     r"\b(?:not|rather than|instead of|other than|besides|beyond|apart from|aside from|except(?: for)?|excluding|in addition to)\s+"
-    r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only|standard|usual|conventional|regular|more)\s+)*$"
+    r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only|standard|usual|conventional|regular|more|another|new"
+    r"|(?:round|course|cycle|dose)s?\s+of)\s+)*$"
     r"|\bnon-?\s*$"  # "a non-immunotherapy drug": the class is what the asker rules out.
     # "is there one like it for adults?", "an alternative to blina": another of its kind is asked for.
     r"|\b(?:(?:one|something|anything|another(?: one)?|an?(?:other)? (?:drug|product|therapy|treatment|option|medicine))\s+"

@@ -35,3 +35,19 @@ def story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str]
     if not (asked & set(focus) or OPTIONS_ASKED.search(text, start)) or REFERS_BACK.search(DUMMY_IT.sub(" ", text[start:])):
         return set()  # ("Can chemo still cure an early relapse like that?": the story's relapse is asked of)
     return {t for t in focus if t not in asked}
+
+
+# "Blina and ino are for B-cell.": what a named treatment is for, told before the question; the asker's
+# own conditions are elsewhere ("... Which agent is for T-cell disease?").
+FOR_WHOM = re.compile(r"\s*(?:,\s*|\s+and\s+|\s+or\s+)?\s*(?:is|are|was|were)\s+(?:only\s+|just\s+|mostly\s+|approved\s+|used\s+|given\s+)*(?:for|in)\b[^.;!?]*", re.I)
+
+
+def told_of_treatments(text: str, mentions: list[Mention], kinds: frozenset[str]) -> str:
+    """``text`` with what the story says a named treatment (of ``kinds``) is for blanked out: that treatment's
+    conditions, not the asker's."""
+    start = asking_start(text)
+    out = text
+    for m in mentions:
+        if m.kind in kinds and m.end < start and (f := FOR_WHOM.match(text, m.end)) and f.end() <= start:
+            out = out[: f.start()] + " " * (f.end() - f.start()) + out[f.end() :]
+    return out

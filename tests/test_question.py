@@ -181,6 +181,8 @@ def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
     assert a.focus == ["testes"] and "central nervous system" in a.excluded
     b = analyse("What is there besides chemo and a transplant?", g)
     assert set(b.excluded) == {"chemotherapy", "stem cell transplantation"} and not b.focus
+    # ... "apart from another round of chemo": a course of it is still what is set aside
+    assert analyse("ok and apart from another round of chemo, what else is there?", g).excluded == ["chemotherapy"]
     assert analyse("How is CNS relapse treated?", g).excluded == []
     # "non-" before a class rules the class out.
     c = analyse("Is there a non-immunotherapy drug for her age group?", g)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.glossary import Mention
-from bot.story import asking_start, story_only
+from bot.story import asking_start, story_only, told_of_treatments
 
 
 def _mention(text: str, surface: str, term: str) -> Mention:
@@ -27,3 +27,15 @@ def test_a_treatment_the_story_names_is_not_the_subject_of_a_question_asking_for
                       ["stem cell transplantation"]) == set()
     other = "His doctor brought up a transplant. How long would he be in hospital?"
     assert story_only(other, [_mention(other, "transplant", "stem cell transplantation")], ["stem cell transplantation"]) == set()
+
+
+def test_what_the_story_says_a_treatment_is_for_is_not_the_askers_condition() -> None:
+    text = "Patient with T-ALL. Blina and ino are for B-cell. Which agent is for T-cell disease?"
+    mentions = [Mention("blinatumomab", "drug", text.index("Blina"), text.index("Blina") + 5, "blina"),
+                Mention("inotuzumab ozogamicin", "drug", text.index("ino "), text.index("ino ") + 3, "ino")]
+    told = told_of_treatments(text, mentions, frozenset({"drug"}))
+    assert "B-cell" not in told and "T-ALL" in told and told.endswith("Which agent is for T-cell disease?")
+    assert len(told) == len(text)  # blanked, not cut: offsets hold
+    # the asker's own sentence is never blanked
+    asked = "Is blina for B-cell ALL?"
+    assert told_of_treatments(asked, [Mention("blinatumomab", "drug", 3, 8, "blina")], frozenset({"drug"})) == asked
