@@ -283,6 +283,9 @@ def share(sentence: Conditions, question: Conditions) -> float:
     """The unclamped fit over the number of the asker's conditions, in -1..1: a sentence stating all three
     of "Ph-negative adults after two relapses" fits better than one stating two of them."""
     n = sum(map(bool, (question.age, question.lineage, question.ph, question.line, question.donor or question.no_donor)))
+    if (question.lineage and sentence.lineage and not question.lineage & sentence.lineage) or (
+            question.ph and sentence.ph and not question.ph & sentence.ph):
+        return -1.0  # another disease (T-cell ALL for a B-cell precursor product): however many others fit
     return fit(sentence, question, clamp=False) / n if n else fit(sentence, question)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import conditions
-from bot.conditions import Conditions, excludes, fit, qualified, read, within
+from bot.conditions import Conditions, excludes, fit, qualified, read, share, within
 
 
 @pytest.mark.parametrize(
@@ -265,3 +265,10 @@ def test_one_condition_that_leaves_the_asker_out_excludes_however_many_others_fi
     assert excludes(tisa, kid_t_all)  # ... but T-cell ALL is not B-cell precursor ALL
     assert not excludes(tisa, read("my 12-year-old has B-cell ALL", question=True))
     assert not excludes(read("for children and adults"), kid_t_all)
+
+
+def test_a_statement_for_another_lineage_scores_as_leaving_the_asker_out() -> None:
+    tisa = read("for patients up to 25 years of age with B-cell precursor ALL that is refractory or in a 2nd or later relapse")
+    adult_t_all = read("T-ALL, adult, refractory after 2 prior lines", question=True)
+    assert share(tisa, adult_t_all) == -1.0  # age and line fit; another disease does not
+    assert share(tisa, read("a 30-year-old with B-cell ALL in a second relapse", question=True)) > -1.0  # an age bound is softer
