@@ -26,7 +26,8 @@ WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
 # A turn that only restates who asks: "what about for adults?", "just the ones for kids", "and for a 70-year-old?".
 NARROWS = re.compile(
     r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for|which (?:of (?:those|these|them)|ones?)"
-    r"|(?:is there |are there )?(?:anything|something|any) for)\b", re.IGNORECASE,
+    r"|(?:is there |are there )?(?:anything|something|any) for|narrow (?:it |that |this |them |those )?(?:down )?(?:to|for)"
+    r"|(?:what|which)(?: of (?:those|these|them))? (?:applies|apply|is|are)(?: relevant)? (?:to|for))\b", re.IGNORECASE,
 )
 # A narrowing that goes on to ask a question of its own ("Just children then: which of the treatments can kids get?").
 ASKS_AFTER = re.compile(r"[:;,\u2013\u2014-]\s*(?:which|what|who|how|where)\b", re.IGNORECASE)
@@ -46,8 +47,7 @@ ORDINAL = re.compile(
 )
 # The word that makes a site a topic ("testicular relapse"), which the same question of another site keeps.
 SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
-# "The rest", "the others" with no noun of their own: the rest of what the last turn was one of (not "the other
-# options", which are every option).
+# "The rest", "the others" with no noun: the rest of what the last turn was one of (not "the other options": all).
 REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones)\b", re.IGNORECASE)
 # "What about the other places it can come back?" after one site: every site but that one.
 OTHER_SITES = re.compile(r"\bthe other (?:relapse |\w+ )?(?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
@@ -75,8 +75,7 @@ MANAGEMENT_ASKED = re.compile(
     r"|^\W*(?:(?:and|so|ok|okay|but)\W+)?what (?:do|does|can|would|will) (?:the )?(?:doctors?|they|you|we|the team) do (?:when|if|about) (?:that|this|it|those|these|them)\b",
     re.IGNORECASE,
 )
-# Words an elliptical follow-up adds to the new thing it asks about, which say nothing of its own
-# ("and if it comes back in the testicles instead?": the relapse said again).
+# Words an elliptical follow-up adds to what it asks about that say nothing ("and if it comes back in the testicles?").
 ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones",
                       "come", "comes", "came", "coming", "back", "return", "returns", "returned", "relapses", "recurs"})
 
@@ -229,7 +228,8 @@ class Session:
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
         own = conditions.read(typed.text, question=True)
-        if (last_turn is not None and not typed.analysis.focus and own and NARROWS.match(typed.text) and self._short(typed.text)
+        narrows = NARROWS.match(typed.text)  # ("narrow that down to the ones that can be used in children" may run long)
+        if (last_turn is not None and not typed.analysis.focus and own and narrows and (self._short(typed.text) or "narrow" in narrows[0].lower())
                 and not ASKS_AFTER.search(typed.text)):
             # "Options for a child?" then "what about for adults?": the same question, for the new asker
             # (the group the last one named left out: "which CAR-T up to 25?" then "and for adults?").

@@ -1,5 +1,7 @@
 """Follow-up questions resolve against the previous turn's focus; sessions never share state."""
 
+import pytest
+
 
 def test_pronoun_follow_up_uses_the_previous_focus(engine):
     s = engine.session()
@@ -246,6 +248,16 @@ def test_just_the_ones_for_kids_after_a_broad_list_narrows_it_to_them(engine):
     again = engine.session().ask(a.searched_for)
     assert a.searched_for.startswith("list all the treatments") and a.question_type == again.question_type
     assert [c.quote for c in a.citations] == [c.quote for c in again.citations]
+    assert s.turns[-1].analysis.conditions.age is not None
+
+
+@pytest.mark.parametrize("narrowing", ["narrow that down to the ones that can be used in children pls",
+                                       "What applies to children specifically?"])
+def test_narrowing_down_or_asking_what_applies_to_a_group_asks_the_broad_question_again_for_them(engine, narrowing):
+    s = engine.session()
+    s.ask("list all the treatments for relapsed disease")
+    a = s.ask(narrowing)
+    assert a.searched_for.startswith("list all the treatments"), a.searched_for
     assert s.turns[-1].analysis.conditions.age is not None
 
 
