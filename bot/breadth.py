@@ -55,6 +55,7 @@ TOPIC_SAY = re.compile(
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
 ASPECTS = re.compile(r"\s*[^:?]{2,80}(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
+EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
 NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage",
                        "percent_figure", "amount_compared", "life_expectancy"})
 # Types a tour of several named treatments answers: what each is, does, or achieves.
@@ -169,8 +170,9 @@ class Breadth:
         sites = [t for t in subjects if self.glossary.kind(t) == "site"]
         if len(sites) == 1 and len(subjects) == 1 and analysis.qtype == "site_treatment" and MANAGED.search(analysis.text):
             return True
-        # Two sites ("in the brain or the testicles"): the paragraphs the text gives each, if it does.
-        if len(sites) >= 2:
+        # Two sites ("in the brain or the testicles"), or where it comes back and how each one is treated: the
+        # paragraphs the text gives each site, if it does.
+        if len(sites) >= 2 or ({"places", "site_treatment"} <= set(analysis.types) and subjects == sites and EACH.search(analysis.text)):
             return True
         # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
         # marrow" (the CNS, the testes).

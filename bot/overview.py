@@ -37,7 +37,7 @@ from bot.question import Analysis, rules
 
 # Every site asked at once, none named: "the treatment for each site", "by location".
 # ("the other places it can come back", after one site: every site but that one)
-EACH_SITE = re.compile(r"\b(?:each|every|all(?: the)?|the different|the various|the other|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+EACH_SITE = re.compile(r"\b(?:(?:each|every|all)(?: of)?(?: the| those| these)?|the different|the various|the other|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 
 
 @dataclass

@@ -150,6 +150,23 @@ def test_what_they_do_for_each_spot_asks_for_every_site_paragraph(engine) -> Non
     assert all(c.quote.startswith(("CNS relapse", "The role of CNS")) for c in a.citations)
 
 
+WHERE_AND_HOW = (
+    "Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites. Bone marrow relapse is "
+    "particularly ominous.\n\n"
+    "CNS relapse treatment includes intrathecal methotrexate (with or without cytarabine or corticosteroids) "
+    "twice weekly until all signs disappear. The role of continued intrathecal drug use or CNS irradiation is unclear.\n\n"
+    "Testicular relapse may be evidenced clinically by painless firm swelling of a testis or may be identified on "
+    "biopsy. Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy."
+)
+
+
+def test_where_it_comes_back_and_how_each_of_those_places_is_treated_is_every_site_paragraph(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    a = ask_one_page(tmp_path, fake_embedder, WHERE_AND_HOW, "Where in the body can ALL come back, and how do they treat each of those places?")
+    quotes = [c.quote for c in a.citations]
+    assert len(quotes) >= 4, a.answer  # every site paragraph, not the list of sites alone
+    assert any(q.startswith("CNS relapse") for q in quotes) and any(q.startswith("Treatment is radiation") for q in quotes)
+
+
 def test_an_overview_of_a_class_named_once_describes_its_members(class_engine) -> None:  # noqa: ANN001
     engine = class_engine
     a = engine.session().ask("Overview of fixture antibody treatment")  # singular: still the class's members
