@@ -283,9 +283,8 @@ def share(sentence: Conditions, question: Conditions) -> float:
     """The unclamped fit over the number of the asker's conditions, in -1..1: a sentence stating all three
     of "Ph-negative adults after two relapses" fits better than one stating two of them."""
     n = sum(map(bool, (question.age, question.lineage, question.ph, question.line, question.donor or question.no_donor)))
-    if (question.lineage and sentence.lineage and not question.lineage & sentence.lineage) or (
-            question.ph and sentence.ph and not question.ph & sentence.ph):
-        return -1.0  # another disease (T-cell ALL for a B-cell precursor product): however many others fit
+    if other_disease(sentence, question):
+        return -1.0  # (T-cell ALL for a B-cell precursor product): however many others fit
     return fit(sentence, question, clamp=False) / n if n else fit(sentence, question)
 
 
@@ -316,15 +315,19 @@ def fit(sentence: Conditions, question: Conditions, clamp: bool = True) -> float
     return max(-1.0, min(1.0, score)) if clamp else score
 
 
+def other_disease(sentence: Conditions, question: Conditions) -> bool:
+    """The sentence speaks of another lineage or Ph status than the asker's: another disease."""
+    return bool((question.lineage and sentence.lineage and not question.lineage & sentence.lineage)
+                or (question.ph and sentence.ph and not question.ph & sentence.ph))
+
+
 def excludes(sentence: Conditions, question: Conditions) -> bool:
     """Does one of the sentence's conditions leave the asker out (an age, a lineage, a Ph status, the donor
     the asker lacks)? A statement's conditions hold together ("up to 25 years with B-cell precursor ALL in a
     2nd relapse"): one that leaves the asker out does, however many others fit (a 12-year-old with T-ALL)."""
     if question.age and sentence.age and not (sentence.age[0] <= question.age[1] and question.age[0] <= sentence.age[1]):
         return True
-    if question.lineage and sentence.lineage and not question.lineage & sentence.lineage:
-        return True
-    if question.ph and sentence.ph and not question.ph & sentence.ph:
+    if other_disease(sentence, question):
         return True
     return bool(question.no_donor and sentence.donor & question.no_donor and not (sentence.donor - question.no_donor))
 
