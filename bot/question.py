@@ -13,7 +13,7 @@ from bot.conditions import Conditions, age_spans, dimension_words, is_number_wor
 from bot.glossary import Glossary, Mention
 from bot.paths import DATA
 from bot.prefilter import may_match
-from bot.story import story_only, told_of_treatments
+from bot.story import asking_start, story_only, told_of_treatments
 from bot.text import content_words, fold
 
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
@@ -229,7 +229,8 @@ def analyse(
         # "Is there one like tisagenlecleucel for adults?": another of its class is asked about.
         focus = [b for b in glossary.broader(excluded[0])[:1] if glossary.kind(b) in FOCUS_KINDS]
         types = [t for t in types if t != "comparison"] or ["definition"]  # (not a comparison with it)
-    story = story_only(text, mentions, focus)
+    start = asking_start(text)  # (split into sentences once: the story's two readers below share it)
+    story = story_only(text, mentions, focus, start)
     if story:
         # "We covered antibody-drug conjugates in class. Is inotuzumab linked to ...?": what the story
         # names beside the question's own subject is its setting, not what is asked about.
@@ -271,7 +272,7 @@ def analyse(
     ]
     return Analysis(
         text, types[0], types, yes_no, focus, surface, mentions, subject, required,
-        read(told_of_treatments(text, mentions, GIVEN_KINDS), True), excluded,
+        read(told_of_treatments(text, mentions, GIVEN_KINDS, start), True), excluded,
     )
 
 

@@ -25,9 +25,10 @@ def asking_start(text: str) -> int:
     return parts[first].start() if first else 0
 
 
-def story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str]:
-    """Focus terms named only in the story told before the question, when the asking sentences name their own."""
-    start = asking_start(text)
+def story_only(text: str, mentions: list[Mention], focus: list[str], start: int | None = None) -> set[str]:
+    """Focus terms named only in the story told before the question, when the asking sentences name their own.
+    ``start``: ``asking_start(text)``, when the caller has it."""
+    start = asking_start(text) if start is None else start
     if not start:  # no asking sentence, or the message opens with it
         return set()
     asked = {m.term for m in mentions if m.start >= start}
@@ -42,10 +43,10 @@ def story_only(text: str, mentions: list[Mention], focus: list[str]) -> set[str]
 FOR_WHOM = re.compile(r"\s*(?:,\s*|\s+and\s+|\s+or\s+)?\s*(?:is|are|was|were)\s+(?:only\s+|just\s+|mostly\s+|approved\s+|used\s+|given\s+)*(?:for|in)\b[^.;!?]*", re.I)
 
 
-def told_of_treatments(text: str, mentions: list[Mention], kinds: frozenset[str]) -> str:
+def told_of_treatments(text: str, mentions: list[Mention], kinds: frozenset[str], start: int | None = None) -> str:
     """``text`` with what the story says a named treatment (of ``kinds``) is for blanked out: that treatment's
     conditions, not the asker's."""
-    start = asking_start(text)
+    start = asking_start(text) if start is None else start
     out = text
     for m in mentions:
         if m.kind in kinds and m.end < start and (f := FOR_WHOM.match(text, m.end)) and f.end() <= start:
