@@ -57,12 +57,17 @@ class Forms:
         cue = analysis.cue
         gather = analysis.qtype in _GATHER
         limit, floor = (p.gather_limit, p.gather_quote_floor) if gather else (2, p.second_quote_floor)
+        # "Transplant?", "role of HSCT in relapsed ALL?": a subject named and nothing asked of it; the best
+        # sentence leads, and the rest of its paragraph that speaks of the subject follows.
+        topic = analysis.untyped and len(analysis.focus) == 1 and not analysis.yes_no
         for ev in ranked[:8]:
-            if ev is best or len(chosen) >= limit:
+            if ev is best or len(chosen) >= (p.gather_limit if topic else limit):
                 continue
-            if (
-                ev.doc == best.doc
-                and ev.block == best.block
+            same = ev.doc == best.doc and ev.block == best.block
+            if (topic and same and ev.score >= best.score * p.gather_quote_floor and (
+                analysis.focus[0] in ev.subjects or analysis.focus[0] in self.scorer.named(ev.row)
+            )) or (
+                same
                 and ev.score >= best.score * floor
                 and (cue is None or cue.search(ev.text))
                 and (analysis.need is None or analysis.need.search(ev.text))
@@ -70,7 +75,8 @@ class Forms:
                 and not analysis.yes_no
             ):
                 chosen.append(ev)
-        chosen += self._complements(analysis, ranked, chosen)
+        if not topic:  # (a topic asks no further part)
+            chosen += self._complements(analysis, ranked, chosen)
         head, rest = chosen[0], sorted(chosen[1:], key=lambda e: e.row)
         blocks = [Block("lead", "The text says:")] if analysis.yes_no else []
         blocks += [Block("quote", evidence=[e]) for e in [head, *rest]]

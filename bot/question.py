@@ -136,6 +136,7 @@ class Analysis:
     required: list[str] = field(default_factory=list)  # terms an answering sentence must itself name
     conditions: Conditions = field(default_factory=Conditions)  # age, lineage, donor ... the asker states
     excluded: list[str] = field(default_factory=list)  # terms named only to be set aside ("besides chemo")
+    untyped: bool = False  # no type's rule matched ("transplant?", "role of HSCT?"): asks nothing of its own
 
     @property
     def spans(self) -> list[str]:
@@ -211,7 +212,8 @@ def analyse(
     asked = SYMPTOMS_WHEN.sub(lambda m: " " * len(m[0]), text)  # "once the signs disappear" says when, not what is asked
     for a, b in age_spans(asked):  # "my 12-year-old": who is asked about, not a question about age
         asked = asked[:a] + " " * (b - a) + asked[b:]
-    types = [t for t in classify(asked) if t != "yes_no"] or ["definition"]
+    matched = [t for t in matching_types(asked) if t != "yes_no"]
+    types = matched or ["definition"]
     # "Is it for adults or for children?" asks which, not whether.
     yes_no = bool(rules().yes_no.search(fold(text).strip())) and not ALTERNATIVES.search(text)
     mentions = glossary.mentions(text) if mentions is None else list(mentions)
@@ -272,7 +274,7 @@ def analyse(
     ]
     return Analysis(
         text, types[0], types, yes_no, focus, surface, mentions, subject, required,
-        read(told_of_treatments(text, mentions, GIVEN_KINDS, start), True), excluded,
+        read(told_of_treatments(text, mentions, GIVEN_KINDS, start), True), excluded, not matched,
     )
 
 

@@ -341,3 +341,15 @@ def test_a_comparison_is_answered_first_by_the_sentence_that_speaks_of_both_side
     )
     answer = ask_one_page(tmp_path, fake_embedder, text, "R/R B-ALL: ino vs standard chemo, what did the trial show for remission?")
     assert not answer.abstained and answer.citations[0].quote.startswith("One study found"), answer.answer
+
+
+def test_a_subject_named_with_nothing_asked_of_it_is_answered_with_its_paragraph(engine) -> None:
+    # "role of alphamab?" asks nothing of its own: the best sentence leads and the paragraph's other
+    # sentences about alphamab follow; "what is alphamab?" asks a definition, answered by one sentence.
+    bare = engine.session().ask("role of alphamab?")
+    quotes = [c.quote for c in bare.citations]
+    assert quotes[0].startswith("Alphamab, a CD19-directed antibody")
+    assert any(q.startswith("The most common symptoms after alphamab") for q in quotes[1:])
+    assert not any("Betacel" in q for q in quotes)
+    asked = engine.session().ask("What is alphamab?")
+    assert [c.quote for c in asked.citations][:1] == quotes[:1] and len(asked.citations) == 1

@@ -566,3 +566,12 @@ def test_managing_a_named_symptom_is_toxicity_management() -> None:
               "she had fits on the drug, how is that managed?"):
         assert "toxicity_management" in matching_types(q), q
     assert "toxicity_management" not in matching_types("I'm confused: how is CNS relapse managed?")
+
+
+def test_a_question_no_type_rule_matches_is_marked_untyped() -> None:
+    glossary = _project_glossary()
+    for q in ("transplant?", "role of HSCT in relapsed ALL?", "what about blinatumomab"):
+        a = analyse(q, glossary)
+        assert a.untyped and a.qtype == "definition", q
+    for q in ("What is blinatumomab?", "side effects of blinatumomab?"):
+        assert not analyse(q, glossary).untyped, q
