@@ -22,7 +22,7 @@ from bot.composer import Composer, Frame
 from bot.decision import decide, is_long, still_missing
 from bot.embedding import Embedder
 from bot.evidence import Evidence, EvidenceScorer
-from bot.forms import Draft, Forms
+from bot.forms import Draft, Forms, led_by
 from bot.glossary import Glossary
 from bot.home import Home, names_asked
 from bot.index_store import IndexData
@@ -240,9 +240,12 @@ class Answerer:
         if unstated:
             # "CAR-T cost and insurance overview": a broad word around an attribute the text never states.
             return self.composer.abstain(frame, f"The text does not state {unstated[0].states}.", near)
-        if overview:
-            aside = (exclude or set()) | set(analysis.excluded)
-            answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside, follow)
+        # "Is a transplant realistic at my age, and what else is there?": what the text says of it, then the rest.
+        besides = self.overviews.breadth.besides_asked(analysis)
+        if overview or besides:
+            aside = (exclude or set()) | set(analysis.excluded) | ({besides} if besides else set())
+            first = decide(analysis, ranked, self.params, self.forms).best if besides else None
+            answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside, follow, first)
             if answer is not None:
                 return answer
             analysis.qtype = next((t for t in analysis.types if t != "overview"), "definition")
@@ -313,7 +316,7 @@ class Answerer:
 
     def _overview(
         self, frame: Frame, u: Understanding, qvec: np.ndarray, cands: list[Candidate], ranked: list[Evidence],
-        previous_docs: list[int], exclude: set[str], follow: tuple[int, ...] = (),
+        previous_docs: list[int], exclude: set[str], follow: tuple[int, ...] = (), first: Evidence | None = None,
     ) -> Answer | None:
         """A broad question: every sentence of the document it is about, scored, then one per aspect.
         ``follow``: the document a follow-up continues, which it is about when it holds any evidence."""
@@ -362,7 +365,7 @@ class Answerer:
         draft = self.overviews.draft(u.analysis, evidence, exclude)
         if draft is None or (draft.score < self.params.overview_min_score and not self.overviews.is_summary(u.analysis)):
             return None
-        return self.composer.render(frame, draft)
+        return self.composer.render(frame, led_by(draft, first) if first is not None else draft)
 
     def _form(self, analysis: Analysis, ranked: list[Evidence], best: Evidence) -> Draft:
         draft: Draft | None = self.forms.by_condition(analysis, ranked)

@@ -112,6 +112,10 @@ OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart fr
                    r"(?:is|are) (?:that|those|these) (?:all|the only (?:ones?|options?)))\b", re.IGNORECASE)
 
 
+# "..., and what else is there?", "what other options are there?": the rest of the options.
+ELSE_ASKED = re.compile(r"\b(?:what|anything|something)\s+else\b|\bwhat other\b|\b(?:other|else) (?:options|choices|treatments)\b", re.I)
+
+
 def asks_an_attribute(analysis: Analysis) -> bool:
     """One of the question's types asks for an attribute ("prognosis", "side effects")."""
     return any(t in ATTRIBUTE_TYPES for t in analysis.types)
@@ -214,6 +218,15 @@ class Breadth:
             return True
         return self.attribute_wide(analysis) or bool(self.marks(analysis))
 
+    def besides_asked(self, analysis: Analysis) -> str | None:
+        """"Is a transplant realistic at my age, and what else is there?": the one treatment asked about before
+        the question asks for the rest of the options; None when it asks no such thing."""
+        treatments = [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS]
+        if len(treatments) != 1 or analysis.excluded:
+            return None
+        at = next((m.end for m in analysis.mentions if m.term == treatments[0]), None)
+        return treatments[0] if at is not None and ELSE_ASKED.search(analysis.text, at) else None
+
     def compares_options(self, analysis: Analysis) -> bool:
         """"B vs T lineage: how do the options differ / which agents apply to each?": conditions compared,
         no treatment named, the options asked for: each option with whom it is for."""
@@ -245,7 +258,8 @@ class Breadth:
     def marks(self, analysis: Analysis) -> set[str]:
         """What picks the options asked for when no treatment is named: "which CD19-directed therapies?"."""
         # (or a terse "CD19-directed tx options", which no type word asks)
-        if analysis.qtype not in ("list", "overview", *TERSE_TYPES) or not PLURAL_OPTIONS.search(analysis.text) or self.named(analysis):
+        # (and one attribute of each: "toxicity profile of the CD19-directed therapies")
+        if analysis.qtype not in ("list", "overview", *TERSE_TYPES, *EACH_STATES) or not PLURAL_OPTIONS.search(analysis.text) or self.named(analysis):
             return set()
         return {t for t in analysis.focus if self.glossary.kind(t) in MARK_KINDS}
 

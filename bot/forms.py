@@ -7,7 +7,7 @@ and text; nothing here writes prose beyond short template leads that state no fa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.breadth import TREATMENT_KINDS
@@ -38,6 +38,13 @@ class Draft:
 # Types that one sentence answers: a second quote only adds noise.
 _ONE_SENTENCE = frozenset({"definition", "indication", "age", "frequency", "etiology"})
 _GATHER = frozenset({"side_effects", "toxicity_management"})
+
+
+def led_by(draft: Draft, first: Evidence) -> Draft:
+    """``draft`` after ``first`` quoted alone ("Transplantation is rarely used for patients > 65 years", then
+    the other options), which no later block repeats."""
+    rest = [replace(b, evidence=[e for e in b.evidence if e.row != first.row]) for b in draft.blocks]
+    return Draft([Block("quote", evidence=[first]), *[b for b in rest if b.evidence or b.kind != "items"]], draft.score)
 
 
 class Forms:

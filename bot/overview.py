@@ -242,8 +242,8 @@ class Overview:
                 and not (e.own and e.own[0] in exclude)  # a sentence about what the asker set aside
             ]
             if marks:
-                # "Which CD19-directed therapies?": an option joins by a sentence that names the mark.
-                full = [e for e in full if marks <= {m.term for m in self.scorer.mentions(e.row)}]
+                marked = [e for e in full if marks <= {m.term for m in self.scorer.mentions(e.row)}]
+                full = full if cues and marked else marked  # "Which CD19-directed therapies?": an option joins by a sentence naming the mark (asked their toxicity, any sentence)
             # A sentence stating every attribute asked; any, of aspects listed ("CAR-T: products, toxicity", "what it
             # is, who can get it and what's the catch"), not of each option ("what each targets and who it is for").
             if cues:

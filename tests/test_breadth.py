@@ -150,3 +150,17 @@ def test_a_class_asked_of_in_the_plural_asks_of_each_member(class_engine) -> Non
     assert not breadth.plural(_analysis(class_engine, "how do fixture antibodies like alphamab work?"))
     assert not breadth.plural(_analysis(class_engine, "We read about fixture antibodies. Does that approach work?"))
 
+
+
+def test_one_treatment_asked_about_then_what_else_is_the_rest_of_the_options(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.besides_asked(_analysis(engine, "Is alphamab an option, and what else is there?")) == "alphamab"
+    assert b.besides_asked(_analysis(engine, "What is alphamab, and what other treatments are there?")) == "alphamab"
+    # Set aside in words ("besides alphamab") or asked alone: not this.
+    assert b.besides_asked(_analysis(engine, "What else is there besides alphamab?")) is None
+    assert b.besides_asked(_analysis(engine, "What is alphamab?")) is None
+    # The answer: what the text says of alphamab first, then the options besides it, none of alphamab's again.
+    quotes = [c.quote for c in engine.session().ask("Is alphamab an option, and what else is there?").citations]
+    alphamab = ("Alphamab, a CD19", "Life-threatening toxicities", "The most common symptoms after alphamab")
+    assert quotes[0].startswith(alphamab) and quotes[1].startswith("Betacel, a CD22-directed conjugate")
+    assert not any(q.startswith(alphamab) for q in quotes[1:])

@@ -297,3 +297,17 @@ def test_an_option_whose_conditions_leave_the_asker_out_is_not_listed(tmp_path, 
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("Nelarabine") for q in quotes), answer.answer
     assert not any(q.startswith("Tisagenlecleucel") for q in quotes)  # age and line fit; B-cell precursor does not
+
+
+def test_an_attribute_asked_of_marked_options_quotes_what_their_paragraphs_state(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    # The toxicity sentences do not say "CD19-directed"; their paragraphs' first sentences do.
+    text = ("Blinatumomab, a CD19-directed T-cell engager, prolongs survival in relapsed ALL. Life-threatening "
+            "toxicities may include cytokine release syndrome.\n\n"
+            "Inotuzumab ozogamicin, a CD22-directed conjugate, is available for adults. Inotuzumab may cause hepatotoxicity.\n\n"
+            "Tisagenlecleucel, a CD19-directed T-cell immunotherapy, is available up to 25 years of age. Complications, "
+            "including neurologic toxicities, may be life threatening.")
+    answer = ask_one_page(tmp_path, fake_embedder, text, "Toxicity profile of the CD19-directed therapies?")
+    quotes = [c.quote for c in answer.citations]
+    assert not answer.abstained, answer.answer
+    assert any(q.startswith("Life-threatening toxicities") for q in quotes) and any(q.startswith("Complications") for q in quotes), answer.answer
+    assert not any("Inotuzumab" in q for q in quotes), answer.answer

@@ -155,6 +155,15 @@ def test_a_chat_spelling_of_difference_is_read_as_difference() -> None:
     assert q.corrected.endswith("what's the difference") and "diff" not in q.unknown
 
 
+def test_a_chat_spelling_of_know_is_read_as_know_not_named_as_missing() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"alphamab": 3}, Glossary())
+    q = qp.process("alphamab - everything i need to kno")
+    assert q.corrected.endswith("everything i need to know") and "kno" not in q.unknown
+
+
 def test_two_neighbouring_letters_swapped_are_one_slip_and_the_corpus_word_wins() -> None:
     from bot.glossary import Glossary
     from bot.query import QueryProcessor

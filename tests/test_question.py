@@ -18,6 +18,7 @@ def _project_glossary():  # noqa: ANN202
     ("question", "qtype"),
     [
         ("Explain what tisagenlecleucel is", "overview"),
+        ("blinatumomab - everything I need to know", "overview"),
         ("How does alphamab act on leukemic cells?", "mechanism"),
         ("How does alphamab get the immune system to go after the cancer cells?", "mechanism"),
         ("Who is eligible to receive betacel?", "indication"),
