@@ -22,7 +22,7 @@ from bot.composer import Composer, Frame
 from bot.decision import decide, is_long, still_missing
 from bot.embedding import Embedder
 from bot.evidence import Evidence, EvidenceScorer
-from bot.forms import Draft, Forms, led_by
+from bot.forms import Draft, Forms, answering, led_by
 from bot.glossary import Glossary
 from bot.home import Home, names_asked
 from bot.index_store import IndexData
@@ -35,7 +35,7 @@ from bot.query import Query, QueryProcessor
 from bot.question import SYMPTOMS_WHEN, Analysis, analyse, rules, without_fillers
 from bot.retrieval import Candidate, HybridRetriever
 from bot.siblings import aspects
-from bot.text import asks, clean_question, content_words, fold
+from bot.text import clean_question, content_words, fold
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 ADVICE = (
@@ -164,11 +164,12 @@ class Answerer:
 
     def respond(
         self, cleaned: Cleaned, u: Understanding | None = None, typed: Understanding | None = None,
-        previous_docs: list[int] | None = None, exclude: set[str] | None = None,
+        previous_docs: list[int] | None = None, exclude: set[str] | None = None, said: frozenset[str] = frozenset(),
     ) -> Answer:
         """Answer ``cleaned`` (understood as ``u``, possibly a rewritten follow-up of ``typed``).
 
-        ``exclude``: treatments an overview leaves out ("what else can be done?" after asking about one).
+        ``exclude``: treatments an overview leaves out ("what else can be done?" after asking about one);
+        ``said``: sentences the last answer quoted, which an overview asked to "go on" leaves out.
         """
         text = cleaned.text
         frame = Frame(cleaned.raw, notes=cleaned.notes)
@@ -245,7 +246,7 @@ class Answerer:
         if overview or besides:
             aside = (exclude or set()) | set(analysis.excluded) | ({besides} if besides else set())
             first = decide(analysis, ranked, self.params, self.forms).best if besides else None
-            answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside, follow, first)
+            answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside, follow, first, said)
             if answer is not None:
                 return answer
             analysis.qtype = next((t for t in analysis.types if t != "overview"), "definition")
@@ -261,20 +262,10 @@ class Answerer:
         conf = self.composer.confidence(decision.score)
         if decision.status == "abstain" or decision.best is None:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
-        draft = self._form(analysis, *self._answering(ranked, decision.best))
-        said = [e.text for b in draft.blocks for e in b.evidence]
-        status, reason, missing = still_missing(said, decision, self.scorer.stem)
+        draft = self._form(analysis, *answering(ranked, decision.best))
+        quoted = [e.text for b in draft.blocks for e in b.evidence]
+        status, reason, missing = still_missing(quoted, decision, self.scorer.stem)
         return self.composer.render(frame, draft, status, reason, missing, confidence=conf)
-
-    @staticmethod
-    def _answering(ranked: list[Evidence], best: Evidence) -> tuple[list[Evidence], Evidence]:
-        """A heading that asks ("What causes multiple sclerosis?") chooses its document but answers
-        nothing: the quotes are the document's sentences that do (the best of them in its place)."""
-        if not asks(best.text):
-            return ranked, best
-        told = [e for e in ranked if not asks(e.text)]
-        after = next((e for e in told if e.doc == best.doc), None)
-        return (told, replace(after, score=best.score)) if after is not None else (ranked, best)
 
     def _topics(self, q: Query, qvec: np.ndarray, reading: bool) -> frozenset[str]:
         """The topics of search's first documents for ``q`` (bot/decision.py ``on_topic``); none in a corpus of
@@ -317,6 +308,7 @@ class Answerer:
     def _overview(
         self, frame: Frame, u: Understanding, qvec: np.ndarray, cands: list[Candidate], ranked: list[Evidence],
         previous_docs: list[int], exclude: set[str], follow: tuple[int, ...] = (), first: Evidence | None = None,
+        said: frozenset[str] = frozenset(),
     ) -> Answer | None:
         """A broad question: every sentence of the document it is about, scored, then one per aspect.
         ``follow``: the document a follow-up continues, which it is about when it holds any evidence."""
@@ -360,8 +352,10 @@ class Answerer:
             return None  # the decision names what the text does not discuss
         chunk_score = {r: s for r, s in self.scorer.candidates(cands, len(cands)).items()}
         rows = {r: chunk_score.get(r, 0.0) for r in self.scorer.document_rows(doc)}
-        said = without_breadth_words(u.query.expanded, self.scorer.known_stems, self.scorer.stem)
-        evidence = self.scorer.score(u.analysis, said, qvec, rows)
+        words = without_breadth_words(u.query.expanded, self.scorer.known_stems, self.scorer.stem)
+        evidence = self.scorer.score(u.analysis, words, qvec, rows)
+        if len(unsaid := [e for e in evidence if e.text not in said]) >= 2:  # ("go on": what was not quoted yet)
+            evidence = unsaid
         draft = self.overviews.draft(u.analysis, evidence, exclude)
         if draft is None or (draft.score < self.params.overview_min_score and not self.overviews.is_summary(u.analysis)):
             return None

@@ -9,6 +9,31 @@ from typing import TYPE_CHECKING
 
 from bot import conditions
 from bot.breadth import FILTERING_TYPES, OTHER, REST
+from bot.follow_words import (
+    ALTERNATIVES,
+    ASKS_AFTER,
+    ASKS_FOR_ONE,
+    COUNTS,
+    ELLIPSIS,
+    ELSE_ABOUT,
+    ELSE_GIVEN,
+    FAILS,
+    FIRST_N,
+    LEADING_CONNECTIVE,
+    MANAGEMENT_ASKED,
+    MAX_TURNS,
+    MORE,
+    NARROWS,
+    OF_THE_LAST,
+    ORDINAL,
+    ORDINALS,
+    OTHER_SITES,
+    PRONOUN,
+    REST_BARE,
+    SITE_TAIL,
+    THE_OTHER,
+    WHAT_ABOUT,
+)
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
 from bot.text import SENTENCE, STOPWORDS, asks, content_words, fold
@@ -16,68 +41,6 @@ from bot.text import SENTENCE, STOPWORDS, asks, content_words, fold
 if TYPE_CHECKING:
     from bot.answerer import Answerer, Cleaned, Understanding
 
-PRONOUN = re.compile(
-    r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
-    r"that treatment|the drug|this one|that one|its|it|they|them|their|(?<=\bis )that|(?<=\bis )this|"
-    r"(?<=\bdoes )that|(?<=\bdoes )this|(?<=\babout )that|(?<=\babout )this)\b", re.IGNORECASE,
-)
-LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
-WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
-# A turn that only restates who asks: "what about for adults?", "just the ones for kids", "and for a 70-year-old?".
-NARROWS = re.compile(
-    r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for|which (?:of (?:those|these|them)|ones?)"
-    r"|(?:is there |are there )?(?:anything|something|any) for|narrow (?:it |that |this |them |those )?(?:down )?(?:to|for)"
-    r"|(?:what|which)(?: of (?:those|these|them))? (?:applies|apply|is|are)(?: relevant)? (?:to|for))\b", re.IGNORECASE,
-)
-# A narrowing that goes on to ask a question of its own ("Just children then: which of the treatments can kids get?").
-ASKS_AFTER = re.compile(r"[:;,\u2013\u2014-]\s*(?:which|what|who|how|where)\b", re.IGNORECASE)
-MAX_TURNS = 20
-# A question asking for a thing ("which drug ...?", "what offers the best hope?"): its answer names it.
-ASKS_FOR_ONE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what|where|who)\b", re.IGNORECASE)
-THE_OTHER = re.compile(r"\bthe other\b(?! (?:options?|treatments?|therap(?:y|ies)|drugs?|ways?|things?|choices?)s?\b)", re.IGNORECASE)
-# "Anything else she could get / try / be given?": asks for another treatment, not more about the last one.
-ELSE_GIVEN = re.compile(r"\b(?:anything|something|what)\s+else\b.*\b(?:get|have|try|receive|take|given|offered|done)\b", re.IGNORECASE)
-# "The second one", "the last option": a place in the list the last answer gave.
-ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
-# "Compare the first two": the first treatments the last answer listed.
-FIRST_N = re.compile(r"\bthe (first|last) (two|three|2|3)\b", re.IGNORECASE)
-COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
-ORDINAL = re.compile(
-    r"\bthe (" + "|".join(ORDINALS) + r") (?:one|option|drug|treatment|therapy|agent|medicine|item|product)\b", re.IGNORECASE
-)
-# The word that makes a site a topic ("testicular relapse"), which the same question of another site keeps.
-SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
-# "The rest", "the others" with no noun: the rest of what the last turn was one of (not "the other options": all).
-REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones)\b", re.IGNORECASE)
-# "What about the other places it can come back?" after one site: every site but that one.
-OTHER_SITES = re.compile(r"\bthe other (?:relapse |\w+ )?(?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
-# "Anything else about donors?": more about a subject of its own, not the options besides the last one.
-ELSE_ABOUT = re.compile(r"\b(?:anything|something|what) else (?:about|on|regarding|concerning)\s+\w", re.IGNORECASE)
-# "Pros and cons?" right after a question about one thing: of that thing, not of the whole text.
-OF_THE_LAST = re.compile(
-    r"\b(pros (?:and|n|&) cons|the catch|advantages|disadvantages|downsides?|upsides?|benefits and risks|risks and benefits|trade-?offs?|limitations)\b",
-    re.IGNORECASE,
-)
-# "And if that fails?": what the text gives beyond what the last answer gave.
-FAILS = re.compile(
-    r"\bif (?:that|it|this|they|those|these|the first)\s+(?:fails?|(?:does|do)(?:n't| not) work|stops? working|(?:does|do)(?:n't| not) help)\b",
-    re.IGNORECASE,
-)
-# "Alternatives?", "other options?": the options besides what the last turn was about.
-ALTERNATIVES = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay)\W+)?(?:any\s+|what\s+(?:are\s+)?(?:the\s+)?)?(?:other\s+)?"
-    r"(?:alternatives?|other (?:options?|treatments?|choices?))\W*$", re.IGNORECASE,
-)
-# "Management?" right after a question about side effects: how those effects are managed.
-MANAGEMENT_ASKED = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|but)\W+){0,2}(?:\w+\W+){0,4}?(?:manag\w*|mgmt|handl\w*|treat\w*|done about|deal(?:t)? with)\b"
-    # "so what do the doctors do when that happens?"
-    r"|^\W*(?:(?:and|so|ok|okay|but)\W+)?what (?:do|does|can|would|will) (?:the )?(?:doctors?|they|you|we|the team) do (?:when|if|about) (?:that|this|it|those|these|them)\b",
-    re.IGNORECASE,
-)
-# Words an elliptical follow-up adds to what it asks about that say nothing ("and if it comes back in the testicles?").
-ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones",
-                      "come", "comes", "came", "coming", "back", "return", "returns", "returned", "relapses", "recurs"})
 
 
 @dataclass
@@ -87,6 +50,7 @@ class Turn:
     analysis: Analysis
     cited_docs: list[int] = field(default_factory=list)
     given: tuple[str, ...] = ()  # the treatments an overview's items were about, in its order
+    quoted: frozenset[str] = frozenset()  # the sentences the answer quoted ("go on" quotes others)
 
 
 class Session:
@@ -117,7 +81,9 @@ class Session:
             phrase = prev.analysis.focus_surface.get(term, term)
             body = LEADING_CONNECTIVE.sub("", text).strip()
             new, n = PRONOUN.subn(phrase, body, count=1)
-            if not n:
+            if MORE.match(text):  # "go on": the text's account of the subject (bot/breadth.py DESCRIBE)
+                new = f"Tell me more about {phrase}"
+            elif not n:
                 new = f"{body.rstrip('?.! ')} {phrase}"
             return new[:1].upper() + new[1:]
         term = prev.analysis.focus[0]
@@ -259,7 +225,8 @@ class Session:
         # "And is radiation part of it after that?" names its own focus and is not rewritten, yet continues
         # the document being read, as a rewritten follow-up does.
         continues = u is typed and bool(self.turns) and bool(LEADING_CONNECTIVE.match(typed.text))
-        answer = answerer.respond(cleaned, u, typed if u is not typed or continues else None, prev)
+        quoted = last_turn.quoted if last_turn is not None and MORE.match(typed.text) else frozenset()
+        answer = answerer.respond(cleaned, u, typed if u is not typed or continues else None, prev, said=quoted)
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)
         return answer
@@ -396,5 +363,5 @@ class Session:
         if any(p.kind == "items" for p in answer.parts):
             firsts = (next((m.term for m in glossary.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations)
             given = tuple(dict.fromkeys(t for t in firsts if t))
-        self.turns.append(Turn(text, resolved, analysis, docs, given))
+        self.turns.append(Turn(text, resolved, analysis, docs, given, frozenset(c.quote for c in answer.citations)))
         del self.turns[:-MAX_TURNS]

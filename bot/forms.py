@@ -16,7 +16,7 @@ from bot.glossary import Glossary
 from bot.leads import keep_fitting
 from bot.params import Params
 from bot.question import Analysis, rules
-from bot.text import fold
+from bot.text import asks, fold
 
 BlockKind = Literal["lead", "quote", "items", "compare", "note"]
 
@@ -45,6 +45,16 @@ def led_by(draft: Draft, first: Evidence) -> Draft:
     the other options), which no later block repeats."""
     rest = [replace(b, evidence=[e for e in b.evidence if e.row != first.row]) for b in draft.blocks]
     return Draft([Block("quote", evidence=[first]), *[b for b in rest if b.evidence or b.kind != "items"]], draft.score)
+
+
+def answering(ranked: list[Evidence], best: Evidence) -> tuple[list[Evidence], Evidence]:
+    """A heading that asks ("What causes multiple sclerosis?") chooses its document but answers
+    nothing: the quotes are the document's sentences that do (the best of them in its place)."""
+    if not asks(best.text):
+        return ranked, best
+    told = [e for e in ranked if not asks(e.text)]
+    after = next((e for e in told if e.doc == best.doc), None)
+    return (told, replace(after, score=best.score)) if after is not None else (ranked, best)
 
 
 class Forms:

@@ -447,3 +447,15 @@ def test_a_narrowing_that_asks_its_own_question_is_not_the_last_question_again(e
     s.ask("What are the side effects of alphamab?")
     again = s.ask("Just children then?")  # only who asks: the same question, narrowed
     assert any("headache" in c.quote or "toxicities" in c.quote for c in again.citations)
+
+
+@pytest.mark.parametrize("more", ["go on", "tell me more", "More please?"])
+def test_go_on_quotes_more_of_the_text_about_the_last_subject_not_what_was_quoted(engine, more: str) -> None:
+    session = engine.session()
+    first = session.ask("What is alphamab?")
+    assert first.citations and first.citations[0].quote.startswith("Alphamab, a CD19")
+    again = session.ask(more)
+    quotes = [c.quote for c in again.citations]
+    assert not again.abstained and len(quotes) >= 2, again.answer
+    assert first.citations[0].quote not in quotes
+    assert any("alphamab" in q for q in quotes) and not any("Betacel" in q for q in quotes)

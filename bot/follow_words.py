@@ -1,0 +1,71 @@
+"""The words of a follow-up: what a short turn after an answer says about the question it continues
+("and for adults?", "the second one", "what else?", "tell me more"). bot/dialogue.py reads them."""
+
+from __future__ import annotations
+
+import re
+
+PRONOUN = re.compile(
+    r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
+    r"that treatment|the drug|this one|that one|its|it|they|them|their|(?<=\bis )that|(?<=\bis )this|"
+    r"(?<=\bdoes )that|(?<=\bdoes )this|(?<=\babout )that|(?<=\babout )this)\b", re.IGNORECASE,
+)
+LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
+WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
+# A turn that only restates who asks: "what about for adults?", "just the ones for kids", "and for a 70-year-old?".
+NARROWS = re.compile(
+    r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for|which (?:of (?:those|these|them)|ones?)"
+    r"|(?:is there |are there )?(?:anything|something|any) for|narrow (?:it |that |this |them |those )?(?:down )?(?:to|for)"
+    r"|(?:what|which)(?: of (?:those|these|them))? (?:applies|apply|is|are)(?: relevant)? (?:to|for))\b", re.IGNORECASE,
+)
+# A narrowing that goes on to ask a question of its own ("Just children then: which of the treatments can kids get?").
+ASKS_AFTER = re.compile(r"[:;,\u2013\u2014-]\s*(?:which|what|who|how|where)\b", re.IGNORECASE)
+MAX_TURNS = 20
+# A question asking for a thing ("which drug ...?", "what offers the best hope?"): its answer names it.
+ASKS_FOR_ONE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what|where|who)\b", re.IGNORECASE)
+THE_OTHER = re.compile(r"\bthe other\b(?! (?:options?|treatments?|therap(?:y|ies)|drugs?|ways?|things?|choices?)s?\b)", re.IGNORECASE)
+# "Anything else she could get / try / be given?": asks for another treatment, not more about the last one.
+ELSE_GIVEN = re.compile(r"\b(?:anything|something|what)\s+else\b.*\b(?:get|have|try|receive|take|given|offered|done)\b", re.IGNORECASE)
+# "The second one", "the last option": a place in the list the last answer gave.
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
+# "Compare the first two": the first treatments the last answer listed.
+FIRST_N = re.compile(r"\bthe (first|last) (two|three|2|3)\b", re.IGNORECASE)
+COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
+ORDINAL = re.compile(
+    r"\bthe (" + "|".join(ORDINALS) + r") (?:one|option|drug|treatment|therapy|agent|medicine|item|product)\b", re.IGNORECASE
+)
+# The word that makes a site a topic ("testicular relapse"), which the same question of another site keeps.
+SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
+# "The rest", "the others" with no noun: the rest of what the last turn was one of (not "the other options": all).
+REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones)\b", re.IGNORECASE)
+# "What about the other places it can come back?" after one site: every site but that one.
+OTHER_SITES = re.compile(r"\bthe other (?:relapse |\w+ )?(?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+# "Anything else about donors?": more about a subject of its own, not the options besides the last one.
+ELSE_ABOUT = re.compile(r"\b(?:anything|something|what) else (?:about|on|regarding|concerning)\s+\w", re.IGNORECASE)
+# "Pros and cons?" right after a question about one thing: of that thing, not of the whole text.
+OF_THE_LAST = re.compile(
+    r"\b(pros (?:and|n|&) cons|the catch|advantages|disadvantages|downsides?|upsides?|benefits and risks|risks and benefits|trade-?offs?|limitations)\b",
+    re.IGNORECASE,
+)
+# "And if that fails?": what the text gives beyond what the last answer gave.
+FAILS = re.compile(
+    r"\bif (?:that|it|this|they|those|these|the first)\s+(?:fails?|(?:does|do)(?:n't| not) work|stops? working|(?:does|do)(?:n't| not) help)\b",
+    re.IGNORECASE,
+)
+# "Alternatives?", "other options?": the options besides what the last turn was about.
+ALTERNATIVES = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay)\W+)?(?:any\s+|what\s+(?:are\s+)?(?:the\s+)?)?(?:other\s+)?"
+    r"(?:alternatives?|other (?:options?|treatments?|choices?))\W*$", re.IGNORECASE,
+)
+# "Management?" right after a question about side effects: how those effects are managed.
+MANAGEMENT_ASKED = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|but)\W+){0,2}(?:\w+\W+){0,4}?(?:manag\w*|mgmt|handl\w*|treat\w*|done about|deal(?:t)? with)\b"
+    # "so what do the doctors do when that happens?"
+    r"|^\W*(?:(?:and|so|ok|okay|but)\W+)?what (?:do|does|can|would|will) (?:the )?(?:doctors?|they|you|we|the team) do (?:when|if|about) (?:that|this|it|those|these|them)\b",
+    re.IGNORECASE,
+)
+# Words an elliptical follow-up adds to what it asks about that say nothing ("and if it comes back in the testicles?").
+ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's", "they", "them", "there", "one", "ones",
+                      "come", "comes", "came", "coming", "back", "return", "returns", "returned", "relapses", "recurs"})
+# "Tell me more", "go on", "more?": more of what the text says about the last turn's subject.
+MORE = re.compile(r"^\W*(?:(?:and|ok|okay|so)\W+)?(?:tell me more|more(?: please| pls| info| details?)?|go on|continue|keep going|say more|anything more)\W*$", re.IGNORECASE)
