@@ -206,9 +206,9 @@ def test_a_follow_up_opening_with_and_continues_the_document_though_it_names_its
     seen: list[object] = []
     respond = answerer.respond
 
-    def spy(cleaned, u=None, typed=None, previous_docs=None, exclude=None):  # noqa: ANN001, ANN202
+    def spy(cleaned, u=None, typed=None, previous_docs=None, exclude=None, **more):  # noqa: ANN001, ANN003, ANN202
         seen.append((typed, previous_docs))
-        return respond(cleaned, u, typed, previous_docs, exclude)
+        return respond(cleaned, u, typed, previous_docs, exclude, **more)
 
     monkeypatch.setattr(answerer, "respond", spy)
     s = engine.session()
