@@ -30,8 +30,13 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
         chosen.sort(key=lambda e: e.kind != "lead_in")
     if analysis.conditions:
         # The options that state more of the asker's conditions lead ("a child after several relapses":
-        # one for children in a second relapse before one for children).
-        chosen.sort(key=lambda e: -e.condition)
+        # one for children in a second relapse before one for children); asked for a group ("which apply to
+        # adults?", not a story's "my sister is 34"), of those one saying whom it is for before an outcome in a
+        # group ("a second remission in ... about one third of adults").
+        rule = rules().get("indication")
+        asked = rules().without_audience(analysis.text[asking_start(analysis.text):])
+        says_for = rule.cue if rule is not None and read(asked, True) else None
+        chosen.sort(key=lambda e: (-e.condition, not (says_for is not None and says_for.search(e.text))))
     if MAPPING.search(analysis.text) or "indication" in analysis.types or (
         "age" in analysis.types and analysis.conditions.age is None
     ):

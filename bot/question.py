@@ -81,6 +81,7 @@ class QuestionRules:
     time_span: re.Pattern[str] | None = None  # "five years", "28 days": a length of time, said anywhere
     asked_span: re.Pattern[str] | None = None  # the same, where a question asks about it (not "a 5 year old")
     asker_setting: re.Pattern[str] | None = None  # "for my pharmacology exam": where the asker is, not what is asked
+    asker_audience: re.Pattern[str] | None = None  # "explain it to my 10 yr old": whom the answer is for, not the patient
 
     def __post_init__(self) -> None:
         # Looked up by name several times an answer: a dict, not a scan of the list (the first of a name wins).
@@ -102,6 +103,10 @@ class QuestionRules:
         found = self.asker_setting.finditer(text) if self.asker_setting else ()
         return frozenset(w for m in found for w in fold(m.group(1)).split())
 
+    def without_audience(self, text: str) -> str:
+        """``text`` with whom the answer is for blanked ("in words a 10-year-old would understand": no age asked)."""
+        return self.asker_audience.sub(lambda m: " " * len(m[0]), text) if self.asker_audience else text
+
 
 @cache
 def rules() -> QuestionRules:
@@ -119,7 +124,7 @@ def rules() -> QuestionRules:
         tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())), dict(raw.get("chat_spellings", {})),
         rx(raw.get("the_text")), rx(raw.get("time_span")),
         rx(raw["time_span"] + "(?!" + raw["time_span_not_before"] + ")") if raw.get("time_span") else None,
-        rx(raw.get("asker_setting")),
+        rx(raw.get("asker_setting")), rx(raw.get("asker_audience")),
     )
 
 
@@ -274,7 +279,7 @@ def analyse(
     ]
     return Analysis(
         text, types[0], types, yes_no, focus, surface, mentions, subject, required,
-        read(told_of_treatments(text, mentions, GIVEN_KINDS, start), True), excluded, not matched,
+        read(rules().without_audience(told_of_treatments(text, mentions, GIVEN_KINDS, start)), True), excluded, not matched,
     )
 
 

@@ -41,6 +41,24 @@ def test_the_option_stating_the_askers_conditions_leads() -> None:
     assert led[0] is fitting
 
 
+def test_asked_for_a_group_a_sentence_saying_whom_leads_but_not_for_a_group_in_the_story() -> None:
+    # Both state "adults"; asked which apply to adults, the one saying whom it is for leads.
+    outcome = _ev(1, "Chemotherapy helps the majority of children and a third of adults.", condition=1.0)
+    indication = _ev(2, "Betacel is available for adults with relapsed disease.", own=["betacel"], condition=1.0)
+    asked = analyse("Which treatments apply to adults?", GLOSSARY)
+    assert order([outcome, indication], asked, [], set(), GLOSSARY)[0] is indication
+    # A story's age ("my sister is 34") asks for no group: the text's order stands.
+    story = analyse("My sister is 34 and it is back. What are the options now?", GLOSSARY)
+    assert story.conditions and order([outcome, indication], story, [], set(), GLOSSARY)[0] is outcome
+
+
+def test_whom_the_answer_is_for_is_no_condition_of_the_patient() -> None:
+    for q in ("how do i explain to my 10 yr old what the doctors might do now", "what can they do, in words a 10-year-old would understand?",
+              "explain the options like I'm 10"):
+        assert analyse(q, GLOSSARY).conditions.age is None, q
+    assert analyse("what are the options for my 10 yr old?", GLOSSARY).conditions.age == (10.0, 10.0)
+
+
 def test_a_listing_keeps_the_items_fitting_the_askers_conditions_and_says_so() -> None:
     intro = _ev(1, "Other agents have been available, but their benefit is unproven.", kind="lead_in")
     adults = _ev(2, "Gammacine: for adults after 2 regimens", kind="item", condition=-1.0)
