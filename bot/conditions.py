@@ -52,6 +52,7 @@ class _Rules:
     dimensions: frozenset[str] = frozenset()
     negation_after: re.Pattern[str] | None = None  # "my brother can't donate": said after the donor
     asks_qualified: re.Pattern[str] | None = None  # a question about what is unproven or withdrawn
+    age_decade: re.Pattern[str] | None = None  # "in his mid-50s": the part of a decade said
 
 
 @cache
@@ -69,6 +70,7 @@ def _rules() -> _Rules:
         {k: rx(v) for k, v in raw.get("states", {}).items()}, frozenset(raw.get("dimension_words", ())),
         rx(raw["negation_after"]) if raw.get("negation_after") else None,
         rx(raw["asks_qualified"]) if raw.get("asks_qualified") else None,
+        rx(raw["age_decade"]) if raw.get("age_decade") else None,
     )
 
 
@@ -79,7 +81,7 @@ def dimension_words() -> frozenset[str]:
 
 def _age_patterns(r: _Rules) -> list[re.Pattern[str]]:
     """The patterns that read an age in years."""
-    return [*r.age_range, *r.age_max, *r.age_min, *r.person_age]
+    return [*r.age_range, *r.age_max, *r.age_min, *r.person_age, *([r.age_decade] if r.age_decade else [])]
 
 
 def age_spans(text: str) -> list[tuple[int, int]]:
@@ -167,6 +169,11 @@ def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[st
                 if 0 < age < 120:
                     lo = hi = age
                     labels.append(f"age {m.group(1)}")
+    for m in r.age_decade.finditer(text) if question and r.age_decade and lo is None else ():
+        # "in his mid-50s": the part of the decade said (early 50-53, mid 53-56, late 57-59), else all of it.
+        base, part = 10.0 * int(m.group(2)), (m.group(1) or "").lower()
+        lo, hi = base + {"early": 0, "mid": 3, "late": 7}.get(part, 0), base + {"early": 3, "mid": 6, "late": 9}.get(part, 9)
+        labels.append(f"ages {lo:.0f} to {hi:.0f}")
     if lo is None:
         kids, grown = bool(r.children.search(text)), bool(r.adults.search(text))
         if r.older.search(text):

@@ -108,6 +108,7 @@ STOPWORDS = frozenset(
         "if",
         "in",
         "into",
+        "onto",
         "is",
         "it",
         "its",

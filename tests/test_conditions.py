@@ -211,6 +211,13 @@ def test_a_lineage_named_once_for_both_letters_is_read_for_both(text: str, linea
     assert read(text, question=True).lineage == lineage
 
 
+def test_a_decade_said_is_the_askers_age_range() -> None:
+    assert read("a patient in his mid-50s with relapsed ALL", question=True).age == (53.0, 56.0)
+    assert read("my dad is in his late 60s", question=True).age == (67.0, 69.0)
+    assert read("she is in her 20s", question=True).age == (20.0, 29.0)
+    assert read("approved in the 1990s", question=True).age is None
+
+
 def test_an_age_written_in_words_is_the_askers_age() -> None:
     assert read("My daughter is fifteen and it came back", question=True).age == (15.0, 15.0)
     assert read("he's seventy-two", question=True).age == (72.0, 72.0)

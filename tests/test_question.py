@@ -19,6 +19,7 @@ def _project_glossary():  # noqa: ANN202
     [
         ("Explain what tisagenlecleucel is", "overview"),
         ("blinatumomab - everything I need to know", "overview"),
+        ("What do they each latch onto?", "target"),
         ("How does alphamab act on leukemic cells?", "mechanism"),
         ("How does alphamab get the immune system to go after the cancer cells?", "mechanism"),
         ("Who is eligible to receive betacel?", "indication"),
@@ -502,7 +503,8 @@ def test_what_the_text_does_is_no_subject_word(does: str) -> None:
 @pytest.mark.parametrize(
     ("question", "setting"),
     [("for my pharmacology exam: how does blinatumomab act on the blasts?", "pharmacology"),
-     ("On our haematology rotation we were asked which drugs target CD22", "haematology")],
+     ("On our haematology rotation we were asked which drugs target CD22", "haematology"),
+     ("For my pharmacology notes: which patients was Marqibo intended for?", "pharmacology")],
 )
 def test_the_askers_own_setting_is_no_subject_word(question: str, setting: str) -> None:
     # The course or the shift the asker is on says where they are, not what they ask about.
