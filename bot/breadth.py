@@ -12,6 +12,7 @@ from bot.glossary import Glossary
 from bot.question import Analysis, rules
 from bot.story import asking_start
 from bot.text import content_words, fold
+from bot.zipf import zipf_frequency
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
 SUBJECT_KINDS = TREATMENT_KINDS | {"site"}
@@ -116,6 +117,10 @@ OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart fr
 ELSE_ASKED = re.compile(r"\b(?:what|anything|something)\s+else\b|\bwhat other\b|\b(?:other|else) (?:options|choices|treatments)\b", re.I)
 
 
+# Words as common as "side" or "other" name no theme of a text.
+THEME_ZIPF = 5.0
+
+
 def asks_an_attribute(analysis: Analysis) -> bool:
     """One of the question's types asks for an attribute ("prognosis", "side effects")."""
     return any(t in ATTRIBUTE_TYPES for t in analysis.types)
@@ -160,6 +165,8 @@ class Breadth:
             return True
         # "Tell me about transplant", "what does the text say about CAR-T": its account, not one sentence.
         if len(subjects) == 1 and DESCRIBE.search(analysis.text):
+            return True
+        if self.theme(analysis):  # ("what does the text say about a cure?")
             return True
         # "Transplant in relapsed ALL: indications, donors, age limits.": a topic and the aspects wanted.
         if len(subjects) == 1 and ASPECTS.match(analysis.text):
@@ -276,6 +283,17 @@ class Breadth:
             analysis.qtype in EACH_STATES and bool(PLURAL_OPTIONS.search(analysis.text))
             and not self.known_subject(analysis)  # "drugs approved on response rates": those, not all
         )
+
+    def theme(self, analysis: Analysis) -> frozenset[str]:
+        """"What does it say about a cure?", "everything it says about remission": the stems of the text's own
+        words a question asks its account of, naming no glossary subject; none when it asks no account."""
+        m = None if analysis.focus or analysis.yes_no else DESCRIBE.search(analysis.text)
+        if m is None:
+            return frozenset()
+        sc = self.scorer  # (the words after "about", a question type's too: "cure" asks no prognosis here)
+        stems = (sc.stem(w) for w in content_words(analysis.text[m.end():])
+                 if not rules().is_asker(w) and zipf_frequency(w, "en") < THEME_ZIPF and not OPTIONS.fullmatch(w))
+        return frozenset(st for st in stems if st in sc.known_stems and st not in sc.generic)
 
     def known_subject(self, analysis: Analysis) -> list[str]:
         """Subject words the corpus uses, beyond the generic ones ("drugs", "patients")."""

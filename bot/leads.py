@@ -108,3 +108,17 @@ def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
         rule = rules().get("commonest") if "commonest" in analysis.types else None
         chosen = _first(chosen, max(chosen, key=lambda e: (e.score, bool(rule and rule.need and rule.need.search(e.text)))))
     return chosen
+
+
+def about(analysis: Analysis, exclude: set[str]) -> str:
+    """The lead's words for what an overview is about (" about transplant", " besides CAR-T")."""
+    names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude][:3]
+    about = f" about {', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else f" about {names[0]}" if names else ""
+    if len(exclude) > 2:  # the options an earlier answer gave: too many to name in a lead
+        return about + " besides those already given"
+    if exclude:
+        # As the asker wrote it ("CAR-T", not "chimeric antigen receptor t"), in a stable order.
+        written = {m.term: analysis.text[m.start : m.end] or m.surface for m in analysis.mentions}
+        others = [written.get(t) or analysis.focus_surface.get(t, t) for t in sorted(exclude)][:2]
+        about += f" besides {' and '.join(others)}"
+    return about

@@ -34,6 +34,7 @@ from bot.forms import Block, Draft
 from bot.glossary import Glossary
 from bot.params import Params
 from bot.question import Analysis, rules
+from bot.text import content_words
 
 # Every site asked at once, none named: "the treatment for each site", "by location".
 # ("the other places it can come back", after one site: every site but that one)
@@ -87,6 +88,9 @@ class Overview:
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
         chosen, note = [], ""  # (a list kept to the items fitting the asker says so in its note)
         asks_qualified = not named and conditions.asks_qualified(analysis.text)
+        # A word of the text asked about ("what does it say about a cure?"): every sentence saying it, in its order.
+        words = self.breadth.theme(analysis)
+        theme = [e for e in evidence if words and len(e.text) >= 40 and words & self.scorer.row_stems(e.row)]
         # The paragraphs with statements the text qualifies, and how many, when the question asks about them.
         qualified = [(p, n) for p in paragraphs if (n := sum(conditions.qualified(e.text) for e in p.sentences))] if asks_qualified else []
         if qualified:
@@ -94,7 +98,11 @@ class Overview:
             best = max(qualified, key=lambda q: (q[1], max(e.score for e in q[0].sentences)))[0]
             chosen = [e for e in best.sentences if len(e.text) >= 40 or conditions.qualified(e.text)]
             chosen, note = leads.fitting(chosen[: self.params.overview_max_quotes], analysis)
-            lead = "The text says this" + self._about(analysis, aside) + ":"
+            lead = "The text says this" + leads.about(analysis, aside) + ":"
+        elif 2 <= len(theme) <= self.params.overview_max_quotes:  # (a word in most sentences is no theme: "relapse")
+            said = list(dict.fromkeys(w for w in content_words(analysis.text) if self.scorer.stem(w) in words))
+            top = max(theme, key=lambda e: e.score)  # the best first, the rest in the text's order
+            chosen, lead = [top, *sorted((e for e in theme if e is not top), key=lambda e: e.row)], f"The text says this about {' and '.join(said)}:"
         elif sites and not named:
             # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40]
@@ -110,7 +118,7 @@ class Overview:
                 listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2]
                 chosen = listing[:1] + [e for e in chosen if e not in listing[:1]]
             chosen = chosen[: self.params.overview_max_quotes]
-            lead = "The text says this" + self._about(analysis, aside) + ":"
+            lead = "The text says this" + leads.about(analysis, aside) + ":"
         elif (self.breadth.options(analysis, exclude) or self.breadth.tour(analysis) or self.breadth.attribute_wide(analysis) or self.breadth.marks(analysis)
               or (self.breadth.has_class(analysis) and (analysis.qtype in ("list", "overview") or self.breadth.plural(analysis)
                                              or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions)))):
@@ -122,7 +130,7 @@ class Overview:
                     self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)][:2] if paragraphs else []
                 chosen = opening + [e for e in chosen if all(e is not o for o in opening)]
                 chosen = chosen[: self.params.overview_max_quotes]
-            lead = "The text describes these options" + self._about(analysis, aside) + ":"
+            lead = "The text describes these options" + leads.about(analysis, aside) + ":"
         elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude and not TOPIC_SAY.match(analysis.text):
             # (not "Prognosis after relapse: what does the section say?", which names its topic)
             chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
@@ -134,10 +142,10 @@ class Overview:
             stating = sorted((e for e in pool if cue is not None and cue.search(e.text) and len(e.text) >= 20),
                              key=lambda e: -e.score)[: self.params.overview_max_quotes]
             chosen = sorted(stating, key=lambda e: e.row)
-            lead = "The text says this" + self._about(analysis, aside) + ":"
+            lead = "The text says this" + leads.about(analysis, aside) + ":"
         else:
             chosen = leads.topical(self._topical_pick(analysis, self._without(paragraphs, exclude)), analysis)
-            lead = "The text says this" + self._about(analysis, aside) + ":"
+            lead = "The text says this" + leads.about(analysis, aside) + ":"
         picked = list(chosen)
         # One quote is an overview only when it is all there is ("the other options" may be one).
         if not picked or (len(picked) < 2 and not exclude and not self.is_summary(analysis)):
@@ -386,15 +394,3 @@ class Overview:
         vecs = self.scorer.data.sentence_vectors
         v = np.asarray(vecs[e.row], dtype=np.float32)
         return any(float(v @ np.asarray(vecs[c.row], dtype=np.float32)) >= self.params.overview_redundancy for c in chosen)
-
-    def _about(self, analysis: Analysis, exclude: set[str]) -> str:
-        names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude][:3]
-        about = f" about {', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else f" about {names[0]}" if names else ""
-        if len(exclude) > 2:  # the options an earlier answer gave: too many to name in a lead
-            return about + " besides those already given"
-        if exclude:
-            # As the asker wrote it ("CAR-T", not "chimeric antigen receptor t"), in a stable order.
-            written = {m.term: analysis.text[m.start : m.end] or m.surface for m in analysis.mentions}
-            others = [written.get(t) or analysis.focus_surface.get(t, t) for t in sorted(exclude)][:2]
-            about += f" besides {' and '.join(others)}"
-        return about

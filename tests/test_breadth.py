@@ -164,3 +164,11 @@ def test_one_treatment_asked_about_then_what_else_is_the_rest_of_the_options(eng
     alphamab = ("Alphamab, a CD19", "Life-threatening toxicities", "The most common symptoms after alphamab")
     assert quotes[0].startswith(alphamab) and quotes[1].startswith("Betacel, a CD22-directed conjugate")
     assert not any(q.startswith(alphamab) for q in quotes[1:])
+
+
+def test_a_word_asked_about_is_a_theme_but_a_common_word_is_not(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.theme(_analysis(engine, "what does the text say about survival?"))
+    assert not b.theme(_analysis(engine, "tell me more about the other ones"))  # words as common as "other"
+    assert not b.theme(_analysis(engine, "what is survival?"))  # no account asked
+    assert not b.theme(_analysis(engine, "tell me about alphamab"))  # a glossary subject has its own account

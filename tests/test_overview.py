@@ -311,3 +311,16 @@ def test_an_attribute_asked_of_marked_options_quotes_what_their_paragraphs_state
     assert not answer.abstained, answer.answer
     assert any(q.startswith("Life-threatening toxicities") for q in quotes) and any(q.startswith("Complications") for q in quotes), answer.answer
     assert not any("Inotuzumab" in q for q in quotes), answer.answer
+
+
+def test_a_word_of_the_text_asked_about_quotes_every_sentence_saying_it(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    # "remission" is no glossary term: the sentences saying it, wherever they stand, are its account.
+    text = ("Leukemic cells may reappear in the bone marrow. A new round of chemotherapy may induce a second remission "
+            "in most children.\n\nBlinatumomab prolongs overall survival for adults with relapsed disease. Inotuzumab "
+            "gave higher remission rates than standard chemotherapy in one study.\n\n"
+            "Stem cell transplantation offers the greatest hope of long-term remission if a sibling matches. "
+            "Transplantation is rarely used for patients over 65 years of age.")
+    answer = ask_one_page(tmp_path, fake_embedder, text, "everything it says about remission")
+    quotes = [c.quote for c in answer.citations]
+    assert len(quotes) == 3 and all("remission" in q for q in quotes), answer.answer
+    assert answer.answer.startswith("The text says this about remission:")
