@@ -330,4 +330,10 @@ class Forms:
 
             cells.append(max(own, key=cell_score))
         score = min(best.score, min(e.score for e in cells) + p.comparison_conf_margin)
-        return Draft([Block("compare", evidence=cells, labels=[a, b])], score)
+        # The rest of what each side's paragraph says (of the attribute compared, if one is), the best two each:
+        # "Inotuzumab vs blinatumomab - compare" reads their risks and their evidence too, not one line each.
+        more = [e for cell in cells for e in sorted(
+            (e for e in ranked if e.doc == cell.doc and e.block == cell.block and e.row != cell.row and len(e.text) >= 40
+             and (attr_cue is None or attr_cue.search(e.text))), key=lambda e: -e.score)[:2]]
+        rest = [Block("lead", "More from the text on each:"), Block("items", evidence=sorted(more, key=lambda e: e.row))] if more else []
+        return Draft([Block("compare", evidence=cells, labels=[a, b]), *rest], score)

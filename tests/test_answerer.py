@@ -353,3 +353,17 @@ def test_a_subject_named_with_nothing_asked_of_it_is_answered_with_its_paragraph
     assert not any("Betacel" in q for q in quotes)
     asked = engine.session().ask("What is alphamab?")
     assert [c.quote for c in asked.citations][:1] == quotes[:1] and len(asked.citations) == 1
+
+
+def test_a_comparison_table_is_followed_by_the_rest_of_each_sides_paragraph(engine) -> None:
+    answer = engine.session().ask("What is the difference between alphamab and betacel?")
+    kinds = [p.kind for p in answer.parts]
+    assert kinds[:3] == ["compare", "lead", "items"], kinds
+    table = [answer.citations[m - 1].quote for m in answer.parts[0].cites]
+    more = [answer.citations[m - 1].quote for m in answer.parts[2].cites]
+    assert table[0].startswith("Alphamab, a CD19") and table[1].startswith("Betacel, a CD22")
+    assert any(q.startswith("Betacel may cause hepatotoxicity") for q in more)
+    assert any("alphamab" in q for q in more) and not any(q.startswith("CNS") for q in more)
+    # An attribute compared keeps to it: no more sentences unless they state it too.
+    target = engine.session().ask("How do alphamab and betacel differ in what they target?")
+    assert [p.kind for p in target.parts] == ["compare"]
