@@ -335,5 +335,6 @@ class Forms:
         more = [e for cell in cells for e in sorted(
             (e for e in ranked if e.doc == cell.doc and e.block == cell.block and e.row != cell.row and len(e.text) >= 40
              and (attr_cue is None or attr_cue.search(e.text))), key=lambda e: -e.score)[:2]]
-        rest = [Block("lead", "More from the text on each:"), Block("items", evidence=sorted(more, key=lambda e: e.row))] if more else []
+        more = sorted({e.row: e for e in more if all(e.row != c.row for c in cells)}.values(), key=lambda e: e.row)  # (cells of one list)
+        rest = [Block("lead", "More from the text on each:"), Block("items", evidence=more)] if more else []
         return Draft([Block("compare", evidence=cells, labels=[a, b]), *rest], score)
