@@ -57,6 +57,9 @@ TOPIC_SAY = re.compile(
 ASPECTS = re.compile(r"\s*[^:?]{2,80}(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
 EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
+# Every site asked at once, none named: "the treatment for each site", "by location".
+# ("the other places it can come back", after one site: every site but that one)
+EACH_SITE = re.compile(r"\b(?:(?:each|every|all)(?: of)?(?: the| those| these)?|the different|the various|the other|those|these|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage",
                        "percent_figure", "amount_compared", "life_expectancy"})
 # Types a tour of several named treatments answers: what each is, does, or achieves.
@@ -183,7 +186,7 @@ class Breadth:
             return True
         # Two sites ("in the brain or the testicles"), or where it comes back and how each one is treated: the
         # paragraphs the text gives each site, if it does.
-        if len(sites) >= 2 or ({"places", "site_treatment"} <= set(analysis.types) and subjects == sites and EACH.search(analysis.text)):
+        if len(sites) >= 2 or ({"places", "site_treatment"} <= set(analysis.types) and subjects == sites and (EACH.search(analysis.text) or EACH_SITE.search(analysis.text))):
             return True
         # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
         # marrow" (the CNS, the testes).

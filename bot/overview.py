@@ -22,6 +22,7 @@ from bot.breadth import (
     ASK_CLAUSE,
     ASPECTS,
     ATTRIBUTE_TYPES,
+    EACH_SITE,
     EACH_STATES,
     FILTERING_TYPES,
     MEANING,
@@ -35,10 +36,6 @@ from bot.glossary import Glossary
 from bot.params import Params
 from bot.question import Analysis, rules
 from bot.text import content_words
-
-# Every site asked at once, none named: "the treatment for each site", "by location".
-# ("the other places it can come back", after one site: every site but that one)
-EACH_SITE = re.compile(r"\b(?:(?:each|every|all)(?: of)?(?: the| those| these)?|the different|the various|the other|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -113,6 +110,9 @@ class Overview:
             elif "site_treatment" in analysis.types and (tx := self._cue("site_treatment")) and len(ASK_CLAUSE.findall(analysis.text)) <= 1 and not ASPECTS.match(analysis.text):
                 # Treatment asked of sites: each site's treatment sentence first (not "presentation, work-up, management").
                 chosen = [e for para in sites for e in sorted(para.sentences, key=lambda e: not tx.search(e.text)) if len(e.text) >= 40]
+            elif (analysis.types[1:2] == ["site_treatment"] and (cure := self._cue("site_treatment")) and not ASPECTS.match(analysis.text)
+                  and (treats := next((e for e in chosen if cure.search(e.text)), None)) is not None):
+                chosen = [treats, *[e for e in chosen if e is not treats]]  # "How is it treated, and what to expect?": the treatment leads
             if {"places", "location"} & set(analysis.types) or EACH_SITE.search(analysis.text):
                 # "Where can it come back, and what is done for each?": the sentence naming the sites first.
                 listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2]

@@ -324,3 +324,17 @@ def test_a_word_of_the_text_asked_about_quotes_every_sentence_saying_it(tmp_path
     quotes = [c.quote for c in answer.citations]
     assert len(quotes) == 3 and all("remission" in q for q in quotes), answer.answer
     assert answer.answer.startswith("The text says this about remission:")
+
+
+def test_treatment_asked_first_beside_what_to_expect_leads_a_sites_paragraph(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    answer = ask_one_page(tmp_path, fake_embedder, SITES, "How is testicular relapse treated, and what should we expect next?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes and quotes[0].startswith("Treatment is radiation therapy"), answer.answer
+    assert any(q.startswith("Testicular relapse may be evidenced") for q in quotes), answer.answer
+
+
+def test_where_it_comes_back_and_what_is_done_for_those_sites_quotes_each_site(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    text = "Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites.\n\n" + SITES
+    answer = ask_one_page(tmp_path, fake_embedder, text, "Where can it come back, and what's done for those sites?")
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("CNS relapse treatment") for q in quotes) and any(q.startswith("Treatment is radiation") for q in quotes), answer.answer

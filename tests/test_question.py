@@ -20,6 +20,7 @@ def _project_glossary():  # noqa: ANN202
         ("Explain what tisagenlecleucel is", "overview"),
         ("blinatumomab - everything I need to know", "overview"),
         ("What do they each latch onto?", "target"),
+        ("What should we expect next?", "overview"),
         ("How does alphamab act on leukemic cells?", "mechanism"),
         ("How does alphamab get the immune system to go after the cancer cells?", "mechanism"),
         ("Who is eligible to receive betacel?", "indication"),
@@ -578,3 +579,7 @@ def test_a_question_no_type_rule_matches_is_marked_untyped() -> None:
         assert a.untyped and a.qtype == "definition", q
     for q in ("What is blinatumomab?", "side effects of blinatumomab?"):
         assert not analyse(q, glossary).untyped, q
+
+
+def test_what_is_done_for_a_site_asks_its_treatment() -> None:
+    assert "site_treatment" in classify("Where else can it come back, and what's done for those sites?")
