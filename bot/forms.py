@@ -74,9 +74,10 @@ class Forms:
         cue = analysis.cue
         gather = analysis.qtype in _GATHER
         limit, floor = (p.gather_limit, p.gather_quote_floor) if gather else (2, p.second_quote_floor)
-        # "Transplant?", "role of HSCT in relapsed ALL?": a subject named and nothing asked of it; the best
-        # sentence leads, and the rest of its paragraph that speaks of the subject follows.
-        topic = analysis.untyped and len(analysis.focus) == 1 and not analysis.yes_no
+        # "Transplant?", "role of HSCT in relapsed ALL?", "what is blinatumomab?": a subject named and nothing
+        # or what it is asked of it; the best sentence leads, and the rest of its paragraph about it follows
+        # (measured: other types gathered so gain nothing on the labelled sets).
+        topic = (analysis.untyped or analysis.qtype == "definition") and len(analysis.focus) == 1 and not analysis.yes_no
         for ev in ranked[:8]:
             if ev is best or len(chosen) >= (p.gather_limit if topic else limit):
                 continue

@@ -345,14 +345,17 @@ def test_a_comparison_is_answered_first_by_the_sentence_that_speaks_of_both_side
 
 def test_a_subject_named_with_nothing_asked_of_it_is_answered_with_its_paragraph(engine) -> None:
     # "role of alphamab?" asks nothing of its own: the best sentence leads and the paragraph's other
-    # sentences about alphamab follow; "what is alphamab?" asks a definition, answered by one sentence.
+    # sentences about alphamab follow; "what does alphamab target?" asks one thing, answered by one sentence.
     bare = engine.session().ask("role of alphamab?")
     quotes = [c.quote for c in bare.citations]
     assert quotes[0].startswith("Alphamab, a CD19-directed antibody")
     assert any(q.startswith("The most common symptoms after alphamab") for q in quotes[1:])
     assert not any("Betacel" in q for q in quotes)
-    asked = engine.session().ask("What is alphamab?")
+    asked = engine.session().ask("What does alphamab target?")
     assert [c.quote for c in asked.citations][:1] == quotes[:1] and len(asked.citations) == 1
+    # What it is: its paragraph, the definition first.
+    what = [c.quote for c in engine.session().ask("What is alphamab?").citations]
+    assert what[0] == quotes[0] and len(what) >= 2 and not any("Betacel" in q for q in what)
 
 
 def test_a_comparison_table_is_followed_by_the_rest_of_each_sides_paragraph(engine) -> None:

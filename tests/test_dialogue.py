@@ -452,7 +452,7 @@ def test_a_narrowing_that_asks_its_own_question_is_not_the_last_question_again(e
 @pytest.mark.parametrize("more", ["go on", "tell me more", "More please?"])
 def test_go_on_quotes_more_of_the_text_about_the_last_subject_not_what_was_quoted(engine, more: str) -> None:
     session = engine.session()
-    first = session.ask("What is alphamab?")
+    first = session.ask("What does alphamab target?")
     assert first.citations and first.citations[0].quote.startswith("Alphamab, a CD19")
     again = session.ask(more)
     quotes = [c.quote for c in again.citations]
