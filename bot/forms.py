@@ -38,6 +38,8 @@ class Draft:
 # Types that one sentence answers: a second quote only adds noise.
 _ONE_SENTENCE = frozenset({"definition", "indication", "age", "frequency", "etiology"})
 _GATHER = frozenset({"side_effects", "toxicity_management"})
+# Types asking what something is, how it shows or goes: its paragraph answers them, the best sentence first.
+_DESCRIBED = frozenset({"definition", "prognosis", "site_treatment", "location", "mechanism", "diagnosis"})
 
 
 def led_by(draft: Draft, first: Evidence) -> Draft:
@@ -77,13 +79,17 @@ class Forms:
         # "Transplant?", "role of HSCT in relapsed ALL?", "what is blinatumomab?": a subject named and nothing
         # or what it is asked of it; the best sentence leads, and the rest of its paragraph about it follows
         # (measured: other types gathered so gain nothing on the labelled sets).
-        topic = (analysis.untyped or analysis.qtype == "definition") and len(analysis.focus) == 1 and not analysis.yes_no
+        topic = not analysis.yes_no and (
+            ((analysis.untyped or analysis.qtype == "definition") and len(analysis.focus) == 1)
+            # (and what a situation is, how it shows or goes, named by no glossary term: "how serious is an early relapse?")
+            or (not analysis.focus and analysis.qtype in _DESCRIBED)
+        )
         for ev in ranked[:8]:
             if ev is best or len(chosen) >= (p.gather_limit if topic else limit):
                 continue
             same = ev.doc == best.doc and ev.block == best.block
             if (topic and same and ev.score >= best.score * p.gather_quote_floor and (
-                analysis.focus[0] in ev.subjects or analysis.focus[0] in self.scorer.named(ev.row)
+                not analysis.focus or analysis.focus[0] in ev.subjects or analysis.focus[0] in self.scorer.named(ev.row)
             )) or (
                 same
                 and ev.score >= best.score * floor

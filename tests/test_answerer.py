@@ -370,3 +370,23 @@ def test_a_comparison_table_is_followed_by_the_rest_of_each_sides_paragraph(engi
     # An attribute compared keeps to it: no more sentences unless they state it too.
     target = engine.session().ask("How do alphamab and betacel differ in what they target?")
     assert [p.kind for p in target.parts] == ["compare"]
+
+
+def test_how_a_situation_goes_asked_of_no_term_quotes_its_paragraph_the_best_first() -> None:
+    from bot.evidence import Evidence
+    from bot.forms import Forms
+    from bot.glossary import Glossary
+    from bot.params import default_params
+    from bot.question import Analysis
+    from bot.settings import PROJECT_ROOT
+
+    forms = Forms(None, Glossary.load(PROJECT_ROOT / "corpus" / "glossary.json"), default_params())  # type: ignore[arg-type]
+    ominous = Evidence(1, 0, 0, 10, 0, "prose", "An early relapse is particularly ominous.", score=1.0)
+    brief = Evidence(2, 0, 20, 30, 0, "prose", "A new round of chemotherapy may induce a second remission, but remissions tend to be brief.", score=0.8)
+    other = Evidence(5, 0, 60, 70, 1, "prose", "Stem cell transplantation offers the greatest hope of cure.", score=0.9)
+    prognosis = Analysis("How serious is an early relapse?", "prognosis", ["prognosis"], False, [])
+    quoted = [e for b in forms.quotes(prognosis, [ominous, other, brief], ominous).blocks for e in b.evidence]
+    assert quoted == [ominous, brief]  # its paragraph, not another's
+    # A narrow type keeps to one sentence.
+    dose = Analysis("What dose is given after an early relapse?", "dose", ["dose"], False, [])
+    assert [e for b in forms.quotes(dose, [ominous, other, brief], ominous).blocks for e in b.evidence] == [ominous]
