@@ -33,6 +33,7 @@ from bot.follow_words import (
     SITE_TAIL,
     THE_OTHER,
     WHAT_ABOUT,
+    WHICH,
 )
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
@@ -202,7 +203,11 @@ class Session:
             again = last_turn.resolved
             for a, b in sorted(conditions.spans_of(again, own), reverse=True):
                 again = again[:a] + " " * (b - a) + again[b:]
-            u = answerer.understand(f"{' '.join(again.split()).rstrip('?.! ')} ({typed.text.strip()})")
+            # Asked of one treatment before ("tisagenlecleucel eligibility?"): its answer, then the others for them.
+            # (not one chosen from a class: "which CAR-T is for up to 25?" then "and for adults?" asks which again)
+            one = [t for t in last_turn.analysis.focus if answerer.glossary.kind(t) in GIVEN_KINDS]
+            more = ", and the other options?" if len(one) == 1 and not last_turn.given and not WHICH.match(last_turn.question) else ""
+            u = answerer.understand(f"{' '.join(again.split()).rstrip('?.! ')} ({typed.text.strip()}){more}")
             u.analysis.conditions = typed.analysis.conditions
             return self._reply(cleaned, u, typed, prev)
         # A question of a kind that stands alone ("What is the capital of Peru?") starts a new topic.

@@ -69,3 +69,5 @@ ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's",
                       "come", "comes", "came", "coming", "back", "return", "returns", "returned", "relapses", "recurs"})
 # "Tell me more", "go on", "more?": more of what the text says about the last turn's subject.
 MORE = re.compile(r"^\W*(?:(?:and|ok|okay|so)\W+)?(?:tell me more|more(?: please| pls| info| details?)?|go on|continue|keep going|say more|anything more)\W*$", re.IGNORECASE)
+# "Which CAR-T is for up to 25?": one chosen from several ("and for adults?" asks which again).
+WHICH = re.compile(r"^\W*(?:(?:and|so)\s+)?which\b", re.IGNORECASE)

@@ -46,6 +46,8 @@ def led_by(draft: Draft, first: Evidence) -> Draft:
     """``draft`` after ``first`` quoted alone ("Transplantation is rarely used for patients > 65 years", then
     the other options), which no later block repeats."""
     rest = [replace(b, evidence=[e for e in b.evidence if e.row != first.row]) for b in draft.blocks]
+    if not any(b.evidence for b in rest):  # (the one option was the answer: no lead for an empty list)
+        rest = []
     return Draft([Block("quote", evidence=[first]), *[b for b in rest if b.evidence or b.kind != "items"]], draft.score)
 
 

@@ -459,3 +459,15 @@ def test_go_on_quotes_more_of_the_text_about_the_last_subject_not_what_was_quote
     assert not again.abstained and len(quotes) >= 2, again.answer
     assert first.citations[0].quote not in quotes
     assert any("alphamab" in q for q in quotes) and not any("Betacel" in q for q in quotes)
+
+
+def test_another_group_after_one_treatment_asks_its_answer_and_the_other_options_for_them(engine) -> None:
+    s = engine.session()
+    s.ask("Who can get betacel?")
+    adults = s.ask("what about for adults?")
+    assert adults.searched_for.endswith("and the other options?"), adults.searched_for
+    assert not adults.abstained and any(c.quote.startswith("Alphamab, a CD19") for c in adults.citations)
+    # One chosen from a class ("which ... is for children?") is asked again for the new group, no more.
+    s = engine.session()
+    s.ask("Which therapy is for children?")
+    assert "other options" not in s.ask("what about for adults?").searched_for
