@@ -123,6 +123,8 @@ class Overview:
               or (self.breadth.has_class(analysis) and (analysis.qtype in ("list", "overview") or self.breadth.plural(analysis)
                                              or (any(x in EACH_STATES for x in analysis.types) and not analysis.conditions)))):
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
+            if exclude and len(chosen) < 2 and (cure := self._cue("site_treatment")):  # ("is that it?" after every option: where it comes back, its treatment)
+                chosen += [e for para in paragraphs if self._site_only(para) for e in para.sentences if cure.search(e.text) and e not in chosen]
             chosen = leads.order(chosen, analysis, named, aside, self.glossary)
             if MEANING.search(analysis.text) and not exclude and not named:
                 # What it means first: the document's opening sentences that name no treatment.

@@ -26,6 +26,7 @@ def test_options_asked_head_first_widen_but_one_drug_described_does_not(engine) 
     assert b.broadens(_analysis(engine, "Tell me about alphamab and betacel"))
     assert b.options(_analysis(engine, "What are the treatment options?"), set())
     assert b.options(_analysis(engine, "T-cell relapse, what then?"), set())
+    assert b.options(_analysis(engine, "what can u do when it comes back"), set())
     assert not b.options(_analysis(engine, "What are the treatment options with alphamab?"), set())
 
 

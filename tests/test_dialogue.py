@@ -471,3 +471,11 @@ def test_another_group_after_one_treatment_asks_its_answer_and_the_other_options
     s = engine.session()
     s.ask("Which therapy is for children?")
     assert "other options" not in s.ask("what about for adults?").searched_for
+
+
+def test_is_that_it_after_every_option_gives_the_treatment_of_the_sites_it_can_come_back_in(engine) -> None:
+    s = engine.session()
+    first = s.ask("What are the treatment options?")
+    assert first.citations and not any(c.quote.startswith("CNS") for c in first.citations)
+    more = s.ask("is that it?")
+    assert not more.abstained and more.citations[0].quote.startswith("CNS relapse treatment includes"), more.answer
