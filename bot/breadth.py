@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bot.conditions import asks_qualified, read, split, within
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
-from bot.question import Analysis, rules
+from bot.question import ONE_ASKED, Analysis, rules
 from bot.story import asking_start
 from bot.text import content_words, fold
 from bot.zipf import zipf_frequency
@@ -157,6 +157,8 @@ class Breadth:
         """A question worded narrowly that asks for an overview all the same: several asks about one subject
         ("what is CAR-T and who can get it?"), a tour of several named treatments or sites ("the evidence
         for engagers, conjugates and CAR-T"), or a class whose members the text describes one by one."""
+        if ONE_ASKED.search(analysis.text[asking_start(analysis.text):]):  # "which one is meant for T-cell disease?"
+            return False
         if analysis.qtype == "comparison" and (self.tour(analysis) or self.compares_options(analysis)):
             return True
         if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):

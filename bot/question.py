@@ -210,6 +210,10 @@ def classify(text: str) -> list[str]:
     return matching_types(text) or ["definition"]
 
 
+# "Which one is meant for ...?": one thing asked for, not the options.
+ONE_ASKED = re.compile(r"\bwhich\s+one\s+(?:is|was|would|should|could|can|works?|fits?)\b", re.IGNORECASE)
+
+
 def analyse(
     text: str, glossary: Glossary, subject_zipf: float = 5.0, mentions: list[Mention] | None = None
 ) -> Analysis:
@@ -242,6 +246,8 @@ def analyse(
         # "We covered antibody-drug conjugates in class. Is inotuzumab linked to ...?": what the story
         # names beside the question's own subject is its setting, not what is asked about.
         focus = [t for t in focus if t not in story]
+    if types[0] == "overview" and ONE_ASKED.search(text[start:]):
+        types = types[1:] or ["list"]  # "Of the drugs for relapse, which one is meant for T-cell disease?": one, not all
     if types[0] == "overview" and len(types) > 1:
         # "Explain the immunotherapies used for relapsed ALL": a clause describing what is named does not
         # ask for that attribute of it.

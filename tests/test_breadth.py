@@ -173,3 +173,10 @@ def test_a_word_asked_about_is_a_theme_but_a_common_word_is_not(engine) -> None:
     assert not b.theme(_analysis(engine, "tell me more about the other ones"))  # words as common as "other"
     assert not b.theme(_analysis(engine, "what is survival?"))  # no account asked
     assert not b.theme(_analysis(engine, "tell me about alphamab"))  # a glossary subject has its own account
+
+
+def test_which_one_asks_for_one_not_the_options(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    a = _analysis(engine, "It came back after two different treatments. Of the drugs for relapse, which one is meant for children?")
+    assert a.qtype != "overview" and not b.broadens(a)
+    assert b.broadens(_analysis(engine, "Which of the drugs are for children?"))
