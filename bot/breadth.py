@@ -76,8 +76,9 @@ def single_choice(analysis: Analysis, cls: str) -> bool:
     """The question asks for one member of the class ``cls``: "which one", "which of the immunotherapies",
     "which CAR-T" (a singular name), not "which immunotherapies"."""
     surface = analysis.focus_surface.get(cls, cls)
+    # (a plural noun after the name asks for several: "which CAR-T cell therapies")
     return bool(SINGLE_CHOICE.search(analysis.text)) or bool(
-        re.search(rf"\bwhich\s+{re.escape(surface)}\b", analysis.text, re.I) and not surface.lower().endswith("s")
+        re.search(rf"\bwhich\s+{re.escape(surface)}\b(?!(?:[\s-]+cells?)?{CLASS_NOUN.pattern})", analysis.text, re.I) and not surface.lower().endswith("s")
     )
 AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|my\s+)?$", re.IGNORECASE)
 # Glossary kinds that mark a subset of the options: a target ("CD19-directed"), a route, a toxicity.

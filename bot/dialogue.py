@@ -34,6 +34,7 @@ from bot.follow_words import (
     THE_OTHER,
     WHAT_ABOUT,
     WHICH,
+    WHICH_ONE,
 )
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
@@ -144,6 +145,11 @@ class Session:
         if first_n is not None:
             # "Compare the first two": the treatments the last answer listed first, by name.
             return self._reply(cleaned, answerer.understand(FIRST_N.sub(first_n, typed.text, count=1)), typed, prev)
+        listed = self._options(given)
+        if len(listed) >= 2 and WHICH_ONE.match(typed.text) and not typed.analysis.focus and conditions.read(typed.text, question=True):
+            # "Which one was for kids again?" after a list: which of the treatments it gave, by name.
+            names = ", ".join(listed[:-1]) + " or " + listed[-1]
+            return self._reply(cleaned, answerer.understand(f"Which of {names} {WHICH_ONE.sub('', typed.text, count=1)}"), typed, prev)
         picked = self._ordinal(typed.text, given)
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.

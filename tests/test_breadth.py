@@ -180,3 +180,11 @@ def test_which_one_asks_for_one_not_the_options(engine) -> None:
     a = _analysis(engine, "It came back after two different treatments. Of the drugs for relapse, which one is meant for children?")
     assert a.qtype != "overview" and not b.broadens(a)
     assert b.broadens(_analysis(engine, "Which of the drugs are for children?"))
+
+
+def test_a_plural_noun_after_a_class_name_asks_for_several_members(class_engine) -> None:  # noqa: ANN001
+    from bot.breadth import single_choice
+
+    one = _analysis(class_engine, "Which fixture antibody is for adults?")
+    several = _analysis(class_engine, "Which fixture antibody therapies are for adults?")
+    assert single_choice(one, "fixture antibodies") and not single_choice(several, "fixture antibodies")

@@ -479,3 +479,11 @@ def test_is_that_it_after_every_option_gives_the_treatment_of_the_sites_it_can_c
     assert first.citations and not any(c.quote.startswith("CNS") for c in first.citations)
     more = s.ask("is that it?")
     assert not more.abstained and more.citations[0].quote.startswith("CNS relapse treatment includes"), more.answer
+
+
+def test_which_one_was_for_a_group_picks_among_the_treatments_the_last_answer_listed(engine) -> None:
+    s = engine.session()
+    s.ask("What are the treatment options?")
+    picked = s.ask("which one was for children again?")
+    assert picked.searched_for.startswith("Which of alphamab"), picked.searched_for
+    assert picked.citations and picked.citations[0].quote.startswith("Betacel, a CD22"), picked.answer
