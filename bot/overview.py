@@ -285,6 +285,8 @@ class Overview:
             # An attribute of each option ("what can go wrong with each?") may take more than one sentence
             # of an option's paragraph: each states it for a different part of the option.
             n = p.overview_attribute_per_option if cues else 1
+            if len(classes) >= 2 and "comparison" in analysis.types:  # several named set side by side: the quotes shared out ("pros and cons of X versus Y")
+                n = max(n, int(p.overview_max_quotes) // len(classes))
             keep = ranked[:n]
             if len(classes) >= 2:
                 # A tour of several named treatments: a paragraph that speaks of two of them ("Antibodies,

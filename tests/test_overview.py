@@ -338,3 +338,10 @@ def test_where_it_comes_back_and_what_is_done_for_those_sites_quotes_each_site(t
     answer = ask_one_page(tmp_path, fake_embedder, text, "Where can it come back, and what's done for those sites?")
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("CNS relapse treatment") for q in quotes) and any(q.startswith("Treatment is radiation") for q in quotes), answer.answer
+
+
+def test_named_treatments_set_side_by_side_share_the_quotes_out(engine) -> None:
+    # Two named and compared ("pros and cons of X versus Y"): more than one sentence each, not one line apiece.
+    quotes = [c.quote for c in engine.session().ask("Pros and cons of alphamab versus betacel?").citations]
+    assert sum("lphamab" in q or q.startswith("Life-threatening") for q in quotes) >= 2, quotes
+    assert any(q.startswith("Betacel may cause hepatotoxicity") for q in quotes), quotes
