@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.breadth import MAPPING, TREATMENT_KINDS
+from bot.breadth import MAPPING, REST, TREATMENT_KINDS
 from bot.conditions import Conditions, read
 from bot.evidence import Evidence
 from bot.glossary import Glossary
@@ -25,9 +25,12 @@ def _first(chosen: list[Evidence], lead: Evidence | None) -> list[Evidence]:
 def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: set[str], glossary: Glossary) -> list[Evidence]:
     """``chosen`` (in the text's order) with the option that should lead first; the rest keep their order."""
     chosen = list(chosen)
-    # The text's own list of the class asked for ("Available immunotherapies ... include") leads.
+    # The text's own list of the class asked for ("Available immunotherapies ... include") leads a list asked
+    # for; asked to explain or sum them up, what the list introduces comes first and the list after it.
     if len(named) <= 1:
         chosen.sort(key=lambda e: e.kind != "lead_in")
+        if "list" not in analysis.types and not REST.search(analysis.text) and len(chosen) > 1 and chosen[0].kind == "lead_in":
+            chosen = [chosen[1], chosen[0], *chosen[2:]]
     if analysis.conditions:
         # The options that state more of the asker's conditions lead ("a child after several relapses":
         # one for children in a second relapse before one for children); asked for a group ("which apply to

@@ -106,3 +106,13 @@ def test_asked_whats_new_the_sentence_calling_a_kind_of_treatment_new_leads() ->
     assert order([chemo, fresh], analyse("whats new in treating relapse", g), [], set(), g)[0] is fresh
     # not asked what is new: the text's order
     assert order([chemo, fresh], analyse("what are the options?", g), [], set(), g)[0] is chemo
+
+
+def test_the_texts_list_leads_a_list_asked_for_but_follows_what_it_introduces_when_asked_to_explain() -> None:
+    intro = _ev(1, "New fixture therapies show impressive results in relapsed disease.")
+    lead_in = _ev(2, "Available fixture therapies for relapsed disease include", kind="lead_in")
+    drug = _ev(3, "Alphamab is available for adults.", own=["alphamab"])
+    listed = order([intro, lead_in, drug], analyse("list the fixture therapies", GLOSSARY), [], set(), GLOSSARY)
+    assert listed[0] is lead_in
+    explained = order([intro, lead_in, drug], analyse("explain the fixture therapies in plain terms", GLOSSARY), [], set(), GLOSSARY)
+    assert explained[:2] == [intro, lead_in]
