@@ -21,6 +21,8 @@ def _project_glossary():  # noqa: ANN202
         ("blinatumomab - everything I need to know", "overview"),
         ("What do they each latch onto?", "target"),
         ("What should we expect next?", "overview"),
+        ("Where is the worst place for leukemia to come back?", "gravest"),
+        ("which relapse site is the most dangerous", "gravest"),
         ("How does alphamab act on leukemic cells?", "mechanism"),
         ("How does alphamab get the immune system to go after the cancer cells?", "mechanism"),
         ("Who is eligible to receive betacel?", "indication"),
@@ -157,7 +159,9 @@ def test_compare_for_toxicity_asks_about_toxicity_not_its_treatment() -> None:
 
 def test_where_asks_for_places_and_which_site_for_one() -> None:
     assert classify("where in the body can ALL come back?")[0] == "places"
-    assert classify("Which relapse site carries the worst outlook?")[0] == "location"
+    assert classify("Which relapse site is in the brain?")[0] == "location"
+    # (the worst one: the gravest, answered by the sentence calling one ominous)
+    assert classify("Which relapse site carries the worst outlook?")[0] == "gravest"
 
 
 def test_more_everyday_wordings_of_question_types() -> None:
