@@ -286,7 +286,8 @@ def test_sources_markers_feedback_follow_up_and_new_conversation(
 def test_keyboard_only(server: str, open_page: Callable[..., Any], feedback_dir: Path):
     page = open_page(server)
     tab_to(page, f"e => e === document.querySelector('{BOX}')")
-    answer = ask(page, "What is alphamab?", keyboard=True)
+    # (a question one sentence answers: tabbing back from the box reaches its only marker)
+    answer = ask(page, "What does alphamab target?", keyboard=True)
     tab_to(page, "e => e.classList.contains('bot-marker')", backwards=True)
     page.keyboard.press("Enter")
     source = answer.locator("details.bot-source").first
@@ -299,7 +300,7 @@ def test_keyboard_only(server: str, open_page: Callable[..., Any], feedback_dir:
     tab_to(page, "e => e.getAttribute('aria-label') === 'Dislike'")
     page.keyboard.press("Enter")
     rows = wait_for_rows(feedback_dir / "feedback.jsonl", before + 1)
-    assert rows[-1]["verdict"] == "down" and rows[-1]["question"] == "What is alphamab?"
+    assert rows[-1]["verdict"] == "down" and rows[-1]["question"] == "What does alphamab target?"
 
     tab_to(page, "e => e.id === 'new-conversation'")
     page.keyboard.press("Enter")
