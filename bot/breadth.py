@@ -55,11 +55,11 @@ TOPIC_SAY = re.compile(
 )
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
 ASPECTS = re.compile(r"\s*[^:?]{2,80}(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
-# Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
 EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
 # Every site asked at once, none named: "the treatment for each site", "by location".
 # ("the other places it can come back", after one site: every site but that one)
 EACH_SITE = re.compile(r"\b(?:(?:each|every|all)(?: of)?(?: the| those| these)?|the different|the various|the other|those|these|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+# Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
 NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage",
                        "percent_figure", "amount_compared", "life_expectancy"})
 # Types a tour of several named treatments answers: what each is, does, or achieves.

@@ -25,6 +25,8 @@ def _first(chosen: list[Evidence], lead: Evidence | None) -> list[Evidence]:
 def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: set[str], glossary: Glossary) -> list[Evidence]:
     """``chosen`` (in the text's order) with the option that should lead first; the rest keep their order."""
     chosen = list(chosen)
+    indication = rules().get("indication")
+    says_for = indication.cue if indication is not None else None  # a sentence saying whom a treatment is for
     # The text's own list of the class asked for ("Available immunotherapies ... include") leads a list asked
     # for; asked to explain or sum them up, what the list introduces comes first and the list after it.
     if len(named) <= 1:
@@ -36,19 +38,15 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
         # one for children in a second relapse before one for children); asked for a group ("which apply to
         # adults?", not a story's "my sister is 34"), of those one saying whom it is for before an outcome in a
         # group ("a second remission in ... about one third of adults").
-        rule = rules().get("indication")
         asked = rules().without_audience(analysis.text[asking_start(analysis.text):])
-        says_for = rule.cue if rule is not None and read(asked, True) else None
-        chosen.sort(key=lambda e: (-e.condition, not (says_for is not None and says_for.search(e.text))))
-    if MAPPING.search(analysis.text) or "indication" in analysis.types or (
+        for_group = says_for if read(asked, True) else None
+        chosen.sort(key=lambda e: (-e.condition, not (for_group is not None and for_group.search(e.text))))
+    if says_for is not None and (MAPPING.search(analysis.text) or "indication" in analysis.types or (
         "age" in analysis.types and analysis.conditions.age is None
-    ):
+    )):
         # Asked who each is for: a sentence saying whom a treatment is for leads, not one that gives an
         # outcome in a group ("a second remission in the majority of children").
-        rule = rules().get("indication")
-        says_for = rule.cue if rule is not None else None
-        if says_for is not None:
-            chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
+        chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
     if NEW_ASKED.search(analysis.text) and not aside and not analysis.conditions:
         # "What's new for relapse?": the sentence calling a kind of treatment new leads, not "a new round of chemotherapy".
         chosen = _first(chosen, next((e for e in chosen if any(
