@@ -16,7 +16,7 @@ from bot.params import Params
 from bot.question import Analysis, rules, states_span
 from bot.siblings import aspects, names_another, question_stems, said_title
 from bot.story import REFERS_BACK
-from bot.text import SENTENCE, asks, content_words, fold
+from bot.text import SENTENCE, asks, content_words, fold, joined
 
 
 @dataclass
@@ -37,8 +37,7 @@ def _of_kinds(analysis: Analysis, forms: Forms, kinds: set[str] | frozenset[str]
 
 
 def quoted(words: list[str]) -> str:
-    shown = [f"“{w}”" for w in words[:3]]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    return joined([f"“{w}”" for w in words[:3]], "or")
 
 
 def is_long(analysis: Analysis, params: Params) -> bool:

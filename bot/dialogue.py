@@ -38,7 +38,7 @@ from bot.follow_words import (
 )
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
-from bot.text import SENTENCE, STOPWORDS, asks, content_words, fold
+from bot.text import SENTENCE, STOPWORDS, asks, content_words, fold, joined
 
 if TYPE_CHECKING:
     from bot.answerer import Answerer, Cleaned, Understanding
@@ -148,8 +148,7 @@ class Session:
         listed = self._options(given)
         if len(listed) >= 2 and WHICH_ONE.match(typed.text) and not typed.analysis.focus and conditions.read(typed.text, question=True):
             # "Which one was for kids again?" after a list: which of the treatments it gave, by name.
-            names = ", ".join(listed[:-1]) + " or " + listed[-1]
-            return self._reply(cleaned, answerer.understand(f"Which of {names} {WHICH_ONE.sub('', typed.text, count=1)}"), typed, prev)
+            return self._reply(cleaned, answerer.understand(f"Which of {joined(listed, 'or')} {WHICH_ONE.sub('', typed.text, count=1)}"), typed, prev)
         picked = self._ordinal(typed.text, given)
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.
@@ -320,7 +319,7 @@ class Session:
         if m is None or len(options) < n:
             return None
         chosen = options[:n] if m.group(1).lower() == "first" else options[-n:]
-        return ", ".join(chosen[:-1]) + " and " + chosen[-1]
+        return joined(chosen)
 
     def _ordinal(self, text: str, given: tuple[str, ...]) -> str | None:
         """The treatment "the second one" points at among those the last answer listed (``_options``)."""

@@ -12,6 +12,7 @@ from bot.evidence import Evidence
 from bot.glossary import Glossary
 from bot.question import Analysis, rules
 from bot.story import asking_start
+from bot.text import joined
 
 NEW_ASKED = re.compile(r"\b(?:new|newer|newest|latest|novel)\b", re.IGNORECASE)
 NEW_KIND = re.compile(r"\b(?:new|newer|novel)\s+([\w-]+)")
@@ -114,7 +115,7 @@ def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
 def about(analysis: Analysis, exclude: set[str]) -> str:
     """The lead's words for what an overview is about (" about transplant", " besides CAR-T")."""
     names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude][:3]
-    about = f" about {', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else f" about {names[0]}" if names else ""
+    about = f" about {joined(names)}" if names else ""
     if len(exclude) > 2:  # the options an earlier answer gave: too many to name in a lead
         return about + " besides those already given"
     if exclude:

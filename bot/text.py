@@ -230,6 +230,11 @@ STOPWORDS = frozenset(
 )
 
 
+def joined(items: list[str], last: str = "and") -> str:
+    """``items`` as a phrase: "a", "a and b", "a, b and c" (``last`` the word before the last one)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
 def content_words(text: str) -> list[str]:
     # "son's" is "son": a possessive is not another word.
     out = [w[:-2] if w.endswith("'s") else w for w in words(text)]

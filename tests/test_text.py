@@ -16,3 +16,11 @@ def test_a_word_is_shown_as_the_question_wrote_it_unless_only_a_sentence_start_o
     assert as_written("magnesium", "Magnesium and castro") == "magnesium"  # a sentence's first word
     assert as_written("germs", "TRANSFERRENCE OF GERMS") == "germs"  # the whole message shouted
     assert as_written("mrd", "what is it") == "mrd"  # not there: as given
+
+
+def test_joined_names_one_two_or_several_as_a_phrase() -> None:
+    from bot.text import joined
+
+    assert joined(["a"]) == "a"
+    assert joined(["a", "b"]) == "a and b"
+    assert joined(["a", "b", "c"], "or") == "a, b or c"
