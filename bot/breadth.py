@@ -87,6 +87,7 @@ OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(
 # What follows a class named as a kind of thing, in the plural ("the antibody agents").
 CLASS_NOUN = re.compile(r"[\s-]+(?:agents|drugs|medicines|medications|meds|products|therapies|treatments)\b", re.IGNORECASE)
 # ("which ones are for kids?": the options, as a question with no noun of its own asks for them)
+DRUGS = re.compile(r"\b(?:drugs|agents|medicines|medications|meds)\b", re.IGNORECASE)
 PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products|ones)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).

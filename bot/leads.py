@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.breadth import MAPPING, REST, TREATMENT_KINDS
+from bot.breadth import ASK_CLAUSE, ASPECTS, FILTERING_TYPES, MAPPING, REST, TREATMENT_KINDS
 from bot.conditions import Conditions, read
 from bot.evidence import Evidence
 from bot.glossary import Glossary
@@ -21,6 +21,12 @@ NEW_KIND = re.compile(r"\b(?:new|newer|novel)\s+([\w-]+)")
 def _first(chosen: list[Evidence], lead: Evidence | None) -> list[Evidence]:
     """``chosen`` with ``lead`` (one of them) first and the rest in their order; as it is when ``lead`` is None."""
     return chosen if lead is None else [lead, *[e for e in chosen if e is not lead]]
+
+
+def _states(cue: re.Pattern[str], text: str) -> bool:
+    """``text`` says ``cue`` in its first half: what it is about, not an aside at its end."""
+    m = cue.search(text)
+    return m is not None and m.start() < len(text) / 2
 
 
 def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: set[str], glossary: Glossary) -> list[Evidence]:
@@ -55,6 +61,13 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
     if len(named) == 2 and not analysis.conditions:
         # "inotuzumab and transplant outcomes?": a sentence on both ("higher post-transplant ... mortality") leads.
         chosen = _first(chosen, next((e for e in chosen if set(named) <= set(e.subjects) | set(e.own)), None))
+    needs = [r.need for r in map(rules().get, analysis.types) if r is not None and r.name in FILTERING_TYPES and r.need is not None]
+    listed = ASPECTS.match(analysis.text) or len(ASK_CLAUSE.findall(analysis.text)) >= 2  # ("products, eligibility, toxicity")
+    if (needs and not listed and not MAPPING.search(analysis.text)
+            and chosen and not (chosen[0].own and chosen[0].own[0] in named)):
+        # "What can go wrong with each?": the first option whose sentence states the attribute, not one that
+        # mentions it in passing at its end ("remarkable efficacy, albeit with significant toxicity").
+        chosen = _first(chosen, next((e for e in chosen if all(_states(n, e.text) for n in needs)), None))
     kinds = {k for t in aside if (k := glossary.kind(t)) in TREATMENT_KINDS}
     kinds = {"drug"} if "drug" in kinds else kinds  # (the narrowest kind set aside)
     members = {m for t in named for m in glossary.narrower(t)}

@@ -13,7 +13,6 @@ A sentence the text itself qualifies ("not convincingly demonstrated") never lea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from bot.breadth import (
     ASK_CLAUSE,
     ASPECTS,
     ATTRIBUTE_TYPES,
+    DRUGS,
     EACH_SITE,
     EACH_STATES,
     FILTERING_TYPES,
@@ -33,29 +33,11 @@ from bot.breadth import (
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Block, Draft
 from bot.glossary import Glossary
+from bot.paragraphs import Paragraph, bare_list
+from bot.paragraphs import paragraphs as split_paragraphs
 from bot.params import Params
 from bot.question import Analysis, rules
 from bot.text import content_words
-
-
-@dataclass
-class Paragraph:
-    block: int
-    sentences: list[Evidence]
-    terms: set[str] = field(default_factory=set)  # treatments it is about
-    classes: set[str] = field(default_factory=set)  # classes it names or is listed under
-    kinds: set[str] = field(default_factory=set)  # what its sentences are about, and the classes of those
-
-    @property
-    def subject(self) -> str | None:
-        """The treatment it is about: the first its sentences name first ("Tisagenlecleucel, a ...": tisagenlecleucel)."""
-        return next((e.own[0] for e in self.sentences if e.own and e.own[0] in self.terms), None)
-
-    @property
-    def first(self) -> Evidence | None:
-        """Its key sentence: the first full sentence (a list's lead-in counts)."""
-        full = [e for e in self.sentences if len(e.text) >= 40 or e.kind == "lead_in"]
-        return full[0] if full else None
 
 
 class Overview:
@@ -80,7 +62,7 @@ class Overview:
         exclude = aside | {m for t in aside for m in self.glossary.narrower(t)}
         # And a class all of whose members are set aside ("besides the antibodies and CAR-T": the immunotherapies).
         exclude |= {c for t in exclude for c in self.glossary.broader(t) if set(self.glossary.narrower(c)) <= exclude}
-        paragraphs = self._paragraphs(evidence)
+        paragraphs = split_paragraphs(evidence, self.scorer, self.glossary)
         sites = [p for p in self._site_paragraphs(analysis, paragraphs) if not set(p.sentences[0].own) & exclude]
         named = [t for t in self.breadth.named(analysis) if t not in exclude]
         chosen, note = [], ""  # (a list kept to the items fitting the asker says so in its note)
@@ -135,7 +117,7 @@ class Overview:
             lead = "The text describes these options" + leads.about(analysis, aside) + ":"
         elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude and not TOPIC_SAY.match(analysis.text):
             # (not "Prognosis after relapse: what does the section say?", which names its topic)
-            chosen = [p.first for p in paragraphs if p.first is not None and not self._bare_list(p)]
+            chosen = [p.first for p in paragraphs if p.first is not None and not bare_list(p)]
             lead = "The text's key points:"
         elif self._outcome_wide(analysis):
             # "What's the outlook overall?": the text's sentences on outcomes wherever they stand (but not on what
@@ -158,37 +140,6 @@ class Overview:
                      max(e.score for e in picked))
 
     # ------------------------------------------------------------------ structure
-
-    def _paragraphs(self, evidence: list[Evidence]) -> list[Paragraph]:
-        by_block: dict[tuple[int, int], list[Evidence]] = {}
-        for e in sorted(evidence, key=lambda e: e.row):
-            by_block.setdefault((e.doc, e.block), []).append(e)
-        out: list[Paragraph] = []
-        member_of: dict[str, set[str]] = {}  # a listed treatment: the classes its list's lead-in names
-        for (_, block), sents in by_block.items():
-            p = Paragraph(block, sents, {m.term for e in sents for m in self.scorer.mentions(e.row) if m.kind in TREATMENT_KINDS})
-            # A list's lead-in names a class ("immunotherapies"); its items are members of it.
-            lead = [e for e in sents if e.kind == "lead_in"]
-            items = [e for e in sents if e.kind == "item"]
-            if lead and items:
-                classes = {m.term for m in self.scorer.mentions(lead[-1].row) if m.kind in TREATMENT_KINDS}
-                for it in items:
-                    for m in self.scorer.mentions(it.row):
-                        member_of.setdefault(m.term, set()).update(classes)
-            out.append(p)
-        for p in out:
-            p.classes = set(p.terms)
-            for t in p.terms:
-                p.classes |= member_of.get(t, set()) | set(self.glossary.broader(t))
-            p.kinds = {k for s in {e.own[0] for e in p.sentences if e.own and e.own[0] in p.terms}
-                       for k in (s, *member_of.get(s, set()), *self.glossary.broader(s))}
-        return out
-
-    @staticmethod
-    def _bare_list(p: Paragraph) -> bool:
-        """A lead-in with bare names ("include: Blinatumomab ..."): the paragraphs about each say more."""
-        return any(e.kind == "item" for e in p.sentences) and all(e.kind != "prose" or len(e.text) < 40 for e in p.sentences) \
-            and all(len(e.text.split()) < 5 for e in p.sentences if e.kind == "item")
 
     def _site_paragraphs(self, analysis: Analysis, paragraphs: list[Paragraph]) -> list[Paragraph]:
         """The paragraphs about a site the question names, or about the sites a named class covers."""
@@ -223,15 +174,17 @@ class Overview:
         asks_attribute = any(t in ATTRIBUTE_TYPES for t in analysis.types)
         marks = self.breadth.marks(analysis)
         cues = [c for c in (self._cue(t) for t in analysis.types if t in FILTERING_TYPES) if c is not None]
+        # Asked for the drugs (or agents, medicines) and nothing narrower, when the text gives two or more.
+        drugs = not classes and DRUGS.search(analysis.text) and sum(self._drug(p) and not p.terms <= exclude for p in paragraphs) >= 2
         picks: list[tuple[float, Evidence]] = []
         for para in paragraphs:
             # (not for an attribute of each member: "the risks of the immunotherapies" starts with a risk)
-            if classes and self._bare_list(para) and not exclude and (not cues or analysis.qtype == "list"):
+            if classes and bare_list(para) and not exclude and (not cues or analysis.qtype == "list"):
                 lead = next((e for e in para.sentences if e.kind == "lead_in"), None)
                 if lead is not None and len(classes) == 1 and {m.term for m in self.scorer.mentions(lead.row)} & classes:
                     picks.append((float("inf"), lead))
                 continue
-            if not para.terms or self._bare_list(para):
+            if not para.terms or bare_list(para):
                 continue
             # A paragraph about a treatment already answered ("the other options" after blinatumomab): the
             # treatment its first sentence names is the one it is about.
@@ -243,6 +196,8 @@ class Overview:
                 continue
             if self._site_only(para) and not asks_site:
                 continue
+            if drugs and not self._drug(para):
+                continue  # "which drugs are for which patients?": the drugs, not chemotherapy or transplant
             # Sentences that name the paragraph's treatment, or name nothing and so speak of it; not one
             # that names other things ("Leukemic cells may reappear in the bone marrow, CNS, testes"); nor a
             # lead-in naming nothing ("Examples include:"), which says nothing alone.
@@ -309,6 +264,9 @@ class Overview:
                 e for e in ranked_picks if all(e is not x for x in seen)
             ]
         return ranked_picks[: p.overview_max_quotes]
+
+    def _drug(self, para: Paragraph) -> bool:
+        return self.glossary.kind(para.subject or "") == "drug"
 
     def _leaves_out(self, e: Evidence, analysis: Analysis) -> bool:
         """Its conditions leave the asker out: one excluding is enough, however many others fit."""

@@ -324,8 +324,10 @@ def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
 
 
 LIKE = re.compile(r"\b(?:like|unlike|as with)\s+$", re.I)
-IF_BEFORE, FAILS_AFTER = re.compile(r"\bif\s+(?:the\s+)?$", re.I), re.compile(
-    r"\s+(?:\w+\s+)?(?:fails?|failed|(?:does|do|did)(?:n't| not) (?:work|hold|help)|stops? working|(?:is|are)(?:n't| not) working)\b", re.I)
+IF_BEFORE, FAILS_AFTER = re.compile(r"\bif\s+(?:the\s+|an?\s+)?$", re.I), re.compile(
+    r"\s+(?:\w+\s+)?(?:fails?|failed|(?:does|do|did)(?:n't| not) (?:work|hold|help)|stops? working|(?:is|are)(?:n't| not) working"
+    # ("if transplant is off the table", "if that's ruled out": set aside, not asked about)
+    r"|(?:is|are|'s)\s+(?:off the table|out of the question|ruled out|not (?:an? )?(?:option|possible))|(?:isn't|aren't) (?:an? )?(?:option|possible))\b", re.I)
 LIKE_AFTER = re.compile(r"\s+(?:does|do|did|is|are|was|can)\s*(?:[?.!,;]|$|(?:too|also|as well)\b)", re.I)
 CAUSE_OF = re.compile(r"\b(causes?|caused|cause of|causes of|leads? to|risk of)\s+(an?\s+|the\s+)?$", re.I)
 

@@ -116,3 +116,17 @@ def test_the_texts_list_leads_a_list_asked_for_but_follows_what_it_introduces_wh
     assert listed[0] is lead_in
     explained = order([intro, lead_in, drug], analyse("explain the fixture therapies in plain terms", GLOSSARY), [], set(), GLOSSARY)
     assert explained[:2] == [intro, lead_in]
+
+
+def test_asked_one_attribute_of_the_options_the_first_sentence_stating_it_leads_not_one_naming_it_in_passing() -> None:
+    passing = _ev(1, "Engineered fixture cells induce remission in relapsed ALL with remarkable efficacy, albeit with significant toxicity.")
+    stated = _ev(2, "Life-threatening toxicities may include cytokine release syndrome.", own=["alphamab"])
+    other = _ev(3, "Betacel may cause toxicity of the liver.", own=["betacel"])
+    asked = analyse("what are the side effects of the treatments?", GLOSSARY)
+    assert "side_effects" in asked.types
+    assert order([passing, stated, other], asked, [], set(), GLOSSARY)[0] is stated
+    # Asked of the one it is about, the sentence stands first; asked several things, the text's order.
+    about = _ev(1, passing.text, own=["alphamab"])
+    assert order([about, stated], analyse("what are the side effects of alphamab?", GLOSSARY), ["alphamab"], set(), GLOSSARY)[0] is about
+    several = analyse("the fixture therapies: products, eligibility, toxicity", GLOSSARY)
+    assert order([passing, stated, other], several, [], set(), GLOSSARY)[0] is passing

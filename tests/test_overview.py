@@ -345,3 +345,17 @@ def test_named_treatments_set_side_by_side_share_the_quotes_out(engine) -> None:
     quotes = [c.quote for c in engine.session().ask("Pros and cons of alphamab versus betacel?").citations]
     assert sum("lphamab" in q or q.startswith("Life-threatening") for q in quotes) >= 2, quotes
     assert any(q.startswith("Betacel may cause hepatotoxicity") for q in quotes), quotes
+
+
+def test_asked_for_the_drugs_an_options_answer_quotes_the_drugs_not_chemotherapy_or_transplant(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    text = ("A new round of chemotherapy may induce a second remission in the majority of children.\n\n"
+            "Blinatumomab prolongs overall survival for children and adults with relapsed ALL.\n\n"
+            "Inotuzumab ozogamicin is also available for adults with relapsed ALL.\n\n"
+            "Stem cell transplantation offers the greatest hope of cure for patients with a matched sibling.")
+    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    answer = engine.session().ask("Which drugs are for which patients?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes and {q.split()[0] for q in quotes} == {"Blinatumomab", "Inotuzumab"}, answer.answer
+    # Asked for the options, every kind of treatment
+    options = [c.quote for c in engine.session().ask("Which treatments are for which patients?").citations]
+    assert any(q.startswith("Stem cell") for q in options), options

@@ -221,3 +221,13 @@ def test_among_equally_near_english_words_the_one_that_sounds_alike_wins() -> No
     assert QueryProcessor({"cure": 1, "change": 1}, Glossary([])).process("best chanse of a cure").corrections == {
         "chanse": "chance"
     }
+
+
+def test_chat_spellings_of_and_and_be_are_read() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"relapse": 3}, Glossary())
+    assert qp.process("n for adults?").corrected == "and for adults?"
+    q = qp.process("who can b the donor nd when")
+    assert q.corrected == "who can be the donor and when" and not {"n", "b", "nd"} & set(q.unknown)

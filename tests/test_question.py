@@ -202,6 +202,10 @@ def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
     assert e.excluded == ["chemotherapy"] and not e.focus
     assert analyse("if blinatumomab fails, what then?", g).excluded == ["blinatumomab"]
     assert analyse("Does chemo fail often?", g).excluded == []  # no "if": asked about, not set aside
+    # ... and what is out for the patient: "if transplant is off the table for him, what else?"
+    assert analyse("So if transplant is off the table for him, what else is there?", g).excluded == ["stem cell transplantation"]
+    assert analyse("if a transplant isn't an option, what then?", g).excluded == ["stem cell transplantation"]
+    assert analyse("Is transplant an option for him?", g).excluded == []
 
 
 def test_broad_asks_in_plain_words_are_overviews() -> None:
@@ -212,7 +216,7 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
               "can u sum it up in 3 sentences", "Antibody-based agents: pros and cons of each.",
               "give me the headlines as bullet points", "What are the main topics it covers?",
               "68M, relapsed B-ALL. What's on the table?", "Second relapse: the options.", "Adult, relapsed. Agents?",
-              "dr says it is back. where do we go from here"):
+              "dr says it is back. where do we go from here", "Give me the nutshell version of the section for ward round."):
         assert classify(q)[0] == "overview", q
     # What is done about one problem is not a request for every option.
     assert classify("blina nerve reactions what do the doctors do about it")[0] != "overview"
