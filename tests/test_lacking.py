@@ -12,6 +12,8 @@ import pytest
         ("MRD options?", True),
         ("What are the options for refractory disease?", False),
         ("tldr", False),  # a word asking for breadth is no subject
+        ("Give me the elevator pitch on the options", False),  # nor a rarer one ("synopsis", "primer", "cliff notes")
+        ("a quick primer on the options?", False),
         ("What else besides alphamab?", False),  # a common word the corpus lacks is no topic
     ],
 )
@@ -92,3 +94,9 @@ def test_a_disease_named_with_a_rare_qualifier_the_corpus_lacks_is_another_disea
     answer = engine.ask(question)
     if other:
         assert answer.abstained and f"does not discuss {other}" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["Give me the elevator pitch on relapsed ALL", "synopsis of this section", "cliff notes version pls"])
+def test_a_word_asking_for_a_summary_is_no_missing_subject(engine, question: str) -> None:
+    answer = engine.session().ask(question)
+    assert not answer.abstained and len(answer.citations) >= 2, answer.answer

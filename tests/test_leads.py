@@ -116,6 +116,9 @@ def test_the_texts_list_leads_a_list_asked_for_but_follows_what_it_introduces_wh
     assert listed[0] is lead_in
     explained = order([intro, lead_in, drug], analyse("explain the fixture therapies in plain terms", GLOSSARY), [], set(), GLOSSARY)
     assert explained[:2] == [intro, lead_in]
+    # A list asked with something more of its members ("... and how well do they work?"): what it introduces first.
+    more = analyse("what are the fixture therapies and how well do they work?", GLOSSARY)
+    assert "list" in more.types and order([intro, lead_in, drug], more, [], set(), GLOSSARY)[:2] == [intro, lead_in]
 
 
 def test_asked_one_attribute_of_the_options_the_first_sentence_stating_it_leads_not_one_naming_it_in_passing() -> None:

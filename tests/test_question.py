@@ -216,7 +216,10 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
               "can u sum it up in 3 sentences", "Antibody-based agents: pros and cons of each.",
               "give me the headlines as bullet points", "What are the main topics it covers?",
               "68M, relapsed B-ALL. What's on the table?", "Second relapse: the options.", "Adult, relapsed. Agents?",
-              "dr says it is back. where do we go from here", "Give me the nutshell version of the section for ward round."):
+              "dr says it is back. where do we go from here", "Give me the nutshell version of the section for ward round.",
+              "Give me the elevator pitch on relapsed ALL treatment", "cliff notes version pls", "synopsis of the relapse section",
+              "a quick primer on relapsed ALL", "what's the bottom line for relapsed ALL?", "can you boil this down for me",
+              "bird's-eye view of treating relapsed ALL", "what is the game plan after relapse"):
         assert classify(q)[0] == "overview", q
     # What is done about one problem is not a request for every option.
     assert classify("blina nerve reactions what do the doctors do about it")[0] != "overview"
