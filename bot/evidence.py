@@ -301,7 +301,7 @@ class EvidenceScorer:
         per_doc: dict[int, tuple[float, bool, float, bool, AbstractSet[str], AbstractSet[str], float]] = {}
         docs = {self._row_fields(r)[0] for r in order}
         asked, extras, dedicated = self.siblings.weigh(expanded, analysis.text, docs, bool(p.p_title_extra))
-        comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no
+        comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no and bool(focus)
         static = self._static
         cue_hits = self._cue_hits.setdefault(cue, {}) if cue else {}
         if len(cue_hits) > 100_000:  # bounded as the other per-row tables are
@@ -387,7 +387,7 @@ class EvidenceScorer:
             ev.qualified = qualified and bool(keep_qualified)
             ev.condition = conditions.share(stated, conds) if has_conds else 0.0
             if yes_no:
-                # "Is it approved for children?": the sentence stating its condition answers, fit or not.
+                # "Is it approved for children?": the sentence stating its condition answers, fit or not (not "is there any for Ph+?").
                 ev.condition = abs(ev.condition)
             out.append(ev)
             feats += ev.features(cap)

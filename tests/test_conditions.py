@@ -279,3 +279,12 @@ def test_a_statement_for_another_lineage_scores_as_leaving_the_asker_out() -> No
     adult_t_all = read("T-ALL, adult, refractory after 2 prior lines", question=True)
     assert share(tisa, adult_t_all) == -1.0  # age and line fit; another disease does not
     assert share(tisa, read("a 30-year-old with B-cell ALL in a second relapse", question=True)) > -1.0  # an age bound is softer
+
+
+def test_is_there_anything_for_a_group_never_leads_with_a_sentence_excluding_it(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import ask_one_page
+
+    text = ("Liposomal vincristine: For adults with Ph- ALL in at least 2nd relapse.\n\n"
+            "Blinatumomab prolongs overall survival for children and adults with relapsed ALL, whether Ph+ or Ph-.")
+    answer = ask_one_page(tmp_path, fake_embedder, text, "is there anything for Philadelphia positive relapse")
+    assert answer.citations and not answer.citations[0].quote.startswith("Liposomal"), answer.answer
