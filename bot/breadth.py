@@ -258,7 +258,10 @@ class Breadth:
         own sentence (among ``ranked``) states every condition the asker gives, wholly (an age asked within the
         ages stated); None when no member or several do, or the question asks for whom one is."""
         classes = [t for t in analysis.focus if self.glossary.narrower(t)]
-        if not analysis.conditions or len(analysis.focus) != 1 or len(classes) != 1 or analysis.qtype not in FILTERING_TYPES - {"indication", "age"}:
+        if not analysis.conditions or len(analysis.focus) != 1 or len(classes) != 1:
+            return None
+        # (whom one is for, asked of the class, is asked for every member; "which CAR-T is for kids?" picks one)
+        if analysis.qtype not in FILTERING_TYPES - {"indication", "age"} and not (analysis.qtype in ("indication", "age") and single_choice(analysis, classes[0])):
             return None
         # (the conditions of the question asked, not of a story told before it: "my daughter's consultant ...")
         members, asked = set(self.glossary.narrower(classes[0])), read(analysis.text[asking_start(analysis.text):], True)

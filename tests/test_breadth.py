@@ -188,3 +188,21 @@ def test_a_plural_noun_after_a_class_name_asks_for_several_members(class_engine)
     one = _analysis(class_engine, "Which fixture antibody is for adults?")
     several = _analysis(class_engine, "Which fixture antibody therapies are for adults?")
     assert single_choice(one, "fixture antibodies") and not single_choice(several, "fixture antibodies")
+
+
+def test_which_member_of_a_class_is_for_a_group_picks_the_one_whose_sentence_states_it(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import engine_over
+
+    from bot.question import classify
+
+    assert classify("which CAR-T is for kids")[0] == "indication"
+    text = ("Chimeric antigen receptor T (CAR-T) cells induce remission in patients with relapsed ALL with remarkable efficacy.\n\n"
+            "Tisagenlecleucel, a CD19-directed T-cell immunotherapy, is available for patients up to 25 years of age with relapsed ALL. "
+            "Life-threatening toxicities may include cytokine release syndrome.\n\n"
+            "Brexucabtagene autoleucel, a CD19-directed T cell immunotherapy, can be used to treat adult patients with relapsed ALL. "
+            "Complications may be life threatening.")
+    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    kids = engine.session().ask("which CAR-T is for kids")
+    adults = engine.session().ask("which CAR-T is for adults")
+    assert kids.citations[0].quote.startswith("Tisagenlecleucel"), kids.answer
+    assert adults.citations[0].quote.startswith("Brexucabtagene"), adults.answer
