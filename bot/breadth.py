@@ -67,7 +67,8 @@ TOUR_TYPES = frozenset({"definition", "overview", "prognosis", "list", "mechanis
 CHOICE = re.compile(r"\w\s+or\s+\w", re.IGNORECASE)
 # ("which drug was that?": one thing, asked back)
 SINGLE_CHOICE = re.compile(
-    r"\bwhich\s+(?:one|of\s+(?:the|these|those))\b|\bwhich\s+(?:one|drug|medicine|treatment|product|antibody)\s+(?:is|was)\s+(?:it|that|this)\b",
+    r"\bwhich\s+(?:one|of\s+(?:the|these|those))\b|\bwhich\s+(?:one|drug|medicine|treatment|product|antibody)\s+(?:is|was)\s+(?:it|that|this)\b"
+    r"|\b(?:is|are)\s+there\s+(?:a|an|one)\b",  # ("is there a CAR-T for a 40-year-old?")
     re.IGNORECASE,
 )
 
@@ -261,7 +262,7 @@ class Breadth:
         if not analysis.conditions or len(analysis.focus) != 1 or len(classes) != 1:
             return None
         # (whom one is for, asked of the class, is asked for every member; "which CAR-T is for kids?" picks one)
-        if analysis.qtype not in FILTERING_TYPES - {"indication", "age"} and not (analysis.qtype in ("indication", "age") and single_choice(analysis, classes[0])):
+        if analysis.qtype not in FILTERING_TYPES - {"indication", "age"} and not (analysis.qtype in ("indication", "age", "definition") and single_choice(analysis, classes[0])):
             return None
         # (the conditions of the question asked, not of a story told before it: "my daughter's consultant ...")
         members, asked = set(self.glossary.narrower(classes[0])), read(analysis.text[asking_start(analysis.text):], True)

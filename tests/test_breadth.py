@@ -206,3 +206,6 @@ def test_which_member_of_a_class_is_for_a_group_picks_the_one_whose_sentence_sta
     adults = engine.session().ask("which CAR-T is for adults")
     assert kids.citations[0].quote.startswith("Tisagenlecleucel"), kids.answer
     assert adults.citations[0].quote.startswith("Brexucabtagene"), adults.answer
+    # "Is there a CAR-T for a 40-year-old?" asks for one too: yes, the one whose sentence fits.
+    forty = engine.session().ask("is there a CAR-T for a 40 year old?")
+    assert not forty.abstained and forty.citations[0].quote.startswith("Brexucabtagene"), forty.answer
