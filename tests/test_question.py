@@ -219,8 +219,10 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
               "dr says it is back. where do we go from here", "Give me the nutshell version of the section for ward round.",
               "Give me the elevator pitch on relapsed ALL treatment", "cliff notes version pls", "synopsis of the relapse section",
               "a quick primer on relapsed ALL", "what's the bottom line for relapsed ALL?", "can you boil this down for me",
-              "bird's-eye view of treating relapsed ALL", "what is the game plan after relapse"):
+              "bird's-eye view of treating relapsed ALL", "what is the game plan after relapse", "what can she get now that it's back",
+              "what's the first thing they try after a relapse"):
         assert classify(q)[0] == "overview", q
+    assert analyse("what can a 4 year old get after relapse", _project_glossary()).qtype == "overview"  # (the age read, blanked)
     # What is done about one problem is not a request for every option.
     assert classify("blina nerve reactions what do the doctors do about it")[0] != "overview"
     # "Where does transplant fit in?" asks for its role, not for a place.
