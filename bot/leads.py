@@ -66,7 +66,7 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
     needs = [r.need for r in map(rules().get, analysis.types) if r is not None and r.name in FILTERING_TYPES and r.need is not None]
     listed = ASPECTS.match(analysis.text) or len(ASK_CLAUSE.findall(analysis.text)) >= 2  # ("products, eligibility, toxicity")
     if (needs and not listed and not MAPPING.search(analysis.text)
-            and chosen and not (chosen[0].own and chosen[0].own[0] in named)):
+            and chosen and not (chosen[0].own and named == chosen[0].own[:1])):  # ("the downside of CAR-T?": its own sentence)
         # "What can go wrong with each?": the first option whose sentence states the attribute, not one that
         # mentions it in passing at its end ("remarkable efficacy, albeit with significant toxicity").
         chosen = _first(chosen, next((e for e in chosen if all(_states(n, e.text) for n in needs)), None))

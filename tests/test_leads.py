@@ -131,5 +131,8 @@ def test_asked_one_attribute_of_the_options_the_first_sentence_stating_it_leads_
     # Asked of the one it is about, the sentence stands first; asked several things, the text's order.
     about = _ev(1, passing.text, own=["alphamab"])
     assert order([about, stated], analyse("what are the side effects of alphamab?", GLOSSARY), ["alphamab"], set(), GLOSSARY)[0] is about
+    # ... but asked of it among others, the sentence stating the attribute leads
+    both = analyse("what side effects do alphamab and betacel have?", GLOSSARY)
+    assert order([about, stated], both, ["alphamab", "betacel"], set(), GLOSSARY)[0] is stated
     several = analyse("the fixture therapies: products, eligibility, toxicity", GLOSSARY)
     assert order([passing, stated, other], several, [], set(), GLOSSARY)[0] is passing

@@ -220,7 +220,8 @@ def test_broad_asks_in_plain_words_are_overviews() -> None:
               "Give me the elevator pitch on relapsed ALL treatment", "cliff notes version pls", "synopsis of the relapse section",
               "a quick primer on relapsed ALL", "what's the bottom line for relapsed ALL?", "can you boil this down for me",
               "bird's-eye view of treating relapsed ALL", "what is the game plan after relapse", "what can she get now that it's back",
-              "what's the first thing they try after a relapse"):
+              "what's the first thing they try after a relapse", "What's the headline on how relapsed ALL gets treated these days?",
+              "Can you give me the lay of the land on treatment?", "Bring me up to speed on CAR-T cell therapy."):
         assert classify(q)[0] == "overview", q
     assert analyse("what can a 4 year old get after relapse", _project_glossary()).qtype == "overview"  # (the age read, blanked)
     # What is done about one problem is not a request for every option.
@@ -269,6 +270,15 @@ def test_asking_which_medicine_a_person_should_take_is_personal_advice() -> None
     assert classify("What medication should a 65 year old male use for leg pain?")[0] == "advice"
     assert classify("What medicine should my mum take after her transplant?")[0] == "advice"
     assert classify("What medicine is used for CNS relapse?")[0] != "advice"
+    # What to watch for is what the text says, not advice; whether to stop is.
+    assert "advice" not in classify("what side effects do i need to watch for with the relapse drugs?")
+    assert classify("do i need to stop my chemo?")[0] == "advice"
+
+
+def test_a_short_story_asked_of_the_text_is_a_summary_not_a_story_to_write() -> None:
+    assert classify("Just give me the short story. Is there any hope?")[0] == "overview"
+    assert classify("tell me a bedtime story")[0] == "out_of_scope"
+    assert classify("write me a short story about leukemia")[0] == "out_of_scope"
 
 
 def test_a_question_states_lengths_of_time_but_not_ages() -> None:
