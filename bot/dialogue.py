@@ -14,6 +14,7 @@ from bot.follow_words import (
     ASKS_AFTER,
     ASKS_FOR_ONE,
     COUNTS,
+    EACH_BARE,
     ELLIPSIS,
     ELSE_ABOUT,
     ELSE_GIVEN,
@@ -153,6 +154,9 @@ class Session:
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.
             return self._reply(cleaned, answerer.understand(ORDINAL.sub(picked, typed.text, count=1)), typed, prev)
+        if EACH_BARE.search(typed.text) and not typed.analysis.focus and (self._last_was_site() or self.turns and "places" in self.turns[-1].analysis.types):
+            # "Where else can it come back?" then "tx for each?": for each site.
+            return self._reply(cleaned, answerer.understand(EACH_BARE.sub("each site", typed.text, count=1)), typed, prev)
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
         # "What is blinatumomab?" then "and the rest?": the options besides the one just described.

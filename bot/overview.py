@@ -39,6 +39,8 @@ from bot.params import Params
 from bot.question import Analysis, rules
 from bot.text import content_words
 
+WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)  # ("where can it come back?" asks for the sites; "each relapse site" names them)
+
 
 class Overview:
     def __init__(self, scorer: EvidenceScorer, glossary: Glossary, params: Params) -> None:
@@ -95,7 +97,7 @@ class Overview:
             elif (analysis.types[1:2] == ["site_treatment"] and (cure := self._cue("site_treatment")) and not ASPECTS.match(analysis.text)
                   and (treats := next((e for e in chosen if cure.search(e.text)), None)) is not None):
                 chosen = [treats, *[e for e in chosen if e is not treats]]  # "How is it treated, and what to expect?": the treatment leads
-            if {"places", "location"} & set(analysis.types) or EACH_SITE.search(analysis.text):
+            if "places" in analysis.types or ("location" in analysis.types and WHERE.search(analysis.text)):
                 # "Where can it come back, and what is done for each?": the sentence naming the sites first.
                 listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2]
                 chosen = listing[:1] + [e for e in chosen if e not in listing[:1]]

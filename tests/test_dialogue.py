@@ -487,3 +487,22 @@ def test_which_one_was_for_a_group_picks_among_the_treatments_the_last_answer_li
     picked = s.ask("which one was for children again?")
     assert picked.searched_for.startswith("Which of alphamab"), picked.searched_for
     assert picked.citations and picked.citations[0].quote.startswith("Betacel, a CD22"), picked.answer
+
+
+def test_for_each_after_the_sites_asks_each_sites_treatment_and_the_list_of_sites_leads_only_where_asked(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import engine_over
+
+    text = ("Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites. Bone marrow relapse is particularly ominous.\n\n"
+            "CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear. "
+            "The role of CNS irradiation is unclear.\n\n"
+            "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. "
+            "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
+    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    s = engine.session()
+    s.ask("where can ALL come back?")
+    each = s.ask("what do they do for each?")
+    quotes = [c.quote for c in each.citations]
+    assert quotes[0].startswith("CNS relapse treatment") and any(q.startswith("Treatment is radiation") for q in quotes), each.answer
+    # Asked where and what at once, the sentence naming the sites comes first.
+    both = engine.session().ask("where can it come back and what is done for each site?")
+    assert both.citations[0].quote.startswith("Leukemic cells may reappear"), both.answer
