@@ -224,7 +224,7 @@ def analyse(
     matched = [t for t in matching_types(asked) if t != "yes_no"]
     types = matched or ["definition"]
     # "Is it for adults or for children?" asks which, not whether.
-    yes_no = bool(rules().yes_no.search(fold(text).strip())) and not ALTERNATIVES.search(text)
+    yes_no = bool(rules().yes_no.search(fold(text).strip())) and not ALTERNATIVES.search(text) and not REQUEST.match(text)
     mentions = glossary.mentions(text) if mentions is None else list(mentions)
     excluded = _set_aside(text, mentions)
     focus: list[str] = []
@@ -323,6 +323,8 @@ def _set_aside(text: str, mentions: list[Mention]) -> list[str]:
     return out
 
 
+# "Can you break down ...?", "could you explain ...": a request, not a question to say yes or no to.
+REQUEST = re.compile(r"\W*(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+|kindly\s+|just\s+)?(?:(?:tell|give|show|get)\s+(?:me|us)|explain|list|describe|summari[sz]e|break|walk|run|outline|go|talk|clarify|sum|name|provide|share|lay|spell|detail|recap|compare)\b", re.I)
 LIKE = re.compile(r"\b(?:like|unlike|as with)\s+$", re.I)
 IF_BEFORE, FAILS_AFTER = re.compile(r"\bif\s+(?:the\s+|an?\s+)?$", re.I), re.compile(
     r"\s+(?:\w+\s+)?(?:fails?|failed|(?:does|do|did)(?:n't| not) (?:work|hold|help)|stops? working|(?:is|are)(?:n't| not) working"

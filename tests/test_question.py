@@ -323,6 +323,10 @@ def test_a_choice_between_alternatives_is_not_a_yes_no_question(engine) -> None:
     assert not yes_no("Is betacel given in the brain or in the testis?")
     assert yes_no("Is alphamab approved for children?")
     assert yes_no("Does alphamab or betacel cause liver damage?")  # either: still whether
+    # A request put politely is no yes/no question; "can you" asking whether something can be done is.
+    assert not yes_no("Can you break down the fixture drugs, how they work and who they're meant for?")
+    assert not yes_no("could you please explain alphamab")
+    assert yes_no("Can you give alphamab to children?")
 
 
 def test_a_clause_describing_what_is_named_does_not_ask_for_that_attribute(engine) -> None:
