@@ -164,10 +164,12 @@ class Breadth:
             return False
         if analysis.qtype == "comparison" and (self.tour(analysis) or self.compares_options(analysis)):
             return True
-        if analysis.yes_no or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
+        # (a yes/no question followed by others asks them all: "Can it come back in the testicles? How would we
+        # know, and what would they do?")
+        asks = len(ASK_CLAUSE.findall(analysis.text)) + analysis.yes_no
+        if (analysis.yes_no and asks < 3) or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
             return False
         subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
-        asks = len(ASK_CLAUSE.findall(analysis.text))
         # Several asks about one subject, one of them who it is for: a description of that subject.
         if (len(subjects) == 1 and asks >= 3) or (len(subjects) <= 1 and asks == 2 and "indication" in analysis.types):
             return True

@@ -209,3 +209,15 @@ def test_which_member_of_a_class_is_for_a_group_picks_the_one_whose_sentence_sta
     # "Is there a CAR-T for a 40-year-old?" asks for one too: yes, the one whose sentence fits.
     forty = engine.session().ask("is there a CAR-T for a 40 year old?")
     assert not forty.abstained and forty.citations[0].quote.startswith("Brexucabtagene"), forty.answer
+
+
+def test_a_yes_no_question_followed_by_two_more_asks_them_all(engine) -> None:  # noqa: ANN001
+    a = engine.answerer
+    breadth = a.overviews.breadth
+
+    def broad(q: str) -> bool:
+        return breadth.broadens(a.understand(a.clean(q).text).analysis)
+
+    assert broad("Can it come back in the CNS? How would we even know, and what would they do about it?")
+    assert not broad("Can it come back in the CNS?")
+    assert not broad("Is alphamab for adults, and who else can get it?")  # one more ask: the yes/no decides
