@@ -103,10 +103,22 @@ class Forms:
                 chosen.append(ev)
         if not topic:  # (a topic asks no further part)
             chosen += self._complements(analysis, ranked, chosen)
+        if len(chosen) == 1 and analysis.focus and (opener := self._opener(best, analysis.focus[0])) is not None:
+            # "Where else can the donor cells come from?": "Cells from other relatives ... are sometimes used",
+            # with the sentence of its paragraph that says what it is about (transplant from a matched sibling).
+            chosen.append(opener)
         head, rest = chosen[0], sorted(chosen[1:], key=lambda e: e.row)
         blocks = [Block("lead", "The text says:")] if analysis.yes_no else []
         blocks += [Block("quote", evidence=[e]) for e in [head, *rest]]
         return Draft(blocks, best.score)
+
+    def _opener(self, best: Evidence, term: str) -> Evidence | None:
+        """When ``best`` never names ``term`` (nor anything of its kind), the first sentence of its paragraph that does."""
+        if term in self.scorer.named(best.row) or best.own:  # (its subjects count its paragraph's: not what it says)
+            return None
+        rows = [r for r in self.scorer.document_rows(best.doc) if r != best.row and self.scorer.sentence(r).block == best.block]
+        opener = next((self.scorer.sentence(r) for r in rows if term in self.scorer.named(r)), None)
+        return replace(opener, score=best.score) if opener is not None else None
 
     def _parts(self, analysis: Analysis) -> list[tuple[str, object]]:
         """What the question asks about: its terms, its rare words and its further question types."""
