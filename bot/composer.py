@@ -154,7 +154,7 @@ class Composer:
             return f"*{block.text}*"
         if block.kind == "quote":
             return "\n\n".join(quoted)
-        if block.kind == "items":
+        if block.kind in ("items", "related"):
             return "\n".join(f"- {q}" for q in quoted)
         head = "| | " + " | ".join(block.labels) + " |\n|" + "---|" * (len(block.labels) + 1) + "\n"
         cells = " | ".join(f"“{_md_escape_cell(cites[m - 1].quote)}” [{m}]" for m in markers)

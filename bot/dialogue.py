@@ -377,5 +377,7 @@ class Session:
         if any(p.kind == "items" for p in answer.parts):
             firsts = (next((m.term for m in glossary.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations)
             given = tuple(dict.fromkeys(t for t in firsts if t))
-        self.turns.append(Turn(text, resolved, analysis, docs, given, frozenset(c.quote for c in answer.citations)))
+        related = {m for p in answer.parts if p.kind == "related" for m in p.cites}  # (shown apart: "go on" may quote them)
+        quoted = frozenset(c.quote for i, c in enumerate(answer.citations, 1) if i not in related)
+        self.turns.append(Turn(text, resolved, analysis, docs, given, quoted))
         del self.turns[:-MAX_TURNS]

@@ -18,7 +18,7 @@ from bot.params import Params
 from bot.question import Analysis, rules
 from bot.text import asks, fold
 
-BlockKind = Literal["lead", "quote", "items", "compare", "note"]
+BlockKind = Literal["lead", "quote", "items", "related", "compare", "note"]
 
 
 @dataclass
@@ -38,6 +38,8 @@ class Draft:
 # Types that one sentence answers: a second quote only adds noise.
 _ONE_SENTENCE = frozenset({"definition", "indication", "age", "frequency", "etiology"})
 _GATHER = frozenset({"side_effects", "toxicity_management"})
+# Asked for one value (a dose, an age limit, how often): the sentence giving it, with nothing beside it.
+_EXACT = frozenset({"dose", "frequency", "duration", "duration_count", "age", "date", "percentage", "percent_figure", "cost", "target"})
 # Types asking what something is, how it shows or goes: its paragraph answers them, the best sentence first.
 _DESCRIBED = frozenset({"definition", "prognosis", "site_treatment", "location", "mechanism", "diagnosis"})
 
@@ -110,7 +112,16 @@ class Forms:
         head, rest = chosen[0], sorted(chosen[1:], key=lambda e: e.row)
         blocks = [Block("lead", "The text says:")] if analysis.yes_no else []
         blocks += [Block("quote", evidence=[e]) for e in [head, *rest]]
+        if len(chosen) == 1 and not analysis.yes_no and analysis.qtype not in _EXACT and (related := self._related(ranked, best)):
+            # One sentence answers; what else the text says nearly as closely follows it, apart.
+            blocks += [Block("lead", "Related passages:"), Block("related", evidence=related)]
         return Draft(blocks, best.score)
+
+    def _related(self, ranked: list[Evidence], best: Evidence) -> list[Evidence]:
+        """Up to ``related_limit`` full sentences of ``best``'s document scoring ``related_floor`` of it or more."""
+        p = self.params
+        near = [e for e in ranked[:8] if e.row != best.row and e.doc == best.doc and len(e.text) >= 40 and e.score >= best.score * p.related_floor]
+        return sorted(near[: p.related_limit], key=lambda e: e.row)
 
     def _opener(self, best: Evidence, term: str) -> Evidence | None:
         """When ``best`` never names ``term`` (nor anything of its kind), the first sentence of its paragraph that does."""

@@ -84,7 +84,7 @@ class Part(BaseModel):
     medical facts live in the citations that ``cites`` points to by marker (1-based, as in ``[1]``).
     """
 
-    kind: Literal["lead", "quote", "items", "compare", "note"]
+    kind: Literal["lead", "quote", "items", "related", "compare", "note"]
     text: str = ""
     cites: list[int] = Field(default_factory=list, description="citation markers shown in this block, in order")
     labels: list[str] = Field(default_factory=list, description="compare: the column names, one per cite")

@@ -38,7 +38,7 @@ def render(answer: Answer, confidence: bool = True) -> str:
             continue
         elif part.kind == "quote":
             lines.append("\n\n".join(_quote(c) for c in cites))
-        elif part.kind == "items":
+        elif part.kind in ("items", "related"):
             lines.append("\n".join(f"- {_quote(c)}" for c in cites))
         elif part.kind == "compare":
             lines.append("\n".join(f"{label}: {_quote(c)}" for label, c in zip(part.labels, cites, strict=False)))

@@ -352,7 +352,9 @@ def test_a_subject_named_with_nothing_asked_of_it_is_answered_with_its_paragraph
     assert any(q.startswith("The most common symptoms after alphamab") for q in quotes[1:])
     assert not any("Betacel" in q for q in quotes)
     asked = engine.session().ask("What does alphamab target?")
-    assert [c.quote for c in asked.citations][:1] == quotes[:1] and len(asked.citations) == 1
+    # (what else the text says nearly as closely follows apart, as related passages)
+    answered = [m for p in asked.parts if p.kind != "related" for m in p.cites]
+    assert [c.quote for c in asked.citations][:1] == quotes[:1] and answered == [1]
     # What it is: its paragraph, the definition first.
     what = [c.quote for c in engine.session().ask("What is alphamab?").citations]
     assert what[0] == quotes[0] and len(what) >= 2 and not any("Betacel" in q for q in what)
@@ -406,3 +408,15 @@ def test_a_quote_that_never_names_what_was_asked_comes_with_the_sentence_of_its_
     # A quote naming it stands alone.
     named = [c.quote for c in engine.session().ask("Who can get tisagenlecleucel?").citations]
     assert named[0].startswith("Tisagenlecleucel") and len(named) == 1, named
+
+
+def test_a_one_quote_answer_shows_what_else_the_text_says_nearly_as_closely_apart_but_not_for_a_value(engine) -> None:
+    answer = engine.session().ask("Who can get betacel?")
+    kinds = [p.kind for p in answer.parts]
+    assert kinds[0] == "quote" and kinds[1:] == ["lead", "related"], kinds
+    assert answer.parts[1].text == "Related passages:" and "Related passages:" in answer.answer
+    related = [answer.citations[m - 1].quote for m in answer.parts[2].cites]
+    assert related and all(q != answer.citations[0].quote for q in related)
+    # A yes/no check or one value asked (a dose, an age limit): the sentence alone.
+    assert all(p.kind != "related" for p in engine.session().ask("Is alphamab for adults?").parts)
+    assert all(p.kind != "related" for p in engine.session().ask("What does alphamab target?").parts)

@@ -166,3 +166,12 @@ def test_a_pdf_quote_shows_its_page_and_section_in_the_source_view() -> None:
     html = answer_html(Answer(answer="x", abstained=False, confidence=0.9, citations=[c],
                               parts=[Part(kind="quote", cites=[1])]))
     assert "p. 4" in html and "Treatment &gt; Relapse" in html
+
+
+def test_related_passages_are_a_list_of_their_own_after_the_answer():
+    a = answer(citations=[cite(), cite(marker=2, quote="Another sentence of the text.")],
+               parts=[Part(kind="quote", cites=[1]), Part(kind="lead", text="Related passages:"), Part(kind="related", cites=[2])])
+    out = answer_html(a)
+    assert '<ul class="bot-items bot-related">' in out and "Another sentence of the text." in out
+    assert out.index("Related passages&#58;") < out.index('<ul class="bot-items bot-related">')
+    assert "Related passages:\n“Another sentence of the text.” [2]" in answer_text(a)

@@ -80,8 +80,9 @@ def part_html(part: Part, by_marker: dict[int, Citation], skip_text: str = "") -
     """One block of the answer. Unknown kinds render generically: their text, then their quotes."""
     cites = _cited(part.cites, by_marker)
     text = part.text.strip()
-    if part.kind == "items" and cites:
-        return '<ul class="bot-items">' + "".join(f"<li>{_quote(c)}</li>" for c in cites) + "</ul>"
+    if part.kind in ("items", "related") and cites:
+        cls = "bot-items" + (" bot-related" if part.kind == "related" else "")
+        return f'<ul class="{cls}">' + "".join(f"<li>{_quote(c)}</li>" for c in cites) + "</ul>"
     if part.kind == "compare" and cites:
         labels = [*part.labels, *[""] * len(cites)][: len(cites)]
         head = "".join(f'<th scope="col">{esc(label)}</th>' for label in labels)
