@@ -462,6 +462,13 @@ def test_screenshots_with_the_real_model(real_engine: Any, open_page: Callable[.
         assert not axe_violations(page)
         shot(page, "filtered-list.png")
 
+        # One sentence answers; what else the text says nearly as closely follows apart.
+        page = open_page(url, PHONE)
+        answer = ask(page, "How does blinatumomab work?")
+        assert answer.locator(".bot-related li").count() >= 1 and "Related passages" in answer.inner_text()
+        assert not axe_violations(page)
+        shot(page, "phone-related.png", full_page=False)
+
         page = open_page(url, DESKTOP)
         answer = ask(page, "Can I take blinatumomab while pregnant?")
         assert "does not discuss pregnancy" in answer.inner_text()
