@@ -112,15 +112,16 @@ class Forms:
         head, rest = chosen[0], sorted(chosen[1:], key=lambda e: e.row)
         blocks = [Block("lead", "The text says:")] if analysis.yes_no else []
         blocks += [Block("quote", evidence=[e]) for e in [head, *rest]]
-        if len(chosen) == 1 and not analysis.yes_no and analysis.qtype not in _EXACT and (related := self._related(ranked, best)):
-            # One sentence answers; what else the text says nearly as closely follows it, apart.
+        if len(chosen) <= 2 and not analysis.yes_no and analysis.qtype not in _EXACT and (related := self._related(ranked, best, chosen)):
+            # One or two sentences answer; what else the text says nearly as closely follows, apart.
             blocks += [Block("lead", "Related passages:"), Block("related", evidence=related)]
         return Draft(blocks, best.score)
 
-    def _related(self, ranked: list[Evidence], best: Evidence) -> list[Evidence]:
+    def _related(self, ranked: list[Evidence], best: Evidence, chosen: list[Evidence]) -> list[Evidence]:
         """Up to ``related_limit`` full sentences of ``best``'s document scoring ``related_floor`` of it or more."""
         p = self.params
-        near = [e for e in ranked[:8] if e.row != best.row and e.doc == best.doc and len(e.text) >= 40 and e.score >= best.score * p.related_floor]
+        rows = {e.row for e in chosen}
+        near = [e for e in ranked[:8] if e.row not in rows and e.doc == best.doc and len(e.text) >= 40 and e.score >= best.score * p.related_floor]
         return sorted(near[: p.related_limit], key=lambda e: e.row)
 
     def _opener(self, best: Evidence, term: str) -> Evidence | None:

@@ -66,7 +66,7 @@ class Params:
     second_quote_floor: float = 0.85
     gather_quote_floor: float = 0.6
     gather_limit: int = 3
-    related_floor: float = 0.8  # a one-quote answer adds up to related_limit sentences scoring this share of it (off: above 1)
+    related_floor: float = 0.8  # an answer of one or two quotes adds up to related_limit sentences scoring this share of it (off: above 1)
     related_limit: int = 2
     part_min_weight: float = 1.0
     complement_limit: int = 2

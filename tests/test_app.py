@@ -106,7 +106,7 @@ def test_chat_endpoint_follows_up_within_one_session_only(app_url: str, engine: 
 
     # Another browser session asking the same follow-up has no betacel context.
     _, other = two.predict("What are its side effects?", api_name="/chat")
-    assert len(other) == 2 and "betacel" not in assistant_texts(other)[0].lower()
+    assert len(other) == 2 and "betacel" not in assistant_texts(other)[0].lower().split("related passages")[0]  # (its own answer)
 
 
 @pytest.mark.server

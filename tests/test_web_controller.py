@@ -55,7 +55,7 @@ def test_follow_ups_stay_in_their_own_conversation(engine: Any, tmp_path: Path):
     one = chat.respond("What are its side effects?", one)
     assert one is not None and "Searched for: What are betacel side effects?" in shown(one)[3]
     other = chat.respond("What are its side effects?", None)
-    assert other is not None and "betacel" not in shown(other)[1].lower()
+    assert other is not None and "betacel" not in shown(other)[1].lower().split("related passages")[0]  # (its own answer)
 
 
 def test_two_questions_sent_before_either_is_answered_are_answered_in_order(engine: Any, tmp_path: Path):
