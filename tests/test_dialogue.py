@@ -506,3 +506,11 @@ def test_for_each_after_the_sites_asks_each_sites_treatment_and_the_list_of_site
     # Asked where and what at once, the sentence naming the sites comes first.
     both = engine.session().ask("where can it come back and what is done for each site?")
     assert both.citations[0].quote.startswith("Leukemic cells may reappear"), both.answer
+
+
+def test_it_after_which_of_two_is_the_one_the_answer_picked(engine) -> None:
+    session = engine.session()
+    first = session.ask("Which of alphamab or betacel is for children?")
+    assert first.citations[0].quote.startswith("Betacel"), first.answer
+    again = session.ask("What are its side effects?")
+    assert "betacel" in again.searched_for.lower() and "alphamab" not in again.searched_for.lower(), again.searched_for
