@@ -230,7 +230,8 @@ def _decide(
         # Answer-type check: a dose question needs a dose, a schedule question a schedule.
         pool = [
             e for e in ranked[:6]
-            if e.score >= best.score - params.need_window
+            # (within the window but for the asker's conditions: a sentence stating them is not the answer for that)
+            if e.score >= best.score - params.need_window - params.w_condition * max(0.0, best.condition - e.condition)
             and (e.entity > 0 or not analysis.focus or forms.speaks_for(e, analysis.focus))
         ]
         typed = forms.stating(need, pool, analysis)
