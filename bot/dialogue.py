@@ -363,15 +363,16 @@ class Session:
         docs = list(dict.fromkeys(pos[c.doc_id] for c in answer.citations if c.doc_id in pos))
         glossary = self.answerer.glossary
         among = len(analysis.focus) >= 2 and analysis.text.lower().startswith("which of ")  # ("which of A or B for adults?")
+        marks = all(glossary.kind(t) in ("target", "route") for t in analysis.focus)  # (none, or "which one targets CD22?")
         if (
-            (not analysis.focus or among or all(glossary.narrower(t) for t in analysis.focus)) and ASKS_FOR_ONE.search(analysis.text)
+            (marks or among or all(glossary.narrower(t) for t in analysis.focus)) and ASKS_FOR_ONE.search(analysis.text)
             and not answer.abstained and answer.citations and all(p.kind != "items" for p in answer.parts)
         ):
             # "Which drug is a purine analog for children?" names nothing; its answer does, and "it" in
             # the next question is that drug (not the first option an overview happens to list).
             members = set(analysis.focus) if among else {m for t in analysis.focus for m in glossary.narrower(t)}  # ("which CAR-T ...?": one of them)
             named = [m for m in glossary.mentions(answer.citations[0].quote) if m.kind in SUBJECT_KINDS
-                     and (not members or m.term in members)]
+                     and (m.term in members if members else m.term not in analysis.focus)]
             if named:
                 analysis = replace(analysis, focus=[named[0].term], focus_surface={named[0].term: named[0].surface})
         given: tuple[str, ...] = ()

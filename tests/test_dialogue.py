@@ -514,3 +514,16 @@ def test_it_after_which_of_two_is_the_one_the_answer_picked(engine) -> None:
     assert first.citations[0].quote.startswith("Betacel"), first.answer
     again = session.ask("What are its side effects?")
     assert "betacel" in again.searched_for.lower() and "alphamab" not in again.searched_for.lower(), again.searched_for
+
+
+def test_it_after_which_one_has_a_mark_is_the_treatment_the_answer_names_not_the_mark(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import engine_over
+
+    text = ("Blinatumomab, a CD19-directed T-cell engager, prolongs survival for children and adults with relapsed ALL.\n\n"
+            "Inotuzumab ozogamicin, a CD22-directed antibody-drug conjugate, is available for adults with relapsed ALL. "
+            "Inotuzumab may cause hepatotoxicity, including veno-occlusive disease.")
+    session = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}]).session()
+    first = session.ask("which drug targets CD22?")
+    assert first.citations[0].quote.startswith("Inotuzumab"), first.answer
+    again = session.ask("what are its side effects?")
+    assert "inotuzumab" in again.searched_for.lower() and "cd22" not in again.searched_for.lower(), again.searched_for
