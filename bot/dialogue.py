@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot import conditions
 from bot.breadth import FILTERING_TYPES, OTHER, REST
+from bot.composer import Frame
 from bot.follow_words import (
     ALTERNATIVES,
     ASKS_AFTER,
@@ -26,6 +27,7 @@ from bot.follow_words import (
     MORE,
     NARROWS,
     OF_THE_LAST,
+    ONE_OF,
     ORDINAL,
     ORDINALS,
     OTHER_SITES,
@@ -150,6 +152,11 @@ class Session:
         if len(listed) >= 2 and WHICH_ONE.match(typed.text) and not typed.analysis.focus and conditions.read(typed.text, question=True):
             # "Which one was for kids again?" after a list: which of the treatments it gave, by name.
             return self._reply(cleaned, answerer.understand(f"Which of {joined(listed, 'or')} {WHICH_ONE.sub('', typed.text, count=1)}"), typed, prev)
+        if len(listed) >= 2 and typed.analysis.yes_no and not typed.analysis.focus and ONE_OF.search(typed.text):
+            # "Is it approved for children?" after several options: which one is meant, not a guess.
+            answer = answerer.composer.abstain(Frame(cleaned.raw, notes=cleaned.notes), f"Which one do you mean: {joined(listed, 'or')}? Please ask again with its name.")
+            self._remember(cleaned.text, typed.text, typed.analysis, answer)
+            return answer
         picked = self._ordinal(typed.text, given)
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.

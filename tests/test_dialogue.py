@@ -527,3 +527,23 @@ def test_it_after_which_one_has_a_mark_is_the_treatment_the_answer_names_not_the
     assert first.citations[0].quote.startswith("Inotuzumab"), first.answer
     again = session.ask("what are its side effects?")
     assert "inotuzumab" in again.searched_for.lower() and "cd22" not in again.searched_for.lower(), again.searched_for
+
+
+def test_is_it_after_several_options_asks_which_one_is_meant(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import engine_over
+
+    text = ("Nelarabine: For T-cell ALL that has relapsed after two prior regimens.\n\n"
+            "Stem cell transplantation offers the greatest hope of cure if an HLA-matched sibling is available. "
+            "Transplantation is rarely used for patients over 65 years.\n\n"
+            "Blinatumomab prolongs overall survival for children and adults with relapsed B-cell precursor ALL.")
+    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    session = engine.session()
+    first = session.ask("What are the options for relapsed ALL?")
+    assert len(first.citations) >= 2, first.answer
+    which = session.ask("Is it approved for children?")
+    assert which.abstained and which.answer.startswith("Which one do you mean:") and not which.citations, which.answer
+    # Named, it is answered; "is that it?" asks whether that is all, not about one of them.
+    assert not session.ask("Is blinatumomab approved for children?").abstained
+    s2 = engine.session()
+    s2.ask("What are the options for relapsed ALL?")
+    assert not s2.ask("is that it?").answer.startswith("Which one do you mean")
