@@ -128,8 +128,7 @@ class Forms:
         """When ``best`` never names ``term`` (nor anything of its kind), the first sentence of its paragraph that does."""
         if term in self.scorer.named(best.row) or best.own:  # (its subjects count its paragraph's: not what it says)
             return None
-        rows = [r for r in self.scorer.document_rows(best.doc) if r != best.row and self.scorer.sentence(r).block == best.block]
-        opener = next((self.scorer.sentence(r) for r in rows if term in self.scorer.named(r)), None)
+        opener = next((self.scorer.sentence(r) for r in self.scorer.block_rows(best.row) if r != best.row and term in self.scorer.named(r)), None)
         return replace(opener, score=best.score) if opener is not None else None
 
     def _parts(self, analysis: Analysis) -> list[tuple[str, object]]:
