@@ -20,6 +20,11 @@ def engine_over(tmp_path: Path, embedder: Any, rows: list[dict[str, str]]) -> An
     return bot.load(corpus=corpus, index=tmp_path / "index", embedder=embedder)
 
 
+def one_page(tmp_path: Path, embedder: Any, text: str) -> Any:
+    """An engine over one page of ``text`` (id "all", titled "Relapsed ALL")."""
+    return engine_over(tmp_path, embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+
+
 def ask_one_page(tmp_path: Path, embedder: Any, text: str, question: str) -> Any:
     """The answer to ``question`` over one page of ``text``."""
-    return engine_over(tmp_path, embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}]).session().ask(question)
+    return one_page(tmp_path, embedder, text).session().ask(question)

@@ -397,13 +397,13 @@ def test_how_a_situation_goes_asked_of_no_term_quotes_its_paragraph_the_best_fir
 
 
 def test_a_quote_that_never_names_what_was_asked_comes_with_the_sentence_of_its_paragraph_that_does(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from pages import engine_over
+    from pages import one_page
 
     text = ("Tisagenlecleucel, a CD19-directed T-cell immunotherapy, is available for patients up to 25 years of age. "
             "Life-threatening toxicities may include cytokine release syndrome and neurologic toxicities.\n\n"
             "Stem cell transplantation offers the greatest hope of cure if an HLA-matched sibling is available. "
             "Cells from other relatives or from matched, unrelated donors are sometimes used.")
-    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    engine = one_page(tmp_path, fake_embedder, text)
     answer = engine.session().ask("What are the side effects of tisagenlecleucel?")
     quotes = [c.quote for c in answer.citations]
     assert quotes[0].startswith("Life-threatening") and any(q.startswith("Tisagenlecleucel") for q in quotes[1:]), answer.answer

@@ -191,7 +191,7 @@ def test_a_plural_noun_after_a_class_name_asks_for_several_members(class_engine)
 
 
 def test_which_member_of_a_class_is_for_a_group_picks_the_one_whose_sentence_states_it(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from pages import engine_over
+    from pages import one_page
 
     from bot.question import classify
 
@@ -201,7 +201,7 @@ def test_which_member_of_a_class_is_for_a_group_picks_the_one_whose_sentence_sta
             "Life-threatening toxicities may include cytokine release syndrome.\n\n"
             "Brexucabtagene autoleucel, a CD19-directed T cell immunotherapy, can be used to treat adult patients with relapsed ALL. "
             "Complications may be life threatening.")
-    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    engine = one_page(tmp_path, fake_embedder, text)
     kids = engine.session().ask("which CAR-T is for kids")
     adults = engine.session().ask("which CAR-T is for adults")
     assert kids.citations[0].quote.startswith("Tisagenlecleucel"), kids.answer

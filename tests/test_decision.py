@@ -554,12 +554,12 @@ def test_a_study_is_named_only_where_the_text_names_it(tmp_path, fake_embedder) 
 def test_the_askers_group_does_not_push_the_sentence_answering_the_type_out_of_reach(tmp_path, fake_embedder) -> None:  # noqa: ANN001
     # "Side effects of brexucabtagene in adults?": its indication states "adult patients" and scores on that;
     # its toxicity sentence states no group and is the answer, not "the text does not state side effects".
-    from pages import engine_over
+    from pages import one_page
 
     text = ("Tisagenlecleucel is available for the treatment of patients up to 25 years of age with relapsed ALL. "
             "Life-threatening toxicities may include cytokine release syndrome and neurologic toxicities.\n\n"
             "Brexucabtagene autoleucel, a CD19-directed T cell immunotherapy, can be used to treat adult patients with relapsed ALL. "
             "Complications, including cytokine release syndrome and neurologic toxicities, may be life threatening.")
-    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    engine = one_page(tmp_path, fake_embedder, text)
     answer = engine.session().ask("what are the side effects of brexucabtagene in adults")
     assert not answer.abstained and answer.citations[0].quote.startswith("Complications"), answer.answer

@@ -490,14 +490,14 @@ def test_which_one_was_for_a_group_picks_among_the_treatments_the_last_answer_li
 
 
 def test_for_each_after_the_sites_asks_each_sites_treatment_and_the_list_of_sites_leads_only_where_asked(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from pages import engine_over
+    from pages import one_page
 
     text = ("Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites. Bone marrow relapse is particularly ominous.\n\n"
             "CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear. "
             "The role of CNS irradiation is unclear.\n\n"
             "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. "
             "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
-    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    engine = one_page(tmp_path, fake_embedder, text)
     s = engine.session()
     s.ask("where can ALL come back?")
     each = s.ask("what do they do for each?")
@@ -517,12 +517,12 @@ def test_it_after_which_of_two_is_the_one_the_answer_picked(engine) -> None:
 
 
 def test_it_after_which_one_has_a_mark_is_the_treatment_the_answer_names_not_the_mark(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from pages import engine_over
+    from pages import one_page
 
     text = ("Blinatumomab, a CD19-directed T-cell engager, prolongs survival for children and adults with relapsed ALL.\n\n"
             "Inotuzumab ozogamicin, a CD22-directed antibody-drug conjugate, is available for adults with relapsed ALL. "
             "Inotuzumab may cause hepatotoxicity, including veno-occlusive disease.")
-    session = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}]).session()
+    session = one_page(tmp_path, fake_embedder, text).session()
     first = session.ask("which drug targets CD22?")
     assert first.citations[0].quote.startswith("Inotuzumab"), first.answer
     again = session.ask("what are its side effects?")
@@ -530,13 +530,13 @@ def test_it_after_which_one_has_a_mark_is_the_treatment_the_answer_names_not_the
 
 
 def test_is_it_after_several_options_asks_which_one_is_meant(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from pages import engine_over
+    from pages import one_page
 
     text = ("Nelarabine: For T-cell ALL that has relapsed after two prior regimens.\n\n"
             "Stem cell transplantation offers the greatest hope of cure if an HLA-matched sibling is available. "
             "Transplantation is rarely used for patients over 65 years.\n\n"
             "Blinatumomab prolongs overall survival for children and adults with relapsed B-cell precursor ALL.")
-    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    engine = one_page(tmp_path, fake_embedder, text)
     session = engine.session()
     first = session.ask("What are the options for relapsed ALL?")
     assert len(first.citations) >= 2, first.answer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pages import ask_one_page, engine_over
+from pages import ask_one_page, engine_over, one_page
 
 
 def _analysis(engine, question: str):  # noqa: ANN202
@@ -214,7 +214,7 @@ def test_a_treatment_asked_of_a_site_is_quoted_first(tmp_path, fake_embedder) ->
 
 
 def test_treatment_asked_of_two_sites_quotes_each_sites_treatment_first(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": SITES}])
+    engine = one_page(tmp_path, fake_embedder, SITES)
     answer = engine.session().ask("What treatment does the text describe for relapse in the brain or the testicles?")
     quotes = [c.quote.split(" ")[0] for c in answer.citations]
     assert quotes == ["CNS", "Treatment", "Testicular", "If"], answer.answer
@@ -250,7 +250,7 @@ def test_outcomes_asked_besides_a_class_leave_out_its_members(tmp_path, fake_emb
         "Blinatumomab, a CD19-directed T-cell engager, prolongs overall survival for adults with relapsed ALL.\n\n"
         "Stem cell transplantation offers the greatest hope of long-term remission or cure."
     )
-    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    engine = one_page(tmp_path, fake_embedder, text)
     answer = engine.session().ask("Summarize the non-immunotherapy salvage agents and the evidence behind them.")
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("Stem cell transplantation") for q in quotes)
@@ -352,7 +352,7 @@ def test_asked_for_the_drugs_an_options_answer_quotes_the_drugs_not_chemotherapy
             "Blinatumomab prolongs overall survival for children and adults with relapsed ALL.\n\n"
             "Inotuzumab ozogamicin is also available for adults with relapsed ALL.\n\n"
             "Stem cell transplantation offers the greatest hope of cure for patients with a matched sibling.")
-    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": text}])
+    engine = one_page(tmp_path, fake_embedder, text)
     answer = engine.session().ask("Which drugs are for which patients?")
     quotes = [c.quote for c in answer.citations]
     assert quotes and {q.split()[0] for q in quotes} == {"Blinatumomab", "Inotuzumab"}, answer.answer

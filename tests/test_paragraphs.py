@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pages import engine_over
+from pages import one_page
 
 from bot.paragraphs import bare_list, paragraphs
 
@@ -14,7 +14,7 @@ PAGE = ("New immunotherapy approaches show impressive results in relapsed ALL.\n
 
 
 def test_each_block_is_a_paragraph_with_its_treatments_and_a_listed_one_is_a_member_of_its_lists_class(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    engine = engine_over(tmp_path, fake_embedder, [{"id": "all", "title": "Relapsed ALL", "text": PAGE}])
+    engine = one_page(tmp_path, fake_embedder, PAGE)
     scorer = engine.answerer.scorer
     evidence = [scorer.sentence(r) for r in reversed(range(len(engine.data.sentence_doc)))]  # any order in
     for e in evidence:  # what each is about, as scoring sets it: what it names first
