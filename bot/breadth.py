@@ -54,7 +54,7 @@ TOPIC_SAY = re.compile(
     r"(?:say|cover|tell (?:me|us))\b", re.IGNORECASE,
 )
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
-ASPECTS = re.compile(r"\s*[^:?]{2,80}(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
+ASPECTS = re.compile(r"\s*([^:?]{2,80})(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
 # Every site asked at once, none named: "the treatment for each site", "by location".
 # ("the other places it can come back", after one site: every site but that one)
@@ -179,7 +179,10 @@ class Breadth:
         if self.theme(analysis):  # ("what does the text say about a cure?")
             return True
         # "Transplant in relapsed ALL: indications, donors, age limits.": a topic and the aspects wanted.
-        if len(subjects) == 1 and ASPECTS.match(analysis.text):
+        # (the topic is what comes before the aspects: "HSCT: donors, sequencing with reinduction, age cut-offs")
+        if (aspects := ASPECTS.match(analysis.text)) and len(subjects) >= 1 and len(
+            {m.term for m in analysis.mentions if m.start < aspects.end(1) and m.term in subjects} or set(subjects)
+        ) == 1:
             return True
         if self.tour(analysis):
             return True
@@ -193,7 +196,9 @@ class Breadth:
             return True
         # Two sites ("in the brain or the testicles"), or where it comes back and how each one is treated: the
         # paragraphs the text gives each site, if it does.
-        if len(sites) >= 2 or ({"places", "site_treatment"} <= set(analysis.types) and subjects == sites and (EACH.search(analysis.text) or EACH_SITE.search(analysis.text))):
+        # (or "how is each site treated?")
+        site_wide = "site_treatment" in analysis.types and subjects == sites and EACH_SITE.search(analysis.text)
+        if len(sites) >= 2 or site_wide or ({"places", "site_treatment"} <= set(analysis.types) and subjects == sites and EACH.search(analysis.text)):
             return True
         # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
         # marrow" (the CNS, the testes).

@@ -161,9 +161,9 @@ class Session:
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.
             return self._reply(cleaned, answerer.understand(ORDINAL.sub(picked, typed.text, count=1)), typed, prev)
-        if EACH_BARE.search(typed.text) and not typed.analysis.focus and (self._last_was_site() or self.turns and "places" in self.turns[-1].analysis.types):
-            # "Where else can it come back?" then "tx for each?": for each site.
-            return self._reply(cleaned, answerer.understand(EACH_BARE.sub("each site", typed.text, count=1)), typed, prev)
+        # "Where else can it come back?" then "tx for each?": for each site; "risks of each one?": of each treatment.
+        if (each := self._each(listed) if EACH_BARE.search(typed.text) and not typed.analysis.focus else None) is not None:
+            return self._reply(cleaned, answerer.understand(EACH_BARE.sub(each, typed.text, count=1)), typed, prev)
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
         # "What is blinatumomab?" then "and the rest?": the options besides the one just described.
@@ -316,6 +316,14 @@ class Session:
     def _short(self, text: str) -> bool:
         """A turn of a few words, which leans on the last one ("Management?", "pros and cons?")."""
         return len(content_words(text)) <= self.answerer.params.follow_up_max_words
+
+    def _each(self, listed: list[str]) -> str | None:
+        """What "each" stands for after the last turn: its sites, the treatments it named, or the options it listed."""
+        if self._last_was_site() or self.turns and "places" in self.turns[-1].analysis.types:
+            return "each site"
+        last = self.turns[-1].analysis if self.turns else None  # (the treatments as the asker wrote them)
+        named = [last.focus_surface.get(t, t) for t in last.focus if self.answerer.glossary.kind(t) in GIVEN_KINDS] if last else []
+        return next((f"each of {joined(n, 'and')}" for n in (named, listed) if len(n) >= 2), None)
 
     def _options(self, given: tuple[str, ...]) -> list[str]:
         """The treatments the last answer listed, classes left out ("Available immunotherapies include"

@@ -42,8 +42,12 @@ SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
 REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones)\b", re.IGNORECASE)
 # "What about the other places it can come back?" after one site: every site but that one.
 OTHER_SITES = re.compile(r"\bthe other (?:relapse |\w+ )?(?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
-# "Where can it come back?" then "tx for each?": each of the sites it gave (no noun of its own after "each").
-EACH_BARE = re.compile(r"\b(?:each|every)(?: one| of them| of those)?\b(?!\s+(?:site|place|location|spot|area|of)\b)(?=\W*$)", re.IGNORECASE)
+# "Where can it come back?" then "tx for each?" or "how is each one treated": each of the things the last turn
+# gave (no noun of its own after "each": a bare one ends the question, "each one" may stand anywhere).
+EACH_BARE = re.compile(
+    r"\b(?:each|every)(?: one| of them| of those| of these)\b|\b(?:each|every)\b(?!\s+(?:site|place|location|spot|area|of)\b)(?=\W*$)",
+    re.IGNORECASE,
+)
 # "Anything else about donors?": more about a subject of its own, not the options besides the last one.
 ELSE_ABOUT = re.compile(r"\b(?:anything|something|what) else (?:about|on|regarding|concerning)\s+\w", re.IGNORECASE)
 # "Pros and cons?" right after a question about one thing: of that thing, not of the whole text.

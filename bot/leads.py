@@ -49,7 +49,9 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
         # group ("a second remission in ... about one third of adults").
         asked = rules().without_audience(analysis.text[asking_start(analysis.text):])
         for_group = says_for if read(asked, True) else None
-        chosen.sort(key=lambda e: (-e.condition, not (for_group is not None and for_group.search(e.text))))
+        # (of those fitting as well, one for the asker's lineage: T-cell ALL is a disease of its own)
+        own = _own_lineage(chosen, analysis)
+        chosen.sort(key=lambda e: (-e.condition, e is not own, not (for_group is not None and for_group.search(e.text))))
     if says_for is not None and (MAPPING.search(analysis.text) or "indication" in analysis.types or (
         "age" in analysis.types and analysis.conditions.age is None
     )):
@@ -107,9 +109,14 @@ def fitting(chosen: list[Evidence], analysis: Analysis) -> tuple[list[Evidence],
     if not note:
         return chosen, ""
     kept = [e for e in chosen if e.kind != "item" or any(e is k for k in keep)]
-    if len(keep) == 1:
-        return _first(kept, keep[0]), note
-    return kept, note
+    return _first(kept, keep[0] if len(keep) == 1 else _own_lineage(keep, analysis)), note
+
+
+def _own_lineage(chosen: list[Evidence], analysis: Analysis) -> Evidence | None:
+    """The first of ``chosen`` stating the lineage the asker states ("T-cell ALL, relapsed twice": nelarabine's
+    item, before clofarabine's for children after two regimens); None when the asker states none."""
+    asked = analysis.conditions.lineage
+    return next((e for e in chosen if asked & read(e.text).lineage), None) if asked else None
 
 
 def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
@@ -119,11 +126,19 @@ def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
     text's order."""
     chosen = list(chosen)
     if analysis.conditions:
-        chosen.sort(key=lambda e: -e.condition)
+        own = _own_lineage(chosen, analysis)
+        chosen.sort(key=lambda e: (-e.condition, e is not own))
     elif chosen and analysis.qtype == "overview" and len([t for t in analysis.types[1:] if t not in ("definition", "commonest")]) == 1:
         # ("its commonest nerve effects": of the best, the one saying which are the most common)
         rule = rules().get("commonest") if "commonest" in analysis.types else None
         chosen = _first(chosen, max(chosen, key=lambda e: (e.score, bool(rule and rule.need and rule.need.search(e.text)))))
+    elif chosen:
+        # Asked what a thing's paragraph states ("blinatumomab side effects, and what if seizures?"): the first
+        # sentence stating one of those leads, not the one introducing the thing.
+        needs = [r.need for r in map(rules().get, analysis.types) if r is not None and r.name in FILTERING_TYPES and r.need is not None]
+        listed = ASPECTS.match(analysis.text) or len(ASK_CLAUSE.findall(analysis.text)) >= 2  # (not "what it is, who gets it, ...")
+        if needs and not listed and not any(n.search(chosen[0].text) for n in needs):
+            chosen = _first(chosen, next((e for e in chosen if any(_states(n, e.text) for n in needs)), None))
     return chosen
 
 

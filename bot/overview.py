@@ -84,8 +84,9 @@ class Overview:
             said = list(dict.fromkeys(w for w in content_words(analysis.text) if self.scorer.stem(w) in words))
             top = max(theme, key=lambda e: e.score)  # the best first, the rest in the text's order
             chosen, lead = [top, *sorted((e for e in theme if e is not top), key=lambda e: e.row)], f"The text says this about {' and '.join(said)}:"
-        elif sites and not named:
-            # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs.
+        elif sites and all(any(t in e.own for para in sites for e in para.sentences) for t in named):
+            # A site the text gives paragraphs of its own ("relapse outside the marrow"): those paragraphs (with
+            # treatments named that they give: "CNS relapse: the intrathecal regimen and irradiation?").
             chosen = [e for para in sites for e in para.sentences if len(e.text) >= 40]
             if analysis.qtype == "site_treatment" and chosen:
                 # How it is managed: the sentence answering best first, then the rest in the text's order.

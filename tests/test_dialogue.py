@@ -547,3 +547,27 @@ def test_is_it_after_several_options_asks_which_one_is_meant(tmp_path, fake_embe
     s2 = engine.session()
     s2.ask("What are the options for relapsed ALL?")
     assert not s2.ask("is that it?").answer.startswith("Which one do you mean")
+
+
+def test_each_one_anywhere_in_a_follow_up_stands_for_the_sites_or_the_treatments_the_last_turn_named(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import one_page
+
+    text = ("Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites.\n\n"
+            "CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear. "
+            "The role of CNS irradiation is unclear.\n\n"
+            "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. "
+            "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.\n\n"
+            "Blinatumomab may cause cytokine release syndrome. Inotuzumab may cause hepatotoxicity.")
+    engine = one_page(tmp_path, fake_embedder, text)
+    s = engine.session()
+    s.ask("where can it come back after treatment?")
+    each = s.ask("how is each one treated")
+    assert each.searched_for == "how is each site treated", each.searched_for
+    assert each.citations[0].quote.startswith("CNS relapse treatment"), each.answer
+    s = engine.session()
+    s.ask("My son relapsed and they're talking about blina or inotuzumab.")
+    risks = s.ask("what are the risks of each one?")
+    # The treatments as the asker named them (not the options an answer listed).
+    assert risks.searched_for == "what are the risks of each of blina and inotuzumab?", risks.searched_for
+    quotes = [c.quote for c in risks.citations]
+    assert "Blinatumomab may cause cytokine release syndrome." in quotes and "Inotuzumab may cause hepatotoxicity." in quotes, risks.answer

@@ -136,3 +136,27 @@ def test_asked_one_attribute_of_the_options_the_first_sentence_stating_it_leads_
     assert order([about, stated], both, ["alphamab", "betacel"], set(), GLOSSARY)[0] is stated
     several = analyse("the fixture therapies: products, eligibility, toxicity", GLOSSARY)
     assert order([passing, stated, other], several, [], set(), GLOSSARY)[0] is passing
+
+
+def test_asked_what_a_things_paragraph_states_the_first_sentence_stating_it_leads() -> None:
+    intro = _ev(1, "Alphamab, a CD19-directed antibody, prolongs survival for adults.", own=["alphamab"])
+    harm = _ev(2, "Life-threatening toxicities may include cytokine release syndrome and seizures.")
+    stop = _ev(3, "Interrupting alphamab may be necessary.", own=["alphamab"])
+    asked = analyse("alphamab side effects n what do they do if pt has seizures on it", GLOSSARY)
+    assert topical([intro, harm, stop], asked)[0] is harm
+    # A tour of its aspects keeps the text's order.
+    tour = analyse("Alphamab rundown: what it is, who gets it, main toxicities, how they're handled.", GLOSSARY)
+    assert topical([intro, harm, stop], tour) == [intro, harm, stop]
+
+
+def test_of_options_fitting_as_well_the_one_for_the_askers_lineage_leads() -> None:
+    intro = _ev(1, "Other agents have been available, but their benefit is unproven.", kind="lead_in")
+    adults = _ev(2, "Gammacine: for adults with Ph- ALL in at least 2nd relapse", kind="item", condition=-1.0)
+    kids = _ev(3, "Deltarabine: for patients age 1 to 21 years after ≥ 2 prior regimens", kind="item", condition=1.0)
+    tcell = _ev(4, "Epsilonine: for T-cell ALL that has relapsed after ≥ 2 prior regimens", kind="item", condition=1.0)
+    asked = analyse("my kid has t cell all n its relapsed twice now what meds r left", GLOSSARY)
+    kept, note = fitting([intro, adults, kids, tcell], asked)
+    assert kept[0] is tcell and adults not in kept and note, (kept, note)
+    assert topical([kids, tcell], asked)[0] is tcell
+    # No lineage asked: the text's order among those fitting as well.
+    assert topical([kids, tcell], analyse("my kid relapsed twice now, what meds are left", GLOSSARY))[0] is kids

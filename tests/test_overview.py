@@ -359,3 +359,33 @@ def test_asked_for_the_drugs_an_options_answer_quotes_the_drugs_not_chemotherapy
     # Asked for the options, every kind of treatment
     options = [c.quote for c in engine.session().ask("Which treatments are for which patients?").citations]
     assert any(q.startswith("Stem cell") for q in options), options
+
+
+def test_a_site_asked_with_treatments_its_paragraph_gives_is_that_paragraph(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import one_page
+
+    text = ("Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites.\n\n"
+            "CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear. "
+            "The role of continued intrathecal drug use or CNS irradiation is unclear.\n\n"
+            "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. "
+            "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
+    a = one_page(tmp_path, fake_embedder, text).session().ask(
+        "Outline management of CNS relapse - intrathecal methotrexate and the place of irradiation.")
+    # Not the testis's radiation therapy: the treatments named are the CNS paragraph's.
+    assert a.citations and a.citations[0].quote.startswith("CNS relapse treatment includes"), a.answer
+    assert all(c.quote.startswith(("CNS relapse", "The role of")) for c in a.citations), a.answer
+
+
+def test_a_topic_before_a_list_of_aspects_asks_its_account_whatever_the_aspects_name(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import one_page
+
+    text = ("Although a new round of chemotherapy may induce a second remission, subsequent remissions tend to be brief.\n\n"
+            "Stem cell transplantation following reinduction chemotherapy offers the greatest hope of cure if an HLA-matched sibling is available. "
+            "Cells from other relatives or from matched, unrelated donors are sometimes used. "
+            "Transplantation is rarely used for patients > 65 years because it is much less likely to be successful.")
+    a = one_page(tmp_path, fake_embedder, text).session().ask(
+        "HSCT in relapsed ALL: donor preference, sequencing with reinduction, and age cut-offs?")
+    # Reinduction is named inside an aspect; the topic is transplant: its paragraph, not "does not discuss".
+    quotes = [c.quote for c in a.citations]
+    assert not a.abstained, a.answer
+    assert any(q.startswith("Cells from other relatives") for q in quotes) and any(q.startswith("Transplantation is rarely") for q in quotes)
