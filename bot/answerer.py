@@ -245,7 +245,7 @@ class Answerer:
         besides = self.overviews.breadth.besides_asked(analysis)
         if overview or besides:
             aside = (exclude or set()) | set(analysis.excluded) | ({besides} if besides else set())
-            first = decide(analysis, ranked, self.params, self.forms).best if besides else None
+            first = decide(analysis, ranked, self.params, self.forms).best if besides else self.overviews.outlook_first(analysis, ranked)
             answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside, follow, first, said)
             if answer is not None:
                 return answer

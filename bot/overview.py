@@ -26,6 +26,7 @@ from bot.breadth import (
     EACH_STATES,
     FILTERING_TYPES,
     MEANING,
+    OPTIONS,
     TOPIC_SAY,
     TREATMENT_KINDS,
     Breadth,
@@ -37,7 +38,8 @@ from bot.paragraphs import Paragraph, bare_list
 from bot.paragraphs import paragraphs as split_paragraphs
 from bot.params import Params
 from bot.question import Analysis, rules
-from bot.text import content_words
+from bot.story import asking_start
+from bot.text import content_words, fold
 
 WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)  # ("where can it come back?" asks for the sites; "each relapse site" names them)
 
@@ -54,6 +56,21 @@ class Overview:
 
     def broadens(self, analysis: Analysis) -> bool:
         return self.breadth.broadens(analysis)
+
+    def outlook_first(self, analysis: Analysis, ranked: list[Evidence]) -> Evidence | None:
+        """"What is her outlook, and what can they do?": the outlook asked before the options leads them, as
+        the best sentence stating an outcome of the disease (naming no treatment); None when not so asked."""
+        rule = rules().get("prognosis")
+        # (not how well a treatment asked about works: "how well do the immune-based treatments work?")
+        if "prognosis" not in analysis.types or rule is None or rule.cue is None or any(
+                self.glossary.kind(t) in TREATMENT_KINDS for t in analysis.focus):
+            return None
+        asked = fold(analysis.text[asking_start(analysis.text):])
+        outlook, options = rule.ask.search(asked), OPTIONS.search(asked)
+        if outlook is None or options is None or outlook.start() > options.start():
+            return None
+        return next((e for e in ranked if rule.cue.search(e.text) and set(analysis.focus) <= set(e.own)  # (of the site asked about)
+                     and not any(self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)), None)
 
     def draft(self, analysis: Analysis, evidence: list[Evidence], exclude: set[str] | None = None) -> Draft | None:
         """``evidence``: every scored sentence of the document to overview."""
@@ -214,8 +231,15 @@ class Overview:
                 full = full if cues and marked else marked  # "Which CD19-directed therapies?": an option joins by a sentence naming the mark (asked their toxicity, any sentence)
             # A sentence stating every attribute asked; any, of aspects listed ("CAR-T: products, toxicity", "what it
             # is, who can get it and what's the catch"), not of each option ("what each targets and who it is for").
+            intro = None
             if cues:
                 listed = ASPECTS.match(analysis.text) or (len(ASK_CLAUSE.findall(analysis.text)) >= 2 and not re.search(r"\b(?:each|every)\b", analysis.text, re.I))
+                # The options asked beside their attribute ("what could still work, and what are the risks?"):
+                # each option's own sentence comes with the one stating the attribute.
+                if listed and not classes and OPTIONS.search(fold(analysis.text)):
+                    intro = next((e for e in full if set(e.own) & para.terms and not any(c.search(e.text) for c in cues)), None)
+                    if intro is not None and analysis.conditions and self._leaves_out(intro, analysis):
+                        continue  # (an option that leaves the asker out, with its risks)
                 full = [e for e in full if (any if listed else all)(c.search(e.text) for c in cues)]
             if not full:
                 continue
@@ -245,7 +269,7 @@ class Overview:
             n = p.overview_attribute_per_option if cues else 1
             if len(classes) >= 2 and "comparison" in analysis.types:  # several named set side by side: the quotes shared out ("pros and cons of X versus Y")
                 n = max(n, int(p.overview_max_quotes) // len(classes))
-            keep = ranked[:n]
+            keep = ranked[:n] if intro is None else [intro, *ranked[:1]]
             if len(classes) >= 2:
                 # A tour of several named treatments: a paragraph that speaks of two of them ("Antibodies,
                 # such as blinatumomab ... CAR-T cells ...") gives each its own sentence.

@@ -389,3 +389,37 @@ def test_a_topic_before_a_list_of_aspects_asks_its_account_whatever_the_aspects_
     quotes = [c.quote for c in a.citations]
     assert not a.abstained, a.answer
     assert any(q.startswith("Cells from other relatives") for q in quotes) and any(q.startswith("Transplantation is rarely") for q in quotes)
+
+
+def test_options_asked_with_their_risks_give_each_fitting_options_sentence_and_its_risk(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import one_page
+
+    text = ("Blinatumomab, a CD19-directed T-cell engager, prolongs overall survival for adults with relapsed ALL. "
+            "Life-threatening toxicities may include cytokine release syndrome and neurologic toxicities.\n\n"
+            "Inotuzumab ozogamicin, a CD22-directed antibody-drug conjugate, is also available for adults with relapsed ALL. "
+            "Inotuzumab may cause hepatotoxicity, including fatal veno-occlusive disease.\n\n"
+            "Tisagenlecleucel, a CD19-directed T-cell immunotherapy, is available for patients up to 25 years of age. "
+            "Life-threatening toxicities may include cytokine release syndrome (5).")
+    a = one_page(tmp_path, fake_embedder, text).session().ask(
+        "My father is 67 and his ALL has relapsed. What treatments could still work for him and what are the risks of them?")
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("Blinatumomab, a CD19") for q in quotes) and any(q.startswith("Inotuzumab ozogamicin, a CD22") for q in quotes), a.answer
+    assert "Inotuzumab may cause hepatotoxicity, including fatal veno-occlusive disease." in quotes, a.answer
+    # The option that leaves a 67-year-old out comes with neither its sentence nor its risks.
+    assert not any(q.startswith(("Tisagenlecleucel", "Life-threatening toxicities may include cytokine release syndrome (5)")) for q in quotes), a.answer
+
+
+def test_the_outlook_asked_before_the_options_leads_them(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import one_page
+
+    text = ("Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites. Bone marrow relapse is particularly ominous. "
+            "Chemotherapy helps only a few patients with early bone marrow relapse to achieve long disease-free second remissions or cure.\n\n"
+            "Blinatumomab, a CD19-directed T-cell engager, prolongs overall survival for children and adults with relapsed ALL.\n\n"
+            "Stem cell transplantation following reinduction chemotherapy offers the greatest hope of cure if an HLA-matched sibling is available.")
+    engine = one_page(tmp_path, fake_embedder, text)
+    a = engine.session().ask("My daughter is 9 and it came back in the bone marrow. What is her outlook and what can they do for her?")
+    assert a.citations[0].quote == "Bone marrow relapse is particularly ominous.", a.answer
+    assert any(c.quote.startswith("Blinatumomab") for c in a.citations[1:]), a.answer
+    # The options asked first: they lead.
+    b = engine.session().ask("What can they do for a bone marrow relapse, and what is the outlook?")
+    assert b.citations and b.citations[0].quote != "Bone marrow relapse is particularly ominous.", b.answer
