@@ -111,11 +111,15 @@ class Lacking:
         while i < len(tokens) and tokens[i].group() in LEAD_IN:
             i += 1
         head: list[str] = []
+        end = tokens[i].start() if i < len(tokens) else 0
         for m in tokens[i:]:
             w = m.group()
             if w in STOPWORDS or w in SETTING:
                 break
             head.append(w[:-2] if w.endswith("'s") else w)
+            end = m.end()
+        if head and matching_types(low[tokens[i].start():end]):
+            return []  # a type's words as typed, split by punctuation ("tl;dr on inotuzumab")
         # What the glossary knows in the question is all said after the setting begins ("what advantage did
         # inotuzumab show" asks about inotuzumab; "what foods ... during chemo" about food).
         setting = next((m.start() for m in tokens[i:] if m.group() in SETTING), None)

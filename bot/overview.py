@@ -270,6 +270,10 @@ class Overview:
             if len(classes) >= 2 and "comparison" in analysis.types:  # several named set side by side: the quotes shared out ("pros and cons of X versus Y")
                 n = max(n, int(p.overview_max_quotes) // len(classes))
             keep = ranked[:n] if intro is None else [intro, *ranked[:1]]
+            if (analysis.conditions.lineage or analysis.conditions.line) and not cues and len(fits := [e for e in ranked if e.kind == "item" and e.condition > 0]) > 1:
+                # A list's items are options of their own: each one fitting the asker's disease or line of
+                # therapy ("T-ALL, after two regimens": nelarabine and clofarabine), which its items state.
+                keep = fits
             if len(classes) >= 2:
                 # A tour of several named treatments: a paragraph that speaks of two of them ("Antibodies,
                 # such as blinatumomab ... CAR-T cells ...") gives each its own sentence.

@@ -59,6 +59,8 @@ def test_who_asks_is_no_subject_as_a_plural_or_a_possessive_without_its_apostrop
         ("cost of alphamab for adults", []),
         # A head the corpus says ("swelling") is covered by the rest of the answer path.
         ("swelling after testicular relapse?", []),
+        # A type's words split by punctuation as typed ("tl;dr") are no subject either.
+        ("tl;dr on alphamab for a heme fellow", []),
     ],
 )
 def test_what_a_short_question_asks_for_before_its_setting_must_be_in_the_corpus(engine, question: str, head: list[str]) -> None:

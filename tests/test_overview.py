@@ -423,3 +423,18 @@ def test_the_outlook_asked_before_the_options_leads_them(tmp_path, fake_embedder
     # The options asked first: they lead.
     b = engine.session().ask("What can they do for a bone marrow relapse, and what is the outlook?")
     assert b.citations and b.citations[0].quote != "Bone marrow relapse is particularly ominous.", b.answer
+
+
+def test_every_list_item_fitting_the_askers_lineage_or_line_is_an_option_of_its_own(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import one_page
+
+    text = ("Although a new round of chemotherapy may induce a second remission, subsequent remissions tend to be brief.\n\n"
+            "Other agents have been available, but clinically meaningful outcomes have not been convincingly demonstrated. Examples include:\n\n"
+            "Liposomal vincristine (a vinca alkaloid): For adults with Ph- ALL in at least 2nd relapse\n\n"
+            "Clofarabine (a purine nucleoside analog): For patients age 1 to 21 years with relapsed or refractory ALL after ≥ 2 prior regimens\n\n"
+            "Nelarabine (a purine nucleoside) analog prodrug of guanosine arabinoside: For T-cell ALL that has relapsed after ≥ 2 prior regimens\n\n"
+            "Stem cell transplantation following reinduction chemotherapy offers the greatest hope of cure if an HLA-matched sibling is available.")
+    a = one_page(tmp_path, fake_embedder, text).session().ask("16 year old boy with T-ALL relapsed after 2 regimens, what now")
+    quotes = [c.quote for c in a.citations]
+    assert quotes[0].startswith("Nelarabine"), a.answer  # the one for his lineage leads
+    assert any(q.startswith("Clofarabine") for q in quotes) and not any(q.startswith("Liposomal") for q in quotes), a.answer

@@ -81,6 +81,9 @@ def _project_glossary():  # noqa: ANN202
         ("what blood test shows a relapse", "diagnosis"),
         ("alphamab AEs", "side_effects"),
         ("CNS relapse tx?", "site_treatment"),
+        # what a treatment looks like is the treatment, not how the disease shows itself
+        ("6yo with isolated CNS relapse, what does the treatment look like?", "site_treatment"),
+        ("what does a testicular relapse look like?", "diagnosis"),
         # which of two gets more of something: a ranking the text must make
         ("Which gets more patients into remission, brexucabtagene or tisagenlecleucel?", "ranking"),
         ("which has fewer side effects, blina or ino?", "ranking"),
