@@ -303,9 +303,7 @@ def fit(sentence: Conditions, question: Conditions, clamp: bool = True) -> float
         return 0.0
     score = 0.0
     if question.age and sentence.age:
-        qlo, qhi = question.age
-        slo, shi = sentence.age
-        score += 1.0 if slo <= qhi and qlo <= shi else -1.0
+        score += _age_fit(question.age, sentence.age)
     if question.lineage and sentence.lineage:
         score += 1.0 if question.lineage & sentence.lineage else -1.0
     if question.ph and sentence.ph:
@@ -320,6 +318,17 @@ def fit(sentence: Conditions, question: Conditions, clamp: bool = True) -> float
     elif question.donor and sentence.donor:
         score += 1.0 if question.donor & sentence.donor else 0.0
     return max(-1.0, min(1.0, score)) if clamp else score
+
+
+def _age_fit(asked: tuple[float, float], stated: tuple[float, float]) -> float:
+    """+1 when the ages stated hold the asker ("up to 25 years" for a teenager), -1 when they leave the asker out;
+    0 when a group asked meets them only at an edge ("adults" and "up to 25 years": a drug for the young, which
+    some adults may get), as neither half of the group asked nor half of the ages stated is shared."""
+    (qlo, qhi), (slo, shi) = asked, stated
+    shared = min(qhi, shi) - max(qlo, slo)
+    if shared < 0:
+        return -1.0
+    return 1.0 if any(hi - lo <= 0 or shared / (hi - lo) >= 0.5 for lo, hi in (asked, stated)) else 0.0
 
 
 def other_disease(sentence: Conditions, question: Conditions) -> bool:

@@ -68,6 +68,16 @@ def test_fit_prefers_sentences_that_speak_to_the_asker() -> None:
     assert fit(read("For patients with relapsed ALL after ≥ 2 prior regimens"), t_cell_later, clamp=False) == 1.0
 
 
+def test_a_group_asked_that_meets_the_ages_stated_only_at_an_edge_neither_fits_nor_is_left_out() -> None:
+    young = read("For patients up to 25 years of age", False)
+    assert fit(young, read("options for adults?", True)) == 0.0  # some adults (18 to 25), not a drug for adults
+    assert not excludes(young, read("options for adults?", True))
+    assert fit(young, read("options for a teenager?", True)) == 1.0
+    assert fit(young, read("my son is 19", True)) == 1.0
+    assert fit(young, read("my father is 67", True)) == -1.0
+    assert fit(read("For patients > 65 years", False), read("options for adults?", True)) == 1.0
+
+
 def test_qualified_statements_are_recognised() -> None:
     assert qualified("clinically meaningful outcomes have not been convincingly demonstrated")
     assert qualified("marketing has been discontinued")
@@ -200,6 +210,10 @@ def test_a_question_about_unproven_statements_is_recognised() -> None:
     assert asks_qualified("Summarise the part about the older agents whose benefit was never convincingly proven.")
     assert asks_qualified("which ones have not been clearly shown to help?")
     assert not asks_qualified("which ones have been convincingly shown to help?")
+    # "The older drugs": those the text sets apart from the new immunotherapies (not an older patient).
+    assert asks_qualified("what about the older drugs, do they still use them?")
+    assert asks_qualified("Older agents for multiply relapsed ALL: which ones, and for whom?")
+    assert not asks_qualified("options for older patients?") and not asks_qualified("she is older than 65, what drugs?")
 
 
 @pytest.mark.parametrize(("text", "lineage"), [
