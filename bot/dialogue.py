@@ -76,8 +76,8 @@ class Session:
     def _resolve(self, text: str, analysis: Analysis) -> str:
         """Rewrite a follow-up into a self-contained question, or return it unchanged."""
         prev = self.last_focus
-        if prev is None:
-            return text
+        if prev is None:  # ("How is relapsed ALL treated?" then "ok what about the brain": the same question of it)
+            return f"{self.turns[-1].resolved.rstrip('?.! ')} ({text.strip()})" if self.turns and analysis.focus and WHAT_ABOUT.match(text) else text
         folded = fold(text)
         follow = bool(rules().follow_up.search(folded))
         words = content_words(text)

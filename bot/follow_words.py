@@ -13,7 +13,7 @@ PRONOUN = re.compile(
 # One thing pointed at ("is it for kids?"), not several ("are they ...?").
 ONE_OF = re.compile(r"\b(?:it|its|this one|that one|th(?:is|at) (?:drug|medicine|treatment|therapy))\b(?<!\bthat it)(?<!\bthis it)(?<!\bthat's it)", re.IGNORECASE)  # (not "is that it?": is that all)
 LEADING_CONNECTIVE = re.compile(r"^(and|so|then|also|but|ok|okay)\b[\s,]*", re.IGNORECASE)
-WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
+WHAT_ABOUT = re.compile(r"^\s*(?:(?:and|ok|okay|so)\s+)?(?:what|how) about\b", re.IGNORECASE)
 # A turn that only restates who asks: "what about for adults?", "just the ones for kids", "and for a 70-year-old?".
 NARROWS = re.compile(
     r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for|which (?:of (?:those|these|them)|ones?)"

@@ -571,3 +571,11 @@ def test_each_one_anywhere_in_a_follow_up_stands_for_the_sites_or_the_treatments
     assert risks.searched_for == "what are the risks of each of blina and inotuzumab?", risks.searched_for
     quotes = [c.quote for c in risks.citations]
     assert "Blinatumomab may cause cytokine release syndrome." in quotes and "Inotuzumab may cause hepatotoxicity." in quotes, risks.answer
+
+
+def test_what_about_a_thing_after_a_question_about_nothing_in_particular_asks_that_question_of_it(engine) -> None:
+    s = engine.session()
+    s.ask("how is relapsed disease treated")
+    brain = s.ask("ok what about the brain")
+    assert brain.searched_for == "how is relapsed disease treated (ok what about the brain)", brain.searched_for
+    assert brain.citations and brain.citations[0].quote.startswith("CNS relapse treatment"), brain.answer

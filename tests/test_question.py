@@ -69,6 +69,8 @@ def _project_glossary():  # noqa: ANN202
         ("What's available beyond chemo? Give me everything.", "overview"),
         ("Agents for relapsed B-precursor ALL?", "overview"),
         ("Treatments after a second relapse?", "overview"),
+        ("58M, Ph+ B-ALL, marrow relapse. Salvage options?", "overview"),
+        ("tl;dr on alphamab", "overview"),
         # What is done about an effect named first is how it is managed.
         ("betacel bad reactions, what do the doctors do about it", "toxicity_management"),
         ("if CRS happens what do they do about it", "toxicity_management"),
