@@ -46,7 +46,7 @@ OPTIONS = re.compile(
 )
 # The start of one ask in a question that asks several ("what is it, who can get it, and is there an age limit?").
 ASK_CLAUSE = re.compile(
-    r"(?:^|[,;:.?—–]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there)\b", re.IGNORECASE
+    r"(?:^|[,;:.?—–]\s*|\b(?:and|or|but)\s+)(what|who|whom|which|how|when|where|why|is there|are there|is (?:anyone|anybody|someone))\b", re.IGNORECASE
 )
 TREATMENTS_ASKED = re.compile(r"\b(?:what|which)\s+(?:are|r|were)\s+(?:the\s+)?(?:treatments|therapies|options|choices)\b", re.IGNORECASE)
 TOPIC_SAY = re.compile(
@@ -58,7 +58,7 @@ ASPECTS = re.compile(r"\s*([^:?]{2,80})(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(
 EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
 # Every site asked at once, none named: "the treatment for each site", "by location".
 # ("the other places it can come back", after one site: every site but that one)
-EACH_SITE = re.compile(r"\b(?:(?:each|every|all)(?: of)?(?: the| those| these)?|the different|the various|the other|those|these|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+EACH_SITE = re.compile(r"\b(?:depends?|vary|varies|differs?) (?:on|by|with) (?:the )?(?:site|location|place|where)\b|\b(?:(?:each|every|all)(?: of)?(?: the| those| these)?|the different|the various|the other|those|these|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
 NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage",
                        "percent_figure", "amount_compared", "life_expectancy"})
@@ -120,7 +120,7 @@ OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart fr
 
 
 # "..., and what else is there?", "what other options are there?": the rest of the options.
-ELSE_ASKED = re.compile(r"\b(?:what|anything|something)\s+else\b|\bwhat other\b|\b(?:other|else) (?:options|choices|treatments)\b", re.I)
+ELSE_ASKED = re.compile(r"\b(?:what|anything|something)\s+else\b|\bwhat other\b|\b(?:other|else) (?:options|choices|treatments)\b|\binstead\b", re.I)
 
 
 # Words as common as "side" or "other" name no theme of a text.
@@ -167,6 +167,9 @@ class Breadth:
         # (a yes/no question followed by others asks them all: "Can it come back in the testicles? How would we
         # know, and what would they do?")
         asks = len(ASK_CLAUSE.findall(analysis.text)) + analysis.yes_no
+        treats = "site_treatment" in analysis.types or re.search(r"\b(?:treat\w*|therap\w*|manag\w*|tx)\b", analysis.text, re.I)
+        if treats and EACH_SITE.search(analysis.text) and all(self.glossary.kind(t) == "site" for t in analysis.focus):
+            return True  # ("... and does the treatment depend on the site?": each site's, whatever the form)
         if (analysis.yes_no and asks < 3) or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
             return False
         subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
@@ -227,7 +230,7 @@ class Breadth:
             return True
         # "Which treatments in the text apply to adults?": the options whose paragraphs fit the asker, not one
         # list (the text's lists name bare drugs; the paragraphs about each state whom it is for).
-        if not analysis.focus and analysis.qtype == "list" and not split(analysis.text) and (
+        if not self.named(analysis) and analysis.qtype == "list" and not split(analysis.text) and (
             (analysis.conditions and PLURAL_OPTIONS.search(analysis.text)) or TREATMENTS_ASKED.search(analysis.text)
         ):
             # (and "what are the treatments?": the options, not the first list of drugs)
@@ -328,12 +331,13 @@ class Breadth:
         # ("an antibody with a toxin, which one is that?": one thing described by two, not a tour of both)
         return len(named) >= 2 and analysis.qtype in TOUR_TYPES and not CHOICE.search(analysis.text) and not SINGLE_CHOICE.search(analysis.text)
 
+    def before(self, analysis: Analysis) -> set[str]:
+        """What the question names as what came before ("relapsed after chemo"), not as what it asks about."""
+        return {m.term for m in analysis.mentions if AFTER.search(analysis.text[max(0, m.start - 20) : m.start])}
+
     def named(self, analysis: Analysis) -> list[str]:
         """The treatments the question asks about; not one it names as what came before ("after chemo")."""
-        context = {
-            m.term for m in analysis.mentions
-            if AFTER.search(analysis.text[max(0, m.start - 20) : m.start])
-        }
+        context = self.before(analysis)
         asked = {
             m.term for m in analysis.mentions
             if WHICH_BEFORE.search(analysis.text[max(0, m.start - 12) : m.start])

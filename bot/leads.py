@@ -142,9 +142,10 @@ def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
     return chosen
 
 
-def about(analysis: Analysis, exclude: set[str]) -> str:
-    """The lead's words for what an overview is about (" about transplant", " besides CAR-T")."""
-    names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude][:3]
+def about(analysis: Analysis, exclude: set[str], before: set[str] | None = None) -> str:
+    """The lead's words for what an overview is about (" about transplant", " besides CAR-T"); not what the
+    question names as what came ``before`` ("relapsed after chemo")."""
+    names = [analysis.focus_surface.get(t, t) for t in analysis.focus if t not in exclude and t not in (before or ())][:3]
     about = f" about {joined(names)}" if names else ""
     if len(exclude) > 2:  # the options an earlier answer gave: too many to name in a lead
         return about + " besides those already given"

@@ -134,7 +134,7 @@ class Overview:
                     self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)][:2] if paragraphs else []
                 chosen = opening + [e for e in chosen if all(e is not o for o in opening)]
                 chosen = chosen[: self.params.overview_max_quotes]
-            lead = "The text describes these options" + leads.about(analysis, aside) + ":"
+            lead = "The text describes these options" + leads.about(analysis, aside, self.breadth.before(analysis)) + ":"
         elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude and not TOPIC_SAY.match(analysis.text):
             # (not "Prognosis after relapse: what does the section say?", which names its topic)
             chosen = [p.first for p in paragraphs if p.first is not None and not bare_list(p)]

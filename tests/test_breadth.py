@@ -221,3 +221,26 @@ def test_a_yes_no_question_followed_by_two_more_asks_them_all(engine) -> None:  
     assert broad("Can it come back in the CNS? How would we even know, and what would they do about it?")
     assert not broad("Can it come back in the CNS?")
     assert not broad("Is alphamab for adults, and who else can get it?")  # one more ask: the yes/no decides
+
+
+def test_which_treatments_fit_an_asker_widen_though_a_treatment_is_named_as_what_came_before(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    asked = _analysis(engine, "I'm 45 and it relapsed after alphamab. Which of these treatments are actually meant for adults like me?")
+    assert b.before(asked) == {"alphamab"} and b.broadens(asked)
+
+
+def test_three_asks_about_one_subject_count_is_anyone_as_an_ask(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "When is a transplant used, who can be the donor, and is anyone considered too old?"))
+
+
+def test_whether_the_treatment_depends_on_the_site_asks_each_sites_treatment(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "Where in the body can it come back, and does the treatment depend on the site?"))
+    assert not b.broadens(_analysis(engine, "Where in the body can it come back?"))
+
+
+def test_what_they_offer_instead_of_a_treatment_asks_the_rest(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    asked = _analysis(engine, "He is 72. Is a transplant normal, and what might they offer someone his age instead?")
+    assert b.besides_asked(asked) == "stem cell transplantation"
