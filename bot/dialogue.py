@@ -223,6 +223,9 @@ class Session:
             # (not one chosen from a class: "which CAR-T is for up to 25?" then "and for adults?" asks which again)
             one = [t for t in last_turn.analysis.focus if answerer.glossary.kind(t) in GIVEN_KINDS]
             more = ", and the other options?" if len(one) == 1 and not last_turn.given and not WHICH.match(last_turn.question) else ""
+            # ("tisagenlecleucel eligibility?" then "and for adults?", whom it does not fit: which of its kind is for them)
+            if (kind := [c for c in answerer.glossary.classes(one)[:1] if len(answerer.glossary.narrower(c)) > 1] if more and own.labels and not any(conditions.fit(conditions.read(q), own) > 0 for q in last_turn.quoted) else []):
+                return self._reply(cleaned, answerer.understand(f"Which {(*answerer.glossary.surfaces(kind[0]), kind[0])[1]} is for {joined(list(own.labels), 'and')}?"), typed, prev)
             u = answerer.understand(f"{' '.join(again.split()).rstrip('?.! ')} ({typed.text.strip()}){more}")
             u.analysis.conditions = typed.analysis.conditions
             return self._reply(cleaned, u, typed, prev)
@@ -295,16 +298,11 @@ class Session:
             return None
         glossary = self.answerer.glossary
         last = self.turns[-1].analysis.focus
-        if analysis.focus:
-            if not self._names_a_class(analysis.focus) or len(analysis.focus) != 1:
-                return None
-            classes = list(analysis.focus)
-        else:  # "the other one", "the other gene-modified therapy": the smallest class the last one is in
-            # Of a treatment: after the testicles, "the other one" is the other testicle, not another site.
-            given = [t for t in last if glossary.kind(t) in GIVEN_KINDS]
-            classes = sorted(
-                {c for t in given for c in glossary.broader(t)}, key=lambda c: (len(glossary.narrower(c)), c)
-            )[:1]
+        if analysis.focus and (not self._names_a_class(analysis.focus) or len(analysis.focus) != 1):
+            return None
+        # "the other one", "the other gene-modified therapy": the smallest class the last one is in; of a
+        # treatment (after the testicles, "the other one" is the other testicle, not another site).
+        classes = list(analysis.focus) or glossary.classes([t for t in last if glossary.kind(t) in GIVEN_KINDS])[:1]
         for cls in classes:
             members = glossary.narrower(cls)
             if not set(last) & set(members):

@@ -140,6 +140,11 @@ class Glossary:
         """The terms that are a kind of ``term`` ("extramedullary": the CNS, the testes)."""
         return self._narrower.get(term, ())
 
+    def classes(self, terms: list[str]) -> list[str]:
+        """The classes any of ``terms`` is a kind of, the smallest first (tisagenlecleucel: CAR-T, then the
+        immunotherapies)."""
+        return sorted({c for t in terms for c in self.broader(t)}, key=lambda c: (len(self.narrower(c)), c))
+
     def surfaces(self, term: str) -> tuple[str, ...]:
         entry = self._by_term.get(term)
         return (entry.term, *entry.aliases) if entry else (term,)

@@ -579,3 +579,22 @@ def test_what_about_a_thing_after_a_question_about_nothing_in_particular_asks_th
     brain = s.ask("ok what about the brain")
     assert brain.searched_for == "how is relapsed disease treated (ok what about the brain)", brain.searched_for
     assert brain.citations and brain.citations[0].quote.startswith("CNS relapse treatment"), brain.answer
+
+
+def test_a_new_group_that_a_treatments_sentence_does_not_fit_asks_which_of_its_kind_is_for_them(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import one_page
+
+    text = ("Tisagenlecleucel, a CD19-directed T-cell immunotherapy, is available for the treatment of patients up to 25 years of age.\n\n"
+            "Brexucabtagene autoleucel, a CD19-directed T cell immunotherapy, can be used to treat adult patients with relapsed ALL.\n\n"
+            "Inotuzumab ozogamicin, a CD22-directed antibody-drug conjugate, is also available for adults with relapsed ALL.")
+    engine = one_page(tmp_path, fake_embedder, text)
+    s = engine.session()
+    s.ask("tisa-cel age limit?")
+    adults = s.ask("and for adults?")
+    assert adults.searched_for == "Which car-t is for adults?", adults.searched_for
+    assert adults.citations[0].quote.startswith("Brexucabtagene"), adults.answer
+    # A treatment alone in its kind (the one antibody-drug conjugate): its own answer, then the others.
+    s = engine.session()
+    s.ask("Is Besponsa used for relapsed ALL?")
+    kids = s.ask("what about for kids?")
+    assert not kids.searched_for.startswith("Which"), kids.searched_for
