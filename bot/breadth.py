@@ -58,7 +58,7 @@ ASPECTS = re.compile(r"\s*([^:?]{2,80})(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(
 EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
 # Every site asked at once, none named: "the treatment for each site", "by location".
 # ("the other places it can come back", after one site: every site but that one)
-EACH_SITE = re.compile(r"\b(?:depends?|vary|varies|differs?) (?:on|by|with) (?:the )?(?:site|location|place|where)\b|\b(?:(?:each|every|all)(?: of)?(?: the| those| these)?|the different|the various|the other|those|these|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+EACH_SITE = re.compile(r"\b(?:depends?|vary|varies|differs?) (?:on|by|with) (?:the )?(?:site|location|place|where)\b|\b(?:(?:each|every|all)(?: of)?(?: the| those| these)?|the different|the various|(?:the )?other|those|these|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 # Types that have an answer form of their own, or no answer from the text, and so never widen into an overview.
 NOT_BROAD = frozenset({"yes_no", "comparison", "ranking", "superlative", "out_of_scope", "advice", "date", "cost", "percentage",
                        "percent_figure", "amount_compared", "life_expectancy"})
@@ -120,7 +120,7 @@ OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart fr
 
 
 # "..., and what else is there?", "what other options are there?": the rest of the options.
-ELSE_ASKED = re.compile(r"\b(?:what|anything|something)\s+else\b|\bwhat other\b|\b(?:other|else) (?:options|choices|treatments)\b|\binstead\b", re.I)
+ELSE_ASKED = re.compile(r"\b(?:what|anything|something)\s+else\b|\bwhat other\b|\b(?:other|else) (?:options|choices|treatments)\b|\binstead\b|\bwhat (?:options |treatments )?(?:does|would|will) (?:that|this) leave\b", re.I)
 
 
 # Words as common as "side" or "other" name no theme of a text.

@@ -41,7 +41,7 @@ SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
 # "The rest", "the others" with no noun: the rest of what the last turn was one of (not "the other options": all).
 REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones)\b", re.IGNORECASE)
 # "What about the other places it can come back?" after one site: every site but that one.
-OTHER_SITES = re.compile(r"\bthe other (?:relapse |\w+ )?(?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
+OTHER_SITES = re.compile(r"\b(?:the )?other (?:relapse |\w+ )?(?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 # "Where can it come back?" then "tx for each?" or "how is each one treated": each of the things the last turn
 # gave (no noun of its own after "each": a bare one ends the question, "each one" may stand anywhere).
 EACH_BARE = re.compile(

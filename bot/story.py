@@ -33,14 +33,17 @@ def story_only(text: str, mentions: list[Mention], focus: list[str], start: int 
         return set()
     asked = {m.term for m in mentions if m.start >= start}
     # (or that ask for the options, naming none: "... brought up a transplant. What are his choices at his age?")
-    if not (asked & set(focus) or OPTIONS_ASKED.search(text, start)) or REFERS_BACK.search(DUMMY_IT.sub(" ", text[start:])):
-        return set()  # ("Can chemo still cure an early relapse like that?": the story's relapse is asked of)
+    options = OPTIONS_ASKED.search(text, start)
+    # ("Can chemo still cure an early relapse like that?": the story's relapse is asked of; not "the options,
+    # and how well do they work?", whose "they" is the options asked)
+    if not (asked & set(focus) or options) or REFERS_BACK.search(DUMMY_IT.sub(" ", text[start : options.start() if options else None])):
+        return set()
     return {t for t in focus if t not in asked}
 
 
 # "Blina and ino are for B-cell.": what a named treatment is for, told before the question; the asker's
 # own conditions are elsewhere ("... Which agent is for T-cell disease?").
-FOR_WHOM = re.compile(r"\s*(?:,\s*|\s+and\s+|\s+or\s+)?\s*(?:is|are|was|were)\s+(?:only\s+|just\s+|mostly\s+|approved\s+|used\s+|given\s+)*(?:for|in)\b[^.;!?]*", re.I)
+FOR_WHOM = re.compile(r"\s*(?:,\s*|\s+and\s+|\s+or\s+)?\s*(?:is|are|was|were|seems? to be|seemed to be)\s+(?:only\s+|just\s+|mostly\s+|approved\s+|used\s+|given\s+)*(?:for|in)\b[^.;!?]*", re.I)
 
 
 def told_of_treatments(text: str, mentions: list[Mention], kinds: frozenset[str], start: int | None = None) -> str:

@@ -244,3 +244,17 @@ def test_what_they_offer_instead_of_a_treatment_asks_the_rest(engine) -> None:
     b = engine.answerer.overviews.breadth
     asked = _analysis(engine, "He is 72. Is a transplant normal, and what might they offer someone his age instead?")
     assert b.besides_asked(asked) == "stem cell transplantation"
+
+
+def test_what_options_that_leaves_asks_the_rest(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    asked = _analysis(engine, "Why is a transplant not usually done at his age, and what options does that leave for someone older?")
+    assert b.besides_asked(asked) == "stem cell transplantation"
+
+
+def test_other_parts_of_the_body_are_the_other_sites() -> None:
+    from bot.breadth import EACH_SITE
+    from bot.follow_words import OTHER_SITES
+
+    text = "what else should I know about relapse in other parts of the body?"
+    assert EACH_SITE.search(text) and OTHER_SITES.search(text)

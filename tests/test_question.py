@@ -71,6 +71,9 @@ def _project_glossary():  # noqa: ANN202
         ("Treatments after a second relapse?", "overview"),
         ("58M, Ph+ B-ALL, marrow relapse. Salvage options?", "overview"),
         ("tl;dr on alphamab", "overview"),
+        ("T-ALL salvage", "overview"),
+        ("is there anything newer?", "overview"),
+        ("strength of evidence for alphamab?", "prognosis"),  # (not a dose's strength)
         ("my patient relapsed and she wants to know what treatments are out there. What can I tell her?", "overview"),
         # What is done about an effect named first is how it is managed.
         ("betacel bad reactions, what do the doctors do about it", "toxicity_management"),

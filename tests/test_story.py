@@ -39,3 +39,20 @@ def test_what_the_story_says_a_treatment_is_for_is_not_the_askers_condition() ->
     # the asker's own sentence is never blanked
     asked = "Is blina for B-cell ALL?"
     assert told_of_treatments(asked, [Mention("blinatumomab", "drug", 3, 8, "blina")], frozenset({"drug"})) == asked
+
+
+def test_they_after_the_options_asked_are_the_options_not_the_storys_treatment() -> None:
+    text = "Her doctor said blinatumomab is not for her type. What treatment options are there, and how well do they work?"
+    mentions = [Mention("blinatumomab", "drug", text.index("blinatumomab"), text.index("blinatumomab") + 12, "blinatumomab")]
+    assert story_only(text, mentions, ["blinatumomab"]) == {"blinatumomab"}
+    # (before the options, "it" is the story's: "Can he still have it, or other options?")
+    back = "His doctor brought up blinatumomab. Can he still have it, or what other options are there?"
+    assert story_only(back, [Mention("blinatumomab", "drug", back.index("blinatumomab"), back.index("blinatumomab") + 12, "blinatumomab")],
+                      ["blinatumomab"]) == set()
+
+
+def test_what_a_treatment_seems_to_be_for_in_the_story_is_not_the_askers_condition() -> None:
+    text = "She has T-ALL. The new immunotherapies seem to be for the B-cell kind. What can she have?"
+    mentions = [Mention("immunotherapy", "therapy", text.index("immunotherapies"), text.index("immunotherapies") + 15, "immunotherapies")]
+    told = told_of_treatments(text, mentions, frozenset({"therapy"}))
+    assert "B-cell" not in told and "T-ALL" in told
