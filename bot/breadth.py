@@ -56,6 +56,7 @@ TOPIC_SAY = re.compile(
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
 ASPECTS = re.compile(r"\s*([^:?]{2,80})(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
+ANYTHING_NEW = re.compile(r"\b(?:anything|something|what'?s|what is) (?:new|newer|newest)\b", re.IGNORECASE)
 # Every site asked at once, none named: "the treatment for each site", "by location".
 # ("the other places it can come back", after one site: every site but that one)
 EACH_SITE = re.compile(r"\b(?:depends?|vary|varies|differs?) (?:on|by|with) (?:the )?(?:site|location|place|where)\b|\b(?:(?:each|every|all)(?: of)?(?: the| those| these)?|the different|the various|(?:the )?other|those|these|by) (?:relapse )?(?:sites?|locations?|places?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
@@ -147,7 +148,8 @@ class Breadth:
         known = self.scorer.known_stems
         subject = [w for w, wt in analysis.subject.items() if wt > 0 and self.scorer.stem(w) in known]
         # (not "summarize the prognosis": the text's account of that attribute)
-        return not analysis.focus and not subject and not analysis.conditions and not asks_an_attribute(analysis)
+        return (not analysis.focus and not subject and not analysis.conditions and not asks_an_attribute(analysis)
+                and not ANYTHING_NEW.search(analysis.text))  # ("is there anything newer?": the options)
 
     def about_everything(self, analysis: Analysis) -> bool:
         """A broad question about nothing in particular ("what should a family know when ALL comes back?"):
@@ -375,7 +377,7 @@ class Breadth:
         # "Beyond antibodies and CAR-T?": setting options aside asks for the rest of them.
         asks = (bool(OPTIONS.search(fold(analysis.text)))
                 or (bool(exclude) and bool(OTHER.search(analysis.text) or REST.search(analysis.text)))
-                or indicated_for_conditions(analysis)
+                or indicated_for_conditions(analysis) or bool(ANYTHING_NEW.search(analysis.text))
                 or self.compares_options(analysis))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))
 

@@ -258,3 +258,10 @@ def test_other_parts_of_the_body_are_the_other_sites() -> None:
 
     text = "what else should I know about relapse in other parts of the body?"
     assert EACH_SITE.search(text) and OTHER_SITES.search(text)
+
+
+def test_anything_newer_asks_the_options_not_a_summary(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    newer = _analysis(engine, "is there anything newer?")
+    assert b.options(newer, set()) and not b.is_summary(newer)
+    assert b.is_summary(_analysis(engine, "summarise the text"))
