@@ -136,7 +136,10 @@ def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
         # Asked what a thing's paragraph states ("blinatumomab side effects, and what if seizures?"): the first
         # sentence stating one of those leads, not the one introducing the thing.
         needs = [r.need for r in map(rules().get, analysis.types) if r is not None and r.name in FILTERING_TYPES and r.need is not None]
-        listed = ASPECTS.match(analysis.text) or len(ASK_CLAUSE.findall(analysis.text)) >= 2  # (not "what it is, who gets it, ...")
+        # (not a tour of its aspects: "what it is, who gets it, its risks"; but "what toxicities, and how handled?")
+        tour = any(t in ("definition", "indication", "mechanism", "target", "age") for t in analysis.types)
+        asks = len(ASK_CLAUSE.findall(analysis.text))
+        listed = ASPECTS.match(analysis.text) or asks >= 3 or (tour and asks >= 2)
         if needs and not listed and not any(n.search(chosen[0].text) for n in needs):
             chosen = _first(chosen, next((e for e in chosen if any(_states(n, e.text) for n in needs)), None))
     return chosen

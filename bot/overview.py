@@ -67,10 +67,13 @@ class Overview:
             return None
         asked = fold(analysis.text[asking_start(analysis.text):])
         outlook, options = rule.ask.search(asked), OPTIONS.search(asked)
+        said = {m.term for m in analysis.mentions}
         if outlook is None or options is None or outlook.start() > options.start():
             return None
-        return next((e for e in ranked if rule.cue.search(e.text) and set(analysis.focus) <= set(e.own)  # (of the site asked about)
-                     and not any(self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)), None)
+        return next((e for e in ranked if rule.cue.search(e.text) and not e.qualified and e.kind != "lead_in"
+                     and set(analysis.focus) <= set(e.own)  # (of the site asked about,
+                     and not any(self.glossary.kind(t) in TREATMENT_KINDS or (self.glossary.kind(t) == "site" and t not in said)
+                                 for t in e.own)), None)  # not of another: "her chances" is no marrow relapse's)
 
     def draft(self, analysis: Analysis, evidence: list[Evidence], exclude: set[str] | None = None) -> Draft | None:
         """``evidence``: every scored sentence of the document to overview."""

@@ -147,6 +147,9 @@ def test_asked_what_a_things_paragraph_states_the_first_sentence_stating_it_lead
     # A tour of its aspects keeps the text's order.
     tour = analyse("Alphamab rundown: what it is, who gets it, main toxicities, how they're handled.", GLOSSARY)
     assert topical([intro, harm, stop], tour) == [intro, harm, stop]
+    # Two asks of what its paragraph states (the toxicities, how they are handled): the first stating one leads.
+    both = analyse("What serious toxicities are described for alphamab, and how are they handled?", GLOSSARY)
+    assert topical([intro, harm, stop], both)[0] is harm
 
 
 def test_of_options_fitting_as_well_the_one_for_the_askers_lineage_leads() -> None:

@@ -423,6 +423,9 @@ def test_the_outlook_asked_before_the_options_leads_them(tmp_path, fake_embedder
     # The options asked first: they lead.
     b = engine.session().ask("What can they do for a bone marrow relapse, and what is the outlook?")
     assert b.citations and b.citations[0].quote != "Bone marrow relapse is particularly ominous.", b.answer
+    # Her chances with no site said: not the outlook of a marrow relapse.
+    c = engine.session().ask("Her leukemia has returned. What can I tell them about her chances and the treatments ahead?")
+    assert c.citations and c.citations[0].quote != "Bone marrow relapse is particularly ominous.", c.answer
 
 
 def test_every_list_item_fitting_the_askers_lineage_or_line_is_an_option_of_its_own(tmp_path, fake_embedder) -> None:  # noqa: ANN001
