@@ -139,7 +139,7 @@ def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
         # (not a tour of its aspects: "what it is, who gets it, its risks"; but "what toxicities, and how handled?")
         tour = any(t in ("definition", "indication", "mechanism", "target", "age") for t in analysis.types)
         asks = len(ASK_CLAUSE.findall(analysis.text))
-        listed = ASPECTS.match(analysis.text) or asks >= 3 or (tour and asks >= 2)
+        listed = ASPECTS.match(analysis.text) or asks >= 3 or tour
         if needs and not listed and not any(n.search(chosen[0].text) for n in needs):
             chosen = _first(chosen, next((e for e in chosen if any(_states(n, e.text) for n in needs)), None))
     return chosen

@@ -57,6 +57,9 @@ class QueryProcessor:
         self._short_targets = sorted(w for w in self.known if len(w) == 5 and w.isalpha())
         self._stem = stem
         self._known_stems = {self._stem(w) for w in self.known}
+        # One-word names of drugs (and their brands) long enough to be heard apart when dictation splits them.
+        self._drug_names = sorted({fold(a) for e in glossary.entries if e.kind == "drug" for a in (e.term, *e.aliases)
+                                   if " " not in a and "-" not in a and len(a) >= 8})
 
     def _prefix_known(self, word: str) -> bool:
         if len(word) < 4:
@@ -133,7 +136,7 @@ class QueryProcessor:
                 unknown.append(low)
             return w
 
-        corrected = re.sub(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*\+?", fix, text)
+        corrected = re.sub(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*\+?", fix, self._sound_alikes(text, corrections))
         # Found once: the question's analysis reads the same mentions (Glossary.terms is their terms, in order).
         mentions = self.glossary.mentions(corrected)
         terms = list(dict.fromkeys(m.term for m in mentions))
@@ -154,6 +157,38 @@ class QueryProcessor:
                     short.append(f)
         keywords = expanded + (" " + " ".join(short) if short else "")
         return Query(text, corrected, terms, expanded, corrections, unknown, keywords, mentions)
+
+    def _sound_alikes(self, text: str, corrections: dict[str, str]) -> str:
+        """``text`` with runs of two to four words that sound like one drug's name as dictation splits it
+        ("blind a tumour mab": blinatumomab) joined into that name, when one of the words is no word the
+        corpus or English knows ("mab"); each recorded in ``corrections``."""
+        words = list(re.finditer(r"[A-Za-z]+", text))
+        unknown = [w.group().lower() not in self.known and _zipf(w.group().lower()) < self.english_zipf for w in words]
+        if len(words) < 2 or not any(unknown):
+            return text
+        from rapidfuzz import fuzz
+        from rapidfuzz.distance import OSA
+
+        out, at, i = [], 0, 0
+        while i < len(words):
+            for n in (4, 3, 2):
+                run = words[i : i + n]
+                joined = "".join(w.group().lower() for w in run)
+                if len(run) < n or len(joined) < 8 or not any(unknown[i : i + n]) or any(text[a.end() : b.start()].strip(" ") for a, b in zip(run, run[1:], strict=False)):
+                    continue
+                key = _sound(joined)
+                near = [(fuzz.ratio(key, _sound(name)), name) for name in self._drug_names]
+                score, name = max(near, default=(0.0, ""))
+                # (a run's ends are no small words, nor is one of its words the name misspelt: "methotrexat for")
+                whole = any(fuzz.ratio(_sound(w.group().lower()), _sound(name)) >= self.min_score - 4 for w in run)
+                ends = run[0].group().lower() in STOPWORDS or run[-1].group().lower() in STOPWORDS
+                if score >= self.min_score - 4 and OSA.distance(key, _sound(name)) <= len(name) // 4 and not whole and not ends:
+                    corrections[text[run[0].start() : run[-1].end()].lower()] = name
+                    out += [text[at : run[0].start()], name]
+                    at, i = run[-1].end(), i + n - 1
+                    break
+            i += 1
+        return "".join([*out, text[at:]])
 
     def _word_family(self, term: str, surface: str) -> list[str]:
         """The term's one-word surfaces the corpus writes that share the first five letters of the word

@@ -231,3 +231,14 @@ def test_chat_spellings_of_and_and_be_are_read() -> None:
     assert qp.process("n for adults?").corrected == "and for adults?"
     q = qp.process("who can b the donor nd when")
     assert q.corrected == "who can be the donor and when" and not {"n", "b", "nd"} & set(q.unknown)
+
+
+def test_a_drug_name_dictation_split_into_words_is_joined_back(qp: QueryProcessor):
+    q = qp.process("tell me about blind a tumour mab for leukemia")
+    assert q.corrected == "tell me about blinatumomab for leukemia" and q.corrections == {"blind a tumour mab": "blinatumomab"}
+    assert qp.process("what is tissue gen lecluesel").corrected == "what is tisagenlecleucel"
+    # A misspelt name beside a small or ordinary word keeps both words ("methotrexat for", "tisagenlecleucell age").
+    assert qp.process("intrathecal methotrexat for cns").corrected == "intrathecal methotrexate for cns"
+    assert qp.process("tisagenlecleucell age limit").corrected == "tisagenlecleucel age limit"
+    # Words all known to English or the text are never joined ("can a transplant help").
+    assert qp.process("can a transplant help").corrected == "can a transplant help"
