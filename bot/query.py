@@ -58,8 +58,9 @@ class QueryProcessor:
         self._stem = stem
         self._known_stems = {self._stem(w) for w in self.known}
         # One-word names of drugs (and their brands) long enough to be heard apart when dictation splits them.
-        self._drug_names = sorted({fold(a) for e in glossary.entries if e.kind == "drug" for a in (e.term, *e.aliases)
-                                   if " " not in a and "-" not in a and len(a) >= 8})
+        names = sorted({fold(a) for e in glossary.entries if e.kind == "drug" for a in (e.term, *e.aliases)
+                        if " " not in a and "-" not in a and len(a) >= 8})
+        self._drug_sounds = [(n, _sound(n)) for n in names]
 
     def _prefix_known(self, word: str) -> bool:
         if len(word) < 4:
@@ -163,8 +164,9 @@ class QueryProcessor:
         ("blind a tumour mab": blinatumomab) joined into that name, when one of the words is no word the
         corpus or English knows ("mab"); each recorded in ``corrections``."""
         words = list(re.finditer(r"[A-Za-z]+", text))
-        unknown = [w.group().lower() not in self.known and _zipf(w.group().lower()) < self.english_zipf for w in words]
-        if len(words) < 2 or not any(unknown):
+        lows = [w.group().lower() for w in words]
+        unknown = [x not in self.known and x not in STOPWORDS and _zipf(x) < self.english_zipf for x in lows]
+        if len(words) < 2 or not any(unknown) or not self._drug_sounds:
             return text
         from rapidfuzz import fuzz
         from rapidfuzz.distance import OSA
@@ -176,13 +178,14 @@ class QueryProcessor:
                 joined = "".join(w.group().lower() for w in run)
                 if len(run) < n or len(joined) < 8 or not any(unknown[i : i + n]) or any(text[a.end() : b.start()].strip(" ") for a, b in zip(run, run[1:], strict=False)):
                     continue
+                # (a run's ends are no small words: "methotrexat for")
+                if run[0].group().lower() in STOPWORDS or run[-1].group().lower() in STOPWORDS:
+                    continue
                 key = _sound(joined)
-                near = [(fuzz.ratio(key, _sound(name)), name) for name in self._drug_names]
-                score, name = max(near, default=(0.0, ""))
-                # (a run's ends are no small words, nor is one of its words the name misspelt: "methotrexat for")
-                whole = any(fuzz.ratio(_sound(w.group().lower()), _sound(name)) >= self.min_score - 4 for w in run)
-                ends = run[0].group().lower() in STOPWORDS or run[-1].group().lower() in STOPWORDS
-                if score >= self.min_score - 4 and OSA.distance(key, _sound(name)) <= len(name) // 4 and not whole and not ends:
+                score, name, sound = max(((fuzz.ratio(key, k), n, k) for n, k in self._drug_sounds), default=(0.0, "", ""))
+                # (nor is one of its words the name misspelt: "tisagenlecleucell age")
+                whole = any(fuzz.ratio(_sound(w.group().lower()), sound) >= self.min_score - 4 for w in run)
+                if score >= self.min_score - 4 and OSA.distance(key, sound) <= len(name) // 4 and not whole:
                     corrections[text[run[0].start() : run[-1].end()].lower()] = name
                     out += [text[at : run[0].start()], name]
                     at, i = run[-1].end(), i + n - 1
