@@ -56,6 +56,7 @@ TOPIC_SAY = re.compile(
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
 ASPECTS = re.compile(r"\s*([^:?]{2,80})(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
+THERE_ARE = re.compile(r"\W*(?:(?:so|and|ok)\s+)?(?:are|is) there (?:any |other )?(?:[\w-]+ ){0,2}(?:treatments|options|therapies|drugs|medicines|choices|alternatives)\b", re.IGNORECASE)
 ANYTHING_NEW = re.compile(r"\b(?:anything|something|what'?s|what is) (?:new|newer|newest)\b", re.IGNORECASE)
 # Every site asked at once, none named: "the treatment for each site", "by location".
 # ("the other places it can come back", after one site: every site but that one)
@@ -172,6 +173,8 @@ class Breadth:
         treats = "site_treatment" in analysis.types or re.search(r"\b(?:treat\w*|therap\w*|manag\w*|tx)\b", analysis.text, re.I)
         if treats and EACH_SITE.search(analysis.text) and all(self.glossary.kind(t) == "site" for t in analysis.focus):
             return True  # ("... and does the treatment depend on the site?": each site's, whatever the form)
+        if analysis.yes_no and THERE_ARE.match(analysis.text[asking_start(analysis.text):]):
+            return True  # ("Are there newer treatments than more chemo?": the ones there are)
         if (analysis.yes_no and asks < 3) or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
             return False
         subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]

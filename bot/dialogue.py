@@ -149,10 +149,13 @@ class Session:
             # "Compare the first two": the treatments the last answer listed first, by name.
             return self._reply(cleaned, answerer.understand(FIRST_N.sub(first_n, typed.text, count=1)), typed, prev)
         listed = self._options(given)
-        if len(listed) >= 2 and WHICH_ONE.match(typed.text) and not typed.analysis.focus and conditions.read(typed.text, question=True):
-            # "Which one was for kids again?" after a list: which of the treatments it gave, by name.
-            return self._reply(cleaned, answerer.understand(f"Which of {joined(listed, 'or')} {WHICH_ONE.sub('', typed.text, count=1)}"), typed, prev)
-        if len(listed) >= 2 and typed.analysis.yes_no and not typed.analysis.focus and ONE_OF.search(typed.text):
+        if len(listed) >= 2 and WHICH_ONE.match(typed.text) and not typed.analysis.focus and (conditions.read(typed.text, question=True) or typed.analysis.conditions):
+            # "Which one was for kids again?", "which of those would suit him?" (told before) after a list: which of its treatments, by name.
+            u = answerer.understand(f"Which of {joined(listed, 'or')} {WHICH_ONE.sub('', typed.text, count=1)}")
+            u.analysis.conditions = u.analysis.conditions or typed.analysis.conditions
+            return self._reply(cleaned, u, typed, prev)
+        if (len(listed) >= 2 and typed.analysis.yes_no and not typed.analysis.focus and ONE_OF.search(typed.text)
+                and last_turn is not None and answerer.overviews.breadth.options(last_turn.analysis, set())):  # (options listed, not an outlook's)
             # "Is it approved for children?" after several options: which one is meant, not a guess.
             answer = answerer.composer.abstain(Frame(cleaned.raw, notes=cleaned.notes), f"Which one do you mean: {joined(listed, 'or')}? Please ask again with its name.")
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
@@ -166,8 +169,7 @@ class Session:
             return self._reply(cleaned, answerer.understand(EACH_BARE.sub(each, typed.text, count=1)), typed, prev)
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
-        # "What is blinatumomab?" then "and the rest?": the options besides the one just described.
-        # (or the rest of what the last answer listed: "which target CD19?" then "and the rest?")
+        # "What is blinatumomab?" then "and the rest?": the options besides it (or the rest of what the last answer listed).
         others = REST_BARE.search(typed.text) is not None and not typed.analysis.focus and (self._last_was_treatment() or bool(given))
         fails = FAILS.search(typed.text) is not None and not typed.analysis.focus and bool(self.turns)
         if others and not rest:

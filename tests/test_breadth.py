@@ -265,3 +265,9 @@ def test_anything_newer_asks_the_options_not_a_summary(engine) -> None:
     newer = _analysis(engine, "is there anything newer?")
     assert b.options(newer, set()) and not b.is_summary(newer)
     assert b.is_summary(_analysis(engine, "summarise the text"))
+
+
+def test_are_there_newer_treatments_asks_the_ones_there_are(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "Are there newer treatments for relapsed disease than just more chemo?"))
+    assert not b.broadens(_analysis(engine, "Is there a dose for alphamab?"))

@@ -214,6 +214,7 @@ def test_a_question_about_unproven_statements_is_recognised() -> None:
     assert asks_qualified("what about the older drugs, do they still use them?")
     assert asks_qualified("Older agents for multiply relapsed ALL: which ones, and for whom?")
     assert asks_qualified("Older salvage agents in r/r ALL - indications and strength of evidence?")
+    assert asks_qualified("what are the older 'other agents' for relapsed ALL?")
     assert not asks_qualified("options for older patients?") and not asks_qualified("she is older than 65, what drugs?")
 
 

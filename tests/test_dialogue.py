@@ -598,3 +598,18 @@ def test_a_new_group_that_a_treatments_sentence_does_not_fit_asks_which_of_its_k
     s.ask("Is Besponsa used for relapsed ALL?")
     kids = s.ask("what about for kids?")
     assert not kids.searched_for.startswith("Which"), kids.searched_for
+
+
+def test_which_of_those_would_suit_the_patient_told_of_before_picks_among_the_listed(engine) -> None:
+    s = engine.session()
+    s.ask("My son is 8 and his disease relapsed. What are the treatment options?")
+    suits = s.ask("and which of those would suit him?")
+    assert suits.searched_for.startswith("Which of alphamab"), suits.searched_for
+    assert suits.citations and suits.citations[0].quote.startswith("Betacel, a CD22"), suits.answer  # (the one for children)
+
+
+def test_is_it_after_an_answer_that_did_not_list_options_asks_no_clarification(engine) -> None:
+    s = engine.session()
+    s.ask("What does the text say about the outlook after a relapse?")
+    again = s.ask("is it different for adults?")
+    assert not again.answer.startswith("Which one do you mean"), again.answer
