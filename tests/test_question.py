@@ -72,6 +72,7 @@ def _project_glossary():  # noqa: ANN202
         ("58M, Ph+ B-ALL, marrow relapse. Salvage options?", "overview"),
         ("tl;dr on alphamab", "overview"),
         ("T-ALL salvage", "overview"),
+        ("I'm a med student revising relapsed disease, what should I read first?", "overview"),
         ("is there anything newer?", "overview"),
         ("strength of evidence for alphamab?", "prognosis"),  # (not a dose's strength)
         ("my patient relapsed and she wants to know what treatments are out there. What can I tell her?", "overview"),
