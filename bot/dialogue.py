@@ -43,6 +43,8 @@ from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
 from bot.text import SENTENCE, STOPWORDS, asks, content_words, fold, joined
 
+SITES = frozenset({"site"})
+
 if TYPE_CHECKING:
     from bot.answerer import Answerer, Cleaned, Understanding
 
@@ -113,8 +115,10 @@ class Session:
             # relapse, not of radiation anywhere.
             phrase = prev.analysis.focus_surface.get(term, term)
             return f"{text.rstrip('?.! ')} for {phrase}?"
-        if analysis.focus and term not in analysis.focus and PRONOUN.search(text):
-            # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one.
+        if analysis.focus and term not in analysis.focus and (pron := PRONOUN.search(text)) and not any(
+                m.term in analysis.focus and m.start < pron.start() for m in analysis.mentions):
+            # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one (but
+            # "is there a CAR-T for adults, and what are its risks?": its own, named before it).
             phrase = prev.analysis.focus_surface.get(term, term)
             new = PRONOUN.sub(phrase, LEADING_CONNECTIVE.sub("", text).strip(), count=1)
             return new[:1].upper() + new[1:]
@@ -170,7 +174,7 @@ class Session:
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
         # "What is blinatumomab?" then "and the rest?": the options besides it (or the rest of what the last answer listed).
-        others = REST_BARE.search(typed.text) is not None and not typed.analysis.focus and (self._last_was_treatment() or bool(given))
+        others = REST_BARE.search(typed.text) is not None and not typed.analysis.focus and (self._last_was(GIVEN_KINDS) or bool(given))
         fails = FAILS.search(typed.text) is not None and not typed.analysis.focus and bool(self.turns)
         if others and not rest:
             # The rest of the widest class the last one belongs to (the immunotherapies, not the antibodies).
@@ -187,12 +191,12 @@ class Session:
                  and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
                 or bool(typed.analysis.excluded)  # "beyond antibodies and CAR-T?": the rest
                 # "What is CAR-T?" then "is there anything else she could get?": another treatment
-                or (ELSE_GIVEN.search(typed.text) is not None and self._last_was_treatment())
+                or (ELSE_GIVEN.search(typed.text) is not None and self._last_was(GIVEN_KINDS))
                 # "What are the newer drugs?" then "anything else?": the options the answer has not given
                 or (bool(given) and not typed.analysis.focus)
                 # "Blinatumomab's side effects?" then "and the rest of the drugs?": the same of the others
                 or rest or others or fails or (ALTERNATIVES.match(typed.text) is not None and self.last_focus is not None)
-                or (OTHER_SITES.search(typed.text) is not None and self._last_was_site())
+                or (OTHER_SITES.search(typed.text) is not None and self._last_was(SITES))
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
             and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))
@@ -319,7 +323,7 @@ class Session:
 
     def _each(self, listed: list[str]) -> str | None:
         """What "each" stands for after the last turn: its sites, the treatments it named, or the options it listed."""
-        if self._last_was_site() or self.turns and "places" in self.turns[-1].analysis.types:
+        if self._last_was(SITES) or self.turns and "places" in self.turns[-1].analysis.types:
             return "each site"
         last = self.turns[-1].analysis if self.turns else None  # (the treatments as the asker wrote them)
         named = [last.focus_surface.get(t, t) for t in last.focus if self.answerer.glossary.kind(t) in GIVEN_KINDS] if last else []
@@ -352,18 +356,12 @@ class Session:
     def _asked_an_attribute(self) -> bool:
         """The last turn asked one attribute (side effects, age) of a treatment."""
         last = self.turns[-1].analysis if self.turns else None
-        return last is not None and last.qtype in FILTERING_TYPES and self._last_was_treatment()
+        return last is not None and last.qtype in FILTERING_TYPES and self._last_was(GIVEN_KINDS)
 
     def _other_of_a_site(self, text: str) -> bool:
         """"What do they do with the other one?" after the testicle: the other testicle, not another option."""
         return (THE_OTHER.search(text) is not None and not OTHER_SITES.search(text)
-                and self._last_was_site() and not self._last_was_treatment())
-
-    def _last_was_site(self) -> bool:
-        return self._last_was(frozenset({"site"}))
-
-    def _last_was_treatment(self) -> bool:
-        return self._last_was(GIVEN_KINDS)
+                and self._last_was(SITES) and not self._last_was(GIVEN_KINDS))
 
     def _last_was(self, kinds: frozenset[str]) -> bool:
         """The last turn with a focus was about a thing of one of these glossary ``kinds``."""

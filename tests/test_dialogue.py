@@ -613,3 +613,15 @@ def test_is_it_after_an_answer_that_did_not_list_options_asks_no_clarification(e
     s.ask("What does the text say about the outlook after a relapse?")
     again = s.ask("is it different for adults?")
     assert not again.answer.startswith("Which one do you mean"), again.answer
+
+
+def test_a_pronoun_after_the_questions_own_focus_is_that_focus_not_the_last_turns(engine) -> None:
+    s = engine.session()
+    s.ask("What is betacel?")
+    own = s.ask("Is alphamab used for adults too, and what are its side effects?")
+    assert "betacel" not in own.searched_for.lower(), own.searched_for
+    # before any focus of its own, "it" is the last turn's
+    s = engine.session()
+    s.ask("What is betacel?")
+    last = s.ask("How does it compare with alphamab?")
+    assert "betacel" in last.searched_for.lower(), last.searched_for
