@@ -204,7 +204,8 @@ class Session:
             # "What else can be done?", "what else is there?": the other options, not more about the last one.
             last = self.last_focus.analysis.focus if self.last_focus is not None else []
             # (what the asker sets aside, when they say it: "beyond alphamab?")
-            earlier = () if typed.analysis.excluded else given
+            # (after options, all they gave; after one thing described, not a class its answer only named)
+            earlier = () if typed.analysis.excluded else given if last_turn and answerer.overviews.breadth.options(last_turn.analysis, set()) else self._options(given)
             exclude = {t for t in (*last, *earlier) if t not in typed.analysis.focus}
             if self.last_focus is not None:  # set aside as the asker wrote them ("CAR-T"), for the lead
                 said = self.last_focus.analysis.focus_surface

@@ -39,7 +39,7 @@ ORDINAL = re.compile(
 # The word that makes a site a topic ("testicular relapse"), which the same question of another site keeps.
 SITE_TAIL = re.compile(r"\s+(?:relapses?|involvement|disease)$", re.IGNORECASE)
 # "The rest", "the others" with no noun: the rest of what the last turn was one of (not "the other options": all).
-REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones)\b", re.IGNORECASE)
+REST_BARE = re.compile(r"\b(?:the rest|the others|the other ones|any others|any other ones)\b", re.IGNORECASE)
 # "What about the other places it can come back?" after one site: every site but that one.
 OTHER_SITES = re.compile(r"\b(?:the )?other (?:relapse |\w+ )?(?:sites?|places?|locations?|spots?|areas?|parts? of the body)\b", re.IGNORECASE)
 # "Where can it come back?" then "tx for each?" or "how is each one treated": each of the things the last turn

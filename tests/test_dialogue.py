@@ -625,3 +625,12 @@ def test_a_pronoun_after_the_questions_own_focus_is_that_focus_not_the_last_turn
     s.ask("What is betacel?")
     last = s.ask("How does it compare with alphamab?")
     assert "betacel" in last.searched_for.lower(), last.searched_for
+
+
+def test_any_others_after_one_treatment_described_asks_the_other_options(engine) -> None:
+    s = engine.session()
+    s.ask("Tell me about alphamab.")
+    others = s.ask("any others?")
+    quotes = [c.quote for c in others.citations]
+    assert quotes and not any(q.startswith("Alphamab, a CD19") for q in quotes), others.answer
+    assert any(q.startswith("Betacel") for q in quotes), others.answer
