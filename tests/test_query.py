@@ -242,3 +242,10 @@ def test_a_drug_name_dictation_split_into_words_is_joined_back(qp: QueryProcesso
     assert qp.process("tisagenlecleucell age limit").corrected == "tisagenlecleucel age limit"
     # Words all known to English or the text are never joined ("can a transplant help").
     assert qp.process("can a transplant help").corrected == "can a transplant help"
+
+
+def test_lay_words_for_the_liver_veins_and_the_doctor(qp: QueryProcessor):
+    from bot.question import rules
+
+    assert "veno-occlusive disease" in qp.process("doc mentioned something about veins in the liver").terms
+    assert rules().is_asker("doc")  # who said it, not what is asked
