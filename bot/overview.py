@@ -137,7 +137,9 @@ class Overview:
                     self.glossary.kind(t) in TREATMENT_KINDS for t in e.own)][:2] if paragraphs else []
                 chosen = opening + [e for e in chosen if all(e is not o for o in opening)]
                 chosen = chosen[: self.params.overview_max_quotes]
-            lead = "The text describes these options" + leads.about(analysis, aside, self.breadth.before(analysis)) + ":"
+            # (asked what each states, not for the options: "risks of each of A, B and C?": what the text says)
+            attribute = any(t in ATTRIBUTE_TYPES - {"indication", "age", "diagnosis"} for t in analysis.types) and not OPTIONS.search(fold(analysis.text))
+            lead = ("The text says this" if attribute else "The text describes these options") + leads.about(analysis, aside, self.breadth.before(analysis)) + ":"
         elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude and not TOPIC_SAY.match(analysis.text):
             # (not "Prognosis after relapse: what does the section say?", which names its topic)
             chosen = [p.first for p in paragraphs if p.first is not None and not bare_list(p)]

@@ -229,3 +229,9 @@ def test_the_outlook_asked_of_nothing_in_particular_gathers_the_texts_outcome_se
     assert a.question_type == "overview" and len(quotes) >= 3, a.answer
     assert all(cue.search(q) for q in quotes), quotes
     assert quotes[0] == "Bone marrow relapse is particularly ominous.", quotes
+
+
+def test_the_lead_says_options_only_when_the_options_are_asked(real_engine) -> None:
+    risks = real_engine.session().ask("what are the risks of each of blinatumomab, inotuzumab and CAR-T?")
+    assert risks.answer.startswith("The text says this about blinatumomab, inotuzumab and CAR-T:"), risks.answer
+    assert real_engine.session().ask("What are the treatment options?").answer.startswith("The text describes these options")

@@ -441,3 +441,4 @@ def test_every_list_item_fitting_the_askers_lineage_or_line_is_an_option_of_its_
     quotes = [c.quote for c in a.citations]
     assert quotes[0].startswith("Nelarabine"), a.answer  # the one for his lineage leads
     assert any(q.startswith("Clofarabine") for q in quotes) and not any(q.startswith("Liposomal") for q in quotes), a.answer
+
