@@ -56,6 +56,7 @@ TOPIC_SAY = re.compile(
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
 ASPECTS = re.compile(r"\s*([^:?]{2,80})(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
 EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
+TREATS = re.compile(r"\b(?:treat\w*|therap\w*|manag\w*|tx)\b", re.IGNORECASE)
 THERE_ARE = re.compile(r"\W*(?:(?:so|and|ok)\s+)?(?:are|is) there (?:any |other )?(?:[\w-]+ ){0,2}(?:treatments|options|therapies|drugs|medicines|choices|alternatives)\b", re.IGNORECASE)
 ANYTHING_NEW = re.compile(r"\b(?:anything|something|what'?s|what is) (?:new|newer|newest)\b", re.IGNORECASE)
 # Every site asked at once, none named: "the treatment for each site", "by location".
@@ -101,6 +102,8 @@ COMPARED = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|agents|
 # One thing matched to another across the options: "which drugs are for which patients?", "who gets what".
 MAPPING = re.compile(r"\b(which|what)\b[^?.]*\b(for|to|with|in) (which|what|whom)\b|\bwho gets what\b", re.IGNORECASE)
 EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indication"})
+# What an option's paragraph states of it (its risks, how it works), not whom it is for or how it is found.
+STATED_ATTRIBUTES = ATTRIBUTE_TYPES - {"indication", "age", "diagnosis"}
 DESCRIBE = re.compile(
     r"\b(what does (?:(?:the|this) (?:text|source|article|page|section|document)|it) (say|cover|tell us|mention) (about|on|regarding)|"
     r"everything (?:it|the text) says (?:about|on)|"
@@ -170,14 +173,16 @@ class Breadth:
         # (a yes/no question followed by others asks them all: "Can it come back in the testicles? How would we
         # know, and what would they do?")
         asks = len(ASK_CLAUSE.findall(analysis.text)) + analysis.yes_no
-        treats = "site_treatment" in analysis.types or re.search(r"\b(?:treat\w*|therap\w*|manag\w*|tx)\b", analysis.text, re.I)
-        if treats and EACH_SITE.search(analysis.text) and all(self.glossary.kind(t) == "site" for t in analysis.focus):
-            return True  # ("... and does the treatment depend on the site?": each site's, whatever the form)
+        subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
+        sites = [t for t in subjects if self.glossary.kind(t) == "site"]
+        # How each site is treated ("how is each site treated?", "... and does the treatment depend on the
+        # site?"): the paragraphs the text gives each site, whatever the question's form.
+        if ("site_treatment" in analysis.types or TREATS.search(analysis.text)) and EACH_SITE.search(analysis.text) and subjects == sites:
+            return True
         if analysis.yes_no and THERE_ARE.match(analysis.text[asking_start(analysis.text):]):
             return True  # ("Are there newer treatments than more chemo?": the ones there are)
         if (analysis.yes_no and asks < 3) or analysis.qtype in NOT_BROAD or any(t in NOT_BROAD for t in analysis.types[:1]):
             return False
-        subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
         # Several asks about one subject, one of them who it is for: a description of that subject.
         if (len(subjects) == 1 and asks >= 3) or (len(subjects) <= 1 and asks == 2 and "indication" in analysis.types):
             return True
@@ -199,14 +204,11 @@ class Breadth:
         if treatments and OTHER.search(analysis.text) and OPTIONS.search(fold(analysis.text)):
             return True
         # How a site's relapse is managed ("testicular relapse management?"): the paragraph the text gives it.
-        sites = [t for t in subjects if self.glossary.kind(t) == "site"]
         if len(sites) == 1 and len(subjects) == 1 and analysis.qtype == "site_treatment" and MANAGED.search(analysis.text):
             return True
         # Two sites ("in the brain or the testicles"), or where it comes back and how each one is treated: the
         # paragraphs the text gives each site, if it does.
-        # (or "how is each site treated?")
-        site_wide = "site_treatment" in analysis.types and subjects == sites and EACH_SITE.search(analysis.text)
-        if len(sites) >= 2 or site_wide or ({"places", "site_treatment"} <= set(analysis.types) and subjects == sites and EACH.search(analysis.text)):
+        if len(sites) >= 2 or ({"places", "site_treatment"} <= set(analysis.types) and subjects == sites and EACH.search(analysis.text)):
             return True
         # A class whose members the text describes one by one: "which CAR-T products?", "relapse outside the
         # marrow" (the CNS, the testes).

@@ -111,7 +111,7 @@ class Lacking:
         while i < len(tokens) and tokens[i].group() in LEAD_IN:
             i += 1
         head: list[str] = []
-        end = tokens[i].start() if i < len(tokens) else 0
+        end = 0
         for m in tokens[i:]:
             w = m.group()
             if w in STOPWORDS or w in SETTING:

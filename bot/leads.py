@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import re
 
-from bot.breadth import ASK_CLAUSE, ASPECTS, ATTRIBUTE_TYPES, FILTERING_TYPES, MAPPING, REST, TREATMENT_KINDS
+from bot.breadth import (
+    ASK_CLAUSE,
+    ASPECTS,
+    FILTERING_TYPES,
+    MAPPING,
+    REST,
+    STATED_ATTRIBUTES,
+    TREATMENT_KINDS,
+)
 from bot.conditions import Conditions, read
 from bot.evidence import Evidence
 from bot.glossary import Glossary
@@ -39,7 +47,7 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
     if len(named) <= 1:
         chosen.sort(key=lambda e: e.kind != "lead_in")
         # (not "... and how well do they work?"; "which can be used for relapsed ALL?" asks only the list)
-        only_list = "list" in analysis.types and not any(t in ATTRIBUTE_TYPES - {"indication", "age", "diagnosis"} for t in analysis.types)
+        only_list = "list" in analysis.types and not any(t in STATED_ATTRIBUTES for t in analysis.types)
         if (not only_list and not REST.search(analysis.text)) and len(chosen) > 1 and chosen[0].kind == "lead_in":
             chosen = [chosen[1], chosen[0], *chosen[2:]]
     if analysis.conditions:

@@ -27,6 +27,7 @@ from bot.breadth import (
     FILTERING_TYPES,
     MEANING,
     OPTIONS,
+    STATED_ATTRIBUTES,
     TOPIC_SAY,
     TREATMENT_KINDS,
     Breadth,
@@ -67,9 +68,9 @@ class Overview:
             return None
         asked = fold(analysis.text[asking_start(analysis.text):])
         outlook, options = rule.ask.search(asked), OPTIONS.search(asked)
-        said = {m.term for m in analysis.mentions}
         if outlook is None or options is None or outlook.start() > options.start():
             return None
+        said = {m.term for m in analysis.mentions}
         return next((e for e in ranked if rule.cue.search(e.text) and not e.qualified and e.kind != "lead_in"
                      and set(analysis.focus) <= set(e.own)  # (of the site asked about,
                      and not any(self.glossary.kind(t) in TREATMENT_KINDS or (self.glossary.kind(t) == "site" and t not in said)
@@ -138,7 +139,7 @@ class Overview:
                 chosen = opening + [e for e in chosen if all(e is not o for o in opening)]
                 chosen = chosen[: self.params.overview_max_quotes]
             # (asked what each states, not for the options: "risks of each of A, B and C?": what the text says)
-            attribute = any(t in ATTRIBUTE_TYPES - {"indication", "age", "diagnosis"} for t in analysis.types) and not OPTIONS.search(fold(analysis.text))
+            attribute = any(t in STATED_ATTRIBUTES for t in analysis.types) and not OPTIONS.search(fold(analysis.text))
             lead = ("The text says this" if attribute else "The text describes these options") + leads.about(analysis, aside, self.breadth.before(analysis)) + ":"
         elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude and not TOPIC_SAY.match(analysis.text):
             # (not "Prognosis after relapse: what does the section say?", which names its topic)

@@ -174,17 +174,17 @@ class QueryProcessor:
         out, at, i = [], 0, 0
         while i < len(words):
             for n in (4, 3, 2):
-                run = words[i : i + n]
-                joined = "".join(w.group().lower() for w in run)
+                run, said = words[i : i + n], lows[i : i + n]
+                joined = "".join(said)
                 if len(run) < n or len(joined) < 8 or not any(unknown[i : i + n]) or any(text[a.end() : b.start()].strip(" ") for a, b in zip(run, run[1:], strict=False)):
                     continue
                 # (a run's ends are no small words: "methotrexat for")
-                if run[0].group().lower() in STOPWORDS or run[-1].group().lower() in STOPWORDS:
+                if said[0] in STOPWORDS or said[-1] in STOPWORDS:
                     continue
                 key = _sound(joined)
-                score, name, sound = max(((fuzz.ratio(key, k), n, k) for n, k in self._drug_sounds), default=(0.0, "", ""))
+                score, name, sound = max(((fuzz.ratio(key, k), drug, k) for drug, k in self._drug_sounds), default=(0.0, "", ""))
                 # (nor is one of its words the name misspelt: "tisagenlecleucell age")
-                whole = any(fuzz.ratio(_sound(w.group().lower()), sound) >= self.min_score - 4 for w in run)
+                whole = any(fuzz.ratio(_sound(w), sound) >= self.min_score - 4 for w in said)
                 if score >= self.min_score - 4 and OSA.distance(key, sound) <= len(name) // 4 and not whole:
                     corrections[text[run[0].start() : run[-1].end()].lower()] = name
                     out += [text[at : run[0].start()], name]

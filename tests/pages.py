@@ -7,6 +7,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+# A page giving the sites a relapse comes back in, then a paragraph of its own for each site's treatment.
+SITES_PAGE = ("Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites.\n\n"
+              "CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear. "
+              "The role of CNS irradiation is unclear.\n\n"
+              "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. "
+              "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
+
 
 def engine_over(tmp_path: Path, embedder: Any, rows: list[dict[str, str]]) -> Any:
     """An engine over ``rows`` (id, title, text) as one JSONL file, with the project's glossary."""

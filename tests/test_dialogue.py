@@ -550,14 +550,9 @@ def test_is_it_after_several_options_asks_which_one_is_meant(tmp_path, fake_embe
 
 
 def test_each_one_anywhere_in_a_follow_up_stands_for_the_sites_or_the_treatments_the_last_turn_named(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from pages import one_page
+    from pages import SITES_PAGE, one_page
 
-    text = ("Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites.\n\n"
-            "CNS relapse treatment includes intrathecal methotrexate twice weekly until all signs disappear. "
-            "The role of CNS irradiation is unclear.\n\n"
-            "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. "
-            "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.\n\n"
-            "Blinatumomab may cause cytokine release syndrome. Inotuzumab may cause hepatotoxicity.")
+    text = SITES_PAGE + "\n\nBlinatumomab may cause cytokine release syndrome. Inotuzumab may cause hepatotoxicity."
     engine = one_page(tmp_path, fake_embedder, text)
     s = engine.session()
     s.ask("where can it come back after treatment?")
