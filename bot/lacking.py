@@ -11,7 +11,7 @@ from bot.evidence import EvidenceScorer
 from bot.params import Params
 from bot.query import Query
 from bot.question import Analysis, matching_types, rules, type_vocabulary
-from bot.text import STOPWORDS, WORD, fold, written_forms
+from bot.text import CONTRACTIONS, STOPWORDS, WORD, fold, written_forms
 from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
 # The words that lead into what is asked for: "what", "is there an", "tell me about the".
@@ -114,7 +114,7 @@ class Lacking:
         end = 0
         for m in tokens[i:]:
             w = m.group()
-            if w in STOPWORDS or w in SETTING:
+            if w in STOPWORDS or w in CONTRACTIONS or w in SETTING:
                 break
             head.append(w[:-2] if w.endswith("'s") else w)
             end = m.end()

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from bot.glossary import Glossary, Mention
 from bot.stemming import stem
-from bot.text import STOPWORDS, fold
+from bot.text import CONTRACTIONS, STOPWORDS, fold
 
 _ONE_WORD = re.compile(r"[a-z0-9]+")
 FAMILY_PREFIX = 5  # letters two words of one family share ("testi"cle, "testi"s; not "test"s)
@@ -123,7 +123,7 @@ class QueryProcessor:
             if low in self.chat and low not in self.known:
                 corrections[low] = self.chat[low]
                 return self.chat[low]
-            if low in self.known or low in STOPWORDS:
+            if low in self.known or low in STOPWORDS or low in CONTRACTIONS:
                 return w
             fixed = self._correct(low)
             if fixed:

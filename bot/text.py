@@ -229,6 +229,16 @@ STOPWORDS = frozenset(
     ]
 )
 
+# Contractions are small words too ("I'm a nurse", "doesn't"): never a subject the text lacks. Kept apart from
+# STOPWORDS, whose count of content words is what a fitted length (params long_question_words) was chosen on.
+CONTRACTIONS = frozenset(
+    [f"{p}{end}" for p in ("i", "you", "we", "they", "he", "she", "it", "that", "there", "what", "who", "here", "let")
+     for end in ("'m", "'re", "'ve", "'d", "'ll", "'s")]
+    + [f"{v}n't" for v in ("do", "does", "did", "is", "are", "was", "were", "have", "has", "had", "could", "should",
+                           "would", "must", "need", "might")]
+    + ["can't", "won't", "shan't", "ain't"]
+)
+
 
 def joined(items: list[str], last: str = "and") -> str:
     """``items`` as a phrase: "a", "a and b", "a, b and c" (``last`` the word before the last one)."""

@@ -62,6 +62,9 @@ def test_who_asks_is_no_subject_as_a_plural_or_a_possessive_without_its_apostrop
         # A type's words split by punctuation as typed ("tl;dr") are no subject either.
         ("tl;dr on alphamab for a heme fellow", []),
         ("pharmacy tech here - what are the options for relapse?", []),
+        # Who asks, said with a contraction, is no subject either.
+        ("I'm a ward nurse. What options are there for relapse in adults?", []),
+        ("we're parents, what's there for alphamab?", []),
     ],
 )
 def test_what_a_short_question_asks_for_before_its_setting_must_be_in_the_corpus(engine, question: str, head: list[str]) -> None:
