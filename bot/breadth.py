@@ -27,7 +27,8 @@ ATTRIBUTE_TYPES = frozenset(
 FILTERING_TYPES = ATTRIBUTE_TYPES - {"prognosis", "diagnosis"}
 # Asks what the situation means as well as what can be done ("explain what that means and what happens next").
 MEANING = re.compile(
-    r"\b(what (that|this|it) means?|what does (that|this|it) mean|meaning|how serious|how bad|what is happening|what's happening)\b",
+    # ("meaning" asked for, not a gloss: "refractory ALL, meaning disease that didn't respond")
+    r"\b(what (that|this|it) means?|what does (that|this|it) mean|the meaning|meaning of|meaning(?=\s*(?:[?.!]|$))|how serious|how bad|what is happening|what's happening)\b",
     re.IGNORECASE,
 )
 # "what's left": the options not yet tried, asked as a phrase.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -28,9 +28,22 @@ class Conditions:
     no_donor: frozenset[str] = frozenset()  # question only: donors the asker does not have
     states: frozenset[str] = frozenset()  # patient states named: pregnancy, breastfeeding
     labels: tuple[str, ...] = field(default=(), compare=False)  # what was read, in words, for notes
+    refractory: bool = False  # disease that did not respond ("refractory", "chemo doesn't work anymore")
 
     def __bool__(self) -> bool:
-        return bool(self.age or self.lineage or self.ph or self.line or self.donor or self.no_donor or self.states)
+        return bool(self.age or self.lineage or self.ph or self.line or self.donor or self.no_donor or self.states
+                    or self.refractory)
+
+    def with_course(self, other: Conditions) -> Conditions:
+        """These conditions with the course of the disease ``other`` says ("refractory") added."""
+        if not other.refractory or self.refractory:
+            return self
+        return replace(self, refractory=True, labels=(*self.labels, "refractory"))
+
+    @property
+    def only_course(self) -> bool:
+        """Only the course of the disease is said ("and if it is refractory?"), nothing of the patient's."""
+        return self.refractory and not (self.age or self.lineage or self.ph or self.line or self.donor or self.no_donor or self.states)
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,8 @@ class _Rules:
     negation_after: re.Pattern[str] | None = None  # "my brother can't donate": said after the donor
     asks_qualified: re.Pattern[str] | None = None  # a question about what is unproven or withdrawn
     age_decade: re.Pattern[str] | None = None  # "in his mid-50s": the part of a decade said
+    refractory: re.Pattern[str] | None = None
+    refractory_setting: re.Pattern[str] | None = None  # "relapsed or refractory", "r/r": the whole setting
 
 
 @cache
@@ -71,6 +86,8 @@ def _rules() -> _Rules:
         rx(raw["negation_after"]) if raw.get("negation_after") else None,
         rx(raw["asks_qualified"]) if raw.get("asks_qualified") else None,
         rx(raw["age_decade"]) if raw.get("age_decade") else None,
+        rx(raw["refractory"]) if raw.get("refractory") else None,
+        rx(raw["refractory_setting"]) if raw.get("refractory_setting") else None,
     )
 
 
@@ -211,8 +228,13 @@ def read(text: str, question: bool = False) -> Conditions:
     named = states(text)
     labels += [f"{x}-cell" for x in sorted(lineage)] + [f"Ph{x}" for x in sorted(ph)] + sorted(named)
     labels += ["second or later relapse"] if line else []
+    # A question naming the whole setting ("r/r ALL", "relapsed or refractory") asks of every course; a
+    # sentence saying it covers refractory disease too.
+    course = r.refractory_setting.sub(" ", text) if question and r.refractory_setting else text
+    refractory = bool(r.refractory and r.refractory.search(course))
+    labels += ["refractory"] if refractory else []
     labels += [f"no {d} donor" for d in sorted(no_donor)]
-    return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), named, tuple(labels))
+    return Conditions(age, lineage, ph, line, frozenset(donor), frozenset(no_donor), named, tuple(labels), refractory)
 
 
 # Words that set two values against each other ("B- versus T-lineage", "for children and which for adults"),
@@ -269,6 +291,8 @@ def to_record(c: Conditions, is_qualified: bool) -> dict[str, Any]:
             out[name] = sorted(values)
     if c.line:
         out["line"] = c.line
+    if c.refractory:
+        out["refractory"] = True
     if c.labels:
         out["labels"] = list(c.labels)
     if is_qualified:
@@ -281,7 +305,7 @@ def from_record(d: dict[str, Any]) -> tuple[Conditions, bool]:
     c = Conditions(
         (float(age[0]), float(age[1])) if age else None, frozenset(d.get("lineage", ())), frozenset(d.get("ph", ())),
         d.get("line"), frozenset(d.get("donor", ())), frozenset(), frozenset(d.get("states", ())),
-        tuple(d.get("labels", ())),
+        tuple(d.get("labels", ())), bool(d.get("refractory")),
     )
     return c, bool(d.get("qualified"))
 
@@ -289,7 +313,8 @@ def from_record(d: dict[str, Any]) -> tuple[Conditions, bool]:
 def share(sentence: Conditions, question: Conditions) -> float:
     """The unclamped fit over the number of the asker's conditions, in -1..1: a sentence stating all three
     of "Ph-negative adults after two relapses" fits better than one stating two of them."""
-    n = sum(map(bool, (question.age, question.lineage, question.ph, question.line, question.donor or question.no_donor)))
+    n = sum(map(bool, (question.age, question.lineage, question.ph, question.line, question.donor or question.no_donor,
+                       question.refractory)))
     if other_disease(sentence, question):
         return -1.0  # (T-cell ALL for a B-cell precursor product): however many others fit
     return fit(sentence, question, clamp=False) / n if n else fit(sentence, question)
@@ -310,6 +335,8 @@ def fit(sentence: Conditions, question: Conditions, clamp: bool = True) -> float
         score += 1.0 if question.ph & sentence.ph else -1.0
     if question.line and sentence.line:
         score += 1.0
+    if question.refractory and sentence.refractory:
+        score += 1.0  # (disease that did not respond: the sentences speaking of it, not a second round of chemo)
     if question.no_donor:
         if sentence.donor & question.no_donor and not (sentence.donor - question.no_donor):
             score -= 1.0

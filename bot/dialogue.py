@@ -272,13 +272,14 @@ class Session:
         """The asker's situation stays with the conversation: "My wife is 34, B-cell ..." then "and the other
         choices?" asks for a 34-year-old with B-cell disease. A turn that states conditions of its own
         ("what about for kids?") replaces them."""
-        if analysis.conditions:
+        own = analysis.conditions
+        if own and not own.only_course:
             return
         stated = next((t.analysis.conditions for t in reversed(self.turns) if t.analysis.conditions), None)
         # Not a donor read off a relative ("my brother relapsed": the brother is the patient, no donor).
         carried = replace(stated, donor=frozenset()) if stated is not None else None
-        if carried:
-            analysis.conditions = carried
+        if carried:  # (a course of the disease said alone keeps the patient: "a child ..." then "if refractory?")
+            analysis.conditions = carried.with_course(own)
 
     def _asked_of(self, turn: Turn, phrase: str) -> str:
         """``turn``'s question asked of ``phrase`` instead of its focus (appended when it never spelled it out)."""

@@ -365,7 +365,7 @@ class Overview:
     def _outcome_wide(self, analysis: Analysis) -> bool:
         """Outcomes asked of nothing in particular: no subject, no asker, prognosis the kind asked."""
         return (analysis.qtype in ("overview", "prognosis") and "prognosis" in analysis.types[:2]
-                and not (analysis.focus or analysis.conditions) and analysis.cue is not None)
+                and not (analysis.focus or (analysis.conditions and not analysis.conditions.only_course)) and analysis.cue is not None)
 
     def _without(self, paragraphs: list[Paragraph], exclude: set[str]) -> list[Paragraph]:
         """The paragraphs without their sentences about what the asker set aside ("non-immunotherapy

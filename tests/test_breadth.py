@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def _analysis(engine, question: str):  # noqa: ANN202
     a = engine.answerer
@@ -271,3 +273,17 @@ def test_are_there_newer_treatments_asks_the_ones_there_are(engine) -> None:
     b = engine.answerer.overviews.breadth
     assert b.broadens(_analysis(engine, "Are there newer treatments for relapsed disease than just more chemo?"))
     assert not b.broadens(_analysis(engine, "Is there a dose for alphamab?"))
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("what is the meaning of relapse, and what can be done?", True),
+        ("explain what that means and what happens next", True),
+        ("what are the options for refractory ALL, meaning disease that didn't respond?", False),  # a gloss
+    ],
+)
+def test_meaning_asked_for_is_not_a_gloss(text: str, asks: bool) -> None:
+    from bot.breadth import MEANING
+
+    assert bool(MEANING.search(text)) is asks

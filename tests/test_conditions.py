@@ -247,6 +247,35 @@ def test_treatments_already_tried_count_as_a_line_of_therapy() -> None:
     assert read("it hasn't gone away after two different treatment plans", question=True).line == 2
     assert read("he failed 2 prior regimens", question=True).line == 2
     assert read("compare the two treatments", question=True).line is None
+    assert read("My 15-year-old relapsed after two different treatment regimens", question=True).line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "refractory"),
+    [
+        ("what are the options for refractory ALL?", True, True),
+        ("what r all the options when chemo doesn't work anymore", True, True),
+        ("it never responded to treatment", True, True),
+        ("she did not respond to the first round", True, True),
+        ("options for r/r ALL", True, False),  # the whole setting, not disease that did not respond
+        ("immunotherapies for relapsed or refractory ALL", True, False),
+        ("does blinatumomab work?", True, False),
+        ("for relapsed or refractory B-cell precursor ALL", False, True),  # a sentence covering it says so
+        ("For T-cell ALL that has not responded to or has relapsed after >= 2 prior regimens", False, True),
+    ],
+)
+def test_disease_that_did_not_respond_is_a_condition(text: str, question: bool, refractory: bool) -> None:
+    assert read(text, question=question).refractory is refractory
+
+
+def test_a_sentence_about_refractory_disease_fits_an_asker_with_it() -> None:
+    asked = read("options for refractory ALL", question=True)
+    assert asked and asked.labels == ("refractory",) and asked.only_course
+    assert not read("a child with refractory ALL", question=True).only_course
+    assert fit(read("for relapsed or refractory B-cell precursor ALL"), asked) == 1.0
+    assert fit(read("a new round of chemotherapy may induce a second remission"), asked) == 0.0
+    c = read("For adults with refractory ALL")
+    assert conditions.from_record(conditions.to_record(c, False)) == (c, False)
 
 
 def test_lay_words_for_what_the_text_qualifies_ask_about_it() -> None:

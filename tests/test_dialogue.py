@@ -183,6 +183,14 @@ def test_the_askers_conditions_stay_with_the_conversation(engine):
     assert s.turns[-1].analysis.conditions.labels == ("adults",)
 
 
+def test_a_course_of_the_disease_said_alone_keeps_the_patient(engine):
+    s = engine.session()
+    s.ask("What are the options for a child with relapsed disease?")
+    s.ask("What if it is refractory instead, it never responded?")
+    c = s.turns[-1].analysis.conditions
+    assert c.age == (0.0, 17.0) and c.refractory and c.labels == ("children", "refractory")
+
+
 def test_anything_else_she_could_get_after_a_treatment_asks_for_the_other_options(engine):
     s = engine.session()
     s.ask("What is betacel?")
