@@ -347,15 +347,19 @@ def fit(sentence: Conditions, question: Conditions, clamp: bool = True) -> float
     return max(-1.0, min(1.0, score)) if clamp else score
 
 
+LIFESPAN = 100.0  # the open end of "adults" or "> 65 years", for the share of a group that ages stated cover
+
+
 def _age_fit(asked: tuple[float, float], stated: tuple[float, float]) -> float:
-    """+1 when the ages stated hold the asker ("up to 25 years" for a teenager), -1 when they leave the asker out;
-    0 when a group asked meets them only at an edge ("adults" and "up to 25 years": a drug for the young, which
-    some adults may get), as neither half of the group asked nor half of the ages stated is shared."""
+    """+1 when the ages stated hold the asker ("up to 25 years" for a teenager) or most of the group asked, -1
+    when they leave the asker out; 0 when they hold only a part of the group asked ("adults" and "up to 25
+    years": a drug for the young, which some adults may get; "adults" and "> 65 years": a husband of any age)."""
     (qlo, qhi), (slo, shi) = asked, stated
     shared = min(qhi, shi) - max(qlo, slo)
     if shared < 0:
         return -1.0
-    return 1.0 if any(hi - lo <= 0 or shared / (hi - lo) >= 0.5 for lo, hi in (asked, stated)) else 0.0
+    qhi = min(qhi, LIFESPAN)
+    return 1.0 if qhi - qlo <= 0 or (min(qhi, shi) - max(qlo, slo)) / (qhi - qlo) >= 0.5 else 0.0
 
 
 def other_disease(sentence: Conditions, question: Conditions) -> bool:

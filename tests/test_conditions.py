@@ -75,7 +75,12 @@ def test_a_group_asked_that_meets_the_ages_stated_only_at_an_edge_neither_fits_n
     assert fit(young, read("options for a teenager?", True)) == 1.0
     assert fit(young, read("my son is 19", True)) == 1.0
     assert fit(young, read("my father is 67", True)) == -1.0
-    assert fit(read("For patients > 65 years", False), read("options for adults?", True)) == 1.0
+    # Ages stated that hold only a part of the group asked: "adults" (or "my husband") may be any age.
+    assert fit(read("For patients > 65 years", False), read("options for adults?", True)) == 0.0
+    assert fit(read("For patients > 65 years", False), read("options for my husband?", True)) == 0.0
+    assert fit(read("For patients > 65 years", False), read("my father is 72", True)) == 1.0
+    assert fit(read("for children and adults", False), read("options for adults?", True)) == 1.0
+    assert fit(read("For patients age 1 to 21 years", False), read("options for kids?", True)) == 1.0
 
 
 def test_qualified_statements_are_recognised() -> None:
