@@ -18,7 +18,9 @@ WHAT_ABOUT = re.compile(r"^\s*(?:(?:and|ok|okay|so)\s+)?(?:what|how) about\b", r
 NARROWS = re.compile(
     r"^\s*(?:(?:and|so|ok|okay)\s+)?(?:(?:what|how) about|just|only|the ones?|for|which (?:of (?:those|these|them)|ones?)"
     r"|(?:is there |are there )?(?:anything|something|any) for|narrow (?:it |that |this |them |those )?(?:down )?(?:to|for)"
-    r"|(?:what|which)(?: of (?:those|these|them))? (?:applies|apply|is|are)(?: relevant)? (?:to|for))\b", re.IGNORECASE,
+    r"|(?:what|which)(?: of (?:those|these|them))? (?:applies|apply|is|are)(?: relevant)? (?:to|for)"
+    r"|(?:what|and) if (?:s?he|they|the patient|my \w+|(?:the )?(?:kid|child|son|daughter|wife|husband|patient)) (?:were|was|is|are|had been))\b",
+    re.IGNORECASE,
 )
 # A narrowing that goes on to ask a question of its own ("Just children then: which of the treatments can kids get?").
 ASKS_AFTER = re.compile(r"[:;,\u2013\u2014-]\s*(?:which|what|who|how|where)\b", re.IGNORECASE)

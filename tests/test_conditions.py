@@ -248,6 +248,14 @@ def test_an_age_written_in_words_is_the_askers_age() -> None:
     assert read("which is two of the drugs", question=True).age is None
 
 
+def test_an_age_said_in_the_past_or_as_a_supposition_is_the_askers_age() -> None:
+    assert read("What if she were 30 instead?", question=True).age == (30.0, 30.0)
+    assert read("he was 7 when it started", question=True).age == (7.0, 7.0)
+    # A time ago is no age.
+    assert read("the relapse was 2 years ago", question=True).age is None
+    assert read("it was 3 months after treatment", question=True).age is None
+
+
 def test_treatments_already_tried_count_as_a_line_of_therapy() -> None:
     assert read("it hasn't gone away after two different treatment plans", question=True).line == 2
     assert read("he failed 2 prior regimens", question=True).line == 2

@@ -183,6 +183,14 @@ def test_the_askers_conditions_stay_with_the_conversation(engine):
     assert s.turns[-1].analysis.conditions.labels == ("adults",)
 
 
+def test_what_if_the_patient_were_another_age_asks_the_last_question_for_them(engine):
+    s = engine.session()
+    s.ask("My son is 8 and his leukemia came back. What are the options?")
+    s.ask("What if he were 30 instead?")
+    assert s.turns[-1].analysis.conditions.age == (30.0, 30.0)
+    assert "options" in s.turns[-1].resolved
+
+
 def test_a_course_of_the_disease_said_alone_keeps_the_patient(engine):
     s = engine.session()
     s.ask("What are the options for a child with relapsed disease?")
