@@ -264,7 +264,8 @@ class Answerer:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
         draft = self._form(analysis, *answering(ranked, decision.best))
         quoted = [e.text for b in draft.blocks for e in b.evidence]
-        status, reason, missing = still_missing(quoted, decision, self.scorer.stem)
+        best = decision.best
+        status, reason, missing = still_missing(quoted, decision, self.scorer.stem, lambda w: self.scorer.siblings.uses(best.doc, w))
         return self.composer.render(frame, draft, status, reason, missing, confidence=conf)
 
     def _topics(self, q: Query, qvec: np.ndarray, reading: bool) -> frozenset[str]:

@@ -42,7 +42,7 @@ OPTIONS = re.compile(
     r"(?:^|(?<=[.:;!?] ))(?:drugs|agents|medicines|medications|meds) (?:for|in|after)|"
     r"(?:what|which) (?:drugs|agents|medicines|medications|meds) (?:are|is) (?:there|available|used|given) (?:for|in|after)|"
     # "the standard approach", "the usual plan, step by step", "what do doctors try?"
-    r"approach|plan|protocol|strateg(?:y|ies)|steps?|(?:doctors?|they|physicians|oncologists|the team) (?:(?:might|could|would|will|can|may|usually|normally|typically) )?(?:try|do|give|use|offer))\b",
+    r"approach|plan|protocol|strateg(?:y|ies)|steps?|path(?:way)?|route|road|way forward|(?:doctors?|they|physicians|oncologists|the team) (?:(?:might|could|would|will|can|may|usually|normally|typically) )?(?:try|do|give|use|offer))\b",
     re.IGNORECASE,
 )
 # The start of one ask in a question that asks several ("what is it, who can get it, and is there an age limit?").

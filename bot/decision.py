@@ -384,14 +384,15 @@ def _decide(
     return Decision("answer", "", best)
 
 
-def still_missing(quotes: list[str], decision: Decision, stem: Callable[[str], str]) -> tuple[str, str, list[str]]:
-    """A partial answer names only the words none of its ``quotes`` says: the best sentence may lack
-    "regimens" where the next quote ("after >= 2 prior regimens") says it."""
+def still_missing(quotes: list[str], decision: Decision, stem: Callable[[str], str],
+                  used: Callable[[str], bool] | None = None) -> tuple[str, str, list[str]]:
+    """A partial answer names only the words none of its ``quotes`` says ("regimens" in the next quote) and its
+    document never ``used`` ("HLA" in another paragraph: the text does say something about it)."""
     status, reason, missing = decision.status, decision.reason, decision.missing
     if status != "partial" or not missing:
         return status, reason, missing
     said = {stem(w) for q in quotes for w in content_words(q)}
-    left = [w for w in missing if stem(w) not in said]
+    left = [w for w in missing if stem(w) not in said and not (used and used(w))]
     if len(left) == len(missing):
         return status, reason, missing
     if not left:

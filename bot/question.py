@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
-from bot.conditions import Conditions, age_spans, dimension_words, is_number_word, read
+from bot.conditions import Conditions, age_spans, dimension_words, is_number_word, read, spans_of
 from bot.glossary import Glossary, Mention
 from bot.paths import DATA
 from bot.prefilter import may_match
@@ -219,7 +219,7 @@ def analyse(
 ) -> Analysis:
     """``mentions``: ``glossary.mentions(text)`` when the caller has found them already (the query has)."""
     asked = SYMPTOMS_WHEN.sub(lambda m: " " * len(m[0]), text)  # "once the signs disappear" says when, not what is asked
-    for a, b in age_spans(asked):  # "my 12-year-old": who is asked about, not a question about age
+    for a, b in [*age_spans(asked), *spans_of(asked, Conditions(ph=frozenset("+-")))]:  # "my 12-year-old", "Ph-positive": who is asked about
         asked = asked[:a] + " " * (b - a) + asked[b:]
     matched = [t for t in matching_types(asked) if t != "yes_no"]
     types = matched or ["definition"]

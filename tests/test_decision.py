@@ -410,6 +410,10 @@ def test_a_partial_answer_names_only_the_words_none_of_its_quotes_says() -> None
     assert (status, missing) == ("partial", ["pregnancy"]) and "pregnancy" in reason and "regimens" not in reason
     assert still_missing(quotes, Decision("partial", "...", None, ["regimens"]), str.lower) == ("answer", "", [])
     assert still_missing(quotes, Decision("abstain", "no", None, ["pregnancy"]), str.lower) == ("abstain", "no", ["pregnancy"])
+    # A word the document uses elsewhere is something the text does speak of: not named as missing.
+    used = {"hla"}.__contains__
+    status, reason, missing = still_missing(quotes, Decision("partial", "...", None, ["HLA", "path"]), str.lower, lambda w: used(w.lower()))
+    assert (status, missing) == ("partial", ["path"]) and "HLA" not in reason
 
 
 def test_a_long_messages_question_made_only_of_words_the_text_lacks_is_what_is_asked() -> None:

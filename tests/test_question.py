@@ -620,3 +620,14 @@ def test_a_question_no_type_rule_matches_is_marked_untyped() -> None:
 
 def test_what_is_done_for_a_site_asks_its_treatment() -> None:
     assert "site_treatment" in classify("Where else can it come back, and what's done for those sites?")
+
+
+def test_a_ph_status_said_in_words_is_a_condition_not_a_subject_word() -> None:
+    a = analyse("My husband has relapsed Philadelphia-positive B-cell ALL. What now?", _project_glossary())
+    assert a.conditions.ph == frozenset({"+"}) and "positive" not in a.subject
+
+
+@pytest.mark.parametrize("question", ["What is the path the text describes for someone like him?", "what's the usual route from here?",
+                                      "what are the next steps for my dad?"])
+def test_the_path_or_next_steps_ask_for_an_overview(question: str) -> None:
+    assert analyse(question, _project_glossary()).qtype == "overview"
