@@ -127,7 +127,16 @@ def _own_lineage(chosen: list[Evidence], analysis: Analysis) -> Evidence | None:
     return next((e for e in chosen if asked & read(e.text).lineage), None) if asked else None
 
 
-def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
+def _one_site_first(chosen: list[Evidence], analysis: Analysis, glossary: Glossary) -> list[Evidence]:
+    """Asked of one site ("early bone marrow relapse: how serious, what helps?"): a sentence listing every
+    site ("may reappear in the bone marrow, CNS, testes") does not lead a sentence about that site alone."""
+    sites = [t for t in analysis.focus if glossary.kind(t) == "site"]
+    if len(sites) != 1 or not chosen or sum(glossary.kind(t) == "site" for t in chosen[0].own) < 2:
+        return chosen
+    return _first(chosen, next((e for e in chosen[1:] if sites[0] in e.own), None))
+
+
+def topical(chosen: list[Evidence], analysis: Analysis, glossary: Glossary | None = None) -> list[Evidence]:
     """A topical overview's order: the sentence for the asker's conditions first ("T-cell ALL relapsed,
     what's the deal?"); else, when a broad question asks one thing more ("what happens after blina, and
     its commonest nerve effects?"; not a tour of several), the sentence answering it best; the rest in the
@@ -150,7 +159,7 @@ def topical(chosen: list[Evidence], analysis: Analysis) -> list[Evidence]:
         listed = ASPECTS.match(analysis.text) or asks >= 3 or tour
         if needs and not listed and not any(n.search(chosen[0].text) for n in needs):
             chosen = _first(chosen, next((e for e in chosen if any(_states(n, e.text) for n in needs)), None))
-    return chosen
+    return _one_site_first(chosen, analysis, glossary) if glossary is not None else chosen
 
 
 def about(analysis: Analysis, exclude: set[str], before: set[str] | None = None) -> str:

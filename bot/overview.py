@@ -154,7 +154,7 @@ class Overview:
             chosen = sorted(stating, key=lambda e: e.row)
             lead = "The text says this" + leads.about(analysis, aside) + ":"
         else:
-            chosen = leads.topical(self._topical_pick(analysis, self._without(paragraphs, exclude)), analysis)
+            chosen = leads.topical(self._topical_pick(analysis, self._without(paragraphs, exclude)), analysis, self.glossary)
             lead = "The text says this" + leads.about(analysis, aside) + ":"
         picked = list(chosen)
         # One quote is an overview only when it is all there is ("the other options" may be one).

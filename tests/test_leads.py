@@ -163,3 +163,12 @@ def test_of_options_fitting_as_well_the_one_for_the_askers_lineage_leads() -> No
     assert topical([kids, tcell], asked)[0] is tcell
     # No lineage asked: the text's order among those fitting as well.
     assert topical([kids, tcell], analyse("my kid relapsed twice now, what meds are left", GLOSSARY))[0] is kids
+
+
+def test_asked_of_one_site_a_sentence_listing_every_site_does_not_lead() -> None:
+    listing = _ev(1, "Leukemic cells may reappear in the CNS, testes, or other sites.", own=["central nervous system", "testes"])
+    ominous = _ev(2, "Testicular relapse is rarely painful.", own=["testes"])
+    analysis = analyse("what does the text say about testicular relapse, how serious it is and what helps?", GLOSSARY)
+    assert topical([listing, ominous], analysis, GLOSSARY) == [ominous, listing]
+    # Without a site asked, the text's order stands.
+    assert topical([listing, ominous], analyse("what does the text say about relapse, and what helps?", GLOSSARY), GLOSSARY)[0] is listing
