@@ -239,7 +239,7 @@ def read(text: str, question: bool = False) -> Conditions:
 
 # Words that set two values against each other ("B- versus T-lineage", "for children and which for adults"),
 # unlike one population named by two ("children and young adults").
-CONTRAST = re.compile(r"\b(vs\.?|versus|or|compared (to|with)|than|whereas|while|and (which|what|who|for|in|with))\b", re.I)
+CONTRAST = re.compile(r"\b(vs\.?|versus|or|compared (to|with)|than|whereas|while|and (which|what|who|for|in|with))\b|[,;/]\s*(which|what|who)\b", re.I)
 EACH = re.compile(r"\b(each|respectively|differ\w*|difference)\b", re.I)
 
 

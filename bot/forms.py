@@ -256,7 +256,7 @@ class Forms:
     def by_condition(self, analysis: Analysis, ranked: list[Evidence]) -> Draft | None:
         """"Which therapies fit B-cell and which T-cell ALL?", "... for children and for adults?": the best
         document's sentences on a treatment that state each value asked for, grouped by value in the
-        question's order, each group in the text's order. None when the question names one value, names a
+        question's order, each group in the text's order (those saying whom a treatment is for first). None when the question names one value, names a
         treatment itself, or a group would be empty (a filtered list or a quote answers then)."""
         from bot.conditions import fit, split
 
@@ -270,8 +270,12 @@ class Forms:
         ]
         per_group = max(1, self.params.overview_max_quotes // len(groups))
         blocks: list[Block] = []
+        indication = rules().get("indication")
+        says_for = indication.cue if indication is not None else None
         for label, cond in groups:
-            members = [r for r in rows if fit(self.scorer.conditions_of(r), cond) > 0][:per_group]
+            members = [r for r in rows if fit(self.scorer.conditions_of(r), cond) > 0]
+            # Whom a treatment is for before an outcome in a group ("a second remission in ... one third of adults").
+            members = sorted(members, key=lambda r: (not (says_for and says_for.search(self.scorer.sentence(r).text)), r))[:per_group]
             if not members:
                 return None
             evs = [self.scorer.sentence(r) for r in members]

@@ -26,6 +26,9 @@ NEW_ASKED = re.compile(r"\b(?:new|newer|newest|latest|novel)\b", re.IGNORECASE)
 NEW_KIND = re.compile(r"\b(?:new|newer|novel)\s+([\w-]+)")
 
 
+CHOICES = re.compile(r"\b(?:options?|choices?|alternatives?)\b", re.IGNORECASE)
+
+
 def _first(chosen: list[Evidence], lead: Evidence | None) -> list[Evidence]:
     """``chosen`` with ``lead`` (one of them) first and the rest in their order; as it is when ``lead`` is None."""
     return chosen if lead is None else [lead, *[e for e in chosen if e is not lead]]
@@ -47,7 +50,9 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
     if len(named) <= 1:
         chosen.sort(key=lambda e: e.kind != "lead_in")
         # (not "... and how well do they work?"; "which can be used for relapsed ALL?" asks only the list)
-        only_list = "list" in analysis.types and not any(t in STATED_ATTRIBUTES for t in analysis.types)
+        # (nor "what immunotherapy options are there?", which asks the choices: what the list introduces first)
+        only_list = ("list" in analysis.types and not any(t in STATED_ATTRIBUTES for t in analysis.types)
+                     and not CHOICES.search(analysis.text))
         if (not only_list and not REST.search(analysis.text)) and len(chosen) > 1 and chosen[0].kind == "lead_in":
             chosen = [chosen[1], chosen[0], *chosen[2:]]
     if analysis.conditions:

@@ -422,3 +422,19 @@ def test_a_one_quote_answer_shows_what_else_the_text_says_nearly_as_closely_apar
     # A yes/no check or one value asked (a dose, an age limit): the sentence alone.
     assert all(p.kind != "related" for p in engine.session().ask("Is alphamab for adults?").parts)
     assert all(p.kind != "related" for p in engine.session().ask("What does alphamab target?").parts)
+
+
+def test_each_group_gives_whom_a_treatment_is_for_before_an_outcome_in_the_group(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from tests.pages import ask_one_page
+
+    text = ("Although a new round of chemotherapy may induce a second remission in the majority of children and about one third of adults, "
+            "subsequent remissions tend to be brief.\n\n"
+            "Blinatumomab is available for children and adults with relapsed ALL.\n\n"
+            "Inotuzumab ozogamicin is also available for adults with relapsed ALL.\n\n"
+            "Brexucabtagene autoleucel can be used to treat adult patients with relapsed ALL.\n\n"
+            "Tisagenlecleucel is available for the treatment of patients up to 25 years of age.")
+    answer = ask_one_page(tmp_path, fake_embedder, text, "relapsed ALL agents - which are for adults, which for kids?")
+    assert [p.text for p in answer.parts if p.kind == "lead"][:2] == ["For adults:", "For children:"]
+    assert answer.citations[0].quote.startswith("Blinatumomab")
+    adults = [answer.citations[m - 1].quote for m in answer.parts[1].cites]
+    assert adults[0].startswith("Blinatumomab") and not any(q.startswith("Although") for q in adults[:-1])

@@ -186,6 +186,7 @@ def test_share_counts_each_condition_of_the_asker() -> None:
     [("Which fit B-precursor versus T-lineage disease?", ["B-cell", "T-cell"]),
      ("Which drugs are for Ph- and which for Ph+ ALL?", ["Ph-", "Ph+"]),
      ("for kids vs grown-ups", ["children", "adults"]),
+     ("agents - which are for adults, which for kids?", ["adults", "children"]),
      ("Which are for T-cell ALL?", []), ("for adults over 65 or children", ["adults", "children"]), ("for adults", []),
      # One population named by two words is no request for groups.
      ("Which is a purine analog for children and young adults?", [])],
