@@ -55,7 +55,7 @@ TOPIC_SAY = re.compile(
     r"(?:say|cover|tell (?:me|us))\b", re.IGNORECASE,
 )
 # A topic, a colon and three or more aspects asked of it ("Testicular relapse: presentation, workup, treatment").
-ASPECTS = re.compile(r"\s*([^:?]{2,80})(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:,|\band\b)\s*[\w/ -]+[.?]?\s*$", re.IGNORECASE)
+ASPECTS = re.compile(r"\s*([^:?]{2,80})(?::|\s[-–—])\s*[\w/ -]+,\s*[\w/ -]+(?:(?:,|\band\b)\s*[\w/ -]+)+[.?]?\s*$", re.IGNORECASE)
 EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
 TREATS = re.compile(r"\b(?:treat\w*|therap\w*|manag\w*|tx)\b", re.IGNORECASE)
 THERE_ARE = re.compile(r"\W*(?:(?:so|and|ok)\s+)?(?:are|is) there (?:any |other )?(?:[\w-]+ ){0,2}(?:treatments|options|therapies|drugs|medicines|choices|alternatives)\b", re.IGNORECASE)

@@ -287,3 +287,14 @@ def test_meaning_asked_for_is_not_a_gloss(text: str, asks: bool) -> None:
     from bot.breadth import MEANING
 
     assert bool(MEANING.search(text)) is asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Transplant in relapsed ALL: indications, donors, age limits.",
+     "quick rundown of blina pls - what it is, who gets it, does it work, tox?"],  # four aspects after a dash
+)
+def test_a_topic_then_three_or_more_aspects_is_a_tour_of_aspects(text: str) -> None:
+    from bot.breadth import ASPECTS
+
+    assert ASPECTS.match(text)

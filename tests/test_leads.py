@@ -172,3 +172,13 @@ def test_asked_of_one_site_a_sentence_listing_every_site_does_not_lead() -> None
     assert topical([listing, ominous], analysis, GLOSSARY) == [ominous, listing]
     # Without a site asked, the text's order stands.
     assert topical([listing, ominous], analyse("what does the text say about relapse, and what helps?", GLOSSARY), GLOSSARY)[0] is listing
+
+
+def test_asked_for_the_options_of_a_class_what_its_list_introduces_leads_the_list() -> None:
+    intro = _ev(1, "New fixture antibodies show impressive results in relapsed disease.", own=["fixture antibodies"])
+    lead_in = _ev(2, "Available fixture antibodies include", kind="lead_in", own=["fixture antibodies"])
+    item = _ev(3, "Alphamab", kind="item", own=["alphamab"])
+    options = order([intro, lead_in, item], analyse("What fixture antibody options are there?", GLOSSARY), ["fixture antibodies"], set(), GLOSSARY)
+    assert options[0] is intro
+    listed = order([intro, lead_in, item], analyse("List the fixture antibodies", GLOSSARY), ["fixture antibodies"], set(), GLOSSARY)
+    assert listed[0] is lead_in

@@ -631,3 +631,8 @@ def test_a_ph_status_said_in_words_is_a_condition_not_a_subject_word() -> None:
                                       "what are the next steps for my dad?"])
 def test_the_path_or_next_steps_ask_for_an_overview(question: str) -> None:
     assert analyse(question, _project_glossary()).qtype == "overview"
+
+
+def test_what_it_is_and_who_gets_it_ask_a_definition_and_an_indication() -> None:
+    types = analyse("rundown of blina - what it is, who gets it, tox?", _project_glossary()).types
+    assert "definition" in types and "indication" in types
