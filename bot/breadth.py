@@ -176,9 +176,10 @@ class Breadth:
         asks = len(ASK_CLAUSE.findall(analysis.text)) + analysis.yes_no
         subjects = [t for t in analysis.focus if self.glossary.kind(t) in SUBJECT_KINDS]
         sites = [t for t in subjects if self.glossary.kind(t) == "site"]
-        # How each site is treated ("how is each site treated?", "... and does the treatment depend on the
-        # site?"): the paragraphs the text gives each site, whatever the question's form.
-        if ("site_treatment" in analysis.types or TREATS.search(analysis.text)) and EACH_SITE.search(analysis.text) and subjects == sites:
+        # How each site is treated ("how is each site treated?", "... does the treatment depend on the site?"), or
+        # sites set side by side ("CNS vs testicular relapse - mx of each?"): the paragraphs the text gives each site.
+        if subjects == sites and ((("site_treatment" in analysis.types or TREATS.search(analysis.text)) and EACH_SITE.search(analysis.text))
+                                  or (analysis.qtype == "comparison" and len(sites) >= 2)):
             return True
         if analysis.yes_no and THERE_ARE.match(analysis.text[asking_start(analysis.text):]):
             return True  # ("Are there newer treatments than more chemo?": the ones there are)

@@ -242,6 +242,12 @@ def test_whether_the_treatment_depends_on_the_site_asks_each_sites_treatment(eng
     assert not b.broadens(_analysis(engine, "Where in the body can it come back?"))
 
 
+def test_two_sites_set_side_by_side_ask_each_sites_paragraph(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.broadens(_analysis(engine, "CNS vs testicular relapse - mx?"))
+    assert not b.broadens(_analysis(engine, "Is CNS relapse more common than testicular relapse?"))
+
+
 def test_what_they_offer_instead_of_a_treatment_asks_the_rest(engine) -> None:
     b = engine.answerer.overviews.breadth
     asked = _analysis(engine, "He is 72. Is a transplant normal, and what might they offer someone his age instead?")
