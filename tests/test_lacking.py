@@ -106,3 +106,11 @@ def test_a_disease_named_with_a_rare_qualifier_the_corpus_lacks_is_another_disea
 def test_a_word_asking_for_a_summary_is_no_missing_subject(engine, question: str) -> None:
     answer = engine.session().ask(question)
     assert not answer.abstained and len(answer.citations) >= 2, answer.answer
+
+
+@pytest.mark.parametrize("question", ["What are the key numbers and age cut-offs in this section that I should memorise for the exam?",
+                                      "key numbers for my revision flashcards?"])
+def test_how_the_asker_studies_is_no_subject_the_text_lacks(engine, question: str) -> None:
+    a = engine.answerer
+    u = a.understand(question)
+    assert not a.lacking.names(u.query, u.analysis)
