@@ -10,7 +10,7 @@ from bot.conditions import asks_qualified, read, split, within
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
 from bot.question import ONE_ASKED, Analysis, rules
-from bot.story import asking_start
+from bot.story import FAILED, OPTIONS_ASKED, asking_start
 from bot.text import content_words, fold
 from bot.zipf import zipf_frequency
 
@@ -123,12 +123,8 @@ WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 # ("is that it?", "are those all?": asks whether there is more)
 OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to|is that (?:it|all)|"
                    r"(?:is|are) (?:that|those|these) (?:all|the only (?:ones?|options?)))\b", re.IGNORECASE)
-
-
 # "..., and what else is there?", "what other options are there?": the rest of the options.
 ELSE_ASKED = re.compile(r"\b(?:what|anything|something)\s+else\b|\bwhat other\b|\b(?:other|else) (?:options|choices|treatments)\b|\binstead\b|\bwhat (?:options |treatments )?(?:does|would|will) (?:that|this) leave\b", re.I)
-
-
 # Words as common as "side" or "other" name no theme of a text.
 THEME_ZIPF = 5.0
 
@@ -341,8 +337,11 @@ class Breadth:
         return len(named) >= 2 and analysis.qtype in TOUR_TYPES and not CHOICE.search(analysis.text) and not SINGLE_CHOICE.search(analysis.text)
 
     def before(self, analysis: Analysis) -> set[str]:
-        """What the question names as what came before ("relapsed after chemo"), not as what it asks about."""
-        return {m.term for m in analysis.mentions if AFTER.search(analysis.text[max(0, m.start - 20) : m.start])}
+        """What the question names as what came before ("relapsed after chemo"; asking the options, "when chemo
+        doesn't work anymore"), not as what it asks about."""
+        failed = FAILED if OPTIONS_ASKED.search(analysis.text) else None
+        return {m.term for m in analysis.mentions if AFTER.search(analysis.text[max(0, m.start - 20) : m.start])
+                or (failed and failed.match(analysis.text[m.end : m.end + 30]))}
 
     def named(self, analysis: Analysis) -> list[str]:
         """The treatments the question asks about; not one it names as what came before ("after chemo")."""

@@ -14,6 +14,8 @@ OPTIONS_ASKED = re.compile(
     r"\b(?:options|choices|alternatives|what(?:'s| is| are) (?:out there|available)|what (?:can|could) (?:be done|(?:they|we|you) do))\b",
     re.I,
 )
+# A treatment that failed, said after it ("chemo doesn't work anymore"): what came before, not what is asked.
+FAILED = re.compile(r"\s*(?:has |had |have )?(?:doesn'?t|does not|didn'?t|did not|isn'?t|is not|wasn'?t|no longer|stopped|failed|fails)\b", re.IGNORECASE)
 DUMMY_IT = re.compile(r"\bis it (?:true|possible|normal|safe|common|ok|okay|right|correct|likely)\b", re.I)
 
 

@@ -22,6 +22,14 @@ def test_a_treatment_named_as_what_came_before_is_not_asked_about(engine) -> Non
     assert ov.named(_analysis(engine, "It came back after alphamab. Tell me about betacel")) == ["betacel"]
 
 
+def test_asked_for_the_options_a_treatment_that_failed_came_before(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    asked = _analysis(engine, "what are all the options when alphamab doesn't work anymore")
+    assert b.before(asked) == {"alphamab"} and b.options(asked, set())
+    # Asked about the treatment itself, it is the subject.
+    assert b.before(_analysis(engine, "Alphamab didn't work the first time, so is there any point giving it again?")) == set()
+
+
 def test_options_asked_head_first_widen_but_one_drug_described_does_not(engine) -> None:
     b = engine.answerer.overviews.breadth
     assert b.broadens(_analysis(engine, "options for relapsed disease"))
