@@ -38,6 +38,7 @@ from bot.follow_words import (
     WHAT_ABOUT,
     WHICH,
     WHICH_ONE,
+    of_those,
 )
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
@@ -133,8 +134,7 @@ class Session:
         typed = answerer.understand(cleaned.text)
         self._carry_conditions(typed.analysis)
         last_turn = self.turns[-1] if self.turns else None
-        prev = last_turn.cited_docs if last_turn is not None else []
-        given = last_turn.given if last_turn is not None else ()
+        prev, given = (last_turn.cited_docs, last_turn.given) if last_turn is not None else ([], ())
         member = self._the_other_one(typed.text, typed.analysis)
         if member is not None and last_turn is not None:
             # "Who can receive brexucabtagene?" then "and the other CAR-T?": the same question of the one
@@ -249,6 +249,8 @@ class Session:
                 and MANAGEMENT_ASKED.match(typed.text) and self._short(typed.text)):
             resolved = f"How are these managed: {last_turn.resolved.rstrip('?.! ')}?"
         u = typed if resolved == typed.text else answerer.understand(resolved)
+        if last_turn is not None and u is not typed and not typed.analysis.focus and (attr := of_those(last_turn.analysis.qtype, typed.text, u.analysis.types)):
+            u.analysis.qtype, u.analysis.types = attr, [attr, *u.analysis.types]
         self._carry_conditions(u.analysis)
         if u is not typed and self.turns and self.turns[-1].analysis.yes_no and WHAT_ABOUT.match(typed.text):
             # "Is Besponsa used for relapsed ALL?" then "what about for kids?": the same yes/no question.
@@ -357,8 +359,7 @@ class Session:
 
     def _asked_an_attribute(self) -> bool:
         """The last turn asked one attribute (side effects, age) of a treatment."""
-        last = self.turns[-1].analysis if self.turns else None
-        return last is not None and last.qtype in FILTERING_TYPES and self._last_was(GIVEN_KINDS)
+        return bool(self.turns) and self.turns[-1].analysis.qtype in FILTERING_TYPES and self._last_was(GIVEN_KINDS)
 
     def _other_of_a_site(self, text: str) -> bool:
         """"What do they do with the other one?" after the testicle: the other testicle, not another option."""
@@ -390,10 +391,9 @@ class Session:
                      and (m.term in members if members else m.term not in analysis.focus)]
             if named:
                 analysis = replace(analysis, focus=[named[0].term], focus_surface={named[0].term: named[0].surface})
-        given: tuple[str, ...] = ()
-        if any(p.kind == "items" for p in answer.parts):
-            firsts = (next((m.term for m in glossary.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations)
-            given = tuple(dict.fromkeys(t for t in firsts if t))
+        firsts = [next((m.term for m in glossary.mentions(c.quote) if m.kind in GIVEN_KINDS), "") for c in answer.citations
+                  ] if any(p.kind == "items" for p in answer.parts) else []
+        given = tuple(dict.fromkeys(t for t in firsts if t))
         related = {m for p in answer.parts if p.kind == "related" for m in p.cites}  # (shown apart: "go on" may quote them)
         quoted = frozenset(c.quote for i, c in enumerate(answer.citations, 1) if i not in related)
         self.turns.append(Turn(text, resolved, analysis, docs, given, quoted))

@@ -24,6 +24,8 @@ NARROWS = re.compile(
 )
 # A narrowing that goes on to ask a question of its own ("Just children then: which of the treatments can kids get?").
 ASKS_AFTER = re.compile(r"[:;,\u2013\u2014-]\s*(?:which|what|who|how|where)\b", re.IGNORECASE)
+# The things the last answer gave, pointed at ("which ones are the most common?", "which of those is worst?").
+THOSE = re.compile(r"\b(?:ones|those|these|them)\b", re.IGNORECASE)
 MAX_TURNS = 20
 # A question asking for a thing ("which drug ...?", "what offers the best hope?"): its answer names it.
 ASKS_FOR_ONE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what|where|who)\b", re.IGNORECASE)
@@ -83,3 +85,12 @@ MORE = re.compile(r"^\W*(?:(?:and|ok|okay|so)\W+)?(?:tell me more|more(?: please
 WHICH = re.compile(r"^\W*(?:(?:and|so)\s+)?which\b", re.IGNORECASE)
 # "Which one was (the one) for kids again?": one of the treatments the last answer listed, picked by a condition.
 WHICH_ONE = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)?which\s+(?:one|of (?:them|those|these))\s+(?:was|is|would|could|might|will)\s+(?:the\s+one\s+)?", re.IGNORECASE)
+
+
+def of_those(last: str, text: str, types: list[str]) -> str | None:
+    """The attribute the last turn asked (``last``), when a follow-up asks of what it gave and no attribute of
+    its own: "side effects of the new treatments?" then "which ones are the most common?" asks of those effects."""
+    from bot.breadth import ATTRIBUTE_TYPES
+
+    return last if last in ATTRIBUTE_TYPES and THOSE.search(text) and not any(t in ATTRIBUTE_TYPES for t in types) else None
+

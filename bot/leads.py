@@ -85,6 +85,8 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
         # "What can go wrong with each?": the first option whose sentence states the attribute, not one that
         # mentions it in passing at its end ("remarkable efficacy, albeit with significant toxicity").
         chosen = _first(chosen, next((e for e in chosen if all(_states(n, e.text) for n in needs)), None))
+    if "commonest" in analysis.types and (common := rules().get("commonest")) is not None and common.need is not None:
+        chosen = _first(chosen, next((e for e in chosen if common.need.search(e.text)), None))  # ("which are the most common?")
     kinds = {k for t in aside if (k := glossary.kind(t)) in TREATMENT_KINDS}
     kinds = {"drug"} if "drug" in kinds else kinds  # (the narrowest kind set aside)
     members = {m for t in named for m in glossary.narrower(t)}

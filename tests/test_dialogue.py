@@ -645,3 +645,15 @@ def test_any_others_after_one_treatment_described_asks_the_other_options(engine)
     quotes = [c.quote for c in others.citations]
     assert quotes and not any(q.startswith("Alphamab, a CD19") for q in quotes), others.answer
     assert any(q.startswith("Betacel") for q in quotes), others.answer
+
+
+def test_which_ones_after_an_attribute_asks_of_what_the_last_answer_gave(engine):
+    from bot.follow_words import of_those
+
+    assert of_those("side_effects", "Which ones are the most common?", ["commonest", "list"]) == "side_effects"
+    assert of_those("side_effects", "Which drug is newest?", ["list"]) is None  # points at nothing given
+    assert of_those("definition", "Which ones are for kids?", ["list"]) is None  # no attribute asked before
+    s = engine.session()
+    s.ask("What side effects can the fixture antibodies cause?")
+    s.ask("Which ones are the most common?")
+    assert s.turns[-1].analysis.qtype == "side_effects"

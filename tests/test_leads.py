@@ -182,3 +182,10 @@ def test_asked_for_the_options_of_a_class_what_its_list_introduces_leads_the_lis
     assert options[0] is intro
     listed = order([intro, lead_in, item], analyse("List the fixture antibodies", GLOSSARY), ["fixture antibodies"], set(), GLOSSARY)
     assert listed[0] is lead_in
+
+
+def test_asked_which_are_the_most_common_the_sentence_naming_the_commonest_leads() -> None:
+    risk = _ev(1, "Life-threatening toxicities may include cytokine release syndrome.", own=["alphamab"])
+    common = _ev(2, "The most common neurologic symptoms after alphamab use are headache and tremor.", own=["alphamab"])
+    led = order([risk, common], analyse("Which side effects of the fixture antibodies are the most common?", GLOSSARY), ["fixture antibodies"], set(), GLOSSARY)
+    assert led[0] is common
