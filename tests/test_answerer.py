@@ -438,3 +438,18 @@ def test_each_group_gives_whom_a_treatment_is_for_before_an_outcome_in_the_group
     assert answer.citations[0].quote.startswith("Blinatumomab")
     adults = [answer.citations[m - 1].quote for m in answer.parts[1].cites]
     assert adults[0].startswith("Blinatumomab") and not any(q.startswith("Although") for q in adults[:-1])
+
+
+def test_a_list_item_is_never_quoted_without_the_qualifier_its_paragraph_gives_the_list(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from tests.pages import ask_one_page
+
+    text = ("Blinatumomab is available for children and adults with relapsed ALL.\n\n"
+            "Other agents have been available, but clinically meaningful outcomes have not been convincingly demonstrated for these. "
+            "Examples include:\n\n"
+            "Clofarabine (a purine nucleoside analog): For patients age 1 to 21 years with relapsed ALL\n\n"
+            "Nelarabine (a purine nucleoside) analog prodrug of guanosine arabinoside: For T-cell ALL after 2 prior regimens")
+    answer = ask_one_page(tmp_path, fake_embedder, text, "What is nelarabine used for?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0].startswith("Nelarabine")
+    assert any("not been convincingly demonstrated" in q for q in quotes)
+    assert len(quotes) == len(set(quotes))  # (not again among the related passages)
