@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from bot import conditions
 from bot.breadth import TREATMENT_KINDS
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
 from bot.leads import keep_fitting
+from bot.paragraphs import qualifiers
 from bot.params import Params
 from bot.question import Analysis, rules
 from bot.text import asks, fold
@@ -110,7 +110,7 @@ class Forms:
             # "Where else can the donor cells come from?": "Cells from other relatives ... are sometimes used",
             # with the sentence of its paragraph that says what it is about (transplant from a matched sibling).
             chosen.append(opener)
-        quals = self._qualifiers(chosen)
+        quals = qualifiers(chosen, self.scorer)
         head, rest = chosen[0], sorted(chosen[1:] + quals, key=lambda e: e.row)
         blocks = [Block("lead", "The text says:")] if analysis.yes_no else []
         blocks += [Block("quote", evidence=[e]) for e in [head, *rest]]
@@ -125,22 +125,6 @@ class Forms:
         rows = {e.row for e in chosen}
         near = [e for e in ranked[:8] if e.row not in rows and e.doc == best.doc and len(e.text) >= 40 and e.score >= best.score * p.related_floor]
         return sorted(near[: p.related_limit], key=lambda e: e.row)
-
-    def _qualifiers(self, chosen: list[Evidence]) -> list[Evidence]:
-        """A list item quoted keeps what its paragraph says of the whole list when the text qualifies it
-        ("Nelarabine ...: for T-cell ALL ..." under "clinically meaningful outcomes have not been convincingly
-        demonstrated"): an item is never quoted without its qualifier."""
-        rows = {e.row for e in chosen}
-        out: list[Evidence] = []
-        for e in chosen:
-            if e.kind != "item":
-                continue
-            for r in self.scorer.block_rows(e.row):
-                q = self.scorer.sentence(r)
-                if r not in rows and q.kind == "prose" and conditions.qualified(q.text):
-                    rows.add(r)
-                    out.append(replace(q, score=e.score, qualified=True))
-        return out
 
     def _opener(self, best: Evidence, term: str) -> Evidence | None:
         """When ``best`` never names ``term`` (nor anything of its kind), the first sentence of its paragraph that does."""

@@ -35,7 +35,7 @@ from bot.breadth import (
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Block, Draft
 from bot.glossary import Glossary
-from bot.paragraphs import Paragraph, bare_list
+from bot.paragraphs import Paragraph, bare_list, qualifiers
 from bot.paragraphs import paragraphs as split_paragraphs
 from bot.params import Params
 from bot.question import Analysis, rules
@@ -160,6 +160,8 @@ class Overview:
         # One quote is an overview only when it is all there is ("the other options" may be one).
         if not picked or (len(picked) < 2 and not exclude and not self.is_summary(analysis)):
             return None
+        for q in qualifiers(picked, self.scorer):  # (a listed item keeps what the text says of its list)
+            picked.insert(min(i for i, e in enumerate(picked) if e.block == q.block) or 1, q)  # (before it; after a lead)
         while picked[0].qualified and any(not e.qualified for e in picked):
             picked.append(picked.pop(0))  # a qualified statement never leads; it keeps its own words
         return Draft([*([Block("note", note)] if note else []), Block("lead", lead), Block("items", evidence=picked)],

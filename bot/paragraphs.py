@@ -62,3 +62,23 @@ def bare_list(p: Paragraph) -> bool:
     """A lead-in with bare names ("include: Blinatumomab ..."): the paragraphs about each say more."""
     return any(e.kind == "item" for e in p.sentences) and all(e.kind != "prose" or len(e.text) < 40 for e in p.sentences) \
         and all(len(e.text.split()) < 5 for e in p.sentences if e.kind == "item")
+
+
+def qualifiers(chosen: list[Evidence], scorer: EvidenceScorer) -> list[Evidence]:
+    """What the paragraph of a list item in ``chosen`` says of the whole list when the text qualifies it
+    ("Nelarabine ...: for T-cell ALL ..." under "clinically meaningful outcomes have not been convincingly
+    demonstrated"), when ``chosen`` lacks it: an item is never quoted without its qualifier."""
+    from dataclasses import replace
+
+    from bot import conditions
+
+    rows = {e.row for e in chosen}
+    out: list[Evidence] = []
+    for e in chosen:
+        for r in scorer.block_rows(e.row) if e.kind == "item" else ():
+            q = scorer.sentence(r)
+            if r not in rows and q.kind == "prose" and conditions.qualified(q.text):
+                rows.add(r)
+                out.append(replace(q, score=e.score, qualified=True))
+    return out
+
