@@ -31,8 +31,12 @@ class Conditions:
     refractory: bool = False  # disease that did not respond ("refractory", "chemo doesn't work anymore")
 
     def __bool__(self) -> bool:
-        return bool(self.age or self.lineage or self.ph or self.line or self.donor or self.no_donor or self.states
-                    or self.refractory)
+        return self.patient or self.refractory
+
+    @property
+    def patient(self) -> bool:
+        """Something of the patient's is said: an age, the disease's lineage or Ph status, a line, donors, a state."""
+        return bool(self.age or self.lineage or self.ph or self.line or self.donor or self.no_donor or self.states)
 
     def with_course(self, other: Conditions) -> Conditions:
         """These conditions with the course of the disease ``other`` says ("refractory") added."""
@@ -43,7 +47,7 @@ class Conditions:
     @property
     def only_course(self) -> bool:
         """Only the course of the disease is said ("and if it is refractory?"), nothing of the patient's."""
-        return self.refractory and not (self.age or self.lineage or self.ph or self.line or self.donor or self.no_donor or self.states)
+        return self.refractory and not self.patient
 
 
 @dataclass(frozen=True)

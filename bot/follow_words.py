@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from bot.breadth import ATTRIBUTE_TYPES
+
 PRONOUN = re.compile(
     r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
     r"that treatment|the drug|this one|that one|its|it|they|them|their|(?<=\bis )that|(?<=\bis )this|"
@@ -90,7 +92,5 @@ WHICH_ONE = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)?which\s+(?:one|of (?:them
 def of_those(last: str, text: str, types: list[str]) -> str | None:
     """The attribute the last turn asked (``last``), when a follow-up asks of what it gave and no attribute of
     its own: "side effects of the new treatments?" then "which ones are the most common?" asks of those effects."""
-    from bot.breadth import ATTRIBUTE_TYPES
-
     return last if last in ATTRIBUTE_TYPES and THOSE.search(text) and not any(t in ATTRIBUTE_TYPES for t in types) else None
 

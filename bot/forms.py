@@ -13,7 +13,7 @@ from typing import Literal
 from bot.breadth import TREATMENT_KINDS
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
-from bot.leads import keep_fitting
+from bot.leads import keep_fitting, says_for
 from bot.paragraphs import qualifiers
 from bot.params import Params
 from bot.question import Analysis, rules
@@ -272,12 +272,11 @@ class Forms:
         ]
         per_group = max(1, self.params.overview_max_quotes // len(groups))
         blocks: list[Block] = []
-        indication = rules().get("indication")
-        says_for = indication.cue if indication is not None else None
+        for_whom = says_for()
         for label, cond in groups:
             members = [r for r in rows if fit(self.scorer.conditions_of(r), cond) > 0]
             # Whom a treatment is for before an outcome in a group ("a second remission in ... one third of adults").
-            members = sorted(members, key=lambda r: (not (says_for and says_for.search(self.scorer.sentence(r).text)), r))[:per_group]
+            members = sorted(members, key=lambda r: (not (for_whom and for_whom.search(self.scorer.sentence(r).text)), r))[:per_group]
             if not members:
                 return None
             evs = [self.scorer.sentence(r) for r in members]

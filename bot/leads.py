@@ -40,11 +40,16 @@ def _states(cue: re.Pattern[str], text: str) -> bool:
     return m is not None and m.start() < len(text) / 2
 
 
+def says_for() -> re.Pattern[str] | None:
+    """What a sentence saying whom a treatment is for looks like (the indication type's cue)."""
+    indication = rules().get("indication")
+    return indication.cue if indication is not None else None
+
+
 def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: set[str], glossary: Glossary) -> list[Evidence]:
     """``chosen`` (in the text's order) with the option that should lead first; the rest keep their order."""
     chosen = list(chosen)
-    indication = rules().get("indication")
-    says_for = indication.cue if indication is not None else None  # a sentence saying whom a treatment is for
+    for_whom = says_for()
     # The text's own list of the class asked for ("Available immunotherapies ... include") leads a list asked
     # for; asked to explain or sum them up, what the list introduces comes first and the list after it.
     if len(named) <= 1:
@@ -61,16 +66,16 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
         # adults?", not a story's "my sister is 34"), of those one saying whom it is for before an outcome in a
         # group ("a second remission in ... about one third of adults").
         asked = rules().without_audience(analysis.text[asking_start(analysis.text):])
-        for_group = says_for if read(asked, True) else None
+        for_group = for_whom if read(asked, True) else None
         # (of those fitting as well, one for the asker's lineage: T-cell ALL is a disease of its own)
         own = _own_lineage(chosen, analysis)
         chosen.sort(key=lambda e: (-e.condition, e is not own, not (for_group is not None and for_group.search(e.text))))
-    if says_for is not None and (MAPPING.search(analysis.text) or "indication" in analysis.types or (
+    if for_whom is not None and (MAPPING.search(analysis.text) or "indication" in analysis.types or (
         "age" in analysis.types and analysis.conditions.age is None
     )):
         # Asked who each is for: a sentence saying whom a treatment is for leads, not one that gives an
         # outcome in a group ("a second remission in the majority of children").
-        chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not says_for.search(e.text)))
+        chosen.sort(key=lambda e: (-e.condition if analysis.conditions else 0.0, not for_whom.search(e.text)))
     if NEW_ASKED.search(analysis.text) and not aside and not analysis.conditions:
         # "What's new for relapse?": the sentence calling a kind of treatment new leads, not "a new round of chemotherapy".
         chosen = _first(chosen, next((e for e in chosen if any(

@@ -3,8 +3,9 @@ about, and the classes it names or is listed under (bot/overview.py picks from t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bot import conditions
 from bot.breadth import TREATMENT_KINDS
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
@@ -68,10 +69,6 @@ def qualifiers(chosen: list[Evidence], scorer: EvidenceScorer) -> list[Evidence]
     """What the paragraph of a list item in ``chosen`` says of the whole list when the text qualifies it
     ("Nelarabine ...: for T-cell ALL ..." under "clinically meaningful outcomes have not been convincingly
     demonstrated"), when ``chosen`` lacks it: an item is never quoted without its qualifier."""
-    from dataclasses import replace
-
-    from bot import conditions
-
     rows = {e.row for e in chosen}
     out: list[Evidence] = []
     for e in chosen:

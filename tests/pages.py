@@ -14,6 +14,11 @@ SITES_PAGE = ("Leukemic cells may reappear in the bone marrow, CNS, testes, or o
               "Testicular relapse may be evidenced clinically by painless firm swelling of a testis. "
               "Treatment is radiation therapy of the involved testis and administration of systemic reinduction therapy.")
 
+# A list of older agents under the sentence that qualifies all of them (issue 12: an item keeps its qualifier).
+QUALIFIED_LIST = ("Other agents have been available, but clinically meaningful outcomes have not been convincingly demonstrated for these. "
+                  "Examples include:\n\n"
+                  "Clofarabine (a purine nucleoside analog): For patients age 1 to 21 years with relapsed ALL after 2 prior regimens")
+
 
 def engine_over(tmp_path: Path, embedder: Any, rows: list[dict[str, str]]) -> Any:
     """An engine over ``rows`` (id, title, text) as one JSONL file, with the project's glossary."""

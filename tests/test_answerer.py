@@ -425,7 +425,7 @@ def test_a_one_quote_answer_shows_what_else_the_text_says_nearly_as_closely_apar
 
 
 def test_each_group_gives_whom_a_treatment_is_for_before_an_outcome_in_the_group(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from tests.pages import ask_one_page
+    from pages import ask_one_page
 
     text = ("Although a new round of chemotherapy may induce a second remission in the majority of children and about one third of adults, "
             "subsequent remissions tend to be brief.\n\n"
@@ -441,12 +441,9 @@ def test_each_group_gives_whom_a_treatment_is_for_before_an_outcome_in_the_group
 
 
 def test_a_list_item_is_never_quoted_without_the_qualifier_its_paragraph_gives_the_list(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from tests.pages import ask_one_page
+    from pages import QUALIFIED_LIST, ask_one_page
 
-    text = ("Blinatumomab is available for children and adults with relapsed ALL.\n\n"
-            "Other agents have been available, but clinically meaningful outcomes have not been convincingly demonstrated for these. "
-            "Examples include:\n\n"
-            "Clofarabine (a purine nucleoside analog): For patients age 1 to 21 years with relapsed ALL\n\n"
+    text = ("Blinatumomab is available for children and adults with relapsed ALL.\n\n" + QUALIFIED_LIST + "\n\n"
             "Nelarabine (a purine nucleoside) analog prodrug of guanosine arabinoside: For T-cell ALL after 2 prior regimens")
     answer = ask_one_page(tmp_path, fake_embedder, text, "What is nelarabine used for?")
     quotes = [c.quote for c in answer.citations]

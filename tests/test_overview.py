@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pages import ask_one_page, engine_over, one_page
+from pages import QUALIFIED_LIST, ask_one_page, engine_over, one_page
 
 
 def _analysis(engine, question: str):  # noqa: ANN202
@@ -445,13 +445,8 @@ def test_every_list_item_fitting_the_askers_lineage_or_line_is_an_option_of_its_
 
 
 def test_an_options_answer_listing_an_item_of_a_qualified_list_quotes_the_qualifier_before_it(tmp_path, fake_embedder) -> None:  # noqa: ANN001
-    from tests.pages import ask_one_page
-
     text = ("Although a new round of chemotherapy may induce a second remission in the majority of children, remissions tend to be brief.\n\n"
-            "Blinatumomab is available for children and adults with relapsed ALL and prolongs survival.\n\n"
-            "Other agents have been available, but clinically meaningful outcomes have not been convincingly demonstrated for these. "
-            "Examples include:\n\n"
-            "Clofarabine (a purine nucleoside analog): For patients age 1 to 21 years with relapsed ALL after 2 prior regimens\n\n"
+            "Blinatumomab is available for children and adults with relapsed ALL and prolongs survival.\n\n" + QUALIFIED_LIST + "\n\n"
             "Stem cell transplantation offers the greatest hope of long-term remission or cure if an HLA-matched sibling is available.")
     answer = ask_one_page(tmp_path, fake_embedder, text, "What are the treatment options for a 15-year-old after two regimens?")
     quotes = [c.quote for c in answer.citations]
