@@ -191,7 +191,7 @@ class Answerer:
             if not docs:
                 docs = [int(self.data.chunk_doc[c.row]) for c in self.retriever.rank(q.expanded, k=1, fusion="rrf")]
             return self.composer.date_answer(frame, docs)
-        overview = analysis.qtype == "overview" or self.overviews.broadens(analysis)
+        overview = analysis.qtype == "overview" or self.overviews.broadens(analysis) or self.home.treated(analysis, self.params)
         words = content_words(q.corrected)
         if not [w for w in words if w not in q.unknown] and not q.terms and not overview:
             return self.composer.abstain(frame, "I could not match your question to anything in the text.")

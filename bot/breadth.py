@@ -35,7 +35,7 @@ MEANING = re.compile(
 LEFT = r"what'?s left|what is left"
 # Broad words that ask for the choices rather than for one thing.
 OPTIONS = re.compile(
-    r"\b(options?|choices?|alternatives?|treatments?|tx|treating|" + LEFT + r"|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
+    r"\b(options?|choices?|alternatives?|treatments?|tx|treat(?:ing|ed)?|" + LEFT + r"|manag(e|ed|ing|ement)|therap(y|ies)|arsenal|approaches|possibilities|"
     r"can (\w+ )?be done|could (\w+ )?be done|can we do|can they do|(?:can|could) (?:you|u|i|one|anyone|anybody) do|(do|does) (she|he|they|i|we) have|what else|what now|what next|what then|"
     r"happens next|other|(?:what'?s|what is|is there|are there) (?:out there|available)|"
     # "Agents for relapsed ALL?", "what drugs are there for kids?": the medicines for a disease or a group

@@ -7,9 +7,10 @@ import re
 
 from bot.breadth import ATTRIBUTE_TYPES
 
+# ("what can they even do about it?": "they" who do, give or say are the care team, not the last subject)
 PRONOUN = re.compile(
     r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
-    r"that treatment|the drug|this one|that one|its|it|they|them|their|(?<=\bis )that|(?<=\bis )this|"
+    r"that treatment|the drug|this one|that one|its|it|they(?!(?:\s+\w+)?\s+(?:do|give|offer|try|use|recommend|suggest|said|say|told|tell|mentioned|think|want)\b)|them|their|(?<=\bis )that|(?<=\bis )this|"
     r"(?<=\bdoes )that|(?<=\bdoes )this|(?<=\babout )that|(?<=\babout )this)\b", re.IGNORECASE,
 )
 # One thing pointed at ("is it for kids?"), not several ("are they ...?").

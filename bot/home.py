@@ -14,8 +14,11 @@ from bot.evidence import EvidenceScorer
 from bot.glossary import Glossary
 from bot.index_store import IndexData
 from bot.params import Params
-from bot.question import Analysis
+from bot.question import Analysis, analyse
 from bot.retrieval import Candidate
+
+# The types of a question asking how a disease is treated ("what is the treatment for ..." reads as a definition too).
+TREATED_TYPES = frozenset({"site_treatment", "definition"})
 
 
 def names_asked(asked: set[str], terms: frozenset[str], glossary: Glossary) -> int:
@@ -62,6 +65,21 @@ class Home:
         uses = self.scorer.siblings.uses
         lacks = sum(wt for w, wt in analysis.subject.items() if wt > 0 and not uses(home, w))
         return home if lacks < params.home_lacks_below else None
+
+    def treated(self, analysis: Analysis, params: Params) -> bool:
+        """"How is relapsed ALL treated?", "what is the treatment for it when it comes back?": how the disease
+        the home is about is treated, asking nothing narrower (no glossary term, no other type, every subject
+        word in the home's title). That asks for its options, not for the one sentence whose words match best
+        ("CNS relapse treatment includes ...")."""
+        if analysis.focus or not set(analysis.types) <= TREATED_TYPES or not analysis.types:
+            return False
+        home = 0 if len(self.data.documents) == 1 else self.document(params)  # (one document is what is read)
+        if home is None:
+            return False
+        subject = {self.scorer.stem(w) for w, wt in analysis.subject.items() if wt > 0}
+        title = self.data.documents[home].title  # (its words read as a question's are: "ALL", acute lymphoblastic)
+        said = self.scorer.stems(title) | {self.scorer.stem(w) for w in analyse(title, self.glossary).subject}
+        return bool(subject) and subject <= said
 
     def _covers_most(self, analysis: Analysis, home: int, cands: list[Candidate]) -> bool:
         """Does the home use the question's words at least as fully as every document search found? Each

@@ -657,3 +657,14 @@ def test_which_ones_after_an_attribute_asks_of_what_the_last_answer_gave(engine)
     s.ask("What side effects can the fixture antibodies cause?")
     s.ask("Which ones are the most common?")
     assert s.turns[-1].analysis.qtype == "side_effects"
+
+
+def test_they_who_do_something_are_the_care_team_not_the_last_subject(engine):
+    # "what can they even do about it?": "it" is the betacel asked about, "they" the doctors who act
+    s = engine.session()
+    s.ask("What is betacel?")
+    a = s.ask("so what can they even do about it")
+    assert a.searched_for.lower() == "what can they even do about betacel"
+    s = engine.session()
+    s.ask("What is betacel?")
+    assert s.ask("are they safe?").searched_for.lower().startswith("are betacel safe")  # "they" who are: the subject

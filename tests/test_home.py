@@ -89,3 +89,25 @@ def test_a_document_naming_a_kind_of_the_term_asked_names_it() -> None:
     assert names_asked({"donors", "age"}, frozenset({"age"}), glossary) == 1
     # A broader term named does not name its kinds: a page on "donors" says nothing of unrelated ones.
     assert names_asked({"unrelated donors"}, frozenset({"donors"}), glossary) == 0
+
+
+OPTIONS_PAGE = ("Although a new round of chemotherapy may induce a second remission in most children, remissions tend to be brief.\n\n"
+                "Stem cell transplantation offers the greatest hope of cure if a matched sibling is available.\n\n")
+
+
+def test_how_the_disease_of_the_title_is_treated_asks_for_its_options(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import SITES_PAGE, one_page
+
+    engine = one_page(tmp_path, fake_embedder, OPTIONS_PAGE + SITES_PAGE)  # titled "Relapsed ALL"
+    a = engine.answerer
+    treated = [a.home.treated(a.understand(q).analysis, a.params) for q in (
+        "How is relapsed ALL treated?", "how do you treat ALL that has come back?",
+        "How is a CNS relapse treated?",  # a site: its paragraph
+        "How is diabetes treated?",  # not the disease the page is about
+        "What are the side effects of treating relapsed ALL?",  # another thing asked
+    )]
+    assert treated == [True, True, False, False, False]
+    answer = engine.session().ask("How is relapsed ALL treated?")
+    quotes = [c.quote for c in answer.citations]
+    assert answer.answer.startswith("The text describes these options")
+    assert quotes[0].startswith("Although a new round of chemotherapy") and any(q.startswith("Stem cell transplantation") for q in quotes)
