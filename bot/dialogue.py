@@ -39,6 +39,7 @@ from bot.follow_words import (
     WHICH,
     WHICH_ONE,
     of_those,
+    pointed,
 )
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
@@ -48,7 +49,6 @@ SITES = frozenset({"site"})
 
 if TYPE_CHECKING:
     from bot.answerer import Answerer, Cleaned, Understanding
-
 
 
 @dataclass
@@ -81,14 +81,14 @@ class Session:
         prev = self.last_focus
         if prev is None:  # ("How is relapsed ALL treated?" then "ok what about the brain": the same question of it)
             return f"{self.turns[-1].resolved.rstrip('?.! ')} ({text.strip()})" if self.turns and analysis.focus and WHAT_ABOUT.match(text) else text
-        folded = fold(text)
-        follow = bool(rules().follow_up.search(folded))
+        follow = bool(rules().follow_up.search(fold(text)))
         words = content_words(text)
         if not analysis.focus and (follow or len(words) <= self.answerer.params.follow_up_max_words):
-            term = prev.analysis.focus[0]
+            pointer = pointed(text, prev.analysis)  # ("how is that kind of relapse treated?": the CNS relapse)
+            term = pointer[0] if pointer else prev.analysis.focus[0]
             phrase = prev.analysis.focus_surface.get(term, term)
-            body = LEADING_CONNECTIVE.sub("", text).strip()
-            new, n = PRONOUN.subn(phrase, body, count=1)
+            body = LEADING_CONNECTIVE.sub("", pointer[1] if pointer else text).strip()
+            new, n = (body, 1) if pointer else PRONOUN.subn(phrase, body, count=1)
             if MORE.match(text):  # "go on": the text's account of the subject (bot/breadth.py DESCRIBE)
                 new = f"Tell me more about {phrase}"
             elif not n:

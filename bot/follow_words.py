@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.breadth import ATTRIBUTE_TYPES
+from bot.question import Analysis
 
 # ("what can they even do about it?": "they" who do, give or say are the care team, not the last subject)
 PRONOUN = re.compile(
@@ -95,3 +96,24 @@ def of_those(last: str, text: str, types: list[str]) -> str | None:
     its own: "side effects of the new treatments?" then "which ones are the most common?" asks of those effects."""
     return last if last in ATTRIBUTE_TYPES and THOSE.search(text) and not any(t in ATTRIBUTE_TYPES for t in types) else None
 
+
+
+# "How is that kind of relapse treated?", "is this relapse curable?": a noun pointed at.
+POINTED_NOUN = re.compile(r"\b(?:that|this|the same|such an?)\s+(?:(?:kind|type|sort|form)s?\s+of\s+(?:an?\s+)?)?([a-z]+)", re.IGNORECASE)
+
+
+def pointed(text: str, last: Analysis) -> tuple[str, str] | None:
+    """The term of the last turn's focus it said just before the noun a follow-up points at, and the follow-up
+    with the pointer replaced by that term as the last turn said it: "... the team says it's a CNS relapse" then
+    "how is that kind of relapse treated?" asks "how is CNS relapse treated?" (not of the headaches it named
+    first). None when the follow-up points at no noun the last turn said after a term."""
+    m = POINTED_NOUN.search(text)
+    if m is None:
+        return None
+    noun = m.group(1).lower()
+    for mention in last.mentions:
+        after = re.match(r"\W+([a-z]+)", last.text[mention.end : mention.end + 40].lower())
+        if mention.term in last.focus and after and after.group(1).rstrip("s") == noun.rstrip("s"):
+            said = last.focus_surface.get(mention.term, mention.term)
+            return mention.term, text[: m.start()] + (said if said.lower().endswith(noun) else f"{said} {m.group(1)}") + text[m.end() :]
+    return None

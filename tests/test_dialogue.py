@@ -668,3 +668,12 @@ def test_they_who_do_something_are_the_care_team_not_the_last_subject(engine):
     s = engine.session()
     s.ask("What is betacel?")
     assert s.ask("are they safe?").searched_for.lower().startswith("are betacel safe")  # "they" who are: the subject
+
+
+def test_a_noun_pointed_at_asks_of_the_term_said_before_it(engine):
+    # "How is that kind of relapse treated?" after "... it's a CNS relapse": the CNS, not the first term named
+    s = engine.session()
+    s.ask("My patient had alphamab and the team says it's a CNS relapse.")
+    a = s.ask("How is that kind of relapse treated?")
+    assert a.searched_for == "How is CNS relapse treated?"
+    assert a.citations[0].quote.startswith("CNS relapse treatment includes")

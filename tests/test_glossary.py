@@ -37,6 +37,9 @@ def glossary() -> Glossary:
         ("these drugs haven't really proven themselves", "not been convincingly demonstrated"),
         # Another leukaemia the text never names is recognised, so that no answer is given for it.
         ("my mum has cll that came back", "chronic lymphocytic leukemia"),
+        # Having children after treatment is fertility, not a group of patients.
+        ("will she still be able to have kids after it?", "infertility"),
+        ("can he have children after the transplant", "infertility"),
     ],
 )
 def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):

@@ -143,6 +143,9 @@ def test_a_word_naming_a_kind_of_condition_is_not_a_subject() -> None:
 
     a = analyse("Does lineage matter, B-cell versus T-cell disease?", Glossary())
     assert "lineage" not in a.subject and a.conditions.lineage == {"B", "T"}
+    # "sooner", "earlier": asked of the line of therapy the question states, no subject of their own
+    b = analyse("Is it only used after a second relapse or can it be given sooner?", Glossary())
+    assert "sooner" not in b.subject and b.conditions.line is not None
 
 
 def test_a_rate_is_asked_as_a_figure_only_when_the_question_asks_for_it() -> None:
@@ -201,6 +204,8 @@ def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
     # ... "apart from another round of chemo": a course of it is still what is set aside
     assert analyse("ok and apart from another round of chemo, what else is there?", g).excluded == ["chemotherapy"]
     assert analyse("How is CNS relapse treated?", g).excluded == []
+    # ... and "apart from the newer immunotherapies": a class qualified by its age is still what is set aside
+    assert analyse("Apart from the newer immunotherapies, what other drugs have been used?", g).excluded == ["immunotherapy"]
     # "non-" before a class rules the class out.
     c = analyse("Is there a non-immunotherapy drug for her age group?", g)
     assert c.excluded == ["immunotherapy"] and not c.focus
