@@ -17,10 +17,8 @@ from bot.zipf import zipf_frequency
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
 SUBJECT_KINDS = TREATMENT_KINDS | {"site"}
 # Question types that ask for one attribute of a treatment, not for the treatments.
-ATTRIBUTE_TYPES = frozenset(
-    {"side_effects", "toxicity_management", "age", "indication", "mechanism", "target", "dose", "frequency", "duration", "duration_count",
-     "diagnosis", "prognosis"}
-)
+ATTRIBUTE_TYPES = frozenset({"side_effects", "toxicity_management", "age", "indication", "mechanism", "target", "dose", "frequency",
+                             "duration", "duration_count", "diagnosis", "prognosis"})
 # Attributes that not every option has ("what can go wrong with each?", "the age limits of each"): an option
 # whose paragraph never states them is left out. Every option has an outcome, so prognosis does not filter;
 # diagnosis is about the disease, not its treatments ("I just found out it is back").
@@ -328,13 +326,15 @@ class Breadth:
                 if wt > 0 and sc.stem(w) in sc.known_stems and sc.stem(w) not in sc.generic]
 
     def tour(self, analysis: Analysis) -> bool:
-        """Several treatments named for a description of each, not a choice between them ("X or Y?")."""
+        """Several treatments named for a description of each (or whom each is for: "what each is indicated
+        for"), not a choice between them ("X or Y?")."""
         named = self.named(analysis)
         if analysis.qtype == "comparison" and not analysis.yes_no:
             # "Chemo vs immunotherapy vs transplant": three or more compared is a description of each.
             return len(named) >= 3
         # ("an antibody with a toxin, which one is that?": one thing described by two, not a tour of both)
-        return len(named) >= 2 and analysis.qtype in TOUR_TYPES and not CHOICE.search(analysis.text) and not SINGLE_CHOICE.search(analysis.text)
+        return len(named) >= 2 and (analysis.qtype in TOUR_TYPES or (analysis.qtype in EACH_STATES and bool(EACH.search(analysis.text))))\
+            and not CHOICE.search(analysis.text) and not SINGLE_CHOICE.search(analysis.text)
 
     def before(self, analysis: Analysis) -> set[str]:
         """What the question names as what came before ("relapsed after chemo"; asking the options, "when chemo

@@ -312,3 +312,11 @@ def test_a_topic_then_three_or_more_aspects_is_a_tour_of_aspects(text: str) -> N
     from bot.breadth import ASPECTS
 
     assert ASPECTS.match(text)
+
+
+def test_whom_each_named_treatment_is_for_is_a_tour(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    each = _analysis(engine, "Please go through alphamab, betacel and gammastat and tell me what each is indicated for.")
+    assert each.qtype == "indication" and b.tour(each)
+    # Whom one of them is for, asked as a choice, is not.
+    assert not b.tour(_analysis(engine, "Who is indicated for alphamab or betacel?"))
