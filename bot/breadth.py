@@ -104,7 +104,7 @@ EACH_STATES = frozenset({"side_effects", "toxicity_management", "age", "indicati
 # What an option's paragraph states of it (its risks, how it works), not whom it is for or how it is found.
 STATED_ATTRIBUTES = ATTRIBUTE_TYPES - {"indication", "age", "diagnosis"}
 DESCRIBE = re.compile(
-    r"\b(what does (?:(?:the|this) (?:text|source|article|page|section|document)|it) (say|cover|tell us|mention) (about|on|regarding)|"
+    r"\b(what does (?:(?:the|this) (?:text|source|article|page|section|document|information|info|material|reference|leaflet|handout|chapter|literature)|it) (say|cover|tell us|mention) (about|on|regarding)|"
     r"everything (?:it|the text) says (?:about|on)|"
     r"tell me (more )?about|"
     r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE

@@ -320,3 +320,11 @@ def test_whom_each_named_treatment_is_for_is_a_tour(engine) -> None:
     assert each.qtype == "indication" and b.tour(each)
     # Whom one of them is for, asked as a choice, is not.
     assert not b.tour(_analysis(engine, "Who is indicated for alphamab or betacel?"))
+
+
+def test_what_the_information_says_about_one_subject_is_its_account(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    # "the information", "the leaflet": what is being read, as "the text" is
+    for reader in ("information", "leaflet", "material"):
+        assert b.broadens(_analysis(engine, f"What does the {reader} say about alphamab for someone his age?")), reader
+    assert not b.broadens(_analysis(engine, "What does his doctor say about alphamab for someone his age?"))
