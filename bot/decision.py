@@ -90,9 +90,7 @@ WH_ASKED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which|how|why|where|wh
 def _asked_words(sentence: str, words: list[str]) -> list[str]:
     """``words`` the question a long message ends with (``sentence``) is made of, when it says nothing else
     (not the story around it; not "Any suggestions?" or "It worries me.", which ask nothing the text could answer)."""
-    if WH_ASKED.match(sentence) is None:
-        return []
-    asking = {w.lower() for w in content_words(sentence)}
+    asking = {w.lower() for w in content_words(sentence)} if WH_ASKED.match(sentence) else set()
     return [w for w in words if w.lower() in asking] if asking and asking <= {w.lower() for w in words} else []
 
 
@@ -374,11 +372,12 @@ def _decide(
     if best.missing_context_weight >= params.concept_partial and best.missing_context:
         # Most of the question is answered: quote it, and say which part the text does not discuss.
         missing = best.missing_context
-        if long and (asked := _asked_words(asking, missing)):
-            # The words a long message's question asks about ("... What does it do to the DNA?"): the story
-            # around it is answered, the question is not.
-            return Decision("abstain", f"The text does not discuss {quoted(asked)}.", best, asked)
-        return Decision("partial", f"The text does not say anything about {quoted(missing)}.", best, missing)
+        if long:  # The words a long message's question asks about ("... What does it do to the DNA?"): the story
+            # around it is answered, the question is not; the story's own words ("her knees") are no part of it.
+            if asked := _asked_words(asking, missing):
+                return Decision("abstain", f"The text does not discuss {quoted(asked)}.", best, asked)
+            missing = [w for w in missing if w.lower() in {x.lower() for x in content_words(asking)}]
+        return Decision("partial", f"The text does not say anything about {quoted(missing)}.", best, missing) if missing else Decision("answer", "", best)
     if unmet:
         return Decision("partial", unmet, best)
     return Decision("answer", "", best)

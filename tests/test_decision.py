@@ -567,3 +567,19 @@ def test_the_askers_group_does_not_push_the_sentence_answering_the_type_out_of_r
     engine = one_page(tmp_path, fake_embedder, text)
     answer = engine.session().ask("what are the side effects of brexucabtagene in adults")
     assert not answer.abstained and answer.citations[0].quote.startswith("Complications"), answer.answer
+
+
+def test_a_long_messages_story_words_are_never_named_as_what_the_text_lacks() -> None:
+    # "... her knees are not great. What does the text say about tapering prednisone?": the text not speaking
+    # of her knees is no part of what is asked; a word of the question itself still is.
+    p = default_params()
+    story = ("My mother is seventy-two and still gardens every morning although her knees are not great. "
+             "She has been on prednisone for a year. What should we expect when she stops taking prednisone in the evening?")
+    a = Analysis(story, "definition", ["definition"], False, [], subject={"prednisone": 3.0, "knees": 1.5, "evening": 1.0})
+    assert is_long(a, p)
+    ev = _evidence(p.abstain_below + 0.2)
+    ev.missing_context, ev.missing_context_weight, ev.missing_share = ["knees", "evening"], 3.0, 0.3
+    decision = decide(a, [ev], p, _forms())
+    assert decision.status == "partial" and decision.missing == ["evening"]
+    ev.missing_context = ["knees"]
+    assert decide(a, [ev], p, _forms()).status == "answer"
