@@ -330,8 +330,9 @@ class Breadth:
         for"), not a choice between them ("X or Y?")."""
         named = self.named(analysis)
         if analysis.qtype == "comparison" and not analysis.yes_no:
-            # "Chemo vs immunotherapy vs transplant": three or more compared is a description of each.
-            return len(named) >= 3
+            # "Chemo vs immunotherapy vs transplant", or two on three aspects or more ("A and B - target, who
+            # they're for, evidence and toxicities"): a description of each.
+            return len(named) >= 3 or (len(named) == 2 and len(set(analysis.types) & ATTRIBUTE_TYPES) >= 3)
         # ("an antibody with a toxin, which one is that?": one thing described by two, not a tour of both)
         return len(named) >= 2 and (analysis.qtype in TOUR_TYPES or (analysis.qtype in EACH_STATES and bool(EACH.search(analysis.text))))\
             and not CHOICE.search(analysis.text) and not SINGLE_CHOICE.search(analysis.text)

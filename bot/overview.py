@@ -241,7 +241,7 @@ class Overview:
             # is, who can get it and what's the catch"), not of each option ("what each targets and who it is for").
             intro = None
             if cues:
-                listed = ASPECTS.match(analysis.text) or (len(ASK_CLAUSE.findall(analysis.text)) >= 2 and not re.search(r"\b(?:each|every)\b", analysis.text, re.I))
+                listed = ASPECTS.match(analysis.text) or ((len(ASK_CLAUSE.findall(analysis.text)) >= 2 or len(cues) >= 3) and not re.search(r"\b(?:each|every)\b", analysis.text, re.I))
                 # The options asked beside their attribute ("what could still work, and what are the risks?"):
                 # each option's own sentence comes with the one stating the attribute.
                 if listed and not classes and OPTIONS.search(fold(analysis.text)):

@@ -292,7 +292,7 @@ def analyse(
 KIN = r"alternatives? (?:to|for)|(?:an )?equivalent (?:of|to)|counterpart (?:of|to)"  # ("an alternative to blina")
 # "not in the brain", "besides chemo and a transplant", "other than CAR-T": what the asker sets aside.
 SET_ASIDE = re.compile(
-    r"\b(?:not|rather than|instead of|other than|besides|beyond|apart from|aside from|except(?: for)?|excluding|in addition to)\s+"
+    r"\b(?:not|rather than|as opposed to|instead of|other than|besides|beyond|apart from|aside from|except(?: for)?|excluding|in addition to)\s+"
     r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only|standard|usual|conventional|regular|more|another|new|newer|newest|novel|modern|older"
     r"|(?:round|course|cycle|dose)s?\s+of)\s+)*$"
     r"|\bnon-?\s*$"  # "a non-immunotherapy drug": the class is what the asker rules out.

@@ -328,3 +328,9 @@ def test_what_the_information_says_about_one_subject_is_its_account(engine) -> N
     for reader in ("information", "leaflet", "material"):
         assert b.broadens(_analysis(engine, f"What does the {reader} say about alphamab for someone his age?")), reader
     assert not b.broadens(_analysis(engine, "What does his doctor say about alphamab for someone his age?"))
+
+
+def test_two_compared_on_three_aspects_or_more_is_a_description_of_each(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.tour(_analysis(engine, "Compare alphamab and betacel: target, who they're for and main toxicities."))
+    assert not b.tour(_analysis(engine, "Compare the toxicities of alphamab and betacel."))  # one aspect: the table

@@ -454,3 +454,12 @@ def test_an_options_answer_listing_an_item_of_a_qualified_list_quotes_the_qualif
     # Before it in the text's order, or right after it when it leads (a qualified statement never leads).
     assert "not been convincingly demonstrated" in quotes[clo - 1 if clo else 1]
     assert not quotes[0].startswith("Other agents")
+
+
+def test_two_compared_on_several_aspects_quote_each_ones_sentences_of_any_aspect(engine) -> None:
+    # "target, who they're for and main toxicities": no one sentence states them all; each aspect stated counts
+    answer = engine.session().ask("Compare alphamab and betacel: target, who they're for and main toxicities.")
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("Alphamab, a CD19-directed antibody") for q in quotes)
+    assert any(q.startswith("Betacel, a CD22-directed conjugate") for q in quotes)
+    assert any(q.startswith("Betacel may cause hepatotoxicity") for q in quotes)

@@ -206,6 +206,7 @@ def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
     assert analyse("How is CNS relapse treated?", g).excluded == []
     # ... and "apart from the newer immunotherapies": a class qualified by its age is still what is set aside
     assert analyse("Apart from the newer immunotherapies, what other drugs have been used?", g).excluded == ["immunotherapy"]
+    assert analyse("Which newer therapies are there, as opposed to conventional chemotherapy?", g).excluded == ["standard chemotherapy"]
     # "non-" before a class rules the class out.
     c = analyse("Is there a non-immunotherapy drug for her age group?", g)
     assert c.excluded == ["immunotherapy"] and not c.focus
