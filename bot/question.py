@@ -115,17 +115,13 @@ def rules() -> QuestionRules:
     def rx(p: str | None) -> re.Pattern[str] | None:
         return re.compile(p, re.IGNORECASE) if p else None
 
-    types = [
-        QuestionType(t["name"], t["ask"], t.get("cue"), t.get("need"), t.get("states", "this"), bool(t.get("strict")))
-        for t in raw["types"]
-    ]
     return QuestionRules(
-        types, re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"],
+        [QuestionType(t["name"], t["ask"], t.get("cue"), t.get("need"), t.get("states", "this"), bool(t.get("strict"))) for t in raw["types"]],
+        re.compile(raw["yes_no_prefix"], re.I), re.compile(raw["follow_up"], re.I), raw["list_items_max"],
         tuple(raw.get("generic_words", ())), frozenset(raw.get("asker_words", ())), dict(raw.get("chat_spellings", {})),
         rx(raw.get("the_text")), rx(raw.get("time_span")),
         rx(raw["time_span"] + "(?!" + raw["time_span_not_before"] + ")") if raw.get("time_span") else None,
-        rx(raw.get("asker_setting")), rx(raw.get("asker_audience")),
-    )
+        rx(raw.get("asker_setting")), rx(raw.get("asker_audience")))
 
 
 @dataclass
@@ -210,6 +206,8 @@ def classify(text: str) -> list[str]:
     return matching_types(text) or ["definition"]
 
 
+# Types a question's "which ones" may ask of: the options (not "side effects ..., and which ones are serious?").
+BROAD_TYPES = frozenset({"yes_no", "definition", "overview", "list"})
 # "Which one is meant for ...?": one thing asked for, not the options.
 ONE_ASKED = re.compile(r"\bwhich\s+one\s+(?:is|was|would|should|could|can|works?|fits?)\b", re.IGNORECASE)
 
@@ -221,6 +219,8 @@ def analyse(
     asked = SYMPTOMS_WHEN.sub(lambda m: " " * len(m[0]), text)  # "once the signs disappear" says when, not what is asked
     for a, b in [*age_spans(asked), *spans_of(asked, Conditions(ph=frozenset("+-")))]:  # "my 12-year-old", "Ph-positive": who is asked about
         asked = asked[:a] + " " * (b - a) + asked[b:]
+    if (ones := re.search(r"\b(?:which|what) ones\b", asked, re.I)) and set(matching_types(asked[: ones.start()])) - BROAD_TYPES:
+        asked = asked[: ones.start()] + " " * (ones.end() - ones.start()) + asked[ones.end() :]
     matched = [t for t in matching_types(asked) if t != "yes_no"]
     types = matched or ["definition"]
     # "Is it for adults or for children?" asks which, not whether.
@@ -293,7 +293,7 @@ KIN = r"alternatives? (?:to|for)|(?:an )?equivalent (?:of|to)|counterpart (?:of|
 # "not in the brain", "besides chemo and a transplant", "other than CAR-T": what the asker sets aside.
 SET_ASIDE = re.compile(
     r"\b(?:not|rather than|as opposed to|instead of|other than|besides|beyond|apart from|aside from|except(?: for)?|excluding|in addition to)\s+"
-    r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only|standard|usual|conventional|regular|more|another|new|newer|newest|novel|modern|older"
+    r"(?:(?:in|on|at|the|a|an|his|her|my|their|for|from|with|just|only|standard|usual|conventional|regular|more|another|new|newer|newest|novel|modern|older|headline|main|major|famous|well-known|approved"
     r"|(?:round|course|cycle|dose)s?\s+of)\s+)*$"
     r"|\bnon-?\s*$"  # "a non-immunotherapy drug": the class is what the asker rules out.
     # "is there one like it for adults?", "an alternative to blina": another of its kind is asked for.
@@ -396,5 +396,5 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.
         # Common words weigh nothing here; the evidence scorer still counts one the corpus never uses.
-        out[w] = max(0.0, subject_zipf - zipf)
+        out[w] = 0.0 if w.lower() in rules().generic_words else max(0.0, subject_zipf - zipf)  # ("prescribe": any drug is)
     return out

@@ -216,6 +216,7 @@ def test_a_question_about_unproven_statements_is_recognised() -> None:
     assert asks_qualified("Summarise the part about the older agents whose benefit was never convincingly proven.")
     assert asks_qualified("which ones have not been clearly shown to help?")
     assert not asks_qualified("which ones have been convincingly shown to help?")
+    assert asks_qualified("what older or less proven drugs exist?")
     # "The older drugs": those the text sets apart from the new immunotherapies (not an older patient).
     assert asks_qualified("what about the older drugs, do they still use them?")
     assert asks_qualified("Older agents for multiply relapsed ALL: which ones, and for whom?")

@@ -207,6 +207,7 @@ def test_terms_named_only_to_be_set_aside_are_not_the_focus() -> None:
     # ... and "apart from the newer immunotherapies": a class qualified by its age is still what is set aside
     assert analyse("Apart from the newer immunotherapies, what other drugs have been used?", g).excluded == ["immunotherapy"]
     assert analyse("Which newer therapies are there, as opposed to conventional chemotherapy?", g).excluded == ["standard chemotherapy"]
+    assert analyse("Beyond the headline immunotherapies, what else is there?", g).excluded == ["immunotherapy"]
     # "non-" before a class rules the class out.
     c = analyse("Is there a non-immunotherapy drug for her age group?", g)
     assert c.excluded == ["immunotherapy"] and not c.focus
@@ -642,3 +643,16 @@ def test_the_path_or_next_steps_ask_for_an_overview(question: str) -> None:
 def test_what_it_is_and_who_gets_it_ask_a_definition_and_an_indication() -> None:
     types = analyse("rundown of blina - what it is, who gets it, tox?", _project_glossary()).types
     assert "definition" in types and "indication" in types
+
+
+def test_which_ones_after_an_attribute_asks_of_it_not_for_the_options() -> None:
+    g = _project_glossary()
+    a = analyse("What side effects should staff look out for, and which ones are serious?", g)
+    assert a.qtype == "side_effects" and "list" not in a.types
+    assert analyse("What are the options now, and which ones are for kids?", g).qtype in ("overview", "list")
+
+
+def test_a_generic_word_is_no_subject_however_rare() -> None:
+    # "prescribe": said of any drug, as "use" and "give" are (bot/data/question_types.json generic_words)
+    a = analyse("Why can't doctors prescribe liposomal vincristine any more?", _project_glossary())
+    assert a.subject.get("prescribe", 0.0) == 0.0 and a.focus == ["liposomal vincristine"]
