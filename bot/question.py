@@ -396,5 +396,5 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
         zipf = zipf_frequency(w, "en")
         # Zipf 0 is a word English does not know: a drug name like "ponatinib", or a typo we could not fix.
         # Common words weigh nothing here; the evidence scorer still counts one the corpus never uses.
-        out[w] = 0.0 if w.lower() in rules().generic_words else max(0.0, subject_zipf - zipf)  # ("prescribe": any drug is)
+        out[w] = max(0.0, subject_zipf - zipf)
     return out

@@ -652,7 +652,7 @@ def test_which_ones_after_an_attribute_asks_of_it_not_for_the_options() -> None:
     assert analyse("What are the options now, and which ones are for kids?", g).qtype in ("overview", "list")
 
 
-def test_a_generic_word_is_no_subject_however_rare() -> None:
-    # "prescribe": said of any drug, as "use" and "give" are (bot/data/question_types.json generic_words)
+def test_prescribing_is_no_subject_however_rare() -> None:
+    # "prescribe": what the doctors do with any drug, as "the doctors" themselves are (asker_words)
     a = analyse("Why can't doctors prescribe liposomal vincristine any more?", _project_glossary())
     assert a.subject.get("prescribe", 0.0) == 0.0 and a.focus == ["liposomal vincristine"]
