@@ -8,39 +8,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bot import conditions
+from bot import follow_words as fw
 from bot.breadth import FILTERING_TYPES, OTHER, REST
 from bot.composer import Frame
-from bot.follow_words import (
-    ALTERNATIVES,
-    ASKS_AFTER,
-    ASKS_FOR_ONE,
-    COUNTS,
-    EACH_BARE,
-    ELLIPSIS,
-    ELSE_ABOUT,
-    ELSE_GIVEN,
-    FAILS,
-    FIRST_N,
-    LEADING_CONNECTIVE,
-    MANAGEMENT_ASKED,
-    MAX_TURNS,
-    MORE,
-    NARROWS,
-    OF_THE_LAST,
-    ONE_OF,
-    ORDINAL,
-    ORDINALS,
-    OTHER_SITES,
-    PRONOUN,
-    REST_BARE,
-    SITE_TAIL,
-    THE_OTHER,
-    WHAT_ABOUT,
-    WHICH,
-    WHICH_ONE,
-    of_those,
-    pointed,
-)
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
 from bot.text import SENTENCE, STOPWORDS, asks, content_words, fold, joined
@@ -80,28 +50,31 @@ class Session:
         """Rewrite a follow-up into a self-contained question, or return it unchanged."""
         prev = self.last_focus
         if prev is None:  # ("How is relapsed ALL treated?" then "ok what about the brain": the same question of it)
-            return f"{self.turns[-1].resolved.rstrip('?.! ')} ({text.strip()})" if self.turns and analysis.focus and WHAT_ABOUT.match(text) else text
+            return f"{self.turns[-1].resolved.rstrip('?.! ')} ({text.strip()})" if self.turns and analysis.focus and fw.WHAT_ABOUT.match(text) else text
         follow = bool(rules().follow_up.search(fold(text)))
         words = content_words(text)
         if not analysis.focus and (follow or len(words) <= self.answerer.params.follow_up_max_words):
-            pointer = pointed(text, prev.analysis)  # ("how is that kind of relapse treated?": the CNS relapse)
+            pointer = fw.pointed(text, prev.analysis)  # ("how is that kind of relapse treated?": the CNS relapse)
             term = pointer[0] if pointer else prev.analysis.focus[0]
             phrase = prev.analysis.focus_surface.get(term, term)
-            body = LEADING_CONNECTIVE.sub("", pointer[1] if pointer else text).strip()
-            new, n = (body, 1) if pointer else PRONOUN.subn(phrase, body, count=1)
-            if MORE.match(text):  # "go on": the text's account of the subject (bot/breadth.py DESCRIBE)
+            body = fw.LEADING_CONNECTIVE.sub("", pointer[1] if pointer else text).strip()
+            new, n = (body, 1) if pointer else fw.PRONOUN.subn(phrase, body, count=1)
+            if fw.MORE.match(text):  # "go on": the text's account of the subject (bot/breadth.py DESCRIBE)
                 new = f"Tell me more about {phrase}"
+            elif fw.NEXT_ASKED.search(text) and self.answerer.glossary.kind(term) == "site":
+                # "What happens now?" after a relapse in one site: how that relapse is treated.
+                new = f"How is {phrase if fw.SITE_TAIL.search(phrase) else f'a relapse in the {phrase}'} treated?"
             elif not n:
                 new = f"{body.rstrip('?.! ')} {phrase}"
             return new[:1].upper() + new[1:]
         term = prev.analysis.focus[0]
         kinds = self.answerer.glossary.kind
         same_kind = {kinds(t) for t in analysis.focus} & {kinds(t) for t in prev.analysis.focus}
-        if analysis.focus and follow and (same_kind or LEADING_CONNECTIVE.match(text) or WHAT_ABOUT.match(text)):
+        if analysis.focus and follow and (same_kind or fw.LEADING_CONNECTIVE.match(text) or fw.WHAT_ABOUT.match(text)):
             # "and nelarabine?", "what about the testes?": the same question of another thing of its kind;
             # not "what can it do to the liver?", where "it" is the last thing and the liver is asked of it.
             focus_words = {w for t in analysis.focus for w in fold(analysis.focus_surface.get(t, t)).split()}
-            kept = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in ELLIPSIS]
+            kept = [w for w in words if w not in focus_words and w not in STOPWORDS and w not in fw.ELLIPSIS]
             if not [w for w in kept if not conditions.read(w, True)]:  # ("and the CAR-T for adults?": with its condition)
                 # "and nelarabine?", "and if it's in the testes instead?": the previous question, about the
                 # new focus (before "it" is read as the last focus: here it is the thing asked about).
@@ -109,19 +82,19 @@ class Session:
                 at = next(m.start for m in analysis.mentions if m.term == new_term)
                 return self._asked_of(prev, text[at:].rstrip("?.! ") if kept else analysis.focus_surface.get(new_term, new_term))
         if (
-            analysis.focus and analysis.yes_no and not same_kind and not PRONOUN.search(text)
+            analysis.focus and analysis.yes_no and not same_kind and not fw.PRONOUN.search(text)
             and len(words) <= self.answerer.params.follow_up_max_words
         ):
             # "How do they treat a relapse in the brain?" then "does radiation help?": asked of the same
             # relapse, not of radiation anywhere.
             phrase = prev.analysis.focus_surface.get(term, term)
             return f"{text.rstrip('?.! ')} for {phrase}?"
-        if analysis.focus and term not in analysis.focus and (pron := PRONOUN.search(text)) and not any(
+        if analysis.focus and term not in analysis.focus and (pron := fw.PRONOUN.search(text)) and not any(
                 m.term in analysis.focus and m.start < pron.start() for m in analysis.mentions):
             # "How does it compare with chemotherapy?": "it" is the last turn's focus, not the new one (but
             # "is there a CAR-T for adults, and what are its risks?": its own, named before it).
             phrase = prev.analysis.focus_surface.get(term, term)
-            new = PRONOUN.sub(phrase, LEADING_CONNECTIVE.sub("", text).strip(), count=1)
+            new = fw.PRONOUN.sub(phrase, fw.LEADING_CONNECTIVE.sub("", text).strip(), count=1)
             return new[:1].upper() + new[1:]
         return text
 
@@ -151,14 +124,14 @@ class Session:
         first_n = self._first_n(typed.text, given)
         if first_n is not None:
             # "Compare the first two": the treatments the last answer listed first, by name.
-            return self._reply(cleaned, answerer.understand(FIRST_N.sub(first_n, typed.text, count=1)), typed, prev)
+            return self._reply(cleaned, answerer.understand(fw.FIRST_N.sub(first_n, typed.text, count=1)), typed, prev)
         listed = self._options(given)
-        if len(listed) >= 2 and WHICH_ONE.match(typed.text) and not typed.analysis.focus and (conditions.read(typed.text, question=True) or typed.analysis.conditions):
+        if len(listed) >= 2 and fw.WHICH_ONE.match(typed.text) and not typed.analysis.focus and (conditions.read(typed.text, question=True) or typed.analysis.conditions):
             # "Which one was for kids again?", "which of those would suit him?" (told before) after a list: which of its treatments, by name.
-            u = answerer.understand(f"Which of {joined(listed, 'or')} {WHICH_ONE.sub('', typed.text, count=1)}")
+            u = answerer.understand(f"Which of {joined(listed, 'or')} {fw.WHICH_ONE.sub('', typed.text, count=1)}")
             u.analysis.conditions = u.analysis.conditions or typed.analysis.conditions
             return self._reply(cleaned, u, typed, prev)
-        if (len(listed) >= 2 and typed.analysis.yes_no and not typed.analysis.focus and ONE_OF.search(typed.text)
+        if (len(listed) >= 2 and typed.analysis.yes_no and not typed.analysis.focus and fw.ONE_OF.search(typed.text)
                 and last_turn is not None and answerer.overviews.breadth.options(last_turn.analysis, set())):  # (options listed, not an outlook's)
             # "Is it approved for children?" after several options: which one is meant, not a guess.
             answer = answerer.composer.abstain(Frame(cleaned.raw, notes=cleaned.notes), f"Which one do you mean: {joined(listed, 'or')}? Please ask again with its name.")
@@ -167,15 +140,15 @@ class Session:
         picked = self._ordinal(typed.text, given)
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.
-            return self._reply(cleaned, answerer.understand(ORDINAL.sub(picked, typed.text, count=1)), typed, prev)
+            return self._reply(cleaned, answerer.understand(fw.ORDINAL.sub(picked, typed.text, count=1)), typed, prev)
         # "Where else can it come back?" then "tx for each?": for each site; "risks of each one?": of each treatment.
-        if (each := self._each(listed) if EACH_BARE.search(typed.text) and not typed.analysis.focus else None) is not None:
-            return self._reply(cleaned, answerer.understand(EACH_BARE.sub(each, typed.text, count=1)), typed, prev)
+        if (each := self._each(listed) if fw.EACH_BARE.search(typed.text) and not typed.analysis.focus else None) is not None:
+            return self._reply(cleaned, answerer.understand(fw.EACH_BARE.sub(each, typed.text, count=1)), typed, prev)
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
         # "What is blinatumomab?" then "and the rest?": the options besides it (or the rest of what the last answer listed).
-        others = REST_BARE.search(typed.text) is not None and not typed.analysis.focus and (self._last_was(GIVEN_KINDS) or bool(given))
-        fails = FAILS.search(typed.text) is not None and not typed.analysis.focus and bool(self.turns)
+        others = fw.REST_BARE.search(typed.text) is not None and not typed.analysis.focus and (self._last_was(GIVEN_KINDS) or bool(given))
+        fails = fw.FAILS.search(typed.text) is not None and not typed.analysis.focus and bool(self.turns)
         if others and not rest:
             # The rest of the widest class the last one belongs to (the immunotherapies, not the antibodies).
             glossary = self.answerer.glossary
@@ -184,19 +157,19 @@ class Session:
             if classes:
                 typed.analysis.focus = [classes[0]]
         if (
-            (OTHER.search(typed.text) or rest or others or fails) and self.turns and not ELSE_ABOUT.search(typed.text)
+            (OTHER.search(typed.text) or rest or others or fails) and self.turns and not fw.ELSE_ABOUT.search(typed.text)
             and not other_of_a_site
             and (
                 (self.last_focus is not None
                  and (typed.analysis.qtype in ("overview", "list") or self._names_a_class(typed.analysis.focus)))
                 or bool(typed.analysis.excluded)  # "beyond antibodies and CAR-T?": the rest
                 # "What is CAR-T?" then "is there anything else she could get?": another treatment
-                or (ELSE_GIVEN.search(typed.text) is not None and self._last_was(GIVEN_KINDS))
+                or (fw.ELSE_GIVEN.search(typed.text) is not None and self._last_was(GIVEN_KINDS))
                 # "What are the newer drugs?" then "anything else?": the options the answer has not given
                 or (bool(given) and not typed.analysis.focus)
                 # "Blinatumomab's side effects?" then "and the rest of the drugs?": the same of the others
-                or rest or others or fails or (ALTERNATIVES.match(typed.text) is not None and self.last_focus is not None)
-                or (OTHER_SITES.search(typed.text) is not None and self._last_was(SITES))
+                or rest or others or fails or (fw.ALTERNATIVES.match(typed.text) is not None and self.last_focus is not None)
+                or (fw.OTHER_SITES.search(typed.text) is not None and self._last_was(SITES))
             )
             # "what else?", or "and the other immunotherapies?" (a class whose members the text lists)
             and (not typed.analysis.focus or self._names_a_class(typed.analysis.focus))
@@ -218,9 +191,9 @@ class Session:
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
         own = conditions.read(typed.text, question=True)
-        narrows = NARROWS.match(typed.text)  # ("narrow that down to the ones that can be used in children" may run long)
+        narrows = fw.NARROWS.match(typed.text)  # ("narrow that down to the ones that can be used in children" may run long)
         if (last_turn is not None and not typed.analysis.focus and own and narrows and (self._short(typed.text) or "narrow" in narrows[0].lower())
-                and not ASKS_AFTER.search(typed.text)):
+                and not fw.ASKS_AFTER.search(typed.text)):
             # "Options for a child?" then "what about for adults?": the same question, for the new asker
             # (the group the last one named left out: "which CAR-T up to 25?" then "and for adults?").
             again = last_turn.resolved
@@ -229,7 +202,7 @@ class Session:
             # Asked of one treatment before ("tisagenlecleucel eligibility?"): its answer, then the others for them.
             # (not one chosen from a class: "which CAR-T is for up to 25?" then "and for adults?" asks which again)
             one = [t for t in last_turn.analysis.focus if answerer.glossary.kind(t) in GIVEN_KINDS]
-            more = ", and the other options?" if len(one) == 1 and not last_turn.given and not WHICH.match(last_turn.question) else ""
+            more = ", and the other options?" if len(one) == 1 and not last_turn.given and not fw.WHICH.match(last_turn.question) else ""
             # ("tisagenlecleucel eligibility?" then "and for adults?", whom it does not fit: which of its kind is for them)
             if (kind := [c for c in answerer.glossary.classes(one)[:1] if len(answerer.glossary.narrower(c)) > 1] if more and own.labels and not any(conditions.fit(conditions.read(q), own) > 0 for q in last_turn.quoted) else []):
                 return self._reply(cleaned, answerer.understand(f"Which {(*answerer.glossary.surfaces(kind[0]), kind[0])[1]} is for {joined(list(own.labels), 'and')}?"), typed, prev)
@@ -239,26 +212,26 @@ class Session:
         # A question of a kind that stands alone ("What is the capital of Peru?") starts a new topic.
         # So does a broad request without a pronoun ("Summarize this text"): "tell me more about it" is rewritten.
         alone = typed.analysis.qtype in ("out_of_scope", "advice", "date") or (
-            typed.analysis.qtype == "overview" and not typed.analysis.focus and not PRONOUN.search(typed.text)
-            and not OTHER.search(typed.text)
-            and not (OF_THE_LAST.search(typed.text) and self._short(typed.text))
+            typed.analysis.qtype == "overview" and not typed.analysis.focus and not fw.PRONOUN.search(typed.text)
+            and not OTHER.search(typed.text) and not (fw.NEXT_ASKED.search(typed.text) and self._last_was(SITES))
+            and not (fw.OF_THE_LAST.search(typed.text) and self._short(typed.text))
         ) or (typed.analysis.qtype == "list" and typed.analysis.about_the_text and not typed.analysis.focus  # ("which of
-              and not PRONOUN.search(typed.text))  # the treatments here ...?": the text's, not the last one's)
+              and not fw.PRONOUN.search(typed.text))  # the treatments here ...?": the text's, not the last one's)
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
         if (last_turn is not None and last_turn.analysis.qtype == "side_effects" and not typed.analysis.focus
-                and MANAGEMENT_ASKED.match(typed.text) and self._short(typed.text)):
+                and fw.MANAGEMENT_ASKED.match(typed.text) and self._short(typed.text)):
             resolved = f"How are these managed: {last_turn.resolved.rstrip('?.! ')}?"
         u = typed if resolved == typed.text else answerer.understand(resolved)
-        if last_turn is not None and u is not typed and not typed.analysis.focus and (attr := of_those(last_turn.analysis.qtype, typed.text, u.analysis.types)):
+        if last_turn is not None and u is not typed and not typed.analysis.focus and (attr := fw.of_those(last_turn.analysis.qtype, typed.text, u.analysis.types)):
             u.analysis.qtype, u.analysis.types = attr, [attr, *u.analysis.types]
         self._carry_conditions(u.analysis)
-        if u is not typed and self.turns and self.turns[-1].analysis.yes_no and WHAT_ABOUT.match(typed.text):
+        if u is not typed and self.turns and self.turns[-1].analysis.yes_no and fw.WHAT_ABOUT.match(typed.text):
             # "Is Besponsa used for relapsed ALL?" then "what about for kids?": the same yes/no question.
             u.analysis.yes_no = True
         # "And is radiation part of it after that?" names its own focus and is not rewritten, yet continues
         # the document being read, as a rewritten follow-up does.
-        continues = u is typed and bool(self.turns) and bool(LEADING_CONNECTIVE.match(typed.text))
-        quoted = last_turn.quoted if last_turn is not None and MORE.match(typed.text) else frozenset()
+        continues = u is typed and bool(self.turns) and bool(fw.LEADING_CONNECTIVE.match(typed.text))
+        quoted = last_turn.quoted if last_turn is not None and fw.MORE.match(typed.text) else frozenset()
         answer = answerer.respond(cleaned, u, typed if u is not typed or continues else None, prev, said=quoted)
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)
@@ -293,8 +266,8 @@ class Session:
         named = [m.surface for m in self.answerer.glossary.mentions(asking[-1]) if m.term in focus] if asking else []
         if named and asking[-1] != resolved.strip():
             resolved, old = asking[-1], named[0]
-        tail = SITE_TAIL.search(old)
-        if tail and not SITE_TAIL.search(phrase):
+        tail = fw.SITE_TAIL.search(old)
+        if tail and not fw.SITE_TAIL.search(phrase):
             # "Testicular relapse: tx?" then "and CNS?": a CNS relapse, not the CNS.
             phrase += tail.group(0)
         if old.lower() in resolved.lower():
@@ -304,7 +277,7 @@ class Session:
     def _the_other_one(self, text: str, analysis: Analysis) -> str | None:
         """"The other CAR-T", "the other one" right after a question about one member of a class whose
         members the text names: the one member left, when exactly one is."""
-        if not self.turns or not self.turns[-1].analysis.focus or not THE_OTHER.search(text):
+        if not self.turns or not self.turns[-1].analysis.focus or not fw.THE_OTHER.search(text):
             return None
         glossary = self.answerer.glossary
         last = self.turns[-1].analysis.focus
@@ -340,9 +313,9 @@ class Session:
 
     def _first_n(self, text: str, given: tuple[str, ...]) -> str | None:
         """The treatments "the first two" points at among those the last answer listed, joined by "and"."""
-        m = FIRST_N.search(text)
+        m = fw.FIRST_N.search(text)
         options = self._options(given)
-        n = COUNTS[m.group(2).lower()] if m is not None else 0
+        n = fw.COUNTS[m.group(2).lower()] if m is not None else 0
         if m is None or len(options) < n:
             return None
         chosen = options[:n] if m.group(1).lower() == "first" else options[-n:]
@@ -350,11 +323,11 @@ class Session:
 
     def _ordinal(self, text: str, given: tuple[str, ...]) -> str | None:
         """The treatment "the second one" points at among those the last answer listed (``_options``)."""
-        m = ORDINAL.search(text)
+        m = fw.ORDINAL.search(text)
         if m is None or not given:
             return None
         options = self._options(given)
-        at = ORDINALS[m.group(1).lower()]
+        at = fw.ORDINALS[m.group(1).lower()]
         return options[at] if -len(options) <= at < len(options) else None
 
     def _asked_an_attribute(self) -> bool:
@@ -363,7 +336,7 @@ class Session:
 
     def _other_of_a_site(self, text: str) -> bool:
         """"What do they do with the other one?" after the testicle: the other testicle, not another option."""
-        return (THE_OTHER.search(text) is not None and not OTHER_SITES.search(text)
+        return (fw.THE_OTHER.search(text) is not None and not fw.OTHER_SITES.search(text)
                 and self._last_was(SITES) and not self._last_was(GIVEN_KINDS))
 
     def _last_was(self, kinds: frozenset[str]) -> bool:
@@ -381,7 +354,7 @@ class Session:
         among = len(analysis.focus) >= 2 and analysis.text.lower().startswith("which of ")  # ("which of A or B for adults?")
         marks = all(glossary.kind(t) in ("target", "route") for t in analysis.focus)  # (none, or "which one targets CD22?")
         if (
-            (marks or among or all(glossary.narrower(t) for t in analysis.focus)) and ASKS_FOR_ONE.search(analysis.text)
+            (marks or among or all(glossary.narrower(t) for t in analysis.focus)) and fw.ASKS_FOR_ONE.search(analysis.text)
             and not answer.abstained and answer.citations and all(p.kind != "items" for p in answer.parts)
         ):
             # "Which drug is a purine analog for children?" names nothing; its answer does, and "it" in
@@ -397,4 +370,4 @@ class Session:
         related = {m for p in answer.parts if p.kind == "related" for m in p.cites}  # (shown apart: "go on" may quote them)
         quoted = frozenset(c.quote for i, c in enumerate(answer.citations, 1) if i not in related)
         self.turns.append(Turn(text, resolved, analysis, docs, given, quoted))
-        del self.turns[:-MAX_TURNS]
+        del self.turns[:-fw.MAX_TURNS]

@@ -26,6 +26,8 @@ NARROWS = re.compile(
     r"|(?:what|and) if (?:s?he|they|the patient|my \w+|(?:the )?(?:kid|child|son|daughter|wife|husband|patient)) (?:were|was|is|are|had been))\b",
     re.IGNORECASE,
 )
+# "What happens now?", "what next?": what comes next in the situation the last turn told (a relapse in one site).
+NEXT_ASKED = re.compile(r"\bwhat (?:happens|comes|do we do|should we do) (?:now|next)\b|\bwhat (?:now|next|then)\b|\bnext steps?\b", re.IGNORECASE)
 # A narrowing that goes on to ask a question of its own ("Just children then: which of the treatments can kids get?").
 ASKS_AFTER = re.compile(r"[:;,\u2013\u2014-]\s*(?:which|what|who|how|where)\b", re.IGNORECASE)
 # The things the last answer gave, pointed at ("which ones are the most common?", "which of those is worst?").

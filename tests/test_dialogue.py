@@ -677,3 +677,15 @@ def test_a_noun_pointed_at_asks_of_the_term_said_before_it(engine):
     a = s.ask("How is that kind of relapse treated?")
     assert a.searched_for == "How is CNS relapse treated?"
     assert a.citations[0].quote.startswith("CNS relapse treatment includes")
+
+
+def test_what_happens_now_after_a_relapse_in_one_site_asks_how_it_is_treated(engine):
+    s = engine.session()
+    s.ask("My son has a CNS relapse.")
+    a = s.ask("what happens now?")
+    assert a.searched_for == "How is CNS relapse treated?"
+    assert a.citations[0].quote.startswith("CNS relapse treatment includes")
+    # After a treatment, it asks about the whole situation: the text's key points, not that treatment's.
+    s = engine.session()
+    s.ask("Tell me about alphamab")
+    assert s.ask("what happens now?").searched_for == ""
