@@ -262,7 +262,7 @@ class Answerer:
         conf = self.composer.confidence(decision.score)
         if decision.status == "abstain" or decision.best is None:
             return self.composer.abstain(frame, decision.reason, near, conf, missing=decision.missing)
-        draft = self._form(analysis, *answering(ranked, decision.best))
+        draft = self._form(analysis, *answering(ranked, decision.best, analysis))
         quoted = [e.text for b in draft.blocks for e in b.evidence]
         best = decision.best
         status, reason, missing = still_missing(quoted, decision, self.scorer.stem, lambda w: self.scorer.siblings.uses(best.doc, w))

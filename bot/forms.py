@@ -54,9 +54,15 @@ def led_by(draft: Draft, first: Evidence) -> Draft:
     return Draft([Block("quote", evidence=[first]), *[b for b in rest if b.evidence or b.kind != "items"]], draft.score)
 
 
-def answering(ranked: list[Evidence], best: Evidence) -> tuple[list[Evidence], Evidence]:
+def answering(ranked: list[Evidence], best: Evidence, analysis: Analysis | None = None) -> tuple[list[Evidence], Evidence]:
     """A heading that asks ("What causes multiple sclerosis?") chooses its document but answers
-    nothing: the quotes are the document's sentences that do (the best of them in its place)."""
+    nothing: the quotes are the document's sentences that do (the best of them in its place). Asked how
+    something is treated, a statement the text qualifies ("the role of ... is unclear") does not lead when
+    its paragraph states the treatment plainly, as no qualified statement leads an options answer."""
+    if best.qualified and analysis is not None and analysis.qtype == "site_treatment" and not analysis.yes_no:
+        plain = next((e for e in ranked if e.doc == best.doc and e.block == best.block and e.cue and not e.qualified), None)
+        if plain is not None:
+            return [plain, *[e for e in ranked if e is not plain]], plain
     if not asks(best.text):
         return ranked, best
     told = [e for e in ranked if not asks(e.text)]

@@ -583,3 +583,18 @@ def test_a_long_messages_story_words_are_never_named_as_what_the_text_lacks() ->
     assert decision.status == "partial" and decision.missing == ["evening"]
     ev.missing_context = ["knees"]
     assert decide(a, [ev], p, _forms()).status == "answer"
+
+
+def test_asked_how_it_is_treated_a_qualified_statement_does_not_lead_its_paragraphs_plain_one() -> None:
+    from bot.forms import answering
+
+    unclear = Evidence(1, 0, 100, 160, 2, "prose", "The role of continued intrathecal drug use is unclear.", score=1.02, cue=True, qualified=True)
+    plain = Evidence(0, 0, 0, 99, 2, "prose", "CNS relapse treatment includes intrathecal methotrexate twice weekly.", score=1.01, cue=True)
+    elsewhere = Evidence(2, 0, 200, 260, 3, "prose", "Testicular relapse treatment is radiation therapy.", score=1.0, cue=True)
+    treated = Analysis("If it comes back in the brain, how is that treated?", "site_treatment", ["site_treatment"], False, [])
+    ranked, best = answering([unclear, plain, elsewhere], unclear, treated)
+    assert best is plain and ranked[:2] == [plain, unclear]
+    # Asked whether it helps, the qualified statement is the answer; and one of another paragraph never leads.
+    helps = Analysis("Does continued intrathecal therapy help?", "site_treatment", ["site_treatment"], True, [])
+    assert answering([unclear, plain], unclear, helps)[1] is unclear
+    assert answering([unclear, elsewhere], unclear, treated)[1] is unclear
