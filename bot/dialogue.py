@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot import conditions
 from bot import follow_words as fw
-from bot.breadth import FILTERING_TYPES, OTHER, REST
+from bot.breadth import ATTRIBUTE_TYPES, FILTERING_TYPES, OTHER, REST
 from bot.composer import Frame
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules
@@ -144,6 +144,11 @@ class Session:
         # "Where else can it come back?" then "tx for each?": for each site; "risks of each one?": of each treatment.
         if (each := self._each(listed) if fw.EACH_BARE.search(typed.text) and not typed.analysis.focus else None) is not None:
             return self._reply(cleaned, answerer.understand(fw.EACH_BARE.sub(each, typed.text, count=1)), typed, prev)
+        if (len(listed) >= 2 and not typed.analysis.focus and fw.SEVERAL.search(typed.text) and not fw.WHICH.match(typed.text) and last_turn is not None
+                and set(typed.analysis.types) & ATTRIBUTE_TYPES and answerer.overviews.breadth.options(last_turn.analysis, set())):
+            # "How well do they work?" after the options: how well each of the treatments it listed works (not
+            # "which of those ...?", one or some of them).
+            return self._reply(cleaned, answerer.understand(fw.SEVERAL.sub(joined(listed, "and"), typed.text, count=1)), typed, prev)
         exclude: set[str] = set()
         rest = REST.search(typed.text) is not None and self._asked_an_attribute()
         # "What is blinatumomab?" then "and the rest?": the options besides it (or the rest of what the last answer listed).

@@ -9,9 +9,10 @@ from bot.breadth import ATTRIBUTE_TYPES
 from bot.question import Analysis
 
 # ("what can they even do about it?": "they" who do, give or say are the care team, not the last subject)
+AGENT = r"(?!(?:\s+\w+)?\s+(?:do|give|offer|try|use|recommend|suggest|said|say|told|tell|mentioned|think|want)\b)"
 PRONOUN = re.compile(
     r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
-    r"that treatment|the drug|this one|that one|its|it|they(?!(?:\s+\w+)?\s+(?:do|give|offer|try|use|recommend|suggest|said|say|told|tell|mentioned|think|want)\b)|them|their|(?<=\bis )that|(?<=\bis )this|"
+    r"that treatment|the drug|this one|that one|its|it|they" + AGENT + r"|them|their|(?<=\bis )that|(?<=\bis )this|"
     r"(?<=\bdoes )that|(?<=\bdoes )this|(?<=\babout )that|(?<=\babout )this)\b", re.IGNORECASE,
 )
 # One thing pointed at ("is it for kids?"), not several ("are they ...?").
@@ -30,6 +31,8 @@ NARROWS = re.compile(
 NEXT_ASKED = re.compile(r"\bwhat (?:happens|comes|do we do|should we do) (?:now|next)\b|\bwhat (?:now|next|then)\b|\bnext steps?\b", re.IGNORECASE)
 # A narrowing that goes on to ask a question of its own ("Just children then: which of the treatments can kids get?").
 ASKS_AFTER = re.compile(r"[:;,\u2013\u2014-]\s*(?:which|what|who|how|where)\b", re.IGNORECASE)
+# Several things pointed at ("how well do they work?" after the options: each of them).
+SEVERAL = re.compile(r"\b(?:they" + AGENT + r"|them|their|those|these)\b", re.IGNORECASE)
 # The things the last answer gave, pointed at ("which ones are the most common?", "which of those is worst?").
 THOSE = re.compile(r"\b(?:ones|those|these|them)\b", re.IGNORECASE)
 MAX_TURNS = 20

@@ -689,3 +689,17 @@ def test_what_happens_now_after_a_relapse_in_one_site_asks_how_it_is_treated(eng
     s = engine.session()
     s.ask("Tell me about alphamab")
     assert s.ask("what happens now?").searched_for == ""
+
+
+def test_an_attribute_asked_of_they_after_the_options_asks_it_of_each_option(engine):
+    s = engine.session()
+    listed = s.ask("What are the treatment options?")
+    assert listed.answer.startswith("The text describes these options")
+    a = s.ask("And what are their side effects?")
+    assert "alphamab" in a.searched_for.lower() and "betacel" in a.searched_for.lower()
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("Life-threatening toxicities") for q in quotes) and any(q.startswith("Betacel may cause") for q in quotes)
+    # "Which of those ...?" asks for one or some of them, not for each.
+    s = engine.session()
+    s.ask("What are the treatment options?")
+    assert "alphamab" not in s.ask("Which of those are for children?").searched_for.lower()
