@@ -31,6 +31,7 @@ def _project_glossary():  # noqa: ANN202
         ("How should CRS be managed?", "toxicity_management"),
         ("How do clinicians handle CNS relapse?", "site_treatment"),
         ("CNS relapse mx?", "site_treatment"),  # clinicians' shorthand for management
+        ("So what beats chemo?", "ranking"),  # a lay word for doing better than
         ("List the agents approved for relapse", "list"),
         ("What is the difference between alphamab and betacel?", "comparison"),
         ("What is the outlook after an early marrow relapse?", "prognosis"),
