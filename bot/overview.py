@@ -119,11 +119,7 @@ class Overview:
             elif (analysis.types[1:2] == ["site_treatment"] and (cure := self._cue("site_treatment")) and not ASPECTS.match(analysis.text)
                   and (treats := next((e for e in chosen if cure.search(e.text)), None)) is not None):
                 chosen = [treats, *[e for e in chosen if e is not treats]]  # "How is it treated, and what to expect?": the treatment leads
-            if "places" in analysis.types or ("location" in analysis.types and WHERE.search(analysis.text)):
-                # "Where can it come back, and what is done for each?": the sentence naming the sites first.
-                listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2]
-                chosen = listing[:1] + [e for e in chosen if e not in listing[:1]]
-            chosen = chosen[: self.params.overview_max_quotes]
+            chosen = self._where_first(chosen, evidence, analysis)[: self.params.overview_max_quotes]
             lead = "The text says this" + leads.about(analysis, aside) + ":"
         elif (self.breadth.options(analysis, exclude) or self.breadth.tour(analysis) or self.breadth.attribute_wide(analysis) or self.breadth.marks(analysis)
               or (self.breadth.has_class(analysis) and (analysis.qtype in ("list", "overview") or self.breadth.plural(analysis)
@@ -131,7 +127,7 @@ class Overview:
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             if exclude and len(chosen) < 2 and (cure := self._cue("site_treatment")):  # ("is that it?" after every option: where it comes back, its treatment)
                 chosen += [e for para in paragraphs if self._site_only(para) for e in para.sentences if cure.search(e.text) and e not in chosen]
-            chosen = leads.order(chosen, analysis, named, aside, self.glossary)
+            chosen = self._where_first(leads.order(chosen, analysis, named, aside, self.glossary), evidence, analysis, named)
             if MEANING.search(analysis.text) and not exclude and not named:
                 # What it means first: the document's opening sentences that name no treatment.
                 opening = [e for e in paragraphs[0].sentences if not any(
@@ -151,8 +147,7 @@ class Overview:
             cue, pool = analysis.cue, [e for para in self._without(paragraphs, exclude) for e in para.sentences]
             stating = sorted((e for e in pool if cue is not None and cue.search(e.text) and len(e.text) >= 20),
                              key=lambda e: -e.score)[: self.params.overview_max_quotes]
-            chosen = sorted(stating, key=lambda e: e.row)
-            lead = "The text says this" + leads.about(analysis, aside) + ":"
+            chosen, lead = sorted(stating, key=lambda e: e.row), "The text says this" + leads.about(analysis, aside) + ":"
         else:
             chosen = leads.topical(self._topical_pick(analysis, self._without(paragraphs, exclude)), analysis, self.glossary)
             lead = "The text says this" + leads.about(analysis, aside) + ":"
@@ -168,6 +163,14 @@ class Overview:
                      max(e.score for e in picked))
 
     # ------------------------------------------------------------------ structure
+
+    def _where_first(self, chosen: list[Evidence], evidence: list[Evidence], analysis: Analysis, named: list[str] | None = None) -> list[Evidence]:
+        """"Where can it come back, and what is done for each?", "the big picture: where it shows up, the main
+        treatments" (naming none): the sentence naming the sites first."""
+        if named or not ("places" in analysis.types or ("location" in analysis.types and WHERE.search(analysis.text))):
+            return chosen
+        listing = [e for e in evidence if sum(m.kind == "site" for m in self.scorer.mentions(e.row)) >= 2][:1]
+        return listing + [e for e in chosen if e not in listing]
 
     def _site_paragraphs(self, analysis: Analysis, paragraphs: list[Paragraph]) -> list[Paragraph]:
         """The paragraphs about a site the question names, or about the sites a named class covers."""

@@ -463,3 +463,13 @@ def test_two_compared_on_several_aspects_quote_each_ones_sentences_of_any_aspect
     assert any(q.startswith("Alphamab, a CD19-directed antibody") for q in quotes)
     assert any(q.startswith("Betacel, a CD22-directed conjugate") for q in quotes)
     assert any(q.startswith("Betacel may cause hepatotoxicity") for q in quotes)
+
+
+def test_the_big_picture_asked_with_where_it_shows_up_leads_with_the_sites(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import SITES_PAGE
+    from test_home import OPTIONS_PAGE
+
+    answer = ask_one_page(tmp_path, fake_embedder, OPTIONS_PAGE + SITES_PAGE,
+                          "Give me the big picture: where it shows up, the main treatment options, and the outlook.")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0].startswith("Leukemic cells may reappear") and any(q.startswith("Stem cell transplantation") for q in quotes)

@@ -32,6 +32,7 @@ def _project_glossary():  # noqa: ANN202
         ("How do clinicians handle CNS relapse?", "site_treatment"),
         ("CNS relapse mx?", "site_treatment"),  # clinicians' shorthand for management
         ("So what beats chemo?", "ranking"),  # a lay word for doing better than
+        ("I would like to know where the leukemia shows up", "places"),
         ("List the agents approved for relapse", "list"),
         ("What is the difference between alphamab and betacel?", "comparison"),
         ("What is the outlook after an early marrow relapse?", "prognosis"),
@@ -658,3 +659,8 @@ def test_prescribing_is_no_subject_however_rare() -> None:
     # "prescribe": what the doctors do with any drug, as "the doctors" themselves are (asker_words)
     a = analyse("Why can't doctors prescribe liposomal vincristine any more?", _project_glossary())
     assert a.subject.get("prescribe", 0.0) == 0.0 and a.focus == ["liposomal vincristine"]
+
+
+def test_where_to_start_asks_no_place() -> None:
+    assert "places" not in classify("my boy relapsed and there are so many treatments, where do I even start?")
+    assert "location" not in classify("where do we begin with all this?")
