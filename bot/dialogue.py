@@ -68,6 +68,9 @@ class Session:
                 new = f"{body.rstrip('?.! ')} {phrase}"
             return new[:1].upper() + new[1:]
         term = prev.analysis.focus[0]
+        if fw.VERSUS.match(text) and term not in analysis.focus and len(words) <= self.answerer.params.follow_up_max_words:
+            # "Blina MOA?" then "vs ino?": the last question, of both.
+            return f"{prev.resolved.rstrip('?.! ')}, compared with {joined([analysis.focus_surface.get(t, t) for t in analysis.focus])}?"
         kinds = self.answerer.glossary.kind
         same_kind = {kinds(t) for t in analysis.focus} & {kinds(t) for t in prev.analysis.focus}
         if analysis.focus and follow and (same_kind or fw.LEADING_CONNECTIVE.match(text) or fw.WHAT_ABOUT.match(text)):

@@ -242,6 +242,11 @@ def _english_words() -> dict[int, list[str]]:
     return by_len
 
 
+# Below this Zipf frequency a word is a misspelling when a far commoner word is one edit away: web text spells
+# "benifit" now and then (1.7), "dosing" is a word of its own (2.8).
+ENGLISH_RARE = 2.5
+
+
 def _english_correction(word: str, known: Callable[[str], bool] = lambda w: False) -> str | None:
     """The nearest common English word (one edit, two for long words; a swap of two letters is one edit),
     among the nearest one the text uses (``known``: "nurve" is "nerve" beside "nerves", not "nurse"), then
@@ -250,7 +255,7 @@ def _english_correction(word: str, known: Callable[[str], bool] = lambda w: Fals
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    if _zipf(word) >= 1.5:
+    if _zipf(word) >= ENGLISH_RARE:
         return None  # an English word already ("dosing"), only rarer: not a misspelling
     limit = 1 if len(word) <= 6 else 2
     by_len = _english_words()

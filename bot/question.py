@@ -241,11 +241,11 @@ def analyse(
         focus = [b for b in glossary.broader(excluded[0])[:1] if glossary.kind(b) in FOCUS_KINDS]
         types = [t for t in types if t != "comparison"] or ["definition"]  # (not a comparison with it)
     start = asking_start(text)  # (split into sentences once: the story's two readers below share it)
-    story = story_only(text, mentions, focus, start)
-    if story:
-        # "We covered antibody-drug conjugates in class. Is inotuzumab linked to ...?": what the story
-        # names beside the question's own subject is its setting, not what is asked about.
-        focus = [t for t in focus if t not in story]
+    # "We covered antibody-drug conjugates in class. Is inotuzumab linked to ...?": what the story names beside
+    # the question's own subject is its setting, not what is asked about.
+    focus = [t for t in focus if t not in story_only(text, mentions, focus, start)]
+    if types[0] == "out_of_scope" and start and "out_of_scope" not in matching_types(text[start:]):
+        types = types[1:] or ["definition"]  # (a story's "back at football" asks nothing out of scope)
     if types[0] == "overview" and ONE_ASKED.search(text[start:]):
         types = types[1:] or ["list"]  # "Of the drugs for relapse, which one is meant for T-cell disease?": one, not all
     if types[0] == "overview" and len(types) > 1:

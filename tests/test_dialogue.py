@@ -703,3 +703,12 @@ def test_an_attribute_asked_of_they_after_the_options_asks_it_of_each_option(eng
     s = engine.session()
     s.ask("What are the treatment options?")
     assert "alphamab" not in s.ask("Which of those are for children?").searched_for.lower()
+
+
+def test_versus_another_thing_asks_the_last_question_of_both(engine):
+    s = engine.session()
+    s.ask("What does alphamab target?")
+    a = s.ask("vs betacel?")
+    assert a.searched_for == "What does alphamab target, compared with betacel?"
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("Alphamab, a CD19-directed") for q in quotes) and any(q.startswith("Betacel, a CD22-directed") for q in quotes)

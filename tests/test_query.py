@@ -249,3 +249,18 @@ def test_lay_words_for_the_liver_veins_and_the_doctor(qp: QueryProcessor):
 
     assert "veno-occlusive disease" in qp.process("doc mentioned something about veins in the liver").terms
     assert rules().is_asker("doc")  # who said it, not what is asked
+
+
+def test_a_chat_spelling_of_frequency_is_read_as_frequency() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"methotrexate": 3, "intrathecal": 2}, Glossary())
+    assert qp.process("freq of methotrexate?").corrected == "frequency of methotrexate?"
+
+
+def test_a_common_misspelling_web_text_sometimes_uses_is_corrected_a_rare_word_is_not() -> None:
+    from bot.query import _english_correction
+
+    assert _english_correction("benifit") == "benefit"  # Zipf 1.7: in web text, still a slip
+    assert _english_correction("dosing") is None  # a word of its own, only rarer than "losing"

@@ -664,3 +664,11 @@ def test_prescribing_is_no_subject_however_rare() -> None:
 def test_where_to_start_asks_no_place() -> None:
     assert "places" not in classify("my boy relapsed and there are so many treatments, where do I even start?")
     assert "location" not in classify("where do we begin with all this?")
+
+
+def test_a_storys_word_for_something_out_of_scope_does_not_make_the_question_so() -> None:
+    g = _project_glossary()
+    story = ("He finished treatment last spring and was back at football. Now there is a lump in his testicle. "
+             "How is a testicular relapse treated?")
+    assert analyse(story, g).qtype != "out_of_scope"
+    assert analyse("I love football. Who won the football yesterday?", g).qtype == "out_of_scope"
