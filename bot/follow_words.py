@@ -31,6 +31,8 @@ NARROWS = re.compile(
 NEXT_ASKED = re.compile(r"\bwhat (?:happens|comes|do we do|should we do) (?:now|next)\b|\bwhat (?:now|next|then)\b|\bnext steps?\b", re.IGNORECASE)
 # "vs ino?", "compared with inotuzumab?": the last question asked of another thing beside the last one.
 VERSUS = re.compile(r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:vs\.?|versus|compared (?:with|to)|as against|against)\s+\w", re.IGNORECASE)
+# "The two of them", "both": the two things the last turn asked about.
+BOTH = re.compile(r"\b(?:the two of (?:them|those|these)|both of (?:them|those|these)|the two|both)\b", re.IGNORECASE)
 # A narrowing that goes on to ask a question of its own ("Just children then: which of the treatments can kids get?").
 ASKS_AFTER = re.compile(r"[:;,\u2013\u2014-]\s*(?:which|what|who|how|where)\b", re.IGNORECASE)
 # Several things pointed at ("how well do they work?" after the options: each of them).

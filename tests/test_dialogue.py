@@ -712,3 +712,10 @@ def test_versus_another_thing_asks_the_last_question_of_both(engine):
     assert a.searched_for == "What does alphamab target, compared with betacel?"
     quotes = [c.quote for c in a.citations]
     assert any(q.startswith("Alphamab, a CD19-directed") for q in quotes) and any(q.startswith("Betacel, a CD22-directed") for q in quotes)
+
+
+def test_the_two_of_them_are_the_two_things_the_last_turn_asked_about(engine):
+    s = engine.session()
+    s.ask("How does alphamab compare with betacel?")
+    a = s.ask("And what risks do the two of them share?")
+    assert a.searched_for == "What risks do alphamab and betacel share?"

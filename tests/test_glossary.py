@@ -40,6 +40,8 @@ def glossary() -> Glossary:
         # Having children after treatment is fertility, not a group of patients.
         ("will she still be able to have kids after it?", "infertility"),
         ("can he have children after the transplant", "infertility"),
+        # The nervous system's problems are the drugs' neurologic toxicities, not a relapse there.
+        ("which treatments cause problems with the nervous system?", "neurologic toxicities"),
     ],
 )
 def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):

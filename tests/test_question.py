@@ -672,3 +672,8 @@ def test_a_storys_word_for_something_out_of_scope_does_not_make_the_question_so(
              "How is a testicular relapse treated?")
     assert analyse(story, g).qtype != "out_of_scope"
     assert analyse("I love football. Who won the football yesterday?", g).qtype == "out_of_scope"
+
+
+def test_words_addressing_the_reader_are_no_subject() -> None:
+    a = analyse("bro what's the deal with leukemia coming back in the balls?", _project_glossary())
+    assert "bro" not in a.subject and a.focus == ["testes"]
