@@ -88,7 +88,7 @@ AFTER = re.compile(r"\b(after|following|post|despite|since)\s+(the\s+|a\s+|an\s+
 MARK_KINDS = frozenset({"target", "route", "toxicity"})
 OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(treatment )?(options|choices|alternatives)\b", re.IGNORECASE)
 # What follows a class named as a kind of thing, in the plural ("the antibody agents").
-CLASS_NOUN = re.compile(r"[\s-]+(?:agents|drugs|medicines|medications|meds|products|therapies|treatments)\b", re.IGNORECASE)
+CLASS_NOUN = re.compile(r"[\s-]+(?:agents|drugs|medicines|medications|meds|products|therapies|treatments|options|things|ones)\b", re.IGNORECASE)
 # ("which ones are for kids?": the options, as a question with no noun of its own asks for them)
 DRUGS = re.compile(r"\b(?:drugs|agents|medicines|medications|meds)\b", re.IGNORECASE)
 PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products|ones)\b", re.IGNORECASE)

@@ -334,3 +334,10 @@ def test_two_compared_on_three_aspects_or_more_is_a_description_of_each(engine) 
     b = engine.answerer.overviews.breadth
     assert b.tour(_analysis(engine, "Compare alphamab and betacel: target, who they're for and main toxicities."))
     assert not b.tour(_analysis(engine, "Compare the toxicities of alphamab and betacel."))  # one aspect: the table
+
+
+def test_a_class_named_with_a_plural_noun_of_its_own_asks_for_its_members(class_engine) -> None:
+    # "the immunotherapy things", "the antibody ones": the class's members, as "the antibody agents" asks
+    b = class_engine.answerer.overviews.breadth
+    assert b.plural(_analysis(class_engine, "what are the new fixture antibody things for relapsed disease"))
+    assert not b.plural(_analysis(class_engine, "what does the fixture antibody do"))

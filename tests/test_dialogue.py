@@ -719,3 +719,10 @@ def test_the_two_of_them_are_the_two_things_the_last_turn_asked_about(engine):
     s.ask("How does alphamab compare with betacel?")
     a = s.ask("And what risks do the two of them share?")
     assert a.searched_for == "What risks do alphamab and betacel share?"
+
+
+def test_which_of_those_is_a_kind_after_a_list_names_the_ones_of_that_kind(class_engine):
+    s = class_engine.session()
+    s.ask("What are the treatment options?")
+    a = s.ask("which of those is a fixture antibody?")
+    assert a.searched_for == "Tell me about alphamab and betacel"
