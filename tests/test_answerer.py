@@ -450,3 +450,14 @@ def test_a_list_item_is_never_quoted_without_the_qualifier_its_paragraph_gives_t
     assert quotes[0].startswith("Nelarabine")
     assert any("not been convincingly demonstrated" in q for q in quotes)
     assert len(quotes) == len(set(quotes))  # (not again among the related passages)
+
+
+def test_donor_options_and_age_limits_quote_a_sentence_for_each(tmp_path, fake_embedder) -> None:  # noqa: ANN001
+    from pages import ask_one_page
+
+    text = ("Stem cell transplantation offers the greatest hope of cure if an HLA-matched sibling is available. "
+            "Cells from other relatives or from matched, unrelated donors are sometimes used. "
+            "Transplantation is rarely used for patients > 65 years because it is much less likely to be successful.")
+    quotes = [c.quote for c in ask_one_page(tmp_path, fake_embedder, text, "Transplant in relapsed ALL: donor options and age limits?").citations]
+    assert any(q.startswith("Transplantation is rarely used") for q in quotes)
+    assert any("sibling" in q or "donors" in q for q in quotes)

@@ -677,3 +677,10 @@ def test_a_storys_word_for_something_out_of_scope_does_not_make_the_question_so(
 def test_words_addressing_the_reader_are_no_subject() -> None:
     a = analyse("bro what's the deal with leukemia coming back in the balls?", _project_glossary())
     assert "bro" not in a.subject and a.focus == ["testes"]
+
+
+def test_donors_asked_beside_another_aspect_are_a_part_of_their_own() -> None:
+    assert "donor" in classify("alloHSCT in relapsed ALL: donor options and age limits?")
+    assert "donor" in classify("Role of allo-HSCT - donor hierarchy and any age cut-off?")
+    # ... not a donor named as what a product is not made from
+    assert "donor" not in classify("Is Kymriah made from the patient's own cells, or from a donor?")
