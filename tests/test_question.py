@@ -32,6 +32,7 @@ def _project_glossary():  # noqa: ANN202
         ("How do clinicians handle CNS relapse?", "site_treatment"),
         ("CNS relapse mx?", "site_treatment"),  # clinicians' shorthand for management
         ("So what beats chemo?", "ranking"),  # a lay word for doing better than
+        ("Blina neurotoxicity: which manifestations are listed?", "side_effects"),  # what a toxicity looks like
         ("I would like to know where the leukemia shows up", "places"),
         ("List the agents approved for relapse", "list"),
         ("What is the difference between alphamab and betacel?", "comparison"),
