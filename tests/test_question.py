@@ -665,6 +665,8 @@ def test_prescribing_is_no_subject_however_rare() -> None:
 def test_where_to_start_asks_no_place() -> None:
     assert "places" not in classify("my boy relapsed and there are so many treatments, where do I even start?")
     assert "location" not in classify("where do we begin with all this?")
+    # ... nor "where do they differ?", which asks in what way
+    assert "places" not in classify("Children vs adults: where do the therapies and the outlook diverge?")
 
 
 def test_a_storys_word_for_something_out_of_scope_does_not_make_the_question_so() -> None:
