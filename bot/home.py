@@ -36,6 +36,7 @@ class Home:
         self.glossary = glossary
         self.main_document = main_document
         self._doc: int | None = None
+        self._title_said: dict[int, frozenset[str]] = {}  # a title's stems as a question's subject reads them
         self._found = False
 
     def document(self, params: Params) -> int | None:
@@ -77,9 +78,10 @@ class Home:
         if home is None:
             return False
         subject = {self.scorer.stem(w) for w, wt in analysis.subject.items() if wt > 0}
-        title = self.data.documents[home].title  # (its words read as a question's are: "ALL", acute lymphoblastic)
-        said = self.scorer.stems(title) | {self.scorer.stem(w) for w in analyse(title, self.glossary).subject}
-        return bool(subject) and subject <= said
+        if subject and home not in self._title_said:  # (read once: the title's analysis is most of an answer's time)
+            title = self.data.documents[home].title  # (its words read as a question's are: "ALL", acute lymphoblastic)
+            self._title_said[home] = frozenset(self.scorer.stems(title) | {self.scorer.stem(w) for w in analyse(title, self.glossary).subject})
+        return bool(subject) and subject <= self._title_said[home]
 
     def _covers_most(self, analysis: Analysis, home: int, cands: list[Candidate]) -> bool:
         """Does the home use the question's words at least as fully as every document search found? Each

@@ -111,3 +111,18 @@ def test_how_the_disease_of_the_title_is_treated_asks_for_its_options(tmp_path, 
     quotes = [c.quote for c in answer.citations]
     assert answer.answer.startswith("The text describes these options")
     assert quotes[0].startswith("Although a new round of chemotherapy") and any(q.startswith("Stem cell transplantation") for q in quotes)
+
+
+def test_the_title_is_read_once_not_at_every_question(tmp_path, fake_embedder, monkeypatch) -> None:  # noqa: ANN001
+    from pages import SITES_PAGE, one_page
+
+    import bot.home
+
+    engine = one_page(tmp_path, fake_embedder, OPTIONS_PAGE + SITES_PAGE)
+    a = engine.answerer
+    calls: list[str] = []
+    real = bot.home.analyse
+    monkeypatch.setattr(bot.home, "analyse", lambda text, g: calls.append(text) or real(text, g))
+    for q in ("How is relapsed ALL treated?", "how do you treat ALL that has come back?", "How is relapsed ALL treated?"):
+        assert a.home.treated(a.understand(q).analysis, a.params)
+    assert calls == ["Relapsed ALL"]
