@@ -334,8 +334,8 @@ class Breadth:
             # they're for, evidence and toxicities"): a description of each.
             return len(named) >= 3 or (len(named) == 2 and len(set(analysis.types) & ATTRIBUTE_TYPES) >= 3)
         # ("an antibody with a toxin, which one is that?": one thing described by two, not a tour of both)
-        return len(named) >= 2 and (analysis.qtype in TOUR_TYPES or (analysis.qtype in EACH_STATES and bool(EACH.search(analysis.text))))\
-            and not CHOICE.search(analysis.text) and not SINGLE_CHOICE.search(analysis.text)
+        each = analysis.qtype in EACH_STATES and EACH.search(analysis.text) is not None
+        return len(named) >= 2 and (analysis.qtype in TOUR_TYPES or each) and not CHOICE.search(analysis.text) and not SINGLE_CHOICE.search(analysis.text)
 
     def before(self, analysis: Analysis) -> set[str]:
         """What the question names as what came before ("relapsed after chemo"; asking the options, "when chemo

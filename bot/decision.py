@@ -376,7 +376,8 @@ def _decide(
             # around it is answered, the question is not; the story's own words ("her knees") are no part of it.
             if asked := _asked_words(asking, missing):
                 return Decision("abstain", f"The text does not discuss {quoted(asked)}.", best, asked)
-            missing = [w for w in missing if w.lower() in {x.lower() for x in content_words(asking)}]
+            asked_words = {x.lower() for x in content_words(asking)}
+            missing = [w for w in missing if w.lower() in asked_words]
         return Decision("partial", f"The text does not say anything about {quoted(missing)}.", best, missing) if missing else Decision("answer", "", best)
     if unmet:
         return Decision("partial", unmet, best)

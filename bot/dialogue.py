@@ -132,7 +132,7 @@ class Session:
             return self._reply(cleaned, answerer.understand(fw.FIRST_N.sub(first_n, typed.text, count=1)), typed, prev)
         listed = self._options(given)
         if (len(listed) >= 2 and fw.WHICH_ONE.match(typed.text) and len(typed.analysis.focus) == 1
-                and len(members := [t for t in listed if t in answerer.glossary.narrower(typed.analysis.focus[0])]) >= 1):
+                and (members := [t for t in listed if t in answerer.glossary.narrower(typed.analysis.focus[0])])):
             # "Which of those is a CAR-T?" after a list: the ones of that kind, by name.
             return self._reply(cleaned, answerer.understand(f"Tell me about {joined(members, 'and')}"), typed, prev)
         if len(listed) >= 2 and fw.WHICH_ONE.match(typed.text) and not typed.analysis.focus and (conditions.read(typed.text, question=True) or typed.analysis.conditions):

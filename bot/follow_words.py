@@ -106,7 +106,6 @@ def of_those(last: str, text: str, types: list[str]) -> str | None:
     return last if last in ATTRIBUTE_TYPES and THOSE.search(text) and not any(t in ATTRIBUTE_TYPES for t in types) else None
 
 
-
 # "How is that kind of relapse treated?", "is this relapse curable?": a noun pointed at.
 POINTED_NOUN = re.compile(r"\b(?:that|this|the same|such an?)\s+(?:(?:kind|type|sort|form)s?\s+of\s+(?:an?\s+)?)?([a-z]+)", re.IGNORECASE)
 
