@@ -165,11 +165,13 @@ class Answerer:
     def respond(
         self, cleaned: Cleaned, u: Understanding | None = None, typed: Understanding | None = None,
         previous_docs: list[int] | None = None, exclude: set[str] | None = None, said: frozenset[str] = frozenset(),
+        shown: frozenset[str] = frozenset(),
     ) -> Answer:
         """Answer ``cleaned`` (understood as ``u``, possibly a rewritten follow-up of ``typed``).
 
         ``exclude``: treatments an overview leaves out ("what else can be done?" after asking about one);
-        ``said``: sentences the last answer quoted, which an overview asked to "go on" leaves out.
+        ``said``: sentences the last answer quoted, which an overview asked to "go on" leaves out; ``shown``: the
+        sentences the last answer quoted, whatever is asked now.
         """
         text = cleaned.text
         frame = Frame(cleaned.raw, notes=cleaned.notes)
@@ -246,6 +248,7 @@ class Answerer:
         if overview or besides:
             aside = (exclude or set()) | set(analysis.excluded) | ({besides} if besides else set())
             first = decide(analysis, ranked, self.params, self.forms).best if besides else self.overviews.outlook_first(analysis, ranked)
+            first = None if besides and first is not None and first.text in shown else first  # (said just now: the rest)
             answer = self._overview(frame, u, qvec, cands, ranked, previous_docs or [], aside, follow, first, said)
             if answer is not None:
                 return answer

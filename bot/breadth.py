@@ -106,8 +106,7 @@ STATED_ATTRIBUTES = ATTRIBUTE_TYPES - {"indication", "age", "diagnosis"}
 DESCRIBE = re.compile(
     r"\b(what does (?:(?:the|this) (?:text|source|article|page|section|document|information|info|material|reference|leaflet|handout|chapter|literature)|it) (say|cover|tell us|mention) (about|on|regarding)|"
     r"everything (?:it|the text) says (?:about|on)|"
-    r"tell me (more )?about|"
-    r"everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
+    r"tell me (more )?about|everything (about|on)|all about|describe|explain|the big picture)\b", re.IGNORECASE
 )
 # The handling of a whole situation, not one step of it ("how is it managed overall", "tx?").
 MANAGED = re.compile(r"\b(manag\w*|tx|handled?|overall|approach\w*)\b|^\W*[\w\s-]{0,40}\b(?:treatment|therapy)\W*$", re.IGNORECASE)
@@ -123,8 +122,9 @@ OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart fr
                    r"(?:is|are) (?:that|those|these) (?:all|the only (?:ones?|options?)))\b", re.IGNORECASE)
 # "..., and what else is there?", "what other options are there?": the rest of the options.
 ELSE_ASKED = re.compile(r"\b(?:what|anything|something)\s+else\b|\bwhat other\b|\b(?:other|else) (?:options|choices|treatments)\b|\binstead\b|\bwhat (?:options |treatments )?(?:does|would|will) (?:that|this) leave\b", re.I)
-# Words as common as "side" or "other" name no theme of a text.
-THEME_ZIPF = 5.0
+# "What if she is too sick for a transplant?", "if I can't have a transplant": the rest of the options too.
+DENIED = re.compile(r"\b(?:too (?:sick|ill|unwell|frail|weak) for|(?:can'?t|cannot|can not|couldn'?t|unable to) (?:have|get|undergo|receive|tolerate)|(?:not|isn'?t|aren'?t) (?:fit|eligible|well enough|strong enough|a candidate) for|(?:ineligible|unfit|unsuitable) for)\s+(?:a |an |the )?$", re.I)
+THEME_ZIPF = 5.0  # words as common as "side" or "other" name no theme of a text
 
 
 def asks_an_attribute(analysis: Analysis) -> bool:
@@ -252,8 +252,8 @@ class Breadth:
         treatments = [t for t in analysis.focus if self.glossary.kind(t) in TREATMENT_KINDS]
         if len(treatments) != 1 or analysis.excluded:
             return None
-        at = next((m.end for m in analysis.mentions if m.term == treatments[0]), None)
-        return treatments[0] if at is not None and ELSE_ASKED.search(analysis.text, at) else None
+        at = next((m for m in analysis.mentions if m.term == treatments[0]), None)
+        return treatments[0] if at and (ELSE_ASKED.search(analysis.text, at.end) or DENIED.search(analysis.text[:at.start])) else None
 
     def compares_options(self, analysis: Analysis) -> bool:
         """"B vs T lineage: how do the options differ / which agents apply to each?": conditions compared,
@@ -383,7 +383,7 @@ class Breadth:
         specific = [t for t in named if self.glossary.kind(t) in ("drug", "procedure")]
         # "Beyond antibodies and CAR-T?": setting options aside asks for the rest of them.
         asks = (bool(OPTIONS.search(fold(analysis.text)))
-                or (bool(exclude) and bool(OTHER.search(analysis.text) or REST.search(analysis.text)))
+                or (bool(exclude) and bool(OTHER.search(analysis.text) or REST.search(analysis.text) or self.besides_asked(analysis) in exclude))
                 or indicated_for_conditions(analysis) or bool(ANYTHING_NEW.search(analysis.text))
                 or self.compares_options(analysis))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))

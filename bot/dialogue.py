@@ -246,7 +246,8 @@ class Session:
         # the document being read, as a rewritten follow-up does.
         continues = u is typed and bool(self.turns) and bool(fw.LEADING_CONNECTIVE.match(typed.text))
         quoted = last_turn.quoted if last_turn is not None and fw.MORE.match(typed.text) else frozenset()
-        answer = answerer.respond(cleaned, u, typed if u is not typed or continues else None, prev, said=quoted)
+        answer = answerer.respond(cleaned, u, typed if u is not typed or continues else None, prev, said=quoted,
+                                  shown=last_turn.quoted if last_turn is not None else frozenset())
         if answer.status not in ("empty", "language"):
             self._remember(cleaned.text, u.text, u.analysis, answer)
         return answer

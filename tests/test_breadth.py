@@ -177,6 +177,28 @@ def test_one_treatment_asked_about_then_what_else_is_the_rest_of_the_options(eng
     assert not any(q.startswith(alphamab) for q in quotes[1:])
 
 
+def test_a_treatment_the_asker_cannot_have_asks_the_rest_of_the_options(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.besides_asked(_analysis(engine, "What if she is too sick for alphamab?")) == "alphamab"
+    assert b.besides_asked(_analysis(engine, "And if I can't have alphamab?")) == "alphamab"
+    assert b.besides_asked(_analysis(engine, "What if he is not fit for alphamab?")) == "alphamab"
+    # An age is a condition the text states: whether one is "too old for it" is asked of the treatment.
+    assert b.besides_asked(_analysis(engine, "Is he too old for alphamab?")) is None
+    assert b.besides_asked(_analysis(engine, "Is she too sick after alphamab?")) is None
+    # The answer: alphamab's sentences, then the options besides it (a list, not what alphamab's paragraph says).
+    quotes = [c.quote for c in engine.session().ask("What if she is too sick for alphamab?").citations]
+    assert any(q.startswith("Betacel, a CD22-directed conjugate") for q in quotes[1:])
+
+
+def test_the_rest_of_the_options_leaves_out_what_the_last_answer_just_said(engine) -> None:
+    session = engine.session()
+    said = {c.quote for c in session.ask("What are the side effects of alphamab?").citations}
+    assert "Life-threatening toxicities may include cytokine release syndrome (eg, fever and hypotension)." in said
+    quotes = [c.quote for c in session.ask("And if I can't have alphamab, what else is there?").citations]
+    # Asked alone, alphamab's answer would lead (the test above); just said, the rest of the options lead.
+    assert quotes[0].startswith("Betacel, a CD22-directed conjugate") and not said & set(quotes)
+
+
 def test_a_word_asked_about_is_a_theme_but_a_common_word_is_not(engine) -> None:
     b = engine.answerer.overviews.breadth
     assert b.theme(_analysis(engine, "what does the text say about survival?"))
