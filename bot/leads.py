@@ -15,7 +15,7 @@ from bot.breadth import (
     STATED_ATTRIBUTES,
     TREATMENT_KINDS,
 )
-from bot.conditions import Conditions, read
+from bot.conditions import Conditions, read, spans_of
 from bot.evidence import Evidence
 from bot.glossary import Glossary
 from bot.question import Analysis, rules
@@ -130,6 +130,35 @@ def fitting(chosen: list[Evidence], analysis: Analysis) -> tuple[list[Evidence],
         return chosen, ""
     kept = [e for e in chosen if e.kind != "item" or any(e is k for k in keep)]
     return _first(kept, keep[0] if len(keep) == 1 else _own_lineage(keep, analysis)), note
+
+
+# "Which treatments are only for adults?", "just for kids", "adults only": those the text states for that group alone.
+ONLY = re.compile(r"\b(?:only|just|exclusively|solely|restricted to|limited to|reserved for)\s+(?:for\s+|to\s+|in\s+)?(?:the\s+)?$", re.IGNORECASE)
+ONLY_AFTER = re.compile(r"\s*(?:only|alone)\b", re.IGNORECASE)
+OPEN_AGE = 200.0  # the upper end of an age range stated without one ("adults": 18 and over)
+
+
+def only_for(chosen: list[Evidence], analysis: Analysis) -> tuple[list[Evidence], str]:
+    """``chosen`` kept to the sentences whose stated ages overlap the asker's and leave the other group out: for a
+    group with no upper age ("adults", "over 65"), no one younger than it; for one with no lower age ("children"),
+    an upper age of its own ("up to 25 years", "age 1 to 21"); a sentence stating no age is for everyone. All of
+    them and no note when no sentence, or every one, is restricted so."""
+    text = analysis.text[asking_start(analysis.text):]
+    asked = analysis.conditions.age
+    if asked is None or not any(ONLY.search(text[:a]) or ONLY_AFTER.match(text[b:]) for a, b in spans_of(text, analysis.conditions)):
+        return chosen, ""  # ("the group only": not "is it just more chemo?" beside a child's age)
+    lo, hi = asked
+
+    def restricted(e: Evidence) -> bool:
+        stated = read(e.text).age
+        if stated is None or stated[0] > hi or stated[1] < lo:
+            return False
+        return stated[0] >= lo if hi >= OPEN_AGE else stated[1] < OPEN_AGE
+
+    keep = [e for e in chosen if restricted(e)]
+    if not keep or len(keep) == len(chosen):
+        return chosen, ""
+    return keep, f"Only the options the text states for {', '.join(analysis.conditions.labels) or 'that age'} alone are listed."
 
 
 def _own_lineage(chosen: list[Evidence], analysis: Analysis) -> Evidence | None:

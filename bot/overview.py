@@ -127,7 +127,7 @@ class Overview:
             chosen = sorted(self._options_pick(analysis, paragraphs, exclude), key=lambda e: e.row)
             if exclude and len(chosen) < 2 and (cure := self._cue("site_treatment")):  # ("is that it?" after every option: where it comes back, its treatment)
                 chosen += [e for para in paragraphs if self._site_only(para) for e in para.sentences if cure.search(e.text) and e not in chosen]
-            chosen = self._where_first(leads.order(chosen, analysis, named, aside, self.glossary), evidence, analysis, named)
+            chosen, note = leads.only_for(self._where_first(leads.order(chosen, analysis, named, aside, self.glossary), evidence, analysis, named), analysis)
             if MEANING.search(analysis.text) and not exclude and not named:
                 # What it means first: the document's opening sentences that name no treatment.
                 opening = [e for e in paragraphs[0].sentences if not any(

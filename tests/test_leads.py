@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bot.evidence import Evidence
 from bot.glossary import Glossary
-from bot.leads import fitting, order, topical
+from bot.leads import fitting, only_for, order, topical
 from bot.question import analyse
 
 GLOSSARY = Glossary.load(Path(__file__).parent / "fixtures" / "glossary.json")
@@ -189,3 +189,19 @@ def test_asked_which_are_the_most_common_the_sentence_naming_the_commonest_leads
     common = _ev(2, "The most common neurologic symptoms after alphamab use are headache and tremor.", own=["alphamab"])
     led = order([risk, common], analyse("Which side effects of the fixture antibodies are the most common?", GLOSSARY), ["fixture antibodies"], set(), GLOSSARY)
     assert led[0] is common
+
+
+def test_options_only_for_a_group_keep_those_whose_stated_ages_leave_the_other_group_out() -> None:
+    both = _ev(1, "Alphamab helps children and adults with relapsed disease.", own=["alphamab"])
+    adults = _ev(2, "Betacel is available for adults with relapsed disease.", own=["betacel"])
+    young = _ev(3, "Gammacel is for patients up to 25 years of age.", own=["gammacel"])
+    anyone = _ev(4, "Radiation therapy is used for the involved site.", own=["radiation therapy"])
+    options = [both, adults, young, anyone]
+    kept, note = only_for(options, analyse("which treatments are only for adults?", GLOSSARY))
+    assert kept == [adults] and "adults" in note
+    assert only_for(options, analyse("which are for adults only?", GLOSSARY))[0] == [adults]
+    # (no upper age asked: an upper age of its own is what keeps the other group out)
+    assert only_for(options, analyse("which ones are just for kids?", GLOSSARY))[0] == [young]
+    # "only" said of something else, or no "only": every option, no note.
+    assert only_for(options, analyse("which treatments are for adults?", GLOSSARY)) == (options, "")
+    assert only_for(options, analyse("my son is 5, is it just more chemo?", GLOSSARY)) == (options, "")
