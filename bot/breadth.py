@@ -91,7 +91,7 @@ OPTIONS_HEAD = re.compile(r"^\W*(the |my |her |his |their |our |any )?(other )?(
 CLASS_NOUN = re.compile(r"[\s-]+(?:agents|drugs|medicines|medications|meds|products|therapies|treatments|options|things|ones)\b", re.IGNORECASE)
 # ("which ones are for kids?": the options, as a question with no noun of its own asks for them)
 DRUGS = re.compile(r"\b(?:drugs|agents|medicines|medications|meds)\b", re.IGNORECASE)
-PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|medicines|products|ones)\b", re.IGNORECASE)
+PLURAL_OPTIONS = re.compile(r"\b(treatments|\w*therapies|options|choices|drugs|agents|medicines|medications|products|ones)\b", re.IGNORECASE)
 WHOLE_TEXT = re.compile(r"\b(the text|this text|the source|mention(s|ed)?|listed|all|each|every)\b", re.IGNORECASE)
 # Attributes the text states for each treatment it describes (not a dose or a schedule, which it rarely gives).
 # "And the rest of the drugs?", "what about the others?": every option but the one asked about before.

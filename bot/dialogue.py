@@ -154,7 +154,8 @@ class Session:
         if (each := self._each(listed) if fw.EACH_BARE.search(typed.text) and not typed.analysis.focus else None) is not None:
             return self._reply(cleaned, answerer.understand(fw.EACH_BARE.sub(each, typed.text, count=1)), typed, prev)
         if (len(listed) >= 2 and not typed.analysis.focus and fw.SEVERAL.search(typed.text) and not fw.WHICH.match(typed.text) and last_turn is not None
-                and set(typed.analysis.types) & ATTRIBUTE_TYPES and answerer.overviews.breadth.options(last_turn.analysis, set())):
+                and set(typed.analysis.types) & ATTRIBUTE_TYPES
+                and (answerer.overviews.breadth.options(last_turn.analysis, set()) or answerer.overviews.breadth.marks(last_turn.analysis))):
             # "How well do they work?" after the options: how well each of the treatments it listed works (not
             # "which of those ...?", one or some of them).
             return self._reply(cleaned, answerer.understand(fw.SEVERAL.sub(joined(listed, "and"), typed.text, count=1)), typed, prev)

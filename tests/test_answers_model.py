@@ -239,3 +239,13 @@ def test_the_lead_says_options_only_when_the_options_are_asked(real_engine) -> N
     risks = real_engine.session().ask("what are the risks of each of blinatumomab, inotuzumab and CAR-T?")
     assert risks.answer.startswith("The text says this about blinatumomab, inotuzumab and CAR-T:"), risks.answer
     assert real_engine.session().ask("What are the treatment options?").answer.startswith("The text describes these options")
+
+
+def test_an_attribute_of_their_after_agents_picked_by_a_mark_asks_of_each_agent(real_engine) -> None:
+    session = real_engine.session()
+    listed = session.ask("Which agents for relapsed ALL are CD19-directed?")
+    assert listed.answer.startswith("The text describes these options"), listed.answer
+    follow = session.ask("And their side effects?")
+    asked = follow.searched_for.lower()
+    assert all(t in asked for t in ("blinatumomab", "tisagenlecleucel", "brexucabtagene")), asked
+    assert not follow.abstained

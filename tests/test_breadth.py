@@ -363,3 +363,11 @@ def test_a_class_named_with_a_plural_noun_of_its_own_asks_for_its_members(class_
     b = class_engine.answerer.overviews.breadth
     assert b.plural(_analysis(class_engine, "what are the new fixture antibody things for relapsed disease"))
     assert not b.plural(_analysis(class_engine, "what does the fixture antibody do"))
+
+
+def test_agents_or_medications_picked_by_a_mark_are_the_options(engine) -> None:
+    b = engine.answerer.overviews.breadth
+    assert b.marks(_analysis(engine, "Which agents can cause cytokine release syndrome or liver damage?")) == {
+        "cytokine release syndrome", "hepatotoxicity"}
+    assert b.marks(_analysis(engine, "Which medications can cause liver damage?")) == {"hepatotoxicity"}
+    assert not b.marks(_analysis(engine, "Can betacel cause liver damage?"))
