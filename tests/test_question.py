@@ -479,6 +479,13 @@ def test_the_best_shot_or_bet_asks_for_the_best_option() -> None:
     assert classify("whats the best bet for a cure now")[0] == "superlative"
 
 
+def test_a_terse_best_something_asks_for_the_best_option() -> None:
+    assert "superlative" in classify("best donor for transplant?")
+    assert "superlative" in classify("Best treatment for relapsed ALL?")
+    # "best" further in, without a determiner, says how, not which is best
+    assert "superlative" not in classify("how to best support my son during chemo?")
+
+
 def test_asking_whether_it_would_be_okay_to_give_something_is_personal_advice() -> None:
     assert classify("Would it be okay to give him fish oil during chemo?")[0] == "advice"
     assert classify("is it alright to take painkillers with the drug")[0] == "advice"
