@@ -71,6 +71,7 @@ NOT_OF = "The text does not say this of"  # (a sentence about another subject ca
 FIGURES = frozenset({"frequency", "percent_figure", "percentage", "count", "duration_count"})
 HOW_DOES = re.compile(r"\bhow (?:exactly |actually )?(?:does|do|did|can|could|would) (?:the |a |an )?$", re.IGNORECASE)
 _CLAUSES = re.compile(r"\band\b|[?.;]")
+RANK_WORDS = re.compile(r"best|worst|better|worse|(?:most |more |less |least )?effective|works?|safe(?:r|st)?", re.IGNORECASE)  # (no outcome asked)
 
 
 def _question_start(text: str) -> int:
@@ -104,9 +105,8 @@ def _asks_more(analysis: Analysis, best: Evidence) -> bool:
     """Does the question ask something besides its primary type in a clause of its own ("what is X and how
     is it diagnosed?"): another type whose rule needs no particular statement (a definition, a list), or
     whose statement ``best`` makes ("is it dangerous and does insurance cover it?")? "What is the dose of
-    X?" asks one thing: its "what is" belongs to the dose's clause."""
-    primary = rules().get(analysis.qtype)
-    first = primary.ask.search(analysis.text) if primary else None
+    X?" asks one thing: its "what is" belongs to the dose's clause; "which is best? rank them" one ranking."""
+    first = primary.ask.search(analysis.text) if (primary := rules().get(analysis.qtype)) else None
     if first is None:
         return False
     if analysis.yes_no and _CLAUSES.search(analysis.text, 0, first.start()):
@@ -116,7 +116,8 @@ def _asks_more(analysis: Analysis, best: Evidence) -> bool:
         if rule is None or name == analysis.qtype or (rule.need is not None and not rule.need.search(best.text)):
             continue
         other = rule.ask.search(analysis.text)
-        if other is not None and _asking(analysis.text, other.start()):
+        ranks = analysis.qtype in ("ranking", "superlative") and (name in ("ranking", "superlative") or RANK_WORDS.fullmatch(other.group(0) if other else ""))
+        if other is not None and _asking(analysis.text, other.start()) and not ranks:
             lo, hi = sorted((first, other), key=lambda m: m.start())
             if _CLAUSES.search(analysis.text, lo.end(), hi.start()):
                 return True
@@ -242,6 +243,9 @@ def _decide(
             # "Blinatumomab vs inotuzumab, which is superior?": only a sentence naming both ranks one above
             # the other; "higher remission rates with inotuzumab than with chemotherapy" ranks another pair.
             typed = [e for e in typed if set(rivals) <= forms.scorer.named(e.row) | set(e.own)]
+        elif analysis.qtype == "ranking" and rivals and len(members := {m for m in forms.glossary.narrower(rivals[0]) if not forms.glossary.narrower(m)}) >= 2:
+            # "Rank the immunotherapies": a sentence ranking two of them, not one against chemotherapy.
+            typed = [e for e in typed if len(members & (forms.scorer.named(e.row) | set(e.own))) >= 2]
         if not typed and params.need_dedicated:
             # The page the corpus wrote for this question (its aspect asked, its title said in full: "How
             # many people are affected by Cushing disease?") answers it in its own words ("10 to 15 per million").
@@ -249,14 +253,10 @@ def _decide(
         if typed:
             best = typed[0]
             if analysis.qtype == "diagnosis" and not _of_kinds(analysis, forms, {"site"}):
-                # "What are the first symptoms of leukemia?": the text says how a relapse shows at one site only
-                # (a sentence about a site starts by naming it: "Testicular relapse may be evidenced ...", not a
-                # list of symptoms that names the brain in passing).
-                # Or names it in its first words ("If unilateral testicular involvement is clinically evident").
-                sites = [
-                    m.term for m in forms.scorer.mentions(best.row)
-                    if m.kind == "site" and len(best.text[: m.start].split()) <= 2
-                ]
+                # "What are the first symptoms of leukemia?": the text says how a relapse shows at one site only (a
+                # sentence about a site names it in its first words: "Testicular relapse may be evidenced ...",
+                # "If unilateral testicular involvement is ...", not a list of symptoms naming the brain in passing).
+                sites = [m.term for m in forms.scorer.mentions(best.row) if m.kind == "site" and len(best.text[: m.start].split()) <= 2]
                 if sites:
                     return Decision("abstain", f"The text describes this only for a relapse in the {sites[0]}.", best)
         else:

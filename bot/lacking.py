@@ -120,6 +120,9 @@ class Lacking:
             end = m.end()
         if head and matching_types(low[tokens[i].start():end]):
             return []  # a type's words as typed, split by punctuation ("tl;dr on inotuzumab")
+        after = tokens[i + len(head)].end() if i + len(head) < len(tokens) else end
+        if head and set(matching_types(low[:after])) - set(matching_types(low[:tokens[i].start()])):
+            return []  # a type's words with the lead-in and the word after ("what happened with": what is said of it)
         # What the glossary knows in the question is all said after the setting begins ("what advantage did
         # inotuzumab show" asks about inotuzumab; "what foods ... during chemo" about food).
         setting = next((m.start() for m in tokens[i:] if m.group() in SETTING), None)

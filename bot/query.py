@@ -137,7 +137,8 @@ class QueryProcessor:
                 unknown.append(low)
             return w
 
-        corrected = re.sub(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*\+?", fix, self._sound_alikes(text, corrections))
+        # "w/o" is one word, "without" (read as "w" it became "with/o").
+        corrected = re.sub(r"(?i:\bw/o)(?![A-Za-z0-9])|[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*\+?", fix, self._sound_alikes(text, corrections))
         # Found once: the question's analysis reads the same mentions (Glossary.terms is their terms, in order).
         mentions = self.glossary.mentions(corrected)
         terms = list(dict.fromkeys(m.term for m in mentions))

@@ -323,6 +323,25 @@ def test_a_ranking_of_two_named_treatments_needs_a_sentence_naming_both() -> Non
     assert decide(pair, [ev], p, forms).status == "answer"
 
 
+def test_a_ranking_of_a_class_needs_a_sentence_ranking_two_of_its_members() -> None:
+    p = default_params()
+    forms = _forms()
+    members = {"fixture antibodies": ("alphamab", "betacel"), "alphamab": (), "betacel": (), "chemo": ()}
+    forms.glossary = SimpleNamespace(kind=lambda t: "therapy" if t in members else "term", narrower=lambda t: members.get(t, ()))
+    ev = _covered(2.0)
+    ev.text, ev.entity = "Remission rates were higher with alphamab than with chemotherapy.", 1.0
+    forms.scorer.named = lambda row: frozenset({"alphamab", "chemo", "fixture antibodies"})
+    forms.scorer.document_terms = lambda doc: frozenset(members)
+    # "Which one is best? Rank them": one member against chemotherapy ranks no two of them, and "best" is the
+    # ranking's own word, no second question the sentence could answer.
+    ranks = Analysis("Which one is the best? rank the fixture antibodies 1-2 for my card", "ranking", ["ranking", "superlative", "prognosis"],
+                     False, ["fixture antibodies"], {"fixture antibodies": "fixture antibodies"})
+    assert decide(ranks, [ev], p, forms).status == "abstain"
+    ev.text = "Remission rates were higher with alphamab than with betacel."
+    forms.scorer.named = lambda row: frozenset({"alphamab", "betacel", "fixture antibodies"})
+    assert decide(ranks, [ev], p, forms).status == "answer"
+
+
 def test_a_sentence_opening_on_a_site_in_its_first_words_is_that_sites_own() -> None:
     from bot.glossary import Mention
 

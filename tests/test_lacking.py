@@ -65,6 +65,8 @@ def test_who_asks_is_no_subject_as_a_plural_or_a_possessive_without_its_apostrop
         # Who asks, said with a contraction, is no subject either.
         ("I'm a ward nurse. What options are there for relapse in adults?", []),
         ("we're parents, what's there for alphamab?", []),
+        # A type's words with the lead-in and the word after: "what happened with" asks what is said of it.
+        ("What happened with the alphamab one?", []),
     ],
 )
 def test_what_a_short_question_asks_for_before_its_setting_must_be_in_the_corpus(engine, question: str, head: list[str]) -> None:

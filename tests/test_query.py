@@ -264,3 +264,12 @@ def test_a_common_misspelling_web_text_sometimes_uses_is_corrected_a_rare_word_i
 
     assert _english_correction("benifit") == "benefit"  # Zipf 1.7: in web text, still a slip
     assert _english_correction("dosing") is None  # a word of its own, only rarer than "losing"
+
+
+def test_w_slash_o_is_without_and_w_slash_is_with() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"survival": 3, "benefit": 2}, Glossary())
+    assert "approved without proven survival benefit" in qp.process("approved w/o proven survival benefit").corrected
+    assert "with CRS" in qp.process("blina w CRS").corrected

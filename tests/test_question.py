@@ -104,10 +104,25 @@ def _project_glossary():  # noqa: ANN202
         ("The doctor mentioned a big trial comparing it with chemo. What was that trial called?", "study_name"),
         ("Name of the phase 3 trial comparing inotuzumab with standard chemo?", "study_name"),
         ("Which trial showed inotuzumab improves survival?", "study_name"),
+        # lay and regional words for what is asked
+        ("My nephew's leukaemia is back. Whereabouts in the body can it come back?", "places"),
+        ("what bad stuff can it do to me", "side_effects"),
+        ("is a transplant realistic for him at 58?", "indication"),
+        ("What happened with the liposomal vincristine one?", "definition"),
+        ("and where would the cells come from - he has a brother", "donor"),
     ],
 )
 def test_question_types(question: str, qtype: str):
     assert classify(question)[0] == qtype
+
+
+@pytest.mark.parametrize(
+    "question", ["An overview of how relapsed ALL is treated, and where each fits in?", "how it is treated and which one fits best"]
+)
+def test_fits_the_verb_is_no_seizure(question: str):
+    # "fits" is seizures ("what is done for his fits?"), but "where each fits in" is the verb.
+    assert "toxicity_management" not in classify(question)
+    assert classify("how are his fits treated?")[0] == "toxicity_management"
 
 
 def test_yes_no_is_a_flag_beside_the_type():
