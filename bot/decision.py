@@ -268,9 +268,9 @@ def _decide(
             if len(rivals) >= 2 and analysis.qtype == "ranking":
                 shown = [analysis.focus_surface.get(t, t) for t in rivals]
                 unmet = f"The text does not compare {' and '.join(shown[:3])} with each other."
-            # A question asking another thing too is answered for that part, naming the part it lacks;
-            # one asking only this is not answered.
-            if not (params.compound_partial and _asks_more(analysis, best)):
+            # A question asking another thing too is answered for that part, naming the part it lacks; one asking
+            # only this is not answered, nor one whose other part asks a span unstated too ("... the 5-year survival?").
+            if not (params.compound_partial and _asks_more(analysis, best)) or not all(states_span(best.text, x) for x in analysis.spans):
                 return Decision("abstain", unmet, best)
     spans = analysis.spans if not long else []
     if spans and not any(states_span(best.text, s) for s in spans):

@@ -3,6 +3,7 @@ question's subject ("options for relapsed AML"). The answerer abstains on them, 
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from bot.breadth import OPTIONS
@@ -18,6 +19,7 @@ from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfr
 LEAD_IN = frozenset(["what", "what's", "whats", "which", "any", "list", "tell", "me", "about", "give", "is", "are", "there", "the", "a", "an", "some", "please"])
 # Where what is asked for ends and its setting begins: "diet tips | for patients on salvage chemo".
 SETTING = frozenset(["during", "after", "before", "for", "on", "in", "with", "while", "following", "post", "when", "if"])
+NOT_BEFORE = re.compile(r"\b(?:not|isn'?t|no)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 class Lacking:
@@ -42,8 +44,10 @@ class Lacking:
         if is_long(analysis, self.params):
             return False
         broad = rules().get("overview")  # the words asking for breadth ("tldr") are no subject
+        # (nor a disease the asker sets aside: "relapsed AML (not ALL, the other one)")
+        denied = {w for m in analysis.mentions if m.kind == "condition" and NOT_BEFORE.search(analysis.text[: m.start]) for w in WORD.findall(m.term)}
         weights = {w: wt for w, wt in analysis.subject.items() if wt > 0 and not OPTIONS.fullmatch(fold(w))
-                   and not (broad and broad.ask.search(w)) and not any(ch.isdigit() for ch in w)}
+                   and not (broad and broad.ask.search(w)) and not any(ch.isdigit() for ch in w) and w not in denied}
         # (a rare word: "relapse besides transplant" lacks no topic the text could cover)
         lacking = sum(wt for w, wt in weights.items()
                       if wt >= self.params.overview_lacking_weight and not self._known(w))

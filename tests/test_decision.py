@@ -246,6 +246,11 @@ def test_a_question_asking_two_things_is_answered_for_the_part_the_text_states()
     # "What is the dose of X?" asks one thing: its "what is" is the dose's own clause.
     dose = Analysis("What is the dose of zetamab?", "dose", ["dose", "definition"], False, [])
     assert decide(dose, [ev], p, _forms()).status == "abstain"
+    # The other part asks a span of time the sentence does not state either: nothing of it is answered
+    # (in a long message too, whose story's spans are otherwise no part of the question).
+    text = "For my revision cards I need the actual numbers: what percent are cured, and what is the 5-year survival in trisomy 13?"
+    spans = Analysis(text, "percent_figure", ["percent_figure", "definition"], False, [])
+    assert spans.spans and decide(spans, [ev], p.with_values(long_question_words=8), _forms()).status == "abstain"
 
 
 def test_a_second_ask_the_best_sentence_answers_makes_a_partial_answer_a_told_fact_does_not() -> None:

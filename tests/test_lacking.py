@@ -15,6 +15,9 @@ import pytest
         ("Give me the elevator pitch on the options", False),  # nor a rarer one ("synopsis", "primer", "cliff notes")
         ("a quick primer on the options?", False),
         ("What else besides alphamab?", False),  # a common word the corpus lacks is no topic
+        # A disease the asker sets aside is no subject of the question: the one asked about is.
+        ("my daughter has relapsed AML (not ALL, the other one), what do they give for it?", True),
+        ("my daughter has relapsed AML and ALL, what do they give for it?", False),
     ],
 )
 def test_a_short_broad_question_lacks_a_rare_subject_the_corpus_never_says(engine, question: str, lacks: bool) -> None:

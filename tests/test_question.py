@@ -110,6 +110,9 @@ def _project_glossary():  # noqa: ANN202
         ("is a transplant realistic for him at 58?", "indication"),
         ("What happened with the liposomal vincristine one?", "definition"),
         ("and where would the cells come from - he has a brother", "donor"),
+        # asking what the bot would do in the asker's place is asking for advice
+        ("Should he have blina or a transplant first? What would you do in our shoes?", "advice"),
+        ("What would you do if you were me?", "advice"),
     ],
 )
 def test_question_types(question: str, qtype: str):
