@@ -113,6 +113,10 @@ def _project_glossary():  # noqa: ANN202
         # asking what the bot would do in the asker's place is asking for advice
         ("Should he have blina or a transplant first? What would you do in our shoes?", "advice"),
         ("What would you do if you were me?", "advice"),
+        # whether a relapse in one place is graver than in another: which place the text singles out
+        ("Is it worse when it comes back in the bone marrow than when it comes back somewhere else?", "gravest"),
+        ("is that better or worse than if it was in the marrow?", "gravest"),
+        ("is it worse if the disease is T-cell?", "yes_no"),
     ],
 )
 def test_question_types(question: str, qtype: str):
