@@ -100,6 +100,10 @@ def order(chosen: list[Evidence], analysis: Analysis, named: list[str], aside: s
         # drugs before re-induction chemotherapy); "other immunotherapies?": another member of the class.
         chosen = _first(chosen, next((e for e in chosen if e.own and glossary.kind(e.own[0]) in kinds
                                       and (not named or e.own[0] in members)), None))
+    about = {*named, *members}
+    if len(named) == 1 and chosen and not about & {*chosen[0].subjects, *chosen[0].own}:
+        # "Explain CAR T cells": a sentence about them leads, not "Antibodies ... bring T cells" before it.
+        chosen = _first(chosen, next((e for e in chosen if about & {*e.subjects, *e.own}), None))
     return chosen
 
 

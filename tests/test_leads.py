@@ -205,3 +205,12 @@ def test_options_only_for_a_group_keep_those_whose_stated_ages_leave_the_other_g
     # "only" said of something else, or no "only": every option, no note.
     assert only_for(options, analyse("which treatments are for adults?", GLOSSARY)) == (options, "")
     assert only_for(options, analyse("my son is 5, is it just more chemo?", GLOSSARY)) == (options, "")
+
+
+def test_asked_about_one_thing_a_sentence_about_it_leads_not_one_before_it_in_the_text() -> None:
+    near = _ev(1, "Antibodies bring T cells close to the blasts.", own=["antibodies"])
+    about = _ev(2, "Betacel cells are engineered from the patient's T cells.", own=["betacel"])
+    analysis = analyse("explain betacel cells to me", GLOSSARY)
+    assert order([near, about], analysis, ["betacel"], set(), GLOSSARY)[0] is about
+    # no sentence about it: the text's order
+    assert order([near], analysis, ["betacel"], set(), GLOSSARY) == [near]
