@@ -233,9 +233,11 @@ class Session:
         ) or (typed.analysis.qtype == "list" and typed.analysis.about_the_text and not typed.analysis.focus  # ("which of
               and not fw.PRONOUN.search(typed.text))  # the treatments here ...?": the text's, not the last one's)
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)
-        if (last_turn is not None and last_turn.analysis.qtype == "side_effects" and not typed.analysis.focus
+        effects = typed.analysis.focus  # (the effects named: "mx if severe CRS or neurotox?", of the last one's)
+        if (last_turn is not None and last_turn.analysis.qtype == "side_effects" and all(answerer.glossary.kind(t) == "toxicity" for t in effects)
                 and fw.MANAGEMENT_ASKED.match(typed.text) and self._short(typed.text)):
-            resolved = f"How are these managed: {last_turn.resolved.rstrip('?.! ')}?"
+            before = last_turn.resolved.rstrip("?.! ")
+            resolved = f"{typed.text.rstrip('?.! ')} ({before})?" if effects else f"How are these managed: {before}?"
         u = typed if resolved == typed.text else answerer.understand(resolved)
         if last_turn is not None and u is not typed and not typed.analysis.focus and (attr := fw.of_those(last_turn.analysis.qtype, typed.text, u.analysis.types)):
             u.analysis.qtype, u.analysis.types = attr, [attr, *u.analysis.types]

@@ -84,7 +84,7 @@ ALTERNATIVES = re.compile(
 )
 # "Management?" right after a question about side effects: how those effects are managed.
 MANAGEMENT_ASKED = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|but)\W+){0,2}(?:\w+\W+){0,4}?(?:manag\w*|mgmt|handl\w*|treat\w*|done about|deal(?:t)? with)\b"
+    r"^\W*(?:(?:and|so|ok|okay|but)\W+){0,2}(?:\w+\W+){0,4}?(?:manag\w*|mgmt|mx|handl\w*|treat\w*|done about|deal(?:t)? with)\b"
     # "so what do the doctors do when that happens?"
     r"|^\W*(?:(?:and|so|ok|okay|but)\W+)?what (?:do|does|can|would|will) (?:the )?(?:doctors?|they|you|we|the team) do (?:when|if|about) (?:that|this|it|those|these|them)\b",
     re.IGNORECASE,

@@ -425,6 +425,12 @@ def test_management_right_after_side_effects_asks_how_those_are_managed(engine):
     s.ask("what side effects can alphamab cause?")
     s.ask("ok and how do the doctors handle it when those get serious?")
     assert s.turns[-1].analysis.qtype == "toxicity_management" and "alphamab" in s.turns[-1].resolved.lower()
+    # the effects named, in shorthand: how those are managed, of the drug asked about
+    s = engine.session()
+    s.ask("alphamab - main tox?")
+    s.ask("mx if severe CRS?")
+    assert s.turns[-1].analysis.qtype == "toxicity_management" and "alphamab" in s.turns[-1].resolved.lower()
+    assert "crs" in s.turns[-1].resolved.lower()
 
 
 def test_is_that_it_after_an_overview_gives_the_options_it_did_not(engine):
