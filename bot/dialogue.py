@@ -59,8 +59,10 @@ class Session:
             phrase = prev.analysis.focus_surface.get(term, term)
             body = fw.LEADING_CONNECTIVE.sub("", pointer[1] if pointer else text).strip()
             new, n = (body, 1) if pointer else fw.PRONOUN.subn(phrase, body, count=1)
-            if len(prev.analysis.focus) >= 2 and fw.BOTH.search(body):  # ("what risks do the two of them share?": both)
-                new, n = fw.BOTH.sub(joined([prev.analysis.focus_surface.get(t, t) for t in prev.analysis.focus]), body, count=1), 1
+            if len(prev.analysis.focus) >= 2 and fw.BOTH.search(body):  # ("what risks do the two of them share?": both,
+                # not the class they were said to be of: "Kymriah and Tecartus are both CAR-T products")
+                both = [t for t in prev.analysis.focus if not set(self.answerer.glossary.narrower(t)) & set(prev.analysis.focus)]
+                new, n = fw.BOTH.sub(joined([prev.analysis.focus_surface.get(t, t) for t in both]), body, count=1), 1
             if fw.MORE.match(text):  # "go on": the text's account of the subject (bot/breadth.py DESCRIBE)
                 new = f"Tell me more about {phrase}"
             elif fw.NEXT_ASKED.search(text) and self.answerer.glossary.kind(term) == "site":

@@ -727,6 +727,13 @@ def test_the_two_of_them_are_the_two_things_the_last_turn_asked_about(engine):
     assert a.searched_for == "What risks do alphamab and betacel share?"
 
 
+def test_the_two_of_them_are_the_two_named_not_the_class_they_were_said_to_be_of(class_engine):
+    s = class_engine.session()
+    s.ask("so alphamab and betacel are both fixture antibodies, right? What is each one for?")
+    a = s.ask("And what risks do the two of them share?")
+    assert a.searched_for == "What risks do alphamab and betacel share?"
+
+
 def test_which_of_those_is_a_kind_after_a_list_names_the_ones_of_that_kind(class_engine):
     s = class_engine.session()
     s.ask("What are the treatment options?")
