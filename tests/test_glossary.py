@@ -42,6 +42,14 @@ def glossary() -> Glossary:
         ("can he have children after the transplant", "infertility"),
         # The nervous system's problems are the drugs' neurologic toxicities, not a relapse there.
         ("which treatments cause problems with the nervous system?", "neurologic toxicities"),
+        # "loose" for "lose", the commonest misspelling of it, and who gives the marrow: a transplant's donor.
+        ("will she loose her hair again?", "hair loss"),
+        ("who gives the marrow?? does it have to be my sister", "stem cell transplantation"),
+        # After a CNS relapse: the injections are the intrathecal ones, and "once it clears" is the text's
+        # "until all signs disappear".
+        ("do they carry on with the injections afterwards?", "intrathecal"),
+        ("and after it clears, do they keep giving the intrathecal?", "all signs disappear"),
+        ("and after it clears, do they keep giving the intrathecal?", "continued"),
     ],
 )
 def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):

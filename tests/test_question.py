@@ -117,6 +117,10 @@ def _project_glossary():  # noqa: ANN202
         ("Is it worse when it comes back in the bone marrow than when it comes back somewhere else?", "gravest"),
         ("is that better or worse than if it was in the marrow?", "gravest"),
         ("is it worse if the disease is T-cell?", "yes_no"),
+        # "were" typed for "where" at the start of a question; who gives the cells; a number asked for as such
+        ("were can ALL come back after treatment?", "places"),
+        ("and who donates the stem cells?", "donor"),
+        ("CR rate for tisa-cel? need an actual number for my slides", "percent_figure"),
     ],
 )
 def test_question_types(question: str, qtype: str):
