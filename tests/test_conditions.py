@@ -258,6 +258,15 @@ def test_an_age_said_in_the_past_or_as_a_supposition_is_the_askers_age() -> None
     assert read("it was 3 months after treatment", question=True).age is None
 
 
+def test_an_age_said_as_when_to_have_a_treatment_is_the_askers_age() -> None:
+    # "which of those is she allowed to get at 68? one of them is only for young people": 68, not children
+    assert read("which of those is she allowed to get at 68? one of them is only for young people", question=True).age == (68.0, 68.0)
+    assert read("is a transplant an option at 70?", question=True).age == (70.0, 70.0)
+    # a dose, a time or a rate is no age
+    assert read("do they give it at 15 mg?", question=True).age is None
+    assert read("can you get it at 12 weeks?", question=True).age is None
+
+
 def test_treatments_already_tried_count_as_a_line_of_therapy() -> None:
     assert read("it hasn't gone away after two different treatment plans", question=True).line == 2
     assert read("he failed 2 prior regimens", question=True).line == 2

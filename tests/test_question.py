@@ -121,6 +121,8 @@ def _project_glossary():  # noqa: ANN202
         ("were can ALL come back after treatment?", "places"),
         ("and who donates the stem cells?", "donor"),
         ("CR rate for tisa-cel? need an actual number for my slides", "percent_figure"),
+        # which of a group can be had: the ones that can, a list; "which of them is ...": one
+        ("Which of the new drugs for relapsed ALL can I get at 40?", "list"),
     ],
 )
 def test_question_types(question: str, qtype: str):
