@@ -326,6 +326,10 @@ def test_a_ranking_of_two_named_treatments_needs_a_sentence_naming_both() -> Non
     # The pair the sentence does rank is answered.
     pair = Analysis("Is alphamab better than chemo?", "ranking", ["ranking"], True, ["alphamab", "chemo"])
     assert decide(pair, [ev], p, forms).status == "answer"
+    # In a long message too, when its question asks the ranking ("which should be tried first?").
+    long = Analysis("Does the reference rank alphamab against betacel by efficacy at all? Which should be tried first at first relapse?",
+                    "ranking", ["ranking"], False, ["alphamab", "betacel"], {"alphamab": "alphamab", "betacel": "betacel"})
+    assert decide(long, [ev], p.with_values(long_question_words=6), forms).status == "abstain"
 
 
 def test_a_ranking_of_a_class_needs_a_sentence_ranking_two_of_its_members() -> None:

@@ -123,6 +123,7 @@ def _project_glossary():  # noqa: ANN202
         ("CR rate for tisa-cel? need an actual number for my slides", "percent_figure"),
         # which of a group can be had: the ones that can, a list; "which of them is ...": one
         ("Which of the new drugs for relapsed ALL can I get at 40?", "list"),
+        ("Which should be tried first at first relapse?", "ranking"),
     ],
 )
 def test_question_types(question: str, qtype: str):
