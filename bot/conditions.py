@@ -224,7 +224,7 @@ def read(text: str, question: bool = False) -> Conditions:
     for kind, p in r.donor.items():
         for m in p.finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
-            after = text[m.end() : m.end() + 30]
+            after = text[m.end() : m.end() + 60]  # ("her sister is 74 and not well, so she can't donate")
             if question and (r.negation.search(before) or (r.negation_after and r.negation_after.search(after))):
                 no_donor.add(kind)
             else:

@@ -213,11 +213,12 @@ class Forms:
     def stating(self, need: re.Pattern[str], pool: list[Evidence], analysis: Analysis) -> list[Evidence]:
         """Those of ``pool`` stating what ``need`` asks beyond what the question says itself. "Why was it
         withdrawn?": "marketing has been discontinued" restates the question's premise, not its reason."""
-        if analysis.qtype != "cause":
+        if analysis.qtype not in ("cause", "shortfall"):
             return [e for e in pool if need.search(e.text)]
         said = self.scorer.stems(analysis.text) | {
             st for m in analysis.mentions for s in self.glossary.surfaces(m.term) for st in self.scorer.stems(s)}
-        return [e for e in pool if any(not self.scorer.stems(m.group(0)) <= said for m in need.finditer(e.text))]
+        # (a reason said in small words only, "because", "only a few", is never the question's own)
+        return [e for e in pool if any(not ((st := self.scorer.stems(m.group(0))) and st <= said) for m in need.finditer(e.text))]
 
     def speaks_for(self, ev: Evidence, terms: list[str]) -> bool:
         """Does ``ev`` introduce a list whose items name any of ``terms``? "Other agents have been

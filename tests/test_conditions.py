@@ -45,6 +45,10 @@ def test_a_question_states_the_askers_age_lineage_ph_line_and_donor() -> None:
     # "neither ... is a match" denies the donor as "no" does.
     q = read("she needs a transplant but neither of her sisters is a match", question=True)
     assert q.no_donor == frozenset({"sibling"}) and not q.donor
+    # and a sibling who cannot donate, said a clause later
+    q = read("her only sister is 74 and not well, so she cant donate. what happens then?", question=True)
+    assert q.no_donor == frozenset({"sibling"}) and not q.donor
+    assert read("my sister is 30 and healthy, can she donate?", question=True).donor == frozenset({"sibling"})
 
 
 def test_a_t_cell_engager_is_not_t_cell_disease() -> None:

@@ -560,6 +560,10 @@ _VINCRISTINE = ("Liposomal vincristine (a vinca alkaloid): For adults with Ph- A
     # A reason asked is not given by a sentence restating the question's premise ("withdrawn": "discontinued").
     (_VINCRISTINE, "Why was liposomal vincristine withdrawn from the market?", "reason",
      "Why is transplantation rarely used for patients over 65?", "Transplantation is rarely used"),
+    # A limit stated is the reason something falls short ("why isn't chemo enough?"), not why a thing happens.
+    ("Chemotherapy helps only a few patients with early bone marrow relapse to achieve long second remissions.\n\n"
+     "Leukemic cells may reappear in the bone marrow, CNS, testes, or other sites.",
+     "why does leukemia relapse?", "reason", "why isn't chemo enough when it relapses?", "Chemotherapy helps only a few"),
     # Which are the commonest is said for one treatment, not another.
     ("The most common neurologic symptoms after blinatumomab use are headache and tremor.\n\nTisagenlecleucel is a CAR-T "
      "product. Life-threatening toxicities may include cytokine release syndrome and neurologic toxicities.",

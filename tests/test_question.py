@@ -124,6 +124,9 @@ def _project_glossary():  # noqa: ANN202
         # which of a group can be had: the ones that can, a list; "which of them is ...": one
         ("Which of the new drugs for relapsed ALL can I get at 40?", "list"),
         ("Which should be tried first at first relapse?", "ranking"),
+        # why something falls short, and why something happens
+        ("why isnt chemo enough when it relapses", "shortfall"),
+        ("why does leukemia relapse", "cause"),
     ],
 )
 def test_question_types(question: str, qtype: str):
