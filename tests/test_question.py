@@ -127,6 +127,9 @@ def _project_glossary():  # noqa: ANN202
         # why something falls short, and why something happens
         ("why isnt chemo enough when it relapses", "shortfall"),
         ("why does leukemia relapse", "cause"),
+        # a toxicity with a step against it: how it is managed, not what it is
+        ("blina neurotox - interrupt? dex?", "toxicity_management"),
+        ("alphamab neurotox - which steroid if we have to hold it?", "toxicity_management"),
     ],
 )
 def test_question_types(question: str, qtype: str):
