@@ -121,11 +121,14 @@ class Session:
             # other member of the class.
             return self._reply(cleaned, answerer.understand(self._asked_of(last_turn, member)), typed, prev)
         other_of_a_site = self._other_of_a_site(typed.text)
-        if other_of_a_site and self.last_focus is not None:
+        # (or a site named before it in the message: "only one testis is swollen, what about the other one?")
+        site_said = next((m.surface for m in typed.analysis.mentions if m.kind == "site" and (o := fw.THE_OTHER.search(typed.text)) and m.end <= o.start()), None)
+        if site_said or (other_of_a_site and self.last_focus is not None):
             # "What do they do with the other one?" after the testicle: the other testicle.
-            site = self.last_focus.analysis.focus[0]
-            phrase = self.last_focus.analysis.focus_surface.get(site, site)
-            rewritten, n = re.subn(r"\bthe other (?:one|side)\b", f"the other {phrase}", typed.text, count=1, flags=re.IGNORECASE)
+            if site_said is None and self.last_focus is not None:
+                site = self.last_focus.analysis.focus[0]
+                site_said = self.last_focus.analysis.focus_surface.get(site, site)
+            rewritten, n = re.subn(r"\bthe other (?:one|side)\b", f"the other {site_said}", typed.text, count=1, flags=re.IGNORECASE)
             if n:
                 return self._reply(cleaned, answerer.understand(rewritten), typed, prev)
         first_n = self._first_n(typed.text, given)

@@ -739,3 +739,12 @@ def test_which_of_those_is_a_kind_after_a_list_names_the_ones_of_that_kind(class
     s.ask("What are the treatment options?")
     a = s.ask("which of those is a fixture antibody?")
     assert a.searched_for == "Tell me about alphamab and betacel"
+
+
+def test_the_other_one_after_a_site_named_in_the_same_message_is_the_other_of_that_site(engine):
+    # "Only one testis is swollen. What about the other one?": the other testis, with nothing asked before.
+    a = engine.session().ask("Only one testis is swollen on exam. What should be done about the other one?")
+    assert "the other testis" in a.searched_for
+    # no site before it: left as it is
+    a = engine.session().ask("what should be done about the other one?")
+    assert "testis" not in (a.searched_for or "")
