@@ -87,7 +87,7 @@ class Session:
                 # new focus (before "it" is read as the last focus: here it is the thing asked about).
                 new_term = analysis.focus[0]
                 at = next(m.start for m in analysis.mentions if m.term == new_term)
-                return self._asked_of(prev, text[at:].rstrip("?.! ") if kept else analysis.focus_surface.get(new_term, new_term))
+                return self._asked_of(prev, text[at:].rstrip("?.! ") if kept else joined([analysis.focus_surface.get(t, t) for t in analysis.focus]))
         if (
             analysis.focus and analysis.yes_no and not same_kind and not fw.PRONOUN.search(text)
             and len(words) <= self.answerer.params.follow_up_max_words

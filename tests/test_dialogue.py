@@ -20,6 +20,11 @@ def test_elliptical_follow_up_swaps_the_focus(engine):
     assert "alphamab" in a.searched_for.lower() and "adverse effects" in a.searched_for
     assert not a.abstained
     assert "alphamab" in a.citations[0].quote.lower() or a.citations[0].quote.startswith("Life-threatening")
+    # two named at once: the same question of both
+    s = engine.session()
+    s.ask("What are the adverse effects of betacel?")
+    a = s.ask("and alphamab, gammastat?")
+    assert "alphamab and gammastat" in a.searched_for.lower() and "adverse effects" in a.searched_for
 
 
 def test_an_elliptical_follow_up_keeps_the_condition_said_with_its_new_focus(engine):
