@@ -13,6 +13,7 @@ from bot.stemming import stem
 from bot.text import CONTRACTIONS, STOPWORDS, fold
 
 _ONE_WORD = re.compile(r"[a-z0-9]+")
+WHAT_LIKE = re.compile(r"\b(what(?:'s|s| is| are| was| were| will)\b[^?.!]{1,60}?)\s+like\s*([?.!]|$)", re.IGNORECASE)
 FAMILY_PREFIX = 5  # letters two words of one family share ("testi"cle, "testi"s; not "test"s)
 
 
@@ -137,6 +138,8 @@ class QueryProcessor:
                 unknown.append(low)
             return w
 
+        # "What's the outlook like?" asks what the outlook is: "like" is no word of it ("likely" shares its stem).
+        text = WHAT_LIKE.sub(r"\1\2", text)
         # "w/o" is one word, "without" (read as "w" it became "with/o").
         corrected = re.sub(r"(?i:\bw/o)(?![A-Za-z0-9])|[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*\+?", fix, self._sound_alikes(text, corrections))
         # Found once: the question's analysis reads the same mentions (Glossary.terms is their terms, in order).

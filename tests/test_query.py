@@ -273,3 +273,14 @@ def test_w_slash_o_is_without_and_w_slash_is_with() -> None:
     qp = QueryProcessor({"survival": 3, "benefit": 2}, Glossary())
     assert "approved without proven survival benefit" in qp.process("approved w/o proven survival benefit").corrected
     assert "with CRS" in qp.process("blina w CRS").corrected
+
+
+def test_a_trailing_like_in_what_is_it_like_is_no_word_of_the_question() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"outlook": 3, "likely": 2}, Glossary())
+    assert qp.process("whats the outlook like").corrected == "what's the outlook"
+    assert qp.process("What is the outlook like?").corrected == "What is the outlook?"
+    # "like" meaning "such as" stays
+    assert "like" in qp.process("what drugs like blinatumomab are there?").corrected
