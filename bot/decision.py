@@ -291,11 +291,10 @@ def _decide(
     never = [t for t in _of_kinds(analysis, forms, {"toxicity"}) if t not in in_document]
     if long:  # a long message's story may name an effect in passing; its question asks about one
         never = _asked(analysis, never)
-    if never:
-        # "nausea with clofarabine": an effect the text never names anywhere is not in it, whatever it says
-        # of clofarabine.
-        names = list(never)  # by its name ("hair loss"), not the lay phrase ("hair fall out")
-        return Decision("abstain", f"The text does not discuss {quoted(names)}.", best, names)
+    # (and a disease the story names is the patient's: "my brother has the chronic one, CLL ...")
+    never += list(dict.fromkeys(m.term for m in analysis.mentions if m.kind == "condition" and m.term not in in_document))
+    if never:  # "nausea with clofarabine": an effect the text never names is not in it, whatever it says of clofarabine
+        return Decision("abstain", f"The text does not discuss {quoted(never)}.", best, never)  # (by its name, "hair loss")
     if analysis.required and not long and not set(analysis.required) <= (forms.scorer.named(best.row) | set(best.own)):
         # "What causes X?": only a sentence that names X can say what causes it.
         causes = ", ".join(analysis.required)

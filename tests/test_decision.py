@@ -630,3 +630,22 @@ def test_asked_how_it_is_treated_a_qualified_statement_does_not_lead_its_paragra
     helps = Analysis("Does continued intrathecal therapy help?", "site_treatment", ["site_treatment"], True, [])
     assert answering([unclear, plain], unclear, helps)[1] is unclear
     assert answering([unclear, elsewhere], unclear, treated)[1] is unclear
+
+
+def test_a_disease_the_text_never_names_is_not_answered_for_even_in_a_long_messages_story() -> None:
+    from bot.glossary import Mention
+
+    p = default_params().with_values(long_question_words=8)
+    forms = _forms()
+    forms.scorer.document_terms = lambda doc: frozenset({"acute lymphoblastic leukemia", "alphamab"})
+    ev = _covered(2.0)
+    text = "my brother has the chronic one, CLL, and it came back. do they use the same drugs for him like for ALL"
+    at, other = text.index("CLL"), text.index("ALL")
+    mentions = [Mention("chronic lymphocytic leukemia", "condition", at, at + 3, "CLL"),
+                Mention("acute lymphoblastic leukemia", "condition", other, other + 3, "ALL")]
+    story = Analysis(text, "definition", ["definition"], False, [], mentions=mentions)
+    decision = decide(story, [ev], p, forms)
+    assert decision.status == "abstain" and "chronic lymphocytic leukemia" in decision.reason
+    # the disease the text is about is no such disease
+    ours = Analysis("do they use the same drugs for ALL", "definition", ["definition"], False, [], mentions=mentions[1:])
+    assert decide(ours, [ev], p, forms).status != "abstain"

@@ -50,6 +50,7 @@ def glossary() -> Glossary:
         ("do they carry on with the injections afterwards?", "intrathecal"),
         ("and after it clears, do they keep giving the intrathecal?", "all signs disappear"),
         ("and after it clears, do they keep giving the intrathecal?", "continued"),
+        ("how is each of the non-marrow sites managed?", "extramedullary"),
     ],
 )
 def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):
