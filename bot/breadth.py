@@ -118,7 +118,7 @@ TERSE_OPTIONS = re.compile(r"\b(options?|choices?|alternatives?|treatments?|tx|t
 TERSE_ASK = re.compile(r"\b(?:" + LEFT + r")\b", re.IGNORECASE)
 WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+$", re.IGNORECASE)
 # ("is that it?", "are those all?": asks whether there is more)
-OTHER = re.compile(r"\b(other|else|another|alternatives?|besides|beyond|apart from|in addition to|is that (?:it|all)|"
+OTHER = re.compile(r"\b((?<!each )(?<!one )other|else|(?<!one )another|alternatives?|besides|beyond|apart from|in addition to|is that (?:it|all)|"
                    r"(?:is|are) (?:that|those|these) (?:all|the only (?:ones?|options?)))\b", re.IGNORECASE)
 # "..., and what else is there?", "what other options are there?": the rest of the options.
 ELSE_ASKED = re.compile(r"\b(?:what|anything|something)\s+else\b|\bwhat other\b|\b(?:other|else) (?:options|choices|treatments)\b|\binstead\b|\bwhat (?:options |treatments )?(?:does|would|will) (?:that|this) leave\b", re.I)

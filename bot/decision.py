@@ -116,7 +116,8 @@ def _asks_more(analysis: Analysis, best: Evidence) -> bool:
         if rule is None or name == analysis.qtype or (rule.need is not None and not rule.need.search(best.text)):
             continue
         other = rule.ask.search(analysis.text)
-        ranks = analysis.qtype in ("ranking", "superlative") and (name in ("ranking", "superlative") or RANK_WORDS.fullmatch(other.group(0) if other else ""))
+        said = other.group(0) if other else ""  # (a ranking's own words, or what it chooses among: "which of them works best?")
+        ranks = analysis.qtype in ("ranking", "superlative") and (name in ("ranking", "superlative") or RANK_WORDS.fullmatch(said) or said.lower().startswith(("which of", "what of")))
         if other is not None and _asking(analysis.text, other.start()) and not ranks:
             lo, hi = sorted((first, other), key=lambda m: m.start())
             if _CLAUSES.search(analysis.text, lo.end(), hi.start()):

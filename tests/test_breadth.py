@@ -371,3 +371,12 @@ def test_agents_or_medications_picked_by_a_mark_are_the_options(engine) -> None:
         "cytokine release syndrome", "hepatotoxicity"}
     assert b.marks(_analysis(engine, "Which medications can cause liver damage?")) == {"hepatotoxicity"}
     assert not b.marks(_analysis(engine, "Can betacel cause liver damage?"))
+
+
+def test_each_other_and_one_another_ask_for_nothing_else() -> None:
+    from bot.breadth import OTHER
+
+    # "does it rank them against each other?" compares what was named; "what other options?" asks for more
+    assert not OTHER.search("Does it rank them against each other anywhere?")
+    assert not OTHER.search("how do they compare with one another")
+    assert OTHER.search("what other options are there?") and OTHER.search("anything other than chemo?")

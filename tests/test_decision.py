@@ -346,6 +346,10 @@ def test_a_ranking_of_a_class_needs_a_sentence_ranking_two_of_its_members() -> N
     ranks = Analysis("Which one is the best? rank the fixture antibodies 1-2 for my card", "ranking", ["ranking", "superlative", "prognosis"],
                      False, ["fixture antibodies"], {"fixture antibodies": "fixture antibodies"})
     assert decide(ranks, [ev], p, forms).status == "abstain"
+    # what it chooses among is no list asked beside the ranking ("which of them works best? does it rank them?")
+    among = Analysis("Which of fixture therapies works best? Does it rank them anywhere?", "ranking", ["ranking", "list", "prognosis"],
+                     False, ["fixture antibodies"], {"fixture antibodies": "fixture antibodies"})
+    assert decide(among, [ev], p.with_values(compound_partial=1), forms).status == "abstain"
     ev.text = "Remission rates were higher with alphamab than with betacel."
     forms.scorer.named = lambda row: frozenset({"alphamab", "betacel", "fixture antibodies"})
     assert decide(ranks, [ev], p, forms).status == "answer"
