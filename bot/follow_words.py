@@ -9,7 +9,7 @@ from bot.breadth import ATTRIBUTE_TYPES
 from bot.question import Analysis
 
 # ("what can they even do about it?": "they" who do, give or say are the care team, not the last subject)
-AGENT = r"(?!(?:\s+\w+)?\s+(?:do|give|offer|try|use|recommend|suggest|said|say|told|tell|mentioned|think|want)\b)"
+AGENT = r"(?!(?:\s+\w+)?\s+(?:do|give|offer|try|use|recommend|suggest|said|say|told|tell|mentioned|think|want|talk|talked|spoke|speak|brought|discussed)\b)"
 PRONOUN = re.compile(
     r"\b(this drug|that drug|this medicine|that medicine|this therapy|that therapy|this treatment|"
     r"that treatment|the drug|this one|that one|its|it|they" + AGENT + r"|them|their|(?<=\bis )that|(?<=\bis )this|"

@@ -753,3 +753,12 @@ def test_the_other_one_after_a_site_named_in_the_same_message_is_the_other_of_th
     # no site before it: left as it is
     a = engine.session().ask("what should be done about the other one?")
     assert "testis" not in (a.searched_for or "")
+
+
+def test_they_who_talk_of_a_treatment_are_the_care_team_not_the_last_thing_asked_about() -> None:
+    from bot import follow_words as fw
+
+    # "they talk of transplant": the doctors; "are they dangerous?": the last things asked about
+    for told in ("they talk of transplant. who can give the cells?", "they mentioned blinatumomab", "they discussed a transplant"):
+        assert not fw.PRONOUN.search(told), told
+    assert fw.PRONOUN.search("are they dangerous?")
