@@ -51,6 +51,7 @@ def glossary() -> Glossary:
         ("and after it clears, do they keep giving the intrathecal?", "all signs disappear"),
         ("and after it clears, do they keep giving the intrathecal?", "continued"),
         ("how is each of the non-marrow sites managed?", "extramedullary"),
+        ("is there still a way to get rid of it?", "cure"),
     ],
 )
 def test_brand_names_and_abbreviations(glossary: Glossary, text: str, term: str):
