@@ -38,9 +38,13 @@ DATA = Path(__file__).resolve().parent / "data"
 # held out 0.840 (0.837) on 1,152 with holdout-overview13/14 and holdout-fresh44 (blind 0.733, 0.433, 0.925),
 # 0.832 (0.825) at the start: the training precision floor moved down to 0.95 (0.960 is two abstentions above
 # 0.956), the accuracy floors stay.
+# Twenty-seventh session's end (9709507): training 0.917 (0.958) on 2,929 with train-overview30..32, train-fresh52
+# and train-fresh54 (blind 0.600, 0.667, 0.633, 0.800, 0.900; on the 2,829 at the session's start, e557eb4, 0.913
+# (0.949) then, 0.921 (0.962) now); held out 0.851 (0.838) on 1,392 with holdout-overview17/18 and holdout-fresh53
+# (blind 0.800, 0.733, 0.925), 0.850 (0.838) on the 1,362 at the start: the held-out accuracy floor moved up to 0.84.
 GATES = {
     "training": (["train-*.jsonl", "answerable.jsonl", "unanswerable.jsonl"], 0.91, 0.95),
-    "held out": (["holdout-*.jsonl"], 0.83, 0.82),
+    "held out": (["holdout-*.jsonl"], 0.84, 0.82),
     "overview": (["train-overview.jsonl", "holdout-overview.jsonl"], 0.83, 0.0),
 }
 
