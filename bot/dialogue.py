@@ -122,7 +122,8 @@ class Session:
             return self._reply(cleaned, answerer.understand(self._asked_of(last_turn, member)), typed, prev)
         other_of_a_site = self._other_of_a_site(typed.text)
         # (or a site named before it in the message: "only one testis is swollen, what about the other one?")
-        site_said = next((m.surface for m in typed.analysis.mentions if m.kind == "site" and (o := fw.THE_OTHER.search(typed.text)) and m.end <= o.start()), None)
+        other_at = fw.THE_OTHER.search(typed.text)
+        site_said = next((m.surface for m in typed.analysis.mentions if other_at and m.kind == "site" and m.end <= other_at.start()), None)
         if site_said or (other_of_a_site and self.last_focus is not None):
             # "What do they do with the other one?" after the testicle: the other testicle.
             if site_said is None and self.last_focus is not None:

@@ -124,15 +124,17 @@ class Lacking:
             end = m.end()
         if head and matching_types(low[tokens[i].start():end]):
             return []  # a type's words as typed, split by punctuation ("tl;dr on inotuzumab")
-        after = tokens[i + len(head)].end() if i + len(head) < len(tokens) else end
-        if head and set(matching_types(low[:after])) - set(matching_types(low[:tokens[i].start()])):
-            return []  # a type's words with the lead-in and the word after ("what happened with": what is said of it)
         # What the glossary knows in the question is all said after the setting begins ("what advantage did
         # inotuzumab show" asks about inotuzumab; "what foods ... during chemo" about food).
         setting = next((m.start() for m in tokens[i:] if m.group() in SETTING), None)
         # (who the patient is, "my kid", is the asker's setting wherever it is said)
         named = [m for m in analysis.mentions if m.kind != "population"]
         if setting is None or not named or any(m.start < setting for m in named):
+            return []
+        # A type's words with the lead-in and the word after ("what happened with": what is said of it); two more
+        # type matches, so after the cheap checks above.
+        after = tokens[i + len(head)].end() if i + len(head) < len(tokens) else end
+        if head and set(matching_types(low[:after])) - set(matching_types(low[:tokens[i].start()])):
             return []
         head = [w for w in head if len(w) > 1 and not rules().is_asker(w)]
         kinds = type_vocabulary()
