@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from bot.paths import DATA
+from bot.prefilter import Guarded
 
 ADULT_AGE = 18
 
@@ -52,39 +53,39 @@ class Conditions:
 
 @dataclass(frozen=True)
 class _Rules:
-    age_range: list[re.Pattern[str]]
-    age_max: list[re.Pattern[str]]
-    age_min: list[re.Pattern[str]]
-    person_age: list[re.Pattern[str]]
-    children: re.Pattern[str]
-    adults: re.Pattern[str]
-    older: re.Pattern[str]
-    lineage: dict[str, re.Pattern[str]]
-    ph: dict[str, re.Pattern[str]]
-    line: re.Pattern[str]
-    donor: dict[str, re.Pattern[str]]
-    negation: re.Pattern[str]
-    qualified: re.Pattern[str]
-    states: dict[str, re.Pattern[str]]
+    age_range: list[Guarded]  # each skips a text lacking all its required literals (bot/prefilter.py)
+    age_max: list[Guarded]
+    age_min: list[Guarded]
+    person_age: list[Guarded]
+    children: Guarded
+    adults: Guarded
+    older: Guarded
+    lineage: dict[str, Guarded]
+    ph: dict[str, Guarded]
+    line: Guarded
+    donor: dict[str, Guarded]
+    negation: Guarded
+    qualified: Guarded
+    states: dict[str, Guarded]
     dimensions: frozenset[str] = frozenset()
-    negation_after: re.Pattern[str] | None = None  # "my brother can't donate": said after the donor
-    asks_qualified: re.Pattern[str] | None = None  # a question about what is unproven or withdrawn
-    age_decade: re.Pattern[str] | None = None  # "in his mid-50s": the part of a decade said
-    refractory: re.Pattern[str] | None = None
-    refractory_setting: re.Pattern[str] | None = None  # "relapsed or refractory", "r/r": the whole setting
+    negation_after: Guarded | None = None  # "my brother can't donate": said after the donor
+    asks_qualified: Guarded | None = None  # a question about what is unproven or withdrawn
+    age_decade: Guarded | None = None  # "in his mid-50s": the part of a decade said
+    refractory: Guarded | None = None
+    refractory_setting: Guarded | None = None  # "relapsed or refractory", "r/r": the whole setting
 
 
 @cache
 def _rules() -> _Rules:
     raw: dict[str, Any] = json.loads((DATA / "conditions.json").read_text("utf-8"))
 
-    def rx(p: str) -> re.Pattern[str]:
-        return re.compile(p, re.IGNORECASE)
+    def rx(p: str) -> Guarded:
+        return Guarded(re.compile(p, re.IGNORECASE))
 
     return _Rules(
         [rx(p) for p in raw["age_range"]], [rx(p) for p in raw["age_max"]], [rx(p) for p in raw["age_min"]],
         [rx(p) for p in raw["person_age"]], rx(raw["children"]), rx(raw["adults"]), rx(raw["older"]),
-        {k: rx(v) for k, v in raw["lineage"].items()}, {k: re.compile(v) for k, v in raw["ph"].items()},
+        {k: rx(v) for k, v in raw["lineage"].items()}, {k: Guarded(re.compile(v)) for k, v in raw["ph"].items()},
         rx(raw["line"]), {k: rx(v) for k, v in raw["donor"].items()}, rx(raw["negation"]), rx(raw["qualified"]),
         {k: rx(v) for k, v in raw.get("states", {}).items()}, frozenset(raw.get("dimension_words", ())),
         rx(raw["negation_after"]) if raw.get("negation_after") else None,
@@ -100,21 +101,26 @@ def dimension_words() -> frozenset[str]:
     return _rules().dimensions
 
 
-def _age_patterns(r: _Rules) -> list[re.Pattern[str]]:
+def _age_patterns(r: _Rules) -> list[Guarded]:
     """The patterns that read an age in years."""
     return [*r.age_range, *r.age_max, *r.age_min, *r.person_age, *([r.age_decade] if r.age_decade else [])]
 
 
 def age_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` states an age ("68M", "a 7-year-old", "under 25 yrs"): who is asked about, not what."""
-    return [m.span() for p in _age_patterns(_rules()) for m in p.finditer(text)]
+    return list(_age_spans(text))
+
+
+@lru_cache(maxsize=4)  # a question is read for ages more than once in one turn (few slots: not a cache of questions)
+def _age_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for p in _age_patterns(_rules()) for m in p.finditer(text))
 
 
 def spans_of(text: str, asked: Conditions) -> list[tuple[int, int]]:
     """Where ``text`` states a condition of the kinds ``asked`` states (an age, a lineage ...): the words a
     follow-up for another group replaces ("which CAR-T for kids up to 25?" then "and for adults?")."""
     r = _rules()
-    patterns: list[re.Pattern[str]] = []
+    patterns: list[Guarded] = []
     if asked.age:
         patterns += [*_age_patterns(r), r.children, r.adults, r.older]
     if asked.lineage:
@@ -211,8 +217,9 @@ def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[st
     return ((lo, hi) if lo is not None and hi is not None else None), labels
 
 
+@lru_cache(maxsize=4)  # a turn reads its question in the dialogue and in its analysis: ~40 patterns, once (few slots)
 def read(text: str, question: bool = False) -> Conditions:
-    """The conditions ``text`` states (a sentence) or asks about (``question=True``)."""
+    """The conditions ``text`` states (a sentence) or asks about (``question=True``). (Conditions are frozen.)"""
     r = _rules()
     age, labels = _age(text, question)
     lineage = frozenset(k for k, p in r.lineage.items() if p.search(text))

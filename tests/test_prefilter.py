@@ -12,18 +12,21 @@ from typing import Any
 
 import pytest
 
-from bot.prefilter import LITERALS, may_match, required_literals, table
+from bot.prefilter import LITERALS, Guarded, condition_patterns, may_match, required_literals, table
 from bot.question import classify, rules
 from bot.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_TYPES = ROOT / "bot" / "data" / "question_types.json"
+CONDITIONS = ROOT / "bot" / "data" / "conditions.json"
 
 
 def test_the_stored_literals_are_those_of_the_current_patterns() -> None:
     types = json.loads(QUESTION_TYPES.read_text(encoding="utf-8"))["types"]
+    conditions = json.loads(CONDITIONS.read_text(encoding="utf-8"))
     stored = json.loads(LITERALS.read_text(encoding="utf-8"))
-    assert stored == table(types), "question types changed: run `python -m bot.prefilter` to rewrite the literals"
+    assert stored == table(types, conditions), "patterns changed: run `python -m bot.prefilter` to rewrite the literals"
+    assert len(stored["patterns"]) > 30 and sum(1 for row in stored["patterns"] if row["literals"]) > 25
 
 
 @pytest.mark.parametrize(
@@ -110,3 +113,37 @@ def test_the_strings_each_pattern_matches_all_hold_one_of_its_literals() -> None
                 checked += 1
                 assert may_match(t.name, t.ask_text, text), (t.name, text)
     assert checked > 3000
+
+
+def _condition_regexes() -> list[re.Pattern[str]]:
+    raw = json.loads(CONDITIONS.read_text(encoding="utf-8"))
+    return [re.compile(p) if p in raw["ph"].values() else re.compile(p, re.IGNORECASE) for p in condition_patterns(raw)]
+
+
+def test_a_guarded_condition_pattern_finds_what_the_pattern_finds() -> None:
+    corpus = (ROOT / "corpus" / "relapsed-all.md").read_text(encoding="utf-8").splitlines()
+    texts = _labelled_texts() + [line for line in corpus if line.strip()]
+    found = skipped = 0
+    for rx in _condition_regexes():
+        guarded = Guarded(rx)
+        assert guarded.literals is not None or required_literals(rx.pattern, re.IGNORECASE) is None, rx.pattern
+        for text in texts:
+            want = [m.span() for m in rx.finditer(text)]
+            assert [m.span() for m in guarded.finditer(text)] == want, (rx.pattern, text)
+            assert (guarded.search(text) is None) == (not want)
+            assert guarded.sub(" ", text) == rx.sub(" ", text)
+            found += bool(want)
+            skipped += not guarded._may(text)
+    assert found > 500 and skipped > 20 * len(texts)  # matches are checked, and most patterns skip most texts
+
+
+def test_a_pattern_the_stored_file_does_not_know_is_always_run() -> None:
+    rx = re.compile(r"\bnever stored\b", re.IGNORECASE)
+    assert Guarded(rx).literals is None and Guarded(rx).search("it is NEVER STORED here") is not None
+
+
+def test_the_literals_are_not_trusted_for_text_that_is_not_ascii() -> None:
+    rx = re.compile(r"\bkids\b", re.IGNORECASE)  # ignoring case, "k" matches the Kelvin sign too
+    guarded = Guarded(rx)
+    guarded.literals = ("kids",)
+    assert guarded.search("\u212aids") is not None and guarded.search("ids") is None
