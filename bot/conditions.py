@@ -113,7 +113,8 @@ def age_spans(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=4)  # a question is read for ages more than once in one turn (few slots: not a cache of questions)
 def _age_spans(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(m.span() for p in _age_patterns(_rules()) for m in p.finditer(text))
+    r = _rules()  # ("older folk": an age group said in words, as "over 65" is in figures)
+    return tuple(m.span() for p in (*_age_patterns(r), r.older) for m in p.finditer(text))
 
 
 def spans_of(text: str, asked: Conditions) -> list[tuple[int, int]]:

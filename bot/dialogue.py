@@ -179,6 +179,7 @@ class Session:
                 typed.analysis.focus = [classes[0]]
         if (
             (OTHER.search(typed.text) or rest or others or fails) and self.turns and not fw.ELSE_ABOUT.search(typed.text)
+            and not typed.analysis.conditions.no_donor  # ("no matched sib, what else?": other donors, not other options)
             and not other_of_a_site
             and (
                 (self.last_focus is not None

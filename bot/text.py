@@ -137,6 +137,7 @@ STOPWORDS = frozenset(
         "same",
         "she",
         "should",
+        "ought",
         "so",
         "some",
         "such",

@@ -361,3 +361,14 @@ def test_is_there_anything_for_a_group_never_leads_with_a_sentence_excluding_it(
             "Blinatumomab prolongs overall survival for children and adults with relapsed ALL, whether Ph+ or Ph-.")
     answer = ask_one_page(tmp_path, fake_embedder, text, "is there anything for Philadelphia positive relapse")
     assert answer.citations and not answer.citations[0].quote.startswith("Liposomal"), answer.answer
+
+
+def test_older_folk_and_a_shorthand_sibling_are_conditions() -> None:
+    older = read("Do they still do transplants for older folk with this leukaemia?", True)
+    assert older.age == (65.0, 200.0)
+    assert read("no HLA-matched sib. what else gets used", True).no_donor == frozenset({"sibling"})
+    # an age group said in words is who is asked about, as an age in figures is: no subject word
+    from bot.conditions import age_spans
+
+    text = "transplants for older folk?"
+    assert [text[a:b] for a, b in age_spans(text)] == ["older folk"]

@@ -762,3 +762,17 @@ def test_they_who_talk_of_a_treatment_are_the_care_team_not_the_last_thing_asked
     for told in ("they talk of transplant. who can give the cells?", "they mentioned blinatumomab", "they discussed a transplant"):
         assert not fw.PRONOUN.search(told), told
     assert fw.PRONOUN.search("are they dangerous?")
+
+
+def test_what_else_said_with_a_donor_the_asker_lacks_asks_for_other_donors_not_other_options(engine):
+    # "no HLA-matched sib. what else gets used" after a donor question: the text's other donors, not the
+    # treatments besides transplant.
+    s = engine.session()
+    s.ask("Who can be the donor for a stem cell transplant?")
+    a = s.ask("no matched sibling. what else gets used")
+    assert not a.answer.startswith("The text describes these options")
+    assert a.citations and "HLA-matched sibling" in a.citations[0].quote
+    # without a donor said to be lacking, "what else?" still asks for the other options
+    s = engine.session()
+    s.ask("Tell me about alphamab")
+    assert s.ask("what else is there?").answer.startswith("The text describes these options")

@@ -284,3 +284,12 @@ def test_a_trailing_like_in_what_is_it_like_is_no_word_of_the_question() -> None
     assert qp.process("What is the outlook like?").corrected == "What is the outlook?"
     # "like" meaning "such as" stays
     assert "like" in qp.process("what drugs like blinatumomab are there?").corrected
+
+
+def test_northern_english_owt_and_nowt_are_read_as_anything_and_nothing() -> None:
+    from bot.glossary import Glossary
+    from bot.query import QueryProcessor
+
+    qp = QueryProcessor({"alphamab": 3, "liver": 2}, Glossary())
+    q = qp.process("Is there owt about alphamab and the liver I ought to know about?")
+    assert "anything about alphamab" in q.corrected and "owt" not in q.unknown

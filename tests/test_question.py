@@ -729,3 +729,20 @@ def test_donors_asked_beside_another_aspect_are_a_part_of_their_own() -> None:
     assert "donor" in classify("Role of allo-HSCT - donor hierarchy and any age cut-off?")
     # ... not a donor named as what a product is not made from
     assert "donor" not in classify("Is Kymriah made from the patient's own cells, or from a donor?")
+
+
+def test_labelled_or_licensed_for_a_group_asks_who_it_is_for() -> None:
+    for q in ("Is Besponsa labeled for pediatric R/R B-ALL, or adults only?", "is blina licensed for kids?",
+              "Is inotuzumab labelled for children?"):
+        assert "indication" in classify(q), q
+
+
+def test_a_spouse_called_hubby_and_an_ought_are_no_subject_of_the_question() -> None:
+    a = analyse("Hubby's just been started on inotuzumab. Is there anything about it and the liver I ought to know?",
+                _project_glossary())
+    assert not {"hubby", "hubby's", "ought"} & set(a.subject), a.subject
+
+
+def test_allo_and_a_sib_are_the_glossary_s_transplant_and_sibling() -> None:
+    g = _project_glossary()
+    assert [m.term for m in g.mentions("heading to allo. no matched sib")] == ["stem cell transplantation", "hla-matched sibling"]
