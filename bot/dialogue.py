@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from bot import conditions
+from bot import conditions, listing
 from bot import follow_words as fw
 from bot.breadth import ATTRIBUTE_TYPES, FILTERING_TYPES, OTHER, REST
 from bot.composer import Frame
@@ -63,6 +63,9 @@ class Session:
                 # not the class they were said to be of: "Kymriah and Tecartus are both CAR-T products")
                 both = [t for t in prev.analysis.focus if not set(self.answerer.glossary.narrower(t)) & set(prev.analysis.focus)]
                 new, n = fw.BOTH.sub(joined([prev.analysis.focus_surface.get(t, t) for t in both]), body, count=1), 1
+            elif not pointer and (pair := self._asked_in_turn(prev)) and fw.SEVERAL.search(body):
+                # "What is blinatumomab?", "and inotuzumab?", then "compare their side effects": the two asked in turn.
+                new, n = fw.SEVERAL.sub(joined(pair), body, count=1), 1
             if fw.MORE.match(text):  # "go on": the text's account of the subject (bot/breadth.py DESCRIBE)
                 new = f"Tell me more about {phrase}"
             elif fw.NEXT_ASKED.search(text) and self.answerer.glossary.kind(term) == "site":
@@ -132,11 +135,11 @@ class Session:
             rewritten, n = re.subn(r"\bthe other (?:one|side)\b", f"the other {site_said}", typed.text, count=1, flags=re.IGNORECASE)
             if n:
                 return self._reply(cleaned, answerer.understand(rewritten), typed, prev)
-        first_n = self._first_n(typed.text, given)
+        first_n = listing.first_n(answerer.glossary, typed.text, given)
         if first_n is not None:
             # "Compare the first two": the treatments the last answer listed first, by name.
             return self._reply(cleaned, answerer.understand(fw.FIRST_N.sub(first_n, typed.text, count=1)), typed, prev)
-        listed = self._options(given)
+        listed = listing.options(answerer.glossary, given)
         if (len(listed) >= 2 and fw.WHICH_ONE.match(typed.text) and len(typed.analysis.focus) == 1
                 and (members := [t for t in listed if t in answerer.glossary.narrower(typed.analysis.focus[0])])):
             # "Which of those is a CAR-T?" after a list: the ones of that kind, by name.
@@ -152,7 +155,7 @@ class Session:
             answer = answerer.composer.abstain(Frame(cleaned.raw, notes=cleaned.notes), f"Which one do you mean: {joined(listed, 'or')}? Please ask again with its name.")
             self._remember(cleaned.text, typed.text, typed.analysis, answer)
             return answer
-        picked = self._ordinal(typed.text, given)
+        picked = listing.ordinal(answerer.glossary, typed.text, given)
         if picked is not None:
             # "More detail on the second one": the second treatment the last answer listed.
             return self._reply(cleaned, answerer.understand(fw.ORDINAL.sub(picked, typed.text, count=1)), typed, prev)
@@ -200,7 +203,7 @@ class Session:
             last = self.last_focus.analysis.focus if self.last_focus is not None else []
             # (what the asker sets aside, when they say it: "beyond alphamab?")
             # (after options, all they gave; after one thing described, not a class its answer only named)
-            earlier = () if typed.analysis.excluded else given if last_turn and answerer.overviews.breadth.options(last_turn.analysis, set()) else self._options(given)
+            earlier = () if typed.analysis.excluded else given if last_turn and answerer.overviews.breadth.options(last_turn.analysis, set()) else listing.options(answerer.glossary, given)
             exclude = {t for t in (*last, *earlier) if t not in typed.analysis.focus}
             if self.last_focus is not None:  # set aside as the asker wrote them ("CAR-T"), for the lead
                 said = self.last_focus.analysis.focus_surface
@@ -281,6 +284,18 @@ class Session:
         if carried:  # (a course of the disease said alone keeps the patient: "a child ..." then "if refractory?")
             analysis.conditions = carried.with_course(own)
 
+    def _asked_in_turn(self, prev: Turn) -> list[str]:
+        """The two things the last two turns asked the same of, one each ("what is X?", "and Y?"), when the
+        last turn was that follow-up and both are of one kind; else none."""
+        if len(self.turns) < 2 or prev is not self.turns[-1] or prev.question == prev.resolved or len(prev.analysis.focus) != 1:
+            return []
+        before = self.turns[-2].analysis
+        one, other = before.focus[:1], prev.analysis.focus[0]
+        kind = self.answerer.glossary.kind
+        if len(before.focus) != 1 or one[0] == other or kind(one[0]) != kind(other):
+            return []
+        return [before.focus_surface.get(one[0], one[0]), prev.analysis.focus_surface.get(other, other)]
+
     def _asked_of(self, turn: Turn, phrase: str) -> str:
         """``turn``'s question asked of ``phrase`` instead of its focus (appended when it never spelled it out)."""
         resolved, focus = turn.resolved, turn.analysis.focus
@@ -330,30 +345,6 @@ class Session:
         last = self.turns[-1].analysis if self.turns else None  # (the treatments as the asker wrote them)
         named = [last.focus_surface.get(t, t) for t in last.focus if self.answerer.glossary.kind(t) in GIVEN_KINDS] if last else []
         return next((f"each of {joined(n, 'and')}" for n in (named, listed) if len(n) >= 2), None)
-
-    def _options(self, given: tuple[str, ...]) -> list[str]:
-        """The treatments the last answer listed, classes left out ("Available immunotherapies include"
-        introduces the list, it is not one of its options)."""
-        return [t for t in given if not self.answerer.glossary.narrower(t)]
-
-    def _first_n(self, text: str, given: tuple[str, ...]) -> str | None:
-        """The treatments "the first two" points at among those the last answer listed, joined by "and"."""
-        m = fw.FIRST_N.search(text)
-        options = self._options(given)
-        n = fw.COUNTS[m.group(2).lower()] if m is not None else 0
-        if m is None or len(options) < n:
-            return None
-        chosen = options[:n] if m.group(1).lower() == "first" else options[-n:]
-        return joined(chosen)
-
-    def _ordinal(self, text: str, given: tuple[str, ...]) -> str | None:
-        """The treatment "the second one" points at among those the last answer listed (``_options``)."""
-        m = fw.ORDINAL.search(text)
-        if m is None or not given:
-            return None
-        options = self._options(given)
-        at = fw.ORDINALS[m.group(1).lower()]
-        return options[at] if -len(options) <= at < len(options) else None
 
     def _asked_an_attribute(self) -> bool:
         """The last turn asked one attribute (side effects, age) of a treatment."""

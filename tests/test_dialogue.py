@@ -776,3 +776,16 @@ def test_what_else_said_with_a_donor_the_asker_lacks_asks_for_other_donors_not_o
     s = engine.session()
     s.ask("Tell me about alphamab")
     assert s.ask("what else is there?").answer.startswith("The text describes these options")
+
+
+def test_their_after_two_things_asked_in_turn_is_both_of_them(engine):
+    # "What is blinatumomab?", "and inotuzumab?", then "compare their side effects": both, not the last one.
+    s = engine.session()
+    s.ask("What is alphamab?")
+    s.ask("and betacel?")
+    a = s.ask("compare their side effects")
+    assert "alphamab" in a.searched_for.lower() and "betacel" in a.searched_for.lower()
+    # One thing asked: "their" is that thing's.
+    s = engine.session()
+    s.ask("What is betacel?")
+    assert "alphamab" not in s.ask("and what are their side effects?").searched_for.lower()
