@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from bot import conditions
-from bot.breadth import PLURAL_OPTIONS, without_breadth_words
+from bot.breadth import without_breadth_words
+from bot.breadth_words import PLURAL_OPTIONS
 from bot.composer import Composer, Frame
 from bot.decision import decide, is_long, still_missing
 from bot.embedding import Embedder

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from bot import conditions, listing
 from bot import follow_words as fw
-from bot.breadth import ATTRIBUTE_TYPES, FILTERING_TYPES, OTHER, REST
+from bot.breadth import ATTRIBUTE_TYPES, FILTERING_TYPES
+from bot.breadth_words import OTHER, REST
 from bot.composer import Frame
 from bot.models import Answer
 from bot.question import GIVEN_KINDS, SUBJECT_KINDS, Analysis, rules

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from bot.breadth import OPTIONS
+from bot.breadth_words import OPTIONS
 from bot.decision import is_long
 from bot.evidence import EvidenceScorer
 from bot.params import Params

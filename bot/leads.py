@@ -6,15 +6,8 @@ from __future__ import annotations
 
 import re
 
-from bot.breadth import (
-    ASK_CLAUSE,
-    ASPECTS,
-    FILTERING_TYPES,
-    MAPPING,
-    REST,
-    STATED_ATTRIBUTES,
-    TREATMENT_KINDS,
-)
+from bot.breadth import FILTERING_TYPES, STATED_ATTRIBUTES, TREATMENT_KINDS
+from bot.breadth_words import ASK_CLAUSE, ASPECTS, MAPPING, REST
 from bot.conditions import Conditions, read, spans_of
 from bot.evidence import Evidence
 from bot.glossary import Glossary

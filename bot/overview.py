@@ -17,21 +17,8 @@ import re
 import numpy as np
 
 from bot import conditions, leads
-from bot.breadth import (
-    ASK_CLAUSE,
-    ASPECTS,
-    ATTRIBUTE_TYPES,
-    DRUGS,
-    EACH_SITE,
-    EACH_STATES,
-    FILTERING_TYPES,
-    MEANING,
-    OPTIONS,
-    STATED_ATTRIBUTES,
-    TOPIC_SAY,
-    TREATMENT_KINDS,
-    Breadth,
-)
+from bot.breadth import ATTRIBUTE_TYPES, FILTERING_TYPES, STATED_ATTRIBUTES, TREATMENT_KINDS, Breadth
+from bot.breadth_words import ASK_CLAUSE, ASPECTS, DRUGS, EACH_SITE, EACH_STATES, MEANING, OPTIONS, TOPIC_SAY
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Block, Draft
 from bot.glossary import Glossary
@@ -136,7 +123,7 @@ class Overview:
                 chosen = chosen[: self.params.overview_max_quotes]
             # (asked what each states, not for the options: "risks of each of A, B and C?": what the text says)
             attribute = any(t in STATED_ATTRIBUTES for t in analysis.types) and not OPTIONS.search(fold(analysis.text))
-            lead = ("The text says this" if attribute else "The text describes these options") + leads.about(analysis, aside, self.breadth.before(analysis)) + ":"
+            lead = ("The text says this" if attribute else "The text describes these options") + leads.about(analysis, aside, self.breadth.before(analysis) | self.breadth.guessed(analysis, analysis.focus)) + ":"
         elif (self.is_summary(analysis) or self.breadth.about_everything(analysis)) and not exclude and not TOPIC_SAY.match(analysis.text):
             # (not "Prognosis after relapse: what does the section say?", which names its topic)
             chosen = [p.first for p in paragraphs if p.first is not None and not bare_list(p)]

@@ -99,7 +99,7 @@ def test_options_compared_across_conditions_are_the_options(engine) -> None:
 
 
 def test_an_ask_after_a_dash_is_an_ask_of_its_own() -> None:
-    from bot.breadth import ASK_CLAUSE
+    from bot.breadth_words import ASK_CLAUSE
 
     assert len(ASK_CLAUSE.findall("Tell me about alphamab — how it works, who it's for")) == 2
     assert len(ASK_CLAUSE.findall("alphamab – what is it")) == 1
@@ -291,7 +291,7 @@ def test_what_options_that_leaves_asks_the_rest(engine) -> None:
 
 
 def test_other_parts_of_the_body_are_the_other_sites() -> None:
-    from bot.breadth import EACH_SITE
+    from bot.breadth_words import EACH_SITE
     from bot.follow_words import OTHER_SITES
 
     text = "what else should I know about relapse in other parts of the body?"
@@ -320,7 +320,7 @@ def test_are_there_newer_treatments_asks_the_ones_there_are(engine) -> None:
     ],
 )
 def test_meaning_asked_for_is_not_a_gloss(text: str, asks: bool) -> None:
-    from bot.breadth import MEANING
+    from bot.breadth_words import MEANING
 
     assert bool(MEANING.search(text)) is asks
 
@@ -331,7 +331,7 @@ def test_meaning_asked_for_is_not_a_gloss(text: str, asks: bool) -> None:
      "quick rundown of blina pls - what it is, who gets it, does it work, tox?"],  # four aspects after a dash
 )
 def test_a_topic_then_three_or_more_aspects_is_a_tour_of_aspects(text: str) -> None:
-    from bot.breadth import ASPECTS
+    from bot.breadth_words import ASPECTS
 
     assert ASPECTS.match(text)
 
@@ -374,9 +374,19 @@ def test_agents_or_medications_picked_by_a_mark_are_the_options(engine) -> None:
 
 
 def test_each_other_and_one_another_ask_for_nothing_else() -> None:
-    from bot.breadth import OTHER
+    from bot.breadth_words import OTHER
 
     # "does it rank them against each other?" compares what was named; "what other options?" asks for more
     assert not OTHER.search("Does it rank them against each other anywhere?")
     assert not OTHER.search("how do they compare with one another")
     assert OTHER.search("what other options are there?") and OTHER.search("anything other than chemo?")
+
+
+def test_treatments_named_as_guesses_before_asking_for_more_are_not_what_is_asked_about(engine) -> None:
+    # "chemo again, transplant, anything new?": the options, not those two only.
+    b = engine.answerer.overviews.breadth
+    guesses = _analysis(engine, "what are the options now? alphamab again, a transplant, anything new?")
+    assert b.named(guesses) == [] and b.guessed(guesses, guesses.focus) == set(guesses.focus) == {"alphamab", "stem cell transplantation"}
+    # named without asking for more, or after it, they are what is asked about
+    assert b.named(_analysis(engine, "what are the options now? alphamab again or a transplant?"))
+    assert b.named(_analysis(engine, "anything new? or is it alphamab again?")) == ["alphamab"]
