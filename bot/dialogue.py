@@ -241,6 +241,9 @@ class Session:
             typed.analysis.qtype == "overview" and not typed.analysis.focus and not fw.PRONOUN.search(typed.text)
             and not OTHER.search(typed.text) and not (fw.NEXT_ASKED.search(typed.text) and self._last_was(SITES))
             and not (fw.OF_THE_LAST.search(typed.text) and self._short(typed.text))
+            # ("sum that up" right after an answer about one thing: that thing, in short)
+            and not (self.turns and self.turns[-1].analysis.focus and self._short(typed.text) and fw.SUMS_UP.search(typed.text)
+                     and not fw.WHOLE_TEXT.search(typed.text) and answerer.overviews.breadth.is_summary(typed.analysis))
         ) or (typed.analysis.qtype == "list" and typed.analysis.about_the_text and not typed.analysis.focus  # ("which of
               and not fw.PRONOUN.search(typed.text))  # the treatments here ...?": the text's, not the last one's)
         resolved = typed.text if alone else self._resolve(typed.text, typed.analysis)

@@ -125,3 +125,7 @@ def pointed(text: str, last: Analysis) -> tuple[str, str] | None:
             said = last.focus_surface.get(mention.term, mention.term)
             return mention.term, text[: m.start()] + (said if said.lower().endswith(noun) else f"{said} {m.group(1)}") + text[m.end() :]
     return None
+# What a summary request names when it is of the whole text ("summarise this article", "the gist of all of it"),
+# not of the last answer ("give me the short version", "sum that up").
+WHOLE_TEXT = re.compile(r"\b(?:text|article|section|source|document|page|chapter|passage|reading|everything|whole thing|all of (?:it|this|that))\b", re.IGNORECASE)
+SUMS_UP = re.compile(r"\b(?:sum(?:s|med)?(?: (?:it|that|this|them|those|these|everything))? up|summar\w*|short version|tl;? ?dr|gist|in short|in a nutshell|recap|briefly|in brief|bottom line|key points?|main points?|cliff ?notes)\b", re.IGNORECASE)

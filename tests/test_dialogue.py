@@ -789,3 +789,18 @@ def test_their_after_two_things_asked_in_turn_is_both_of_them(engine):
     s = engine.session()
     s.ask("What is betacel?")
     assert "alphamab" not in s.ask("and what are their side effects?").searched_for.lower()
+
+
+def test_a_summary_asked_right_after_an_answer_about_one_thing_is_of_that_thing(engine):
+    # "give me the short version" after asking about a transplant: that, in short, not the whole text's key points.
+    s = engine.session()
+    s.ask("What is alphamab?")
+    a = s.ask("give me the short version")
+    assert "alphamab" in a.searched_for.lower() and not a.answer.startswith("The text's key points")
+    # the whole text, said so, stays the whole text; and options asked are not a summary
+    s = engine.session()
+    s.ask("What is alphamab?")
+    assert s.ask("summarise the whole text").searched_for == ""
+    s = engine.session()
+    s.ask("What is alphamab?")
+    assert "alphamab" not in s.ask("ok but what are all the options then?").searched_for.lower()
