@@ -746,3 +746,16 @@ def test_a_spouse_called_hubby_and_an_ought_are_no_subject_of_the_question() -> 
 def test_allo_and_a_sib_are_the_glossary_s_transplant_and_sibling() -> None:
     g = _project_glossary()
     assert [m.term for m in g.mentions("heading to allo. no matched sib")] == ["stem cell transplantation", "hla-matched sibling"]
+
+
+def test_the_best_one_for_a_named_person_is_asking_for_advice() -> None:
+    for q in ("which one of those is the best one for my daughter shes twelve", "what's the right choice for my son?",
+              "which drug is best for me?"):
+        assert classify(q)[0] == "advice", q
+    assert classify("which is the best treatment for children?")[0] != "advice"  # a group, not a person
+
+
+def test_other_myeloid_leukemias_are_conditions_the_glossary_knows() -> None:
+    g = _project_glossary()
+    assert [m.term for m in g.mentions("what about AML tho, same stuff like blincyto?") if m.kind == "condition"] == ["acute myeloid leukemia"]
+    assert [m.term for m in g.mentions("is CML treated the same way?") if m.kind == "condition"] == ["chronic myeloid leukemia"]
