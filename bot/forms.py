@@ -69,6 +69,9 @@ def answering(ranked: list[Evidence], best: Evidence, analysis: Analysis | None 
     after = next((e for e in told if e.doc == best.doc), None)
     return (told, replace(after, score=best.score)) if after is not None else (ranked, best)
 
+# Question types asking how patients fare, not what they are given.
+OUTCOME_TYPES = frozenset({"prognosis", "percentage", "percent_figure", "life_expectancy"})
+
 
 class Forms:
     def __init__(self, scorer: EvidenceScorer, glossary: Glossary, params: Params) -> None:
@@ -270,7 +273,8 @@ class Forms:
         from bot.conditions import fit, split
 
         groups = split(analysis.text)
-        if not groups or not ranked or any(self.glossary.kind(t) in TREATMENT_KINDS for t in analysis.focus):
+        # (nor one asking how each group fares, "the odds for kids vs adults": what a sentence says of both)
+        if not groups or not ranked or any(self.glossary.kind(t) in TREATMENT_KINDS for t in analysis.focus) or OUTCOME_TYPES & set(analysis.types):
             return None
         best = ranked[0]
         rows = [

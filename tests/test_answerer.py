@@ -461,3 +461,20 @@ def test_donor_options_and_age_limits_quote_a_sentence_for_each(tmp_path, fake_e
     quotes = [c.quote for c in ask_one_page(tmp_path, fake_embedder, text, "Transplant in relapsed ALL: donor options and age limits?").citations]
     assert any(q.startswith("Transplantation is rarely used") for q in quotes)
     assert any("sibling" in q or "donors" in q for q in quotes)
+
+
+def _ranked(engine, question: str):  # noqa: ANN202
+    a = engine.answerer
+    u = a.understand(question)
+    qvec = a.embedder.encode([u.query.expanded])[0]
+    return u, a.evidence(u, qvec, a.candidates(u.query, qvec))
+
+
+def test_groups_set_side_by_side_are_answered_per_group_unless_asked_how_they_fare(engine):
+    # "Which treatments are for children and which for adults?": the treatments for each group. "The odds for
+    # kids vs adults": how each fares, which a sentence on both says; not the treatments each may be given.
+    forms = engine.answerer.forms
+    u, ranked = _ranked(engine, "Which treatments are for children and which for adults?")
+    assert forms.by_condition(u.analysis, ranked) is not None
+    u, ranked = _ranked(engine, "what are the odds for children vs adults?")
+    assert "prognosis" in u.analysis.types and forms.by_condition(u.analysis, ranked) is None
