@@ -54,9 +54,16 @@ class Session:
             return f"{self.turns[-1].resolved.rstrip('?.! ')} ({text.strip()})" if self.turns and analysis.focus and fw.WHAT_ABOUT.match(text) else text
         follow = bool(rules().follow_up.search(fold(text)))
         words = content_words(text)
+        last = self.turns[-1].analysis
+        if (not analysis.focus and analysis.qtype in ("ranking", "superlative") and fw.WHICH_ANY.search(text) and len(last.focus) >= 2
+                and all(self.answerer.glossary.kind(t) in GIVEN_KINDS for t in last.focus)):
+            # "Compare tisagenlecleucel and brexucabtagene" then "which one is superior?": which of those two.
+            return f"{text.rstrip()} ({joined([last.focus_surface.get(t, t) for t in last.focus], 'or')})"
         if not analysis.focus and (follow or len(words) <= self.answerer.params.follow_up_max_words):
             pointer = fw.pointed(text, prev.analysis)  # ("how is that kind of relapse treated?": the CNS relapse)
             term = pointer[0] if pointer else prev.analysis.focus[0]
+            if fw.WHICH_ONE.match(text) and self.answerer.glossary.kind(term) not in GIVEN_KINDS:
+                return text  # "which of those was withdrawn?" after drugs approved without a survival benefit: the drugs, not survival
             phrase = prev.analysis.focus_surface.get(term, term)
             body = fw.LEADING_CONNECTIVE.sub("", pointer[1] if pointer else text).strip()
             new, n = (body, 1) if pointer else fw.PRONOUN.subn(phrase, body, count=1)

@@ -96,6 +96,7 @@ ELLIPSIS = frozenset({"about", "else", "instead", "rather", "it", "its", "it's",
 MORE = re.compile(r"^\W*(?:(?:and|ok|okay|so)\W+)?(?:tell me more|more(?: please| pls| info| details?)?|go on|continue|keep going|say more|anything more)\W*$", re.IGNORECASE)
 # "Which CAR-T is for up to 25?": one chosen from several ("and for adults?" asks which again).
 WHICH = re.compile(r"^\W*(?:(?:and|so)\s+)?which\b", re.IGNORECASE)
+WHICH_ANY = re.compile(r"\bwhich\b", re.IGNORECASE)
 # "Which one was (the one) for kids again?": one of the treatments the last answer listed, picked by a condition.
 WHICH_ONE = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)?which\s+(?:one|of (?:them|those|these))\s+(?:was|is|would|could|might|will)\s+(?:the\s+one\s+)?", re.IGNORECASE)
 

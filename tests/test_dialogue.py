@@ -804,3 +804,22 @@ def test_a_summary_asked_right_after_an_answer_about_one_thing_is_of_that_thing(
     s = engine.session()
     s.ask("What is alphamab?")
     assert "alphamab" not in s.ask("ok but what are all the options then?").searched_for.lower()
+
+
+def test_which_is_superior_after_comparing_two_asks_which_of_those_two(engine):
+    s = engine.session()
+    s.ask("Compare alphamab and betacel.")
+    a = s.ask("Head to head, which one has the better remission rate? Just tell me which is superior.")
+    assert a.searched_for.endswith("(alphamab or betacel)")
+    # after one thing, or with a thing named, the question stands as asked
+    s = engine.session()
+    s.ask("What is alphamab?")
+    assert "(alphamab" not in s.ask("which one is superior, alphamab or betacel?").searched_for
+
+
+def test_which_of_those_after_an_outcome_is_not_asked_of_the_outcome(engine):
+    # "Which drugs were approved without a survival benefit?" then "which of those was withdrawn?": the drugs.
+    s = engine.session()
+    s.ask("Which drugs can cause hepatotoxicity?")
+    a = s.ask("which of those was withdrawn?")
+    assert "hepatotoxicity" not in (a.searched_for or "").lower()
