@@ -372,3 +372,10 @@ def test_older_folk_and_a_shorthand_sibling_are_conditions() -> None:
 
     text = "transplants for older folk?"
     assert [text[a:b] for a, b in age_spans(text)] == ["older folk"]
+
+
+def test_an_age_group_said_as_the_over_65s_or_the_under_18s() -> None:
+    assert read("any for over 65s?", True).age == (65.0, 200.0)
+    assert read("is it for the over-65s", True).age == (65.0, 200.0)
+    assert read("what about the under-18s?", True).age == (0.0, 18.0)
+    assert read("a drug from the 1960s", True).age is None
