@@ -759,3 +759,8 @@ def test_other_myeloid_leukemias_are_conditions_the_glossary_knows() -> None:
     g = _project_glossary()
     assert [m.term for m in g.mentions("what about AML tho, same stuff like blincyto?") if m.kind == "condition"] == ["acute myeloid leukemia"]
     assert [m.term for m in g.mentions("is CML treated the same way?") if m.kind == "condition"] == ["chronic myeloid leukemia"]
+
+
+def test_the_best_real_chance_asks_for_the_best() -> None:
+    assert classify("Which of those gives her the best real chance of a cure?")[0] == "superlative"
+    assert classify("what's our best realistic option now?")[0] == "superlative"
