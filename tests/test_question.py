@@ -764,3 +764,9 @@ def test_other_myeloid_leukemias_are_conditions_the_glossary_knows() -> None:
 def test_the_best_real_chance_asks_for_the_best() -> None:
     assert classify("Which of those gives her the best real chance of a cure?")[0] == "superlative"
     assert classify("what's our best realistic option now?")[0] == "superlative"
+
+
+def test_most_freq_asks_the_commonest_and_freq_alone_asks_how_often() -> None:
+    # "most freq neuro AEs?" is corrected to "most frequency ...": the commonest, not a schedule.
+    assert classify("blina - most frequency neuro AEs?")[0] == "commonest"
+    assert classify("frequency of IT MTX?")[0] == "frequency"
