@@ -770,3 +770,10 @@ def test_most_freq_asks_the_commonest_and_freq_alone_asks_how_often() -> None:
     # "most freq neuro AEs?" is corrected to "most frequency ...": the commonest, not a schedule.
     assert classify("blina - most frequency neuro AEs?")[0] == "commonest"
     assert classify("frequency of IT MTX?")[0] == "frequency"
+
+
+def test_how_the_text_knows_a_risk_is_no_subject_of_the_question() -> None:
+    # "Is liver toxicity a recognised risk with inotuzumab?": whether the text says it, not a "recognised" thing.
+    for word in ("recognised", "recognized", "documented", "established", "reported"):
+        a = analyse(f"Is liver toxicity a {word} risk with inotuzumab?", _project_glossary())
+        assert word not in a.subject, (word, a.subject)
