@@ -13,7 +13,7 @@ from bot.conditions import Conditions, age_spans, dimension_words, is_number_wor
 from bot.glossary import Glossary, Mention
 from bot.paths import DATA
 from bot.prefilter import may_match
-from bot.story import asking_start, story_only, told_of_treatments
+from bot.story import asking_start, named_people, story_only, told_of_treatments
 from bot.text import content_words, fold
 
 # Glossary kinds that can be what a question is about (not generic context such as "relapse").
@@ -376,7 +376,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
 
     # Glossary terms are matched as entities; only conditions ("leukemia") and events ("paused") stay
     # subject words, by their canonical name ("leukaemia" is "leukemia", "paused" is "interrupting").
-    spans = [(m.start, m.end) for m in mentions] + age_spans(text)
+    spans = [(m.start, m.end) for m in mentions] + age_spans(text) + named_people(text, rules().is_asker)  # (and who: "my sister Marg")
     type_words = _type_words(tuple(types))
     shorthand = _type_shorthand(tuple(types))
     chars = list(text)

@@ -4,6 +4,7 @@ story, then asks. What the story names beside the question's own subject is its 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.glossary import Mention
 from bot.text import SENTENCE, asks
@@ -57,3 +58,14 @@ def told_of_treatments(text: str, mentions: list[Mention], kinds: frozenset[str]
         if m.kind in kinds and m.end < start and (f := FOR_WHOM.match(text, m.end)) and f.end() <= start:
             out = out[: f.start()] + " " * (f.end() - f.start()) + out[f.end() :]
     return out
+
+
+# "my sister Marg", "grandson Tyler, 15": a name said after who the person is.
+_SIBLINGS = frozenset({"sister", "brother", "sibling", "twin"})  # (donor words, so not among who asks)
+_NAME_AFTER = re.compile(r"\b([A-Za-z]+),?\s+([A-Z][a-z]{2,})\b")
+
+
+def named_people(text: str, is_person: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Where ``text`` names a person right after saying who they are ("my sister Marg is 68"): who is asked
+    about, not what (``is_person``: the words for people, "sister", "grandson")."""
+    return [m.span(2) for m in _NAME_AFTER.finditer(text) if (w := m.group(1).lower()) in _SIBLINGS or is_person(w)]

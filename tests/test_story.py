@@ -56,3 +56,20 @@ def test_what_a_treatment_seems_to_be_for_in_the_story_is_not_the_askers_conditi
     mentions = [Mention("immunotherapy", "therapy", text.index("immunotherapies"), text.index("immunotherapies") + 15, "immunotherapies")]
     told = told_of_treatments(text, mentions, frozenset({"therapy"}))
     assert "B-cell" not in told and "T-ALL" in told
+
+
+def test_a_person_named_after_who_they_are_is_found() -> None:
+    from bot.story import named_people
+
+    text = "my sister Marg is 68 and my grandson Tyler, 15, relapsed. Does Blinatumomab help?"
+    spans = named_people(text, lambda w: w in {"grandson"})
+    assert [text[a:b] for a, b in spans] == ["Marg", "Tyler"]
+    assert named_people("Does Blinatumomab help my Dad?", lambda w: w in {"dad"}) == []
+
+
+def test_a_named_person_is_no_subject_word() -> None:
+    from bot.glossary import Glossary
+    from bot.question import analyse
+
+    a = analyse("is it true they dont do transplants for people over 65?? my sister Marg is 68", Glossary())
+    assert "marg" not in a.subject
