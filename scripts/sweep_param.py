@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         answering = with_params(engine, {args.name: value})
         print(f"{args.name}={value:g}", flush=True)
         for name, items in sets.items():
-            print("  " + evaluate(answering, items).line(name), flush=True)
+            report = evaluate(answering, items)
+            right = sum(v.ok for v in report.verdicts)  # (the count: two values a few answers apart look alike at 3 decimals)
+            print(f"  {report.line(name)}  ({right}/{len(report.verdicts)})", flush=True)
     return 0
 
 
