@@ -4,6 +4,8 @@
 ~20 ms of a ~0.45 s cold ``bot ask``. Each pattern's *required literals* (a set of strings, one of which
 every match of it contains, read off the pattern's parse) let a question skip, without compiling it,
 every type whose literals it does not contain: "tell me what blinatumomab is" compiles a handful.
+The condition patterns (``bot/data/conditions.json``), read of every question, use the same literals at
+every call (``Guarded``): a search that cannot match is never run.
 
 Exact by construction, never a guess: a string every match contains is in every text the pattern matches.
 The sets are read off the parse once and kept in ``bot/data/question_literals.json`` beside the pattern
