@@ -301,11 +301,11 @@ class Session:
         if len(self.turns) < 2 or prev is not self.turns[-1] or prev.question == prev.resolved or len(prev.analysis.focus) != 1:
             return []
         before = self.turns[-2].analysis
-        one, other = before.focus[:1], prev.analysis.focus[0]
+        one, other = (before.focus[0] if len(before.focus) == 1 else None), prev.analysis.focus[0]
         kind = self.answerer.glossary.kind
-        if len(before.focus) != 1 or one[0] == other or kind(one[0]) != kind(other):
+        if one is None or one == other or kind(one) != kind(other):
             return []
-        return [before.focus_surface.get(one[0], one[0]), prev.analysis.focus_surface.get(other, other)]
+        return [before.focus_surface.get(one, one), prev.analysis.focus_surface.get(other, other)]
 
     def _asked_of(self, turn: Turn, phrase: str) -> str:
         """``turn``'s question asked of ``phrase`` instead of its focus (appended when it never spelled it out)."""

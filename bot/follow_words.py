@@ -100,6 +100,12 @@ WHICH_ANY = re.compile(r"\bwhich\b", re.IGNORECASE)
 # "Which one was (the one) for kids again?": one of the treatments the last answer listed, picked by a condition.
 WHICH_ONE = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)?which\s+(?:one|of (?:them|those|these))\s+(?:was|is|would|could|might|will)\s+(?:the\s+one\s+)?", re.IGNORECASE)
 
+# What a summary request names when it is of the whole text ("summarise this article", "the gist of all of it"),
+# not of the last answer ("give me the short version", "sum that up").
+WHOLE_TEXT = re.compile(r"\b(?:text|article|section|source|document|page|chapter|passage|reading|everything|whole thing|all of (?:it|this|that))\b", re.IGNORECASE)
+# A summary asked for ("tldr?", "sum that up", "give me the short version").
+SUMS_UP = re.compile(r"\b(?:sum(?:s|med)?(?: (?:it|that|this|them|those|these|everything))? up|summar\w*|short version|tl;? ?dr|gist|in short|in a nutshell|recap|briefly|in brief|bottom line|key points?|main points?|cliff ?notes)\b", re.IGNORECASE)
+
 
 def of_those(last: str, text: str, types: list[str]) -> str | None:
     """The attribute the last turn asked (``last``), when a follow-up asks of what it gave and no attribute of
@@ -126,7 +132,3 @@ def pointed(text: str, last: Analysis) -> tuple[str, str] | None:
             said = last.focus_surface.get(mention.term, mention.term)
             return mention.term, text[: m.start()] + (said if said.lower().endswith(noun) else f"{said} {m.group(1)}") + text[m.end() :]
     return None
-# What a summary request names when it is of the whole text ("summarise this article", "the gist of all of it"),
-# not of the last answer ("give me the short version", "sum that up").
-WHOLE_TEXT = re.compile(r"\b(?:text|article|section|source|document|page|chapter|passage|reading|everything|whole thing|all of (?:it|this|that))\b", re.IGNORECASE)
-SUMS_UP = re.compile(r"\b(?:sum(?:s|med)?(?: (?:it|that|this|them|those|these|everything))? up|summar\w*|short version|tl;? ?dr|gist|in short|in a nutshell|recap|briefly|in brief|bottom line|key points?|main points?|cliff ?notes)\b", re.IGNORECASE)

@@ -32,23 +32,26 @@ _MAX_STRINGS = 64  # the most strings a part's set may hold before it counts as 
 
 
 @cache
-def _stored() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Per type name: the pattern text the literals were read from, and the literals."""
+def _stored_file() -> dict[str, Any]:
+    """The stored literals file, read once for the question types and the condition patterns alike."""
     try:
         raw = json.loads(LITERALS.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {row["name"]: (row["ask"], tuple(row["literals"])) for row in raw.get("types", []) if row.get("literals")}
+    return raw if isinstance(raw, dict) else {}
+
+
+@cache
+def _stored() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Per type name: the pattern text the literals were read from, and the literals."""
+    rows = _stored_file().get("types", [])
+    return {row["name"]: (row["ask"], tuple(row["literals"])) for row in rows if row.get("literals")}
 
 
 @cache
 def _stored_patterns() -> dict[str, tuple[str, ...]]:
     """Per pattern text of ``bot/data/conditions.json``: the literals read off it."""
-    try:
-        raw = json.loads(LITERALS.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {row["pattern"]: tuple(row["literals"]) for row in raw.get("patterns", []) if row.get("literals")}
+    return {row["pattern"]: tuple(row["literals"]) for row in _stored_file().get("patterns", []) if row.get("literals")}
 
 
 class Guarded:
