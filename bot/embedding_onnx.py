@@ -179,6 +179,7 @@ class OnnxEmbedder:
         self._stream_session: Any = None
         self._tokenizer: Any = None
         self._wordpiece: Any = None
+        self._term_states: dict[str, tuple[np.ndarray, int]] = {}  # see encode_with_terms
 
     def model_file(self) -> Path:
         """The ONNX file, exported (and quantised) on first use, kept per source model."""
@@ -379,6 +380,39 @@ class OnnxEmbedder:
         one thread took 2.9-4.3 ms a question where two took 3.1-5.0 ms on this busy 2-core machine, and
         the other core stays free for the rest of the answer (issue 14). The vectors are bit-identical.
         """
+        hidden = self._states(text)
+        # ``_pool`` without padding: every mask value is 1, so the masked sum is the plain sum and the
+        # count is the length; the same float32 operations, in the same order, on fewer arrays.
+        pooled = hidden.sum(axis=0, keepdims=True) / np.float32(hidden.shape[0])
+        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return pooled[0]
+
+    def encode_with_terms(self, text: str, terms: list[str]) -> np.ndarray:
+        """The vector of ``text`` followed by ``terms`` (a question and the glossary's names for what it
+        names), pooled from the question's own pass and each term's token states computed once on their
+        own, without the [CLS]/[SEP] of that pass: the mean over the same tokens, each term's states taken
+        out of the question's context.
+
+        Appended names were a third of a seed question's tokens (17.4 a question against 11.8 without), and
+        a pass costs ~0.1 ms a token. Against encoding the joined text, over every labelled answer: training
+        2,867 -> 2,870 of 3,139, held out 1,270 -> 1,268 of 1,492, the kit equal; the question alone, without
+        the names, lost 10 and 7.
+        """
+        if not terms:
+            return self.encode_query(text)
+        hidden = self._states(text)
+        total, count = hidden.sum(axis=0), hidden.shape[0]
+        for term in terms:
+            if term not in self._term_states:
+                states = self._states(term)[1:-1]
+                self._term_states[term] = (states.sum(axis=0), states.shape[0])
+            part, n = self._term_states[term]
+            total, count = total + part, count + n
+        pooled = total / np.float32(count)
+        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+
+    def _states(self, text: str) -> np.ndarray:
+        """The token states of one short text's pass, [CLS] and [SEP] included."""
         # A serving worker's own session has one thread already; otherwise only the one-thread session is
         # loaded (a cold `bot ask` starts one session, not two).
         session = self._load()[0] if self.threads == 1 else self._streaming_session(self.query_prepack)
@@ -387,11 +421,7 @@ class OnnxEmbedder:
         (hidden,) = session.run(
             None, {"input_ids": ids, "attention_mask": np.ones(ids.shape, np.int64), "token_type_ids": np.zeros(ids.shape, np.int64)}
         )
-        # ``_pool`` without padding: every mask value is 1, so the masked sum is the plain sum and the
-        # count is the length; the same float32 operations, in the same order, on fewer arrays.
-        pooled = hidden[0].sum(axis=0, keepdims=True) / np.float32(ids.shape[1])
-        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-        return pooled[0]
+        return hidden[0]
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

@@ -67,6 +67,15 @@ class _LockedEmbedder:
             one = getattr(self.inner, "encode_query", None) if len(texts) == 1 else None
             return one(texts[0])[None, :] if one is not None else self.inner.encode(texts, progress=progress)
 
+    def encode_with_terms(self, text: str, terms: list[str]) -> np.ndarray:
+        """The vector of ``text`` with ``terms`` appended: the backend's own composition when it has one
+        (bot/embedding_onnx.py reuses each term's token states), else the joined text encoded."""
+        with self._lock:
+            compose = getattr(self.inner, "encode_with_terms", None)
+            if compose is not None:
+                return compose(text, terms)
+        return self.encode([" ".join([text, *terms])])[0]
+
 
 class Engine:
     def __init__(

@@ -27,6 +27,7 @@ class Query:
     unknown: list[str] = field(default_factory=list)  # content words neither in the corpus nor the glossary
     keywords: str = ""  # expanded plus the corpus's abbreviations of the terms named, for the keyword search
     mentions: list[Mention] = field(default_factory=list)  # glossary terms named in ``corrected``, with where
+    added: list[str] = field(default_factory=list)  # the terms ``expanded`` appends to ``corrected``, in order
 
 
 class QueryProcessor:
@@ -161,7 +162,7 @@ class QueryProcessor:
                     have.add(self._stem(f))
                     short.append(f)
         keywords = expanded + (" " + " ".join(short) if short else "")
-        return Query(text, corrected, terms, expanded, corrections, unknown, keywords, mentions)
+        return Query(text, corrected, terms, expanded, corrections, unknown, keywords, mentions, extra)
 
     def _sound_alikes(self, text: str, corrections: dict[str, str]) -> str:
         """``text`` with runs of two to four words that sound like one drug's name as dictation splits it

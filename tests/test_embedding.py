@@ -220,3 +220,25 @@ def test_a_question_is_encoded_on_one_thread_to_the_same_vector() -> None:
     assert cold._tokenizer is None  # a plain-ASCII question is tokenized without `tokenizers` (bot/wordpiece.py)
     other = "Qu'est-ce que le blinatumomab ? Une thérapie ciblée."  # not ASCII: `tokenizers`, the same vector
     assert np.array_equal(cold.encode_query(other), emb.encode([other])[0]) and cold._tokenizer is not None
+
+
+@pytest.mark.model
+def test_a_question_with_terms_reuses_each_terms_token_states(monkeypatch: pytest.MonkeyPatch) -> None:
+    emb = OnnxEmbedder(Settings().model_cache, quantize=True, threads=2)
+    question, term = "does Besponsa harm the liver", "inotuzumab ozogamicin"
+    assert np.array_equal(emb.encode_with_terms(question, []), emb.encode_query(question))
+    composed = emb.encode_with_terms(question, [term])
+    # By hand: the question's states (with [CLS]/[SEP]) and the term's (without), one mean over all.
+    q_states, t_states = emb._states(question), emb._states(term)[1:-1]
+    mean = (q_states.sum(axis=0) + t_states.sum(axis=0)) / (len(q_states) + len(t_states))
+    assert np.allclose(composed, mean / np.linalg.norm(mean), atol=1e-6)
+    assert abs(float(np.linalg.norm(composed)) - 1.0) < 1e-5
+    # Close to the joined text's vector, not the question's alone: the term still counts.
+    joined = emb.encode_query(f"{question} {term}")
+    assert float(composed @ joined) > 0.95 and float(composed @ joined) > float(composed @ emb.encode_query(question))
+    passes: list[str] = []
+    real = emb._states
+    monkeypatch.setattr(emb, "_states", lambda text: passes.append(text) or real(text))
+    assert np.array_equal(emb.encode_with_terms("is Besponsa given to children", [term]),
+                          emb.encode_with_terms("is Besponsa given to children", [term]))
+    assert passes == ["is Besponsa given to children"] * 2  # the term's states were kept from the first call

@@ -34,3 +34,28 @@ def test_a_backend_without_a_short_text_path_encodes_as_before() -> None:
     inner = FakeEmbedder()
     assert np.array_equal(_LockedEmbedder(inner).encode(["x y"]), FakeEmbedder().encode(["x y"]))
     assert inner.calls == 1
+
+
+class ComposingEmbedder(FakeEmbedder):
+    """A backend that composes a question with its terms itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.composed: list[tuple[str, list[str]]] = []
+
+    def encode_with_terms(self, text: str, terms: list[str]) -> np.ndarray:
+        self.composed.append((text, terms))
+        return FakeEmbedder.encode(self, [text])[0]
+
+
+def test_a_question_with_terms_goes_the_backends_composition_when_it_has_one() -> None:
+    from bot.embedding import encode_question
+
+    inner = ComposingEmbedder()
+    vec = encode_question(_LockedEmbedder(inner), "does Besponsa harm the liver", ["inotuzumab ozogamicin"])
+    assert inner.composed == [("does Besponsa harm the liver", ["inotuzumab ozogamicin"])] and vec.shape == (384,)
+    # Without one, the joined text is encoded, as Query.expanded spells it; with no terms, the question alone.
+    plain = FakeEmbedder()
+    joined = encode_question(_LockedEmbedder(plain), "does Besponsa harm the liver", ["inotuzumab ozogamicin"])
+    assert np.array_equal(joined, FakeEmbedder().encode(["does Besponsa harm the liver inotuzumab ozogamicin"])[0])
+    assert np.array_equal(encode_question(plain, "what is ALL", []), FakeEmbedder().encode(["what is ALL"])[0])

@@ -42,6 +42,9 @@ def test_brand_name_expands_to_canonical_term(qp: QueryProcessor):
     q = qp.process("Kymriah toxicity")
     assert q.terms[0] == "tisagenlecleucel"
     assert "tisagenlecleucel" in q.expanded.split()
+    # What was appended, on its own: the question's vector composes it (bot/embedding.encode_question).
+    assert q.added[0] == "tisagenlecleucel" and q.expanded == " ".join([q.corrected, *q.added])
+    assert "tisagenlecleucel" not in qp.process("tisagenlecleucel toxicity").added  # named as the glossary does
 
 
 def test_clean_question_strips_markup_and_controls():
