@@ -19,9 +19,9 @@ import numpy as np
 from bot import conditions
 from bot.breadth import without_breadth_words
 from bot.breadth_words import PLURAL_OPTIONS
-from bot.composer import Composer, Frame
+from bot.composer import ADVICE, NOT_ENGLISH, Composer, Frame
 from bot.decision import decide, is_long, still_missing
-from bot.embedding import Embedder, encode_question
+from bot.embedding import Embedder
 from bot.evidence import Evidence, EvidenceScorer
 from bot.forms import Draft, Forms, answering, led_by
 from bot.glossary import Glossary
@@ -33,17 +33,13 @@ from bot.models import Answer
 from bot.overview import Overview
 from bot.params import Params
 from bot.query import Query, QueryProcessor
+from bot.query_vectors import QueryVectors
 from bot.question import SYMPTOMS_WHEN, Analysis, analyse, rules, without_fillers
 from bot.retrieval import Candidate, HybridRetriever
 from bot.siblings import aspects
 from bot.text import clean_question, content_words, fold
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-ADVICE = (
-    "I can't give personal medical advice: please ask your care team, who know the whole situation. "
-    "I can only show what the text says."
-)
-NOT_ENGLISH = "I answer from an English text, in English. Please ask your question in English."
 
 
 @dataclass
@@ -66,10 +62,11 @@ class Understanding:
 class Answerer:
     def __init__(
         self, data: IndexData, embedder: Embedder, glossary: Glossary, retriever: HybridRetriever, params: Params,
-        max_question_chars: int = 1000, search_k: int = 8,
+        max_question_chars: int = 1000, search_k: int = 8, query_ahead: bool = True,
     ) -> None:
         self.data = data
         self.embedder = embedder
+        self.vectors = QueryVectors(embedder, query_ahead)  # a question's vector begun while it is analysed
         self.glossary = glossary
         self.retriever = retriever
         self.params = params
@@ -98,6 +95,7 @@ class Answerer:
 
     def understand(self, text: str) -> Understanding:
         q = self.queries.process(text)
+        self.vectors.start(q.corrected, q.added)
         plain = without_fillers(q.corrected)  # its glossary mentions are the query's unless a word went
         mentions = q.mentions if plain == q.corrected else None
         return Understanding(q, analyse(plain, self.glossary, self.params.subject_zipf, mentions))
@@ -199,7 +197,7 @@ class Answerer:
         if not [w for w in words if w not in q.unknown] and not q.terms and not overview:
             return self.composer.abstain(frame, "I could not match your question to anything in the text.")
 
-        qvec = encode_question(self.embedder, q.corrected, q.added)
+        qvec = self.vectors.get(q.corrected, q.added)
         cands = self.candidates(q, qvec)
         # A follow-up ("Who are the donors?" after asking about transplant) continues the document the
         # conversation is reading: its sentences answer when they can, another document's only when not.

@@ -240,6 +240,8 @@ def run() -> None:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         # One question: its session starts ~10 ms sooner without pre-packing weights for later passes.
         os.environ.setdefault("BOT_QUERY_PREPACK", "0")
+        # One question: a second session to begin it on would cost more to start than it saves.
+        os.environ.setdefault("BOT_QUERY_AHEAD", "0")
         skip_plugin_lookup()
     code = main(argv)
     if not one_shot:

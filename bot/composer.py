@@ -24,6 +24,14 @@ def _md_escape_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+# The fixed replies that state no fact of the text.
+ADVICE = (
+    "I can't give personal medical advice: please ask your care team, who know the whole situation. "
+    "I can only show what the text says."
+)
+NOT_ENGLISH = "I answer from an English text, in English. Please ask your question in English."
+
+
 @dataclass
 class Frame:
     """What every answer to one question shares: the question, what was searched for, notes."""

@@ -17,8 +17,9 @@ import json
 import logging
 import os
 import shutil
+import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,7 @@ class OnnxEmbedder:
         self.name = f"{MODEL_NAME}+onnx" + (f"-int8@{batch_tokens}t-{GRAPH}" if quantize else f"@{GRAPH}")
         self._session: Any = None
         self._stream_session: Any = None
+        self._ahead_session: Any = None  # see begin_with_terms
         self._tokenizer: Any = None
         self._wordpiece: Any = None
         self._term_states: dict[str, tuple[np.ndarray, int]] = {}  # see encode_with_terms
@@ -294,10 +296,11 @@ class OnnxEmbedder:
                 self._stream_session = self._one_thread_session(ort, prepack)
         return self._stream_session
 
-    def _one_thread_session(self, ort: Any, prepack: bool = True) -> Any:
+    def _one_thread_session(self, ort: Any, prepack: bool = True, pool: int = 0) -> Any:
+        """A session whose passes run on one thread: the caller's, or (``pool=1``) one of its own."""
         folder = self._graph_folder(ort)
         opts = self._options(ort)
-        opts.intra_op_num_threads = 1
+        opts.intra_op_num_threads = 1 + pool
         if not prepack:
             opts.add_session_config_entry("session.disable_prepacking", "1")
         if (folder / "model.onnx").exists():  # saved by _load's session: no second optimisation
@@ -380,12 +383,9 @@ class OnnxEmbedder:
         one thread took 2.9-4.3 ms a question where two took 3.1-5.0 ms on this busy 2-core machine, and
         the other core stays free for the rest of the answer (issue 14). The vectors are bit-identical.
         """
-        hidden = self._states(text)
         # ``_pool`` without padding: every mask value is 1, so the masked sum is the plain sum and the
         # count is the length; the same float32 operations, in the same order, on fewer arrays.
-        pooled = hidden.sum(axis=0, keepdims=True) / np.float32(hidden.shape[0])
-        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-        return pooled[0]
+        return self._with_terms(self._states(text), [])
 
     def encode_with_terms(self, text: str, terms: list[str]) -> np.ndarray:
         """The vector of ``text`` followed by ``terms`` (a question and the glossary's names for what it
@@ -398,9 +398,45 @@ class OnnxEmbedder:
         2,867 -> 2,870 of 3,139, held out 1,270 -> 1,268 of 1,492, the kit equal; the question alone, without
         the names, lost 10 and 7.
         """
-        if not terms:
-            return self.encode_query(text)
-        hidden = self._states(text)
+        return self._with_terms(self._states(text), terms)
+
+    def begin_with_terms(self, text: str, terms: list[str]) -> Callable[[], np.ndarray] | None:
+        """Start ``encode_with_terms``'s pass on a thread of onnxruntime's own and return what waits for it
+        (the same vector, bit for bit); None for a serving worker kept to one thread.
+
+        The pass runs without Python's lock: a Python thread started for it waited for the lock until the
+        caller's next wait (up to Python's 5 ms switch interval) and gained nothing.
+        """
+        if self.threads == 1:
+            return None
+        if self._ahead_session is None:
+            import onnxruntime as ort
+
+            self._streaming_session(self.query_prepack)  # the saved graph, once
+            self._ahead_session = self._one_thread_session(ort, self.query_prepack, pool=1)
+        ids = self._ids(text)
+        done, box = threading.Event(), []
+
+        def finished(results: list[np.ndarray], _data: object, error: str) -> None:
+            box.append((results, error))
+            done.set()
+
+        self._ahead_session.run_async(None, self._feed(ids), finished, None)
+
+        def wait() -> np.ndarray:
+            done.wait()
+            results, error = box[0]
+            if error:
+                raise RuntimeError(f"the question's encoding failed: {error}")
+            return self._with_terms(results[0][0], terms)
+
+        return wait
+
+    def _with_terms(self, hidden: np.ndarray, terms: list[str]) -> np.ndarray:
+        if not terms:  # encode_query's own pooling
+            pooled = hidden.sum(axis=0, keepdims=True) / np.float32(hidden.shape[0])
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            return pooled[0]
         total, count = hidden.sum(axis=0), hidden.shape[0]
         for term in terms:
             if term not in self._term_states:
@@ -411,16 +447,20 @@ class OnnxEmbedder:
         pooled = total / np.float32(count)
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
+    def _ids(self, text: str) -> np.ndarray:
+        plain = self._plain_ids(text)
+        return np.asarray([self._load_tokenizer().encode(text).ids if plain is None else plain], dtype=np.int64)
+
+    @staticmethod
+    def _feed(ids: np.ndarray) -> dict[str, np.ndarray]:
+        return {"input_ids": ids, "attention_mask": np.ones(ids.shape, np.int64), "token_type_ids": np.zeros(ids.shape, np.int64)}
+
     def _states(self, text: str) -> np.ndarray:
         """The token states of one short text's pass, [CLS] and [SEP] included."""
         # A serving worker's own session has one thread already; otherwise only the one-thread session is
         # loaded (a cold `bot ask` starts one session, not two).
         session = self._load()[0] if self.threads == 1 else self._streaming_session(self.query_prepack)
-        plain = self._plain_ids(text)
-        ids = np.asarray([self._load_tokenizer().encode(text).ids if plain is None else plain], dtype=np.int64)
-        (hidden,) = session.run(
-            None, {"input_ids": ids, "attention_mask": np.ones(ids.shape, np.int64), "token_type_ids": np.zeros(ids.shape, np.int64)}
-        )
+        (hidden,) = session.run(None, self._feed(self._ids(text)))
         return hidden[0]
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:

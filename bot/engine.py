@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,12 @@ class _LockedEmbedder:
                 return compose(text, terms)
         return self.encode([" ".join([text, *terms])])[0]
 
+    def begin_with_terms(self, text: str, terms: list[str]) -> Callable[[], np.ndarray] | None:
+        """The backend's ``begin_with_terms`` (a pass started now, waited for later), or None."""
+        with self._lock:
+            begin = getattr(self.inner, "begin_with_terms", None)
+            return begin(text, terms) if begin is not None else None
+
 
 class Engine:
     def __init__(
@@ -88,7 +95,8 @@ class Engine:
         self.params = params or settings_params(settings)
         self.retriever = HybridRetriever(data, self.embedder, fusion=settings.fusion, alpha=settings.fusion_alpha)
         self.answerer = Answerer(
-            data, self.embedder, glossary, self.retriever, self.params, settings.max_question_chars, settings.search_k
+            data, self.embedder, glossary, self.retriever, self.params, settings.max_question_chars, settings.search_k,
+            settings.query_ahead,
         )
         self.build_report: BuildReport | None = None
         self.problems: list[str] = []

@@ -54,6 +54,12 @@ class Settings(BaseModel):
         description="onnx backends: onnxruntime pre-packs the int8 weights when a question's session starts "
         "(~10 ms; each question is then ~1 ms quicker). The one-shot commands (bot ask, bot search) turn it off",
     )
+    query_ahead: bool = Field(
+        default=True,
+        description="onnx backends: a question's encoding begins on a thread of onnxruntime's own while the "
+        "question is analysed (the same vectors, ~0.3-0.6 ms sooner with a second core free). The one-shot "
+        "commands turn it off; a serving worker of several has one thread and never begins one",
+    )
     embed_batch_size: int = Field(default=64, ge=1, le=4096)
     embed_batch_tokens: int = Field(
         default=256, ge=1, description="onnx backends: at most this many padded tokens per forward pass "

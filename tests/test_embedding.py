@@ -242,3 +242,19 @@ def test_a_question_with_terms_reuses_each_terms_token_states(monkeypatch: pytes
     assert np.array_equal(emb.encode_with_terms("is Besponsa given to children", [term]),
                           emb.encode_with_terms("is Besponsa given to children", [term]))
     assert passes == ["is Besponsa given to children"] * 2  # the term's states were kept from the first call
+
+
+@pytest.mark.model
+def test_a_begun_question_gives_the_same_vector_as_one_encoded_now() -> None:
+    emb = OnnxEmbedder(Settings().model_cache, quantize=True, threads=2)
+    for text, terms in (("does Besponsa harm the liver", ["inotuzumab ozogamicin"]), ("what is nelarabine", []),
+                        ("Qu'est-ce que le blinatumomab ?", [])):
+        wait = emb.begin_with_terms(text, terms)
+        assert wait is not None and np.array_equal(wait(), emb.encode_with_terms(text, terms))
+    # Two begun before either is waited for: each gets its own.
+    first, second = emb.begin_with_terms("what is nelarabine", []), emb.begin_with_terms("what is Kymriah", [])
+    assert first is not None and second is not None
+    assert np.array_equal(second(), emb.encode_query("what is Kymriah"))
+    assert np.array_equal(first(), emb.encode_query("what is nelarabine"))
+    # A serving worker kept to one thread has no pool for it: nothing is begun.
+    assert OnnxEmbedder(Settings().model_cache, quantize=True, threads=1).begin_with_terms("what is ALL", []) is None

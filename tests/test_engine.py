@@ -59,3 +59,14 @@ def test_a_question_with_terms_goes_the_backends_composition_when_it_has_one() -
     joined = encode_question(_LockedEmbedder(plain), "does Besponsa harm the liver", ["inotuzumab ozogamicin"])
     assert np.array_equal(joined, FakeEmbedder().encode(["does Besponsa harm the liver inotuzumab ozogamicin"])[0])
     assert np.array_equal(encode_question(plain, "what is ALL", []), FakeEmbedder().encode(["what is ALL"])[0])
+
+
+def test_beginning_a_question_is_the_backends_or_nothing() -> None:
+    assert _LockedEmbedder(FakeEmbedder()).begin_with_terms("what is ALL", []) is None
+
+    class Beginning(FakeEmbedder):
+        def begin_with_terms(self, text: str, terms: list[str]):  # noqa: ANN202
+            return lambda: FakeEmbedder.encode(self, [text])[0]
+
+    wait = _LockedEmbedder(Beginning()).begin_with_terms("what is ALL", [])
+    assert wait is not None and np.array_equal(wait(), FakeEmbedder().encode(["what is ALL"])[0])
