@@ -197,6 +197,7 @@ class Answerer:
         if not [w for w in words if w not in q.unknown] and not q.terms and not overview:
             return self.composer.abstain(frame, "I could not match your question to anything in the text.")
 
+        self.scorer.asked(analysis, SYMPTOMS_WHEN.sub(" ", q.expanded))  # read while the vector's pass runs
         qvec = self.vectors.get(q.corrected, q.added)
         cands = self.candidates(q, qvec)
         # A follow-up ("Who are the donors?" after asking about transplant) continues the document the

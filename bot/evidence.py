@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot import asked as asked_mod
 from bot import conditions
 from bot.glossary import Glossary, Mention
 from bot.index_store import IndexData
@@ -18,8 +19,8 @@ from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
 from bot.retrieval import Candidate
 from bot.siblings import Siblings
-from bot.stemming import Matcher, Stems, stem
-from bot.text import content_words, written_forms
+from bot.stemming import Stems, stem
+from bot.text import content_words
 
 KINDS = ("prose", "lead_in", "item")
 
@@ -126,6 +127,7 @@ class EvidenceScorer:
         from bot.question import rules
 
         self.generic = {self._stem(w) for w in rules().generic_words}
+        self._last_asked: asked_mod.Asked | None = None
 
     def stem(self, word: str) -> str:
         return self._stem(word)
@@ -258,13 +260,23 @@ class EvidenceScorer:
         hi = int(np.searchsorted(col, doc, side="right"))
         return range(lo, hi)
 
+    def asked(self, analysis: Analysis, expanded: str) -> asked_mod.Asked:
+        """The question as scoring ``expanded`` reads it (bot/asked.py): the last one kept, if it is the same."""
+        last = self._last_asked
+        if last is None or last.key != asked_mod.key(analysis, expanded):
+            last = self._last_asked = asked_mod.read(
+                analysis, expanded, self.stems, self._stem, self.known_stems, self.params.unknown_word_floor
+            )
+        return last
+
     def score(self, analysis: Analysis, expanded: str, qvec: np.ndarray, rows: dict[int, float]) -> list[Evidence]:
         if not rows:
             return []
         order = sorted(rows)
         vecs = np.asarray(self.data.sentence_vectors[order], dtype=np.float32)
         dense = vecs @ qvec
-        q_stems = self.stems(expanded)
+        a = self.asked(analysis, expanded)
+        q_stems, subject, surface, subject_total, unknown, match = a.q_stems, a.subject, a.surface, a.subject_total, a.unknown, a.match
         n = len(order)
         df: dict[str, int] = {}
         for r in order:
@@ -277,19 +289,6 @@ class EvidenceScorer:
         terms = {m.term for m in analysis.mentions}
         subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
         cue, p = analysis.cue, self.params
-        # A word the corpus never uses counts at least ``unknown_word_floor``, however common in English:
-        # "hair loss" is two everyday words the text never says.
-        subject = [
-            (st, max(wt, p.unknown_word_floor) if st not in self.known_stems else wt)
-            for st, wt in ((self._stem(w), wt) for w, wt in analysis.subject.items())
-        ]
-        subject = [(st, wt) for st, wt in subject if wt > 0]
-        surface = {self._stem(w): shown for w, shown in written_forms(analysis.subject, analysis.text).items()}
-        subject_total = sum(wt for _, wt in subject) or 1.0
-        # A subject word the whole corpus lacks cannot be answered by any sentence of it: it costs double.
-        unknown = {w for w, _ in subject if w not in self.known_stems}
-        # Every question stem and subject stem is matched once per sentence (and per paragraph).
-        match = Matcher(q_stems | {w for w, _ in subject})
         # The question's stems with their weights, in one order: every sum below adds in that order.
         q_idf = [(w, idf[w]) for w in q_stems]
         required = set(analysis.required)
