@@ -197,7 +197,9 @@ class Answerer:
         if not [w for w in words if w not in q.unknown] and not q.terms and not overview:
             return self.composer.abstain(frame, "I could not match your question to anything in the text.")
 
-        self.scorer.asked(analysis, SYMPTOMS_WHEN.sub(" ", q.expanded))  # read while the vector's pass runs
+        # Read while the question's vector is computed (bot/query_vectors.py): neither needs it.
+        self.scorer.asked(analysis, SYMPTOMS_WHEN.sub(" ", q.expanded))
+        self.retriever.bm25_all(q.keywords or q.expanded)
         qvec = self.vectors.get(q.corrected, q.added)
         cands = self.candidates(q, qvec)
         # A follow-up ("Who are the donors?" after asking about transplant) continues the document the

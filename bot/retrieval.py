@@ -64,11 +64,22 @@ class HybridRetriever:
         # The last scan, by query vector and depth: an answer ranks its candidates and, in a corpus of many
         # documents, search's own order of the same query (bot/decision.py's topic check); one scan serves both.
         self._last_dense: tuple[bytes, int, tuple[np.ndarray, np.ndarray]] | None = None
+        self._last_bm25: tuple[str, np.ndarray | None] | None = None
 
     def bm25_all(self, text: str) -> np.ndarray | None:
-        """The BM25 score of every chunk (None when no query word is in the index)."""
+        """The BM25 score of every chunk (None when no query word is in the index); read-only.
+
+        The last text's are kept: an answer scores its keywords before the wait for its vector
+        (bot/answerer.py), then ranks with them."""
+        last = self._last_bm25  # read once: another thread may replace it
+        if last is not None and last[0] == text:
+            return last[1]
         tokens = [t for t in self.data.query_tokens(text) if t in self._vocab]
-        return self.data.bm25.get_scores(tokens) if tokens else None
+        scores = self.data.bm25.get_scores(tokens) if tokens else None
+        if scores is not None:
+            scores.flags.writeable = False  # shared by the calls that find it kept
+        self._last_bm25 = (text, scores)
+        return scores
 
     def dense_scores(self, qvec: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         import faiss

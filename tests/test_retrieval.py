@@ -153,3 +153,30 @@ def test_rank_within_orders_a_documents_chunks_as_a_corpus_of_them_alone(engine)
     assert [c.row for c in every] == [c.row for c in whole]
     assert [c.score for c in every] == pytest.approx([c.score for c in whole])
     assert r.rank_within(text, rows[:0], qvec, k=3) == [] and r.rank_within(" ", rows, qvec, k=3) == []
+
+
+def test_the_last_keyword_scores_are_kept_read_only_and_found_again_for_their_text(engine):
+    retriever = engine.retriever
+    calls = []
+    real = engine.data.bm25.get_scores
+
+    def counted(tokens):
+        calls.append(tokens)
+        return real(tokens)
+
+    engine.data.bm25.get_scores = counted
+    try:
+        first = retriever.bm25_all("alphamab headache")
+        assert first is not None and not first.flags.writeable
+        with pytest.raises(ValueError):
+            first[0] = 1.0  # shared by every call that finds it kept
+        assert retriever.bm25_all("alphamab headache") is first and len(calls) == 1
+        other = retriever.bm25_all("betacel hepatotoxicity")
+        assert other is not first and len(calls) == 2
+        assert retriever.bm25_all("qqqzzz") is None  # no word of the index: nothing scored
+        # Ranking with the kept scores gives what ranking from scratch gives.
+        kept = retriever.rank("alphamab headache", k=3)
+        retriever._last_bm25 = None
+        assert [(c.row, c.score) for c in retriever.rank("alphamab headache", k=3)] == [(c.row, c.score) for c in kept]
+    finally:
+        engine.data.bm25.get_scores = real
