@@ -63,6 +63,12 @@ class QueryProcessor:
         names = sorted({fold(a) for e in glossary.entries if e.kind == "drug" for a in (e.term, *e.aliases)
                         if " " not in a and "-" not in a and len(a) >= 8})
         self._drug_sounds = [(n, _sound(n)) for n in names]
+        # The same names by their consonants as they sound: a vowel heard wrong ("nelarabean") is three edits
+        # from the name, past the spelling ratio, and keeps every consonant. A skeleton two names share is neither's.
+        skeletons: dict[str, set[str]] = {}
+        for n, sound in self._drug_sounds:
+            skeletons.setdefault(_skeleton(sound), set()).add(n)
+        self._drug_skeletons = {k: next(iter(v)) for k, v in skeletons.items() if len(v) == 1}
 
     def _prefix_known(self, word: str) -> bool:
         if len(word) < 4:
@@ -96,7 +102,10 @@ class QueryProcessor:
             # corpus word. Other letters two edits away are another name ("neomycin" is not "bleomycin").
             near = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=2, limit=3) if len(word) >= 8 else []
             same = [w for w, _, _ in near if sorted(w) == sorted(word)]
-            return same[0] if len(same) == 1 else _english_correction(word, lambda w: self._stem(w) in self._known_stems)
+            if len(same) == 1:
+                return same[0]
+            heard = self._drug_skeletons.get(_skeleton(_sound(word))) if len(word) >= 8 else None
+            return heard or _english_correction(word, lambda w: self._stem(w) in self._known_stems)
         if word.endswith("s") and not word.endswith("ss"):
             # A plural stays plural ("imunotherapys": "immunotherapies", not "immunotherapy").
             found = [f for f in found if f[0].endswith("s")] or found
@@ -284,6 +293,11 @@ def _sound(word: str) -> str:
     for pattern, repl in _SOUNDS:
         word = pattern.sub(repl, word)
     return word
+
+
+def _skeleton(sound: str) -> str:
+    """A sound key's first letter and its consonants (y and h as vowels): "nelarabean" and "nelarabine" share one."""
+    return sound[:1] + re.sub(r"[aeiouyh]+", "", sound[1:])
 
 
 def _zipf(word: str) -> float:

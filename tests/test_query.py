@@ -296,3 +296,22 @@ def test_northern_english_owt_and_nowt_are_read_as_anything_and_nothing() -> Non
     qp = QueryProcessor({"alphamab": 3, "liver": 2}, Glossary())
     q = qp.process("Is there owt about alphamab and the liver I ought to know about?")
     assert "anything about alphamab" in q.corrected and "owt" not in q.unknown
+
+
+def test_a_drug_name_with_its_vowels_misheard_is_corrected_by_its_consonants(qp: QueryProcessor):
+    # Three edits from the name (past the spelling ratio), every consonant kept: the name.
+    assert qp.process("the team mentioned nelarabean").corrected == "the team mentioned nelarabine"
+    assert qp.process("what is clofarabeen for").corrected == "what is clofarabine for"
+    # An unknown long word with no drug's consonants stays as typed; so does a short one.
+    assert qp.process("what about daunorubicin").corrected == "what about daunorubicin"
+    assert qp.process("is nelarb ok").corrected == "is nelarb ok"
+
+
+def test_consonants_two_drug_names_share_are_neithers() -> None:
+    from bot.glossary import Entry, Glossary
+    from bot.query import QueryProcessor
+
+    glossary = Glossary([Entry("zelarabine", "drug"), Entry("zolarabane", "drug"), Entry("melarabine", "drug")])
+    qp = QueryProcessor({}, glossary)
+    assert qp.process("zelarubeen dose").corrected == "zelarubeen dose"
+    assert qp.process("melarubeen dose").corrected == "melarabine dose"
