@@ -11,6 +11,7 @@ faster. Pooling follows the model's own modules: mean over the attention mask, t
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -18,6 +19,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -179,6 +181,7 @@ class OnnxEmbedder:
         self._session: Any = None
         self._stream_session: Any = None
         self._ahead_session: Any = None  # see begin_with_terms
+        self._running: set[threading.Event] = set()  # its passes not yet finished
         self._tokenizer: Any = None
         self._wordpiece: Any = None
         self._term_states: dict[str, tuple[np.ndarray, int]] = {}  # see encode_with_terms
@@ -414,11 +417,16 @@ class OnnxEmbedder:
 
             self._streaming_session(self.query_prepack)  # the saved graph, once
             self._ahead_session = self._one_thread_session(ort, self.query_prepack, pool=1)
+            # A pass still running when Python shuts down calls back into a finalising interpreter, which
+            # aborts the process ("FATAL: exception not rethrown"): the passes begun are waited for first.
+            atexit.register(self._settle)
         ids = self._ids(text)
         done, box = threading.Event(), []
+        self._running.add(done)
 
         def finished(results: list[np.ndarray], _data: object, error: str) -> None:
             box.append((results, error))
+            self._running.discard(done)
             done.set()
 
         self._ahead_session.run_async(None, self._feed(ids), finished, None)
@@ -431,6 +439,12 @@ class OnnxEmbedder:
             return self._with_terms(results[0][0], terms)
 
         return wait
+
+    def _settle(self, timeout: float = 5.0) -> None:
+        """Wait (at most ``timeout`` seconds in all) for the passes begun and not yet finished."""
+        end = time.monotonic() + timeout
+        for done in list(self._running):
+            done.wait(max(0.0, end - time.monotonic()))
 
     def _with_terms(self, hidden: np.ndarray, terms: list[str]) -> np.ndarray:
         if not terms:  # encode_query's own pooling

@@ -258,3 +258,20 @@ def test_a_begun_question_gives_the_same_vector_as_one_encoded_now() -> None:
     assert np.array_equal(first(), emb.encode_query("what is nelarabine"))
     # A serving worker kept to one thread has no pool for it: nothing is begun.
     assert OnnxEmbedder(Settings().model_cache, quantize=True, threads=1).begin_with_terms("what is ALL", []) is None
+
+
+@pytest.mark.model
+def test_a_process_exits_cleanly_with_a_pass_begun_and_never_waited_for(tmp_path: Path) -> None:
+    # Left running at exit, onnxruntime's thread called back into a finalising Python, which aborted
+    # the process ("FATAL: exception not rethrown", exit code 134): the passes are waited for at exit.
+    script = (
+        "from bot.embedding_onnx import OnnxEmbedder\n"
+        "from bot.settings import Settings\n"
+        "emb = OnnxEmbedder(Settings().model_cache, quantize=True, threads=2)\n"
+        "emb.begin_with_terms('what is blinatumomab and how is it given to children', ['inotuzumab ozogamicin'])\n"
+        "print('begun')\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "begun" in done.stdout, done.stderr
+    assert "FATAL" not in done.stderr
