@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from bot import conditions
+from bot.asked import scored_text
 from bot.breadth import without_breadth_words
 from bot.breadth_words import PLURAL_OPTIONS
 from bot.composer import ADVICE, NOT_ENGLISH, Composer, Frame
@@ -34,7 +35,7 @@ from bot.overview import Overview
 from bot.params import Params
 from bot.query import Query, QueryProcessor
 from bot.query_vectors import QueryVectors
-from bot.question import SYMPTOMS_WHEN, Analysis, analyse, rules, without_fillers
+from bot.question import Analysis, analyse, rules, without_fillers
 from bot.retrieval import Candidate, HybridRetriever
 from bot.siblings import aspects
 from bot.text import clean_question, content_words, fold
@@ -104,7 +105,7 @@ class Answerer:
         # The answer's candidate chunks come by rank fusion whatever ``search`` ranks by: it keeps the top
         # of both lists in the pool, and the evidence weights were fitted on that pool.
         return self.retriever.rank(
-            q.keywords or q.expanded, k=self.search_k, qvec=qvec, fusion="rrf",
+            q.keyword_text, k=self.search_k, qvec=qvec, fusion="rrf",
             keep_top=self.keep_top(), keep_within=self.params.candidate_chunks,
         )
 
@@ -144,8 +145,7 @@ class Answerer:
                 for r in self.scorer.document_rows(doc):
                     if r not in rows and members & self.scorer.named(r):
                         rows[r] = floor
-        # ("continued once the signs disappear": when is no word a sentence must match)
-        return self.scorer.score(u.analysis, SYMPTOMS_WHEN.sub(" ", u.query.expanded), qvec, rows)
+        return self.scorer.score(u.analysis, scored_text(u.query.expanded), qvec, rows)
 
     def _chosen_among(self, analysis: Analysis) -> set[str]:
         """The members of a class the question picks from ("which CAR-T ...", "what immunotherapy ...")."""
@@ -198,8 +198,8 @@ class Answerer:
             return self.composer.abstain(frame, "I could not match your question to anything in the text.")
 
         # Read while the question's vector is computed (bot/query_vectors.py): neither needs it.
-        self.scorer.asked(analysis, SYMPTOMS_WHEN.sub(" ", q.expanded))
-        self.retriever.bm25_all(q.keywords or q.expanded)
+        self.scorer.asked(analysis, scored_text(q.expanded))
+        self.retriever.bm25_all(q.keyword_text)
         qvec = self.vectors.get(q.corrected, q.added)
         cands = self.candidates(q, qvec)
         # A follow-up ("Who are the donors?" after asking about transplant) continues the document the
@@ -301,7 +301,7 @@ class Answerer:
     def _within(self, q: Query, qvec: np.ndarray, doc: int) -> list[Candidate]:
         """Document ``doc``'s chunks ranked among themselves, as a corpus of it alone ranks them."""
         rows, p = self.retriever.document_chunks(doc), self.params
-        return self.retriever.rank_within(q.keywords or q.expanded, rows, qvec, self.search_k, p.pool_keep_top, p.candidate_chunks)
+        return self.retriever.rank_within(q.keyword_text, rows, qvec, self.search_k, p.pool_keep_top, p.candidate_chunks)
 
     def _the_text(self, analysis: Analysis, previous_docs: list[int] | None) -> int | None:
         """The document a question pointing at what is being read means ("the drugs in here", "the

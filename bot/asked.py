@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Set
 from dataclasses import dataclass
 
-from bot.question import Analysis
+from bot.question import SYMPTOMS_WHEN, Analysis
 from bot.stemming import Matcher
 from bot.text import written_forms
 
@@ -26,6 +26,12 @@ class Asked:
     subject_total: float
     unknown: set[str]  # subject stems the corpus never uses
     match: Matcher  # every question and subject stem, matched at once per sentence
+
+
+def scored_text(expanded: str) -> str:
+    """The text the scorer reads of a question (``Query.expanded``), without when it is asked about
+    ("continued once the signs disappear": when is no word a sentence must match)."""
+    return SYMPTOMS_WHEN.sub(" ", expanded)
 
 
 def key(analysis: Analysis, expanded: str) -> tuple[object, ...]:

@@ -386,8 +386,6 @@ class OnnxEmbedder:
         one thread took 2.9-4.3 ms a question where two took 3.1-5.0 ms on this busy 2-core machine, and
         the other core stays free for the rest of the answer (issue 14). The vectors are bit-identical.
         """
-        # ``_pool`` without padding: every mask value is 1, so the masked sum is the plain sum and the
-        # count is the length; the same float32 operations, in the same order, on fewer arrays.
         return self._with_terms(self._states(text), [])
 
     def encode_with_terms(self, text: str, terms: list[str]) -> np.ndarray:
@@ -447,7 +445,9 @@ class OnnxEmbedder:
             done.wait(max(0.0, end - time.monotonic()))
 
     def _with_terms(self, hidden: np.ndarray, terms: list[str]) -> np.ndarray:
-        if not terms:  # encode_query's own pooling
+        if not terms:
+            # ``_pool`` without padding: every mask value is 1, so the masked sum is the plain sum and the
+            # count is the length; the same float32 operations, in the same order, on fewer arrays.
             pooled = hidden.sum(axis=0, keepdims=True) / np.float32(hidden.shape[0])
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             return pooled[0]

@@ -29,6 +29,11 @@ class Query:
     mentions: list[Mention] = field(default_factory=list)  # glossary terms named in ``corrected``, with where
     added: list[str] = field(default_factory=list)  # the terms ``expanded`` appends to ``corrected``, in order
 
+    @property
+    def keyword_text(self) -> str:
+        """What the keyword search reads: ``keywords``, or ``expanded`` when there are none."""
+        return self.keywords or self.expanded
+
 
 class QueryProcessor:
     def __init__(

@@ -36,3 +36,10 @@ def test_evidence_scored_with_the_question_read_before_is_the_same(engine) -> No
     kept = scorer.score(u.analysis, u.query.expanded, qvec, rows)  # the question as read by the call before
     assert [(e.row, e.score) for e in fresh] == [(e.row, e.score) for e in kept] and fresh
     assert np.isclose(fresh[0].score, kept[0].score) and "Betacel" in fresh[0].text
+
+
+def test_the_scored_text_leaves_out_when_the_question_is_asked_about() -> None:
+    from bot.asked import scored_text
+
+    assert "disappear" not in scored_text("is IT methotrexate continued once the signs disappear?")
+    assert scored_text("what is nelarabine") == "what is nelarabine"

@@ -315,3 +315,11 @@ def test_consonants_two_drug_names_share_are_neithers() -> None:
     qp = QueryProcessor({}, glossary)
     assert qp.process("zelarubeen dose").corrected == "zelarubeen dose"
     assert qp.process("melarubeen dose").corrected == "melarabine dose"
+
+
+def test_the_keyword_search_reads_the_keywords_or_else_the_expanded_text(qp: QueryProcessor):
+    from dataclasses import replace
+
+    q = qp.process("intrathecal methotrexate for the brain")
+    assert q.keyword_text == q.keywords and q.keywords.startswith(q.expanded)
+    assert replace(q, keywords="").keyword_text == q.expanded
