@@ -124,6 +124,7 @@ def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
         page = context.new_page()
         page.goto(url)
         page.locator(BOX).wait_for()
+        page.locator("html[data-bot-ready]").wait_for(state="attached")  # the page's own script has run
         opened.append((url, requests, context))
         return page
 

@@ -48,4 +48,8 @@
         "the box shows what will be asked."
       : "";
   }, true);
+
+  // Marks that the handlers above are in place: Gradio runs this script after the page is drawn, so the
+  // box can be on screen a moment before a paste is noticed (the browser tests wait for this mark).
+  document.documentElement.setAttribute("data-bot-ready", "");
 }
