@@ -12,9 +12,10 @@ from bot.breadth import TREATMENT_KINDS
 from bot.evidence import Evidence
 from bot.forms import Forms
 from bot.meaning import asked_word, defines
+from bot.pages import dedicated, fullest_named, names_page, on_topic
 from bot.params import Params
 from bot.question import Analysis, rules, states_span
-from bot.siblings import aspects, names_another, question_stems, said_title
+from bot.siblings import names_another
 from bot.story import REFERS_BACK
 from bot.text import SENTENCE, asks, content_words, fold, joined
 
@@ -43,27 +44,6 @@ def quoted(words: list[str]) -> str:
 def is_long(analysis: Analysis, params: Params) -> bool:
     """A message that tells a story around its question ("I was diagnosed ... my blood work showed ...")."""
     return len(content_words(analysis.text)) >= params.long_question_words
-
-
-def _dedicated(analysis: Analysis, pool: list[Evidence], forms: Forms) -> list[Evidence]:
-    """The evidence of ``pool`` from a page on the aspect asked whose title the question says in full."""
-    siblings = forms.scorer.siblings
-    asked = aspects().asked(analysis.text)
-    said = question_stems(analysis.text)
-    return [e for e in pool if siblings.dedicated(said, (e.doc,), asked)]
-
-
-def _names_page(question: str, best: Evidence, forms: Forms, topics: frozenset[str]) -> bool:
-    """Is ``best`` from a page of a titled topic (its record gives the aspect it covers) whose title the
-    question says in full, and no more briefly than any of search's first ``topics`` it also says in full
-    ("ischemic stroke" is asked, not "stroke")?"""
-    siblings = forms.scorer.siblings
-    title = siblings.topic(best.doc)
-    if not title or siblings.aspect(best.doc) is None:
-        return False
-    said = question_stems(question)
-    named = said_title(question, title, said)
-    return bool(named) and named >= max((said_title(question, t, said) for t in topics), default=0)
 
 
 NOT_OF = "The text does not say this of"  # (a sentence about another subject cannot answer for the one asked)
@@ -134,40 +114,6 @@ def _asking(text: str, at: int) -> bool:
     return True
 
 
-def on_topic(
-    ranked: list[Evidence], topics: frozenset[str], params: Params, forms: Forms, question: str = ""
-) -> list[Evidence] | None:
-    """``ranked`` with the evidence of the topics search puts first ahead, when the best sentence is from a
-    titled document of another topic; None when none of theirs comes within ``topic_window`` of it.
-
-    In a corpus of many pages a sentence can match a question's words better than any sentence of the
-    pages the question is about ("What is diabetes?" and "Diabetes is a disease ..." on the page about
-    diabetic heart disease): what search ranks first says what the question is about. With
-    ``topic_named``, a page whose title the ``question`` says in full is about it too, unless one of
-    search's topics is said more fully ("hereditary sensory and autonomic neuropathy type IE" is not the
-    page "Hereditary sensory neuropathy type IE")."""
-    if not topics:
-        return ranked
-    siblings = forms.scorer.siblings
-    topic = siblings.topic
-    best = ranked[0]
-    # Only a page its record places in a topic (an aspect of it: "treatment") belongs to a titled topic
-    # beside sibling pages; a document of its own (one long text) is what it is about.
-    if siblings.aspect(best.doc) is None or not topic(best.doc) or topic(best.doc) in topics:
-        return ranked
-    if params.topic_named and question and _names_page(question, best, forms, topics):
-        return ranked
-    on = [e for e in ranked if topic(e.doc) in topics]
-    close = bool(on) and on[0].score >= best.score - params.topic_window
-    if on and not close and params.topic_named >= 2 and question:
-        # The first of search's topics' sentences is on a page the question names by its title ("what research is
-        # being done for Kuru?": NINDS's "Kuru" page): it answers, however far below another page's sentence.
-        close = _names_page(question, on[0], forms, topics)
-    if close:
-        return on + [e for e in ranked if topic(e.doc) not in topics]
-    return None
-
-
 def decide(
     analysis: Analysis, ranked: list[Evidence], params: Params, forms: Forms, topics: frozenset[str] = frozenset()
 ) -> Decision:
@@ -179,6 +125,7 @@ def decide(
     def led_by(e: Evidence) -> Decision:
         return _decide(analysis, [e, *[x for x in ranked if x is not e]], params, forms, topics)
 
+    ranked = fullest_named(ranked, params, forms, analysis.text)
     first = _decide(analysis, ranked, params, forms, topics)
     if first.reason.startswith(NOT_OF) and first.best is ranked[0] and is_long(analysis, params):
         # "... His mum read about clofarabine. Is it meant for someone his age?": a close sentence about it.
@@ -250,7 +197,7 @@ def _decide(
         if not typed and params.need_dedicated:
             # The page the corpus wrote for this question (its aspect asked, its title said in full: "How
             # many people are affected by Cushing disease?") answers it in its own words ("10 to 15 per million").
-            typed = _dedicated(analysis, pool, forms)
+            typed = dedicated(analysis, pool, forms)
         if typed:
             best = typed[0]
             if analysis.qtype == "diagnosis" and not _of_kinds(analysis, forms, {"site"}):
@@ -339,7 +286,7 @@ def _decide(
     # the page "Deep Vein Thrombosis") is about what it asks: the words it lacks are details of that topic,
     # named in a partial answer rather than withheld.
     named_page = (
-        bool(params.named_partial) and _names_page(analysis.text, best, forms, topics)
+        bool(params.named_partial) and names_page(analysis.text, best, forms, topics)
         and not names_another(analysis.text, forms.scorer.siblings.topic(best.doc), best.missing_context, topics)
     )
     if analysis.yes_no and best.missing_weight >= params.yes_no_missing and not long and not named_page:
@@ -354,7 +301,7 @@ def _decide(
         topic = [w for w, _ in sorted(known, key=lambda x: -x[1])[: int(params.long_topic_words)]]
         if topic and not any(scorer.siblings.uses(best.doc, w) for w in topic):
             return Decision("abstain", f"The text does not discuss {quoted(topic)}.", best, topic)
-    if best.score < abstain_below and not (best.score >= params.dedicated_below and _dedicated(analysis, [best], forms)):
+    if best.score < abstain_below and not (best.score >= params.dedicated_below and dedicated(analysis, [best], forms)):
         # The page written for the question (its aspect asked, its title said in full: NINDS's research page
         # on Kuru for "What research is being done for Kuru?") may answer below the floor: its sentences
         # need not repeat the question's words.

@@ -53,6 +53,7 @@ class Params:
     topic_window: float = 0.1  # how far below the best sentence one of those topics' may be
     named_partial: int = 0  # on a page the question names by its title, missing words make a partial answer
     dedicated_below: float = 99.0  # the score floor for a sentence of the page written for the question (off: 99)
+    named_window: float = 0.0  # how far below the best sentence one of the page the question names most fully leads (off: 0)
     topic_named: int = 0  # a page whose title the question says in full is on its topic (decision.on_topic; 2: and answers for search's topics)
     need_dedicated: int = 0  # a page written for the aspect asked needs no typed sentence
     compound_partial: int = 0  # a question asking two things is answered for the part the text states

@@ -6,6 +6,7 @@
     PYTHONPATH=. .venv/bin/python scripts/fit_scale.py --topic [--index DIR]     # need_dedicated, sibling_docs, topic_*
     PYTHONPATH=. .venv/bin/python scripts/fit_scale.py --named [--index DIR]     # topic_named, named_partial
     PYTHONPATH=. .venv/bin/python scripts/fit_scale.py --dedicated [--index DIR] # topic_named 2, dedicated_below
+    PYTHONPATH=. .venv/bin/python scripts/fit_scale.py --fullest [--index DIR]   # named_window
 
 The seed's training sets (scripts/fit_params.py) have one document and short questions, so these
 numbers are invisible to that fit (they are in its HAND_SET). Here:
@@ -136,6 +137,11 @@ DEDICATED_GRID: list[dict[str, float]] = [
 ]
 
 
+# Then (--fullest) how far below the best sentence the page the question names most fully by its title
+# may be and still lead (bot/pages.py fullest_named): 0 is off.
+FULLEST_GRID: list[dict[str, float]] = [{"named_window": w} for w in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)]
+
+
 def fit_named(index: Path, embedder: Any) -> None:
     import bot
 
@@ -146,6 +152,12 @@ def fit_dedicated(index: Path, embedder: Any) -> None:
     import bot
 
     _search_grid(bot.load(corpus=MEDQUAD, index=index, embedder=embedder), DEDICATED_GRID)
+
+
+def fit_fullest(index: Path, embedder: Any) -> None:
+    import bot
+
+    _search_grid(bot.load(corpus=MEDQUAD, index=index, embedder=embedder), FULLEST_GRID)
 
 
 def fit_mediqa(embedder: Any) -> None:
@@ -203,10 +215,11 @@ def main() -> int:
     ap.add_argument("--topic", action="store_true")
     ap.add_argument("--named", action="store_true")
     ap.add_argument("--dedicated", action="store_true")
+    ap.add_argument("--fullest", action="store_true")
     ap.add_argument("--index", type=Path, default=FULL_INDEX, help="the whole MedQuAD corpus's index")
     args = ap.parse_args()
-    if not (args.medquad or args.mediqa or args.topic or args.named or args.dedicated):
-        ap.error("choose --medquad, --mediqa, --topic, --named and/or --dedicated")
+    if not (args.medquad or args.mediqa or args.topic or args.named or args.dedicated or args.fullest):
+        ap.error("choose --medquad, --mediqa, --topic, --named, --dedicated and/or --fullest")
     from bot.embedding import make_embedder
     from bot.settings import Settings
 
@@ -220,6 +233,8 @@ def main() -> int:
         fit_named(args.index, embedder)
     if args.dedicated:
         fit_dedicated(args.index, embedder)
+    if args.fullest:
+        fit_fullest(args.index, embedder)
     if args.mediqa:
         fit_mediqa(embedder)
     return 0

@@ -1,0 +1,99 @@
+"""Which page answers, in a corpus of titled pages: health sites split a condition into sibling pages
+("What is X", "treatment for X") and name namesakes alike ("Hyperprolinemia", "Hyperprolinemia type 2").
+These read the pages' titles and aspects (bot/siblings.py) against the question; the decision
+(bot/decision.py) reads their choice. The numbers are bot/params.py's ``topic_*``, ``named_window``."""
+
+from __future__ import annotations
+
+from bot.evidence import Evidence
+from bot.forms import Forms
+from bot.params import Params
+from bot.question import Analysis
+from bot.siblings import aspects, question_stems, said_title
+
+
+def dedicated(analysis: Analysis, pool: list[Evidence], forms: Forms) -> list[Evidence]:
+    """The evidence of ``pool`` from a page on the aspect asked whose title the question says in full."""
+    siblings = forms.scorer.siblings
+    asked = aspects().asked(analysis.text)
+    said = question_stems(analysis.text)
+    return [e for e in pool if siblings.dedicated(said, (e.doc,), asked)]
+
+
+def names_page(question: str, best: Evidence, forms: Forms, topics: frozenset[str]) -> bool:
+    """Is ``best`` from a page of a titled topic (its record gives the aspect it covers) whose title the
+    question says in full, and no more briefly than any of search's first ``topics`` it also says in full
+    ("ischemic stroke" is asked, not "stroke")?"""
+    siblings = forms.scorer.siblings
+    title = siblings.topic(best.doc)
+    if not title or siblings.aspect(best.doc) is None:
+        return False
+    said = question_stems(question)
+    named = said_title(question, title, said)
+    return bool(named) and named >= max((said_title(question, t, said) for t in topics), default=0)
+
+
+def on_topic(
+    ranked: list[Evidence], topics: frozenset[str], params: Params, forms: Forms, question: str = ""
+) -> list[Evidence] | None:
+    """``ranked`` with the evidence of the topics search puts first ahead, when the best sentence is from a
+    titled document of another topic; None when none of theirs comes within ``topic_window`` of it.
+
+    In a corpus of many pages a sentence can match a question's words better than any sentence of the
+    pages the question is about ("What is diabetes?" and "Diabetes is a disease ..." on the page about
+    diabetic heart disease): what search ranks first says what the question is about. With
+    ``topic_named``, a page whose title the ``question`` says in full is about it too, unless one of
+    search's topics is said more fully ("hereditary sensory and autonomic neuropathy type IE" is not the
+    page "Hereditary sensory neuropathy type IE")."""
+    if not topics:
+        return ranked
+    siblings = forms.scorer.siblings
+    topic = siblings.topic
+    best = ranked[0]
+    # Only a page its record places in a topic (an aspect of it: "treatment") belongs to a titled topic
+    # beside sibling pages; a document of its own (one long text) is what it is about.
+    if siblings.aspect(best.doc) is None or not topic(best.doc) or topic(best.doc) in topics:
+        return ranked
+    if params.topic_named and question and names_page(question, best, forms, topics):
+        return ranked
+    on = [e for e in ranked if topic(e.doc) in topics]
+    close = bool(on) and on[0].score >= best.score - params.topic_window
+    if on and not close and params.topic_named >= 2 and question:
+        # The first of search's topics' sentences is on a page the question names by its title ("what research is
+        # being done for Kuru?": NINDS's "Kuru" page): it answers, however far below another page's sentence.
+        close = names_page(question, on[0], forms, topics)
+    if close:
+        return on + [e for e in ranked if topic(e.doc) not in topics]
+    return None
+
+
+def fullest_named(ranked: list[Evidence], params: Params, forms: Forms, question: str) -> list[Evidence]:
+    """``ranked`` with the sentences of the page the question names most fully by its title first, when
+    one comes within ``named_window`` of the best sentence and the best's page is named less fully.
+
+    The question names its topic: a namesake with words it does not say ("Hyperprolinemia type 2" for
+    "hyperprolinemia") or the group page of the one it names ("Myotonic dystrophy" for "myotonic
+    dystrophy type 1") is another topic, however well one of its sentences matches. Only pages whose
+    record gives the aspect they cover (a health site's titled topics) are weighed, and only on the
+    aspect asked or the best sentence's own."""
+    if params.named_window <= 0 or not ranked or not question:
+        return ranked
+    siblings = forms.scorer.siblings
+    best = ranked[0]
+    own = siblings.aspect(best.doc)
+    if own is None:
+        return ranked
+    asked, said = aspects().asked(question), question_stems(question)
+    floor = best.score - params.named_window
+    fullness: dict[int, int] = {}
+    for e in ranked:
+        if e.doc in fullness or e.score < floor:
+            continue
+        aspect = siblings.aspect(e.doc)
+        on_aspect = aspect is not None and (aspect in asked or aspect == own)
+        fullness[e.doc] = said_title(question, siblings.topic(e.doc), said) if on_aspect else 0
+    most = max(fullness.values())
+    if fullness[best.doc] >= most:
+        return ranked
+    lead = next(d for d, n in fullness.items() if n == most)  # (the best-scoring page of those named most fully)
+    return [e for e in ranked if e.doc == lead] + [e for e in ranked if e.doc != lead]

@@ -1,0 +1,77 @@
+"""Which page answers in a corpus of titled pages (bot/pages.py), on hand-made evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.evidence import Evidence
+from bot.pages import fullest_named
+
+# A condition, its numbered types and a namesake, each split by aspect as health sites (and MedQuAD) do.
+PAGES = [
+    {"id": "hp-treat", "title": "Hyperprolinemia", "section": "treatment",
+     "text": "Hyperprolinemia usually needs no treatment; a low-proline diet is sometimes tried."},
+    {"id": "hp2-treat", "title": "Hyperprolinemia type 2", "section": "treatment",
+     "text": "There is no specific treatment for hyperprolinemia type 2."},
+    {"id": "md-symptoms", "title": "Myotonic dystrophy", "section": "symptoms",
+     "text": "Signs and symptoms of myotonic dystrophy often begin in a person's 20s or 30s."},
+    {"id": "md1-symptoms", "title": "Myotonic dystrophy type 1", "section": "symptoms",
+     "text": "Myotonic dystrophy type 1 causes muscle weakness and cataracts."},
+    {"id": "md1-info", "title": "Myotonic dystrophy type 1", "section": "information",
+     "text": "Myotonic dystrophy type 1 is an inherited muscle disease."},
+    {"id": "plain", "title": "", "text": "A page with no title says something about myotonic dystrophy type 1."},
+]
+
+
+def _engine(tmp_path: Path, fake_embedder, window: float):  # noqa: ANN001, ANN202
+    import bot
+    from scripts.fit_scale import with_values
+
+    path = tmp_path / "pages.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in PAGES), encoding="utf-8")
+    engine = bot.load(corpus=path, index=tmp_path / "index", embedder=fake_embedder)
+    return with_values(engine, {"named_window": window})
+
+
+def _ranked(engine, scored: list[tuple[str, float]]) -> list[Evidence]:  # noqa: ANN001
+    docs = {d.id: i for i, d in enumerate(engine.data.documents)}
+    return [Evidence(row=n, doc=docs[d], start=0, end=1, block=0, kind="prose", text=d, score=s)
+            for n, (d, s) in enumerate(scored)]
+
+
+def _lead(engine, question: str, scored: list[tuple[str, float]]) -> str:  # noqa: ANN001
+    out = fullest_named(_ranked(engine, scored), engine.params, engine.answerer.forms, question)
+    return engine.data.documents[out[0].doc].id
+
+
+def test_a_namesake_with_words_the_question_does_not_say_yields_to_the_page_it_names(
+    tmp_path: Path, fake_embedder  # noqa: ANN001
+) -> None:
+    engine = _engine(tmp_path, fake_embedder, 0.1)
+    q = "What are the treatments for hyperprolinemia?"
+    assert _lead(engine, q, [("hp2-treat", 0.91), ("hp2-treat", 0.90), ("hp-treat", 0.85)]) == "hp-treat"
+    # Beyond the window the best sentence stands.
+    assert _lead(engine, q, [("hp2-treat", 0.91), ("hp-treat", 0.70)]) == "hp2-treat"
+    # The question that names the type is answered by its page.
+    q2 = "What are the treatments for hyperprolinemia type 2?"
+    assert _lead(engine, q2, [("hp-treat", 0.91), ("hp2-treat", 0.88)]) == "hp2-treat"
+
+
+def test_the_group_page_yields_to_the_page_of_the_type_asked_on_the_same_aspect(
+    tmp_path: Path, fake_embedder  # noqa: ANN001
+) -> None:
+    engine = _engine(tmp_path, fake_embedder, 0.1)
+    q = "What are the symptoms of myotonic dystrophy type 1?"
+    assert _lead(engine, q, [("md-symptoms", 1.2), ("md1-symptoms", 1.15)]) == "md1-symptoms"
+    # A page of the type asked on another aspect than asked and than the best's does not lead.
+    assert _lead(engine, q, [("md-symptoms", 1.2), ("md1-info", 1.15)]) == "md-symptoms"
+
+
+def test_untitled_pages_and_the_rule_off_keep_search_order(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    q = "What are the symptoms of myotonic dystrophy type 1?"
+    on = _engine(tmp_path, fake_embedder, 0.1)
+    # A best sentence from a page whose record gives no aspect is what it is: nothing to weigh.
+    assert _lead(on, q, [("plain", 1.2), ("md1-symptoms", 1.15)]) == "plain"
+    off = _engine(tmp_path, fake_embedder, 0.0)
+    assert _lead(off, q, [("md-symptoms", 1.2), ("md1-symptoms", 1.15)]) == "md-symptoms"
