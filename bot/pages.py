@@ -9,7 +9,7 @@ from bot.evidence import Evidence
 from bot.forms import Forms
 from bot.params import Params
 from bot.question import Analysis
-from bot.siblings import aspects, question_stems, said_title
+from bot.siblings import aspects, question_stems, said_title, title_terms
 
 
 def dedicated(analysis: Analysis, pool: list[Evidence], forms: Forms) -> list[Evidence]:
@@ -69,13 +69,16 @@ def on_topic(
 
 def fullest_named(ranked: list[Evidence], params: Params, forms: Forms, question: str) -> list[Evidence]:
     """``ranked`` with the sentences of the page the question names most fully by its title first, when
-    one comes within ``named_window`` of the best sentence and the best's page is named less fully.
+    one comes within ``named_window`` of the best sentence and names more than the best's page.
 
     The question names its topic: a namesake with words it does not say ("Hyperprolinemia type 2" for
     "hyperprolinemia") or the group page of the one it names ("Myotonic dystrophy" for "myotonic
-    dystrophy type 1") is another topic, however well one of its sentences matches. Only pages whose
-    record gives the aspect they cover (a health site's titled topics) are weighed, and only on the
-    aspect asked or the best sentence's own."""
+    dystrophy type 1") is another topic, however well one of its sentences matches. A page names more
+    when the question says its whole title and the best's title is not said in full, or is a part of it
+    whose other words the question says as written ("5" of "Neuronal ceroid lipofuscinosis 5"); two
+    sites' titles for one topic ("Lesch Nyhan syndrome", "Lesch-Nyhan syndrome") name the same. Only
+    pages whose record gives the aspect they cover (a health site's titled topics) are weighed, and only
+    on the aspect asked or the best sentence's own."""
     if params.named_window <= 0 or not ranked or not question:
         return ranked
     siblings = forms.scorer.siblings
@@ -85,15 +88,21 @@ def fullest_named(ranked: list[Evidence], params: Params, forms: Forms, question
         return ranked
     asked, said = aspects().asked(question), question_stems(question)
     floor = best.score - params.named_window
-    fullness: dict[int, int] = {}
+    named: dict[int, frozenset[str] | None] = {}  # a page's title terms, when the question says its title in full
     for e in ranked:
-        if e.doc in fullness or e.score < floor:
+        if e.doc in named or e.score < floor:
             continue
-        aspect = siblings.aspect(e.doc)
+        aspect, title = siblings.aspect(e.doc), siblings.topic(e.doc)
         on_aspect = aspect is not None and (aspect in asked or aspect == own)
-        fullness[e.doc] = said_title(question, siblings.topic(e.doc), said) if on_aspect else 0
-    most = max(fullness.values())
-    if fullness[best.doc] >= most:
+        named[e.doc] = title_terms(title) if on_aspect and said_title(question, title, said) else None
+    mine, written = named[best.doc], frozenset(said)
+
+    def fuller(terms: frozenset[str] | None) -> bool:
+        # (a designator of a title said in full is said as written: said_title checks it)
+        return terms is not None and (mine is None or (mine < terms and all(" " in t or t in written for t in terms - mine)))
+
+    leads = [d for d, terms in named.items() if fuller(terms)]
+    if not leads:
         return ranked
-    lead = next(d for d, n in fullness.items() if n == most)  # (the best-scoring page of those named most fully)
+    lead = max(leads, key=lambda d: len(named[d] or ()))  # (the first of the fullest, in ranked order)
     return [e for e in ranked if e.doc == lead] + [e for e in ranked if e.doc != lead]

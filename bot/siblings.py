@@ -64,6 +64,14 @@ def word_stems(text: str) -> frozenset[str]:
     return frozenset(out | {stem(p) for w in found if "-" in w for p in w.split("-") if p})
 
 
+def title_terms(title: str) -> frozenset[str]:
+    """What a title names, to tell whether one title names more than another: its words' stems (a
+    hyphenated word by its parts: "Lesch-Nyhan" is "Lesch Nyhan") and its designators ("type i")."""
+    folded = fold(title)
+    parts = {stem(p) for w in words(folded) for p in w.split("-") if p and p not in STOPWORDS}
+    return frozenset(parts | {f"{kind} {value}" for kind, value in _DESIGNATOR.findall(folded)})
+
+
 def question_stems(question: str) -> Stems:
     """A question's ``word_stems``, for matching document titles against."""
     return Stems(word_stems(question))

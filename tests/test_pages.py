@@ -20,6 +20,18 @@ PAGES = [
      "text": "Myotonic dystrophy type 1 causes muscle weakness and cataracts."},
     {"id": "md1-info", "title": "Myotonic dystrophy type 1", "section": "information",
      "text": "Myotonic dystrophy type 1 is an inherited muscle disease."},
+    {"id": "ln-gard", "title": "Lesch Nyhan syndrome", "section": "information",
+     "text": "Lesch Nyhan syndrome is a condition characterized by neurological problems."},
+    {"id": "ln-ghr", "title": "Lesch-Nyhan syndrome", "section": "information",
+     "text": "Lesch-Nyhan syndrome is a condition that occurs almost exclusively in males."},
+    {"id": "bor", "title": "Branchiootorenal syndrome", "section": "inheritance",
+     "text": "Branchiootorenal syndrome is inherited in an autosomal dominant pattern."},
+    {"id": "bor-bo", "title": "Branchiootorenal/branchiootic syndrome", "section": "inheritance",
+     "text": "BOR/BO syndrome is inherited in an autosomal dominant pattern."},
+    {"id": "oi", "title": "Osteogenesis imperfecta", "section": "information",
+     "text": "Osteogenesis imperfecta is a group of disorders that make bones fragile."},
+    {"id": "oi1", "title": "Osteogenesis imperfecta type I", "section": "information",
+     "text": "Osteogenesis imperfecta type I is the mildest form."},
     {"id": "plain", "title": "", "text": "A page with no title says something about myotonic dystrophy type 1."},
 ]
 
@@ -75,3 +87,19 @@ def test_untitled_pages_and_the_rule_off_keep_search_order(tmp_path: Path, fake_
     assert _lead(on, q, [("plain", 1.2), ("md1-symptoms", 1.15)]) == "plain"
     off = _engine(tmp_path, fake_embedder, 0.0)
     assert _lead(off, q, [("md-symptoms", 1.2), ("md1-symptoms", 1.15)]) == "md-symptoms"
+
+
+def test_two_sites_titles_for_one_topic_name_the_same_and_keep_search_order(
+    tmp_path: Path, fake_embedder  # noqa: ANN001
+) -> None:
+    engine = _engine(tmp_path, fake_embedder, 0.1)
+    # A hyphen is no extra word; a second name the question does not say as written is no fuller naming.
+    assert _lead(engine, "What is (are) Lesch-Nyhan syndrome?", [("ln-gard", 1.15), ("ln-ghr", 1.14)]) == "ln-gard"
+    assert _lead(engine, "Is Branchiootorenal syndrome inherited?", [("bor", 1.14), ("bor-bo", 1.06)]) == "bor"
+    assert _lead(engine, "Is Branchiootorenal syndrome inherited?", [("bor-bo", 1.14), ("bor", 1.06)]) == "bor-bo"
+
+
+def test_a_designator_said_as_written_names_the_type_page_more_fully(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    engine = _engine(tmp_path, fake_embedder, 0.1)
+    assert _lead(engine, "What is osteogenesis imperfecta type I?", [("oi", 1.1), ("oi1", 1.05)]) == "oi1"
+    assert _lead(engine, "What is osteogenesis imperfecta?", [("oi1", 1.1), ("oi", 1.05)]) == "oi"
