@@ -61,8 +61,10 @@ class SessionStore:
         idle_seconds: float,
         tag: str = "",
         clock: Callable[[], float] = time.monotonic,
+        on_expire: Callable[[], None] | None = None,
     ) -> None:
         self.new_session = new_session
+        self.on_expire = on_expire  # called when idle conversations have expired (a kiosk: Engine.forget)
         self.max_sessions = max_sessions
         self.idle_seconds = idle_seconds
         self.tag = tag
@@ -75,11 +77,15 @@ class SessionStore:
 
     def _expire(self, now: float) -> None:
         # Oldest first (the dict is kept in order of last use): stop at the first one still fresh.
+        expired = False
         while self._entries:
             sid, entry = next(iter(self._entries.items()))
             if now - entry.last_active < self.idle_seconds:
                 break
             del self._entries[sid]
+            expired = True
+        if expired and self.on_expire is not None:
+            self.on_expire()
 
     def get(self, sid: str | None) -> tuple[str, Any, bool]:
         """(id, session, new): the live session ``sid``, else a new one."""
@@ -149,7 +155,9 @@ class AskEndpoint:
         self.cookie_user = cookie_user
         self.max_chars = settings.max_question_chars * 4  # the page's text box max_length
         idle = settings.kiosk_idle_seconds if kiosk else settings.api_session_idle_seconds
-        self.sessions = SessionStore(engine.session, settings.api_max_sessions, idle, tag)
+        # A kiosk's engine keeps nothing of a visitor whose conversation has ended (Engine.forget).
+        forget = getattr(engine, "forget", None) if kiosk else None
+        self.sessions = SessionStore(engine.session, settings.api_max_sessions, idle, tag, on_expire=forget)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bot-api")
 
     def authorized(self, request: Request) -> bool:

@@ -57,3 +57,24 @@ def read(
         {w for w, _ in subject if w not in known_stems},
         Matcher(q_stems | {w for w, _ in subject}),
     )
+
+
+class Kept:
+    """The last question's reading, kept while the question is the same (an answer reads it before the
+    wait for its vector and again after); ``forget`` drops it."""
+
+    def __init__(self) -> None:
+        self.last: Asked | None = None
+
+    def get(
+        self, analysis: Analysis, expanded: str, stems: Callable[[str], set[str]], stem: Callable[[str], str],
+        known_stems: Set[str], unknown_word_floor: float,
+    ) -> Asked:
+        """``read``'s reading, the kept one when it is of the same question."""
+        last = self.last
+        if last is None or last.key != key(analysis, expanded):
+            last = self.last = read(analysis, expanded, stems, stem, known_stems, unknown_word_floor)
+        return last
+
+    def forget(self) -> None:
+        self.last = None

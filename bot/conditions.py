@@ -106,15 +106,16 @@ def _age_patterns(r: _Rules) -> list[Guarded]:
     return [*r.age_range, *r.age_max, *r.age_min, *r.person_age, *([r.age_decade] if r.age_decade else [])]
 
 
-def age_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` states an age ("68M", "a 7-year-old", "under 25 yrs"): who is asked about, not what."""
-    return list(_age_spans(text))
-
-
 @lru_cache(maxsize=4)  # a question is read for ages more than once in one turn (few slots: not a cache of questions)
-def _age_spans(text: str) -> tuple[tuple[int, int], ...]:
+def age_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where ``text`` states an age ("68M", "a 7-year-old", "under 25 yrs"): who is asked about, not what."""
     r = _rules()  # ("older folk": an age group said in words, as "over 65" is in figures)
     return tuple(m.span() for p in (*_age_patterns(r), r.older) for m in p.finditer(text))
+
+
+def forget() -> None:  # drops the last few texts read, questions among them (Engine.forget)
+    age_spans.cache_clear()
+    read.cache_clear()
 
 
 def spans_of(text: str, asked: Conditions) -> list[tuple[int, int]]:

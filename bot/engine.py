@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot import conditions
 from bot.answerer import Answerer
 from bot.chunking import Chunker
 from bot.dialogue import Session
@@ -128,6 +129,17 @@ class Engine:
     def ask(self, question: str) -> Answer:
         """One question, answered in a fresh session."""
         return self.session().ask(question)
+
+    def forget(self) -> None:
+        """Drop what the engine keeps of the questions it answered (the last ones' texts, vectors and
+        readings, kept to answer the same question faster): a kiosk's next visitor starts with none of
+        the last one's words in memory. Answers do not change."""
+        a = self.answerer
+        a.vectors.clear()
+        a.retriever.forget()
+        a.scorer.kept.forget()
+        a.queries.forget()
+        conditions.forget()
 
     def warm(self) -> None:
         """Load now what questions would load lazily: a server's first visitors then answer as fast as

@@ -127,7 +127,7 @@ class EvidenceScorer:
         from bot.question import rules
 
         self.generic = {self._stem(w) for w in rules().generic_words}
-        self._last_asked: asked_mod.Asked | None = None
+        self.kept = asked_mod.Kept()  # the last question's reading
 
     def stem(self, word: str) -> str:
         return self._stem(word)
@@ -262,12 +262,7 @@ class EvidenceScorer:
 
     def asked(self, analysis: Analysis, expanded: str) -> asked_mod.Asked:
         """The question as scoring ``expanded`` reads it (bot/asked.py): the last one kept, if it is the same."""
-        last = self._last_asked
-        if last is None or last.key != asked_mod.key(analysis, expanded):
-            last = self._last_asked = asked_mod.read(
-                analysis, expanded, self.stems, self._stem, self.known_stems, self.params.unknown_word_floor
-            )
-        return last
+        return self.kept.get(analysis, expanded, self.stems, self._stem, self.known_stems, self.params.unknown_word_floor)
 
     def score(self, analysis: Analysis, expanded: str, qvec: np.ndarray, rows: dict[int, float]) -> list[Evidence]:
         if not rows:

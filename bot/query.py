@@ -129,6 +129,10 @@ class QueryProcessor:
         near = [w for w in self._short_targets if w[0] == word[0] and Levenshtein.distance(word, w) == 1]
         return near[0] if len(near) == 1 else None
 
+    def forget(self) -> None:
+        """Drop the corrections of the words questions used."""
+        self._correct.cache_clear()
+
     def process(self, text: str) -> Query:
         corrections: dict[str, str] = {}
         unknown: list[str] = []

@@ -45,6 +45,11 @@ class QueryVectors:
                 del self._pending[next(iter(self._pending))]
             self._pending[key] = wait
 
+    def clear(self) -> None:
+        """Drop every begun vector (their questions' texts with them)."""
+        with self._lock:
+            self._pending.clear()
+
     def get(self, text: str, terms: list[str]) -> np.ndarray:
         """The vector: the begun one when there is one, else computed now."""
         with self._lock:

@@ -376,7 +376,7 @@ def subject_words(text: str, mentions: list[Mention], types: list[str], subject_
 
     # Glossary terms are matched as entities; only conditions ("leukemia") and events ("paused") stay
     # subject words, by their canonical name ("leukaemia" is "leukemia", "paused" is "interrupting").
-    spans = [(m.start, m.end) for m in mentions] + age_spans(text) + named_people(text, rules().is_asker)  # (and who: "my sister Marg")
+    spans = [(m.start, m.end) for m in mentions] + list(age_spans(text)) + named_people(text, rules().is_asker)  # (and who: "my sister Marg")
     type_words = _type_words(tuple(types))
     shorthand = _type_shorthand(tuple(types))
     chars = list(text)

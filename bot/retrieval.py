@@ -66,6 +66,10 @@ class HybridRetriever:
         self._last_dense: tuple[bytes, int, tuple[np.ndarray, np.ndarray]] | None = None
         self._last_bm25: tuple[str, np.ndarray | None] | None = None
 
+    def forget(self) -> None:
+        """Drop the last scans (the last question's text and vector)."""
+        self._last_bm25 = self._last_dense = None
+
     def bm25_all(self, text: str) -> np.ndarray | None:
         """The BM25 score of every chunk (None when no query word is in the index); read-only.
 

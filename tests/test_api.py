@@ -111,6 +111,21 @@ def test_sessions_are_bounded_and_expire_when_idle():
     assert store.get(a)[2] is True and store.get(c)[2] is True  # idle past 10 s: forgotten
 
 
+def test_expired_sessions_are_reported_once_each_time_some_expire():
+    now, ended = [0.0], []
+    store = SessionStore(object, max_sessions=4, idle_seconds=10, clock=lambda: now[0], on_expire=lambda: ended.append(now[0]))
+    a, _, _ = store.get(None)
+    store.get(None)
+    now[0] = 5.0
+    store.get(a)
+    assert ended == []  # nothing idle yet
+    now[0] = 50.0
+    store.get(None)
+    assert ended == [50.0]  # two expired at once: one call
+    store.get(None)
+    assert ended == [50.0]
+
+
 def test_kiosk_sessions_expire_after_the_kiosk_idle_time(engine: Any):
     from bot.api import AskEndpoint
 

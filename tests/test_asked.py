@@ -31,7 +31,7 @@ def test_evidence_scored_with_the_question_read_before_is_the_same(engine) -> No
     u = answerer.understand("What are the side effects of betacel?")
     qvec = answerer.embedder.encode([u.query.expanded])[0]
     rows = scorer.candidates(answerer.candidates(u.query, qvec))
-    scorer._last_asked = None
+    scorer.kept.forget()
     fresh = scorer.score(u.analysis, u.query.expanded, qvec, rows)
     kept = scorer.score(u.analysis, u.query.expanded, qvec, rows)  # the question as read by the call before
     assert [(e.row, e.score) for e in fresh] == [(e.row, e.score) for e in kept] and fresh

@@ -70,3 +70,20 @@ def test_beginning_a_question_is_the_backends_or_nothing() -> None:
 
     wait = _LockedEmbedder(Beginning()).begin_with_terms("what is ALL", [])
     assert wait is not None and np.array_equal(wait(), FakeEmbedder().encode(["what is ALL"])[0])
+
+
+def test_forgetting_drops_what_the_engine_keeps_of_questions_and_changes_no_answer(engine) -> None:  # noqa: ANN001
+    from bot import conditions
+
+    question = "Is alphamabb given to a 70 year old?"  # a misspelling, an age: every kept reading is filled
+    before = engine.session().ask(question)
+    a = engine.answerer
+    a.vectors._pending[("another visitor's question", ())] = lambda: np.zeros(8)  # (a begun vector, as a server has)
+    assert a.retriever._last_bm25 is not None and a.retriever._last_dense is not None
+    assert a.scorer.kept.last is not None and a.queries._correct.cache_info().currsize > 0
+    assert conditions.read.cache_info().currsize > 0
+    engine.forget()
+    assert a.retriever._last_bm25 is None and a.retriever._last_dense is None and a.scorer.kept.last is None
+    assert a.queries._correct.cache_info().currsize == 0 and conditions.read.cache_info().currsize == 0
+    assert not a.vectors._pending
+    assert engine.session().ask(question).answer == before.answer

@@ -87,6 +87,15 @@ def test_only_the_newest_begun_vectors_are_kept() -> None:
         QueryVectors(emb, keep=0)
 
 
+def test_clearing_drops_every_begun_vector() -> None:
+    emb = BeginningEmbedder()
+    vectors = QueryVectors(emb)
+    vectors.start("my son is 7, what now", [])
+    vectors.clear()
+    vectors.get("my son is 7, what now", [])  # the begun one is gone: computed now
+    assert emb.waited == [] and emb.calls == 1
+
+
 def test_an_answer_waits_for_the_vector_begun_when_its_question_was_read(corpus_dir, tmp_path) -> None:  # noqa: ANN001
     import bot
     from bot.settings import Settings

@@ -84,6 +84,37 @@ def test_kiosk_conversation_expires_after_the_idle_time(engine: Any, tmp_path: P
     assert chat.idle_reset(None, [1]) and not chat.idle_reset(None, [])  # a state Gradio dropped
 
 
+class Forgetting:
+    """The engine, counting the times it is told to forget its questions."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine, self.forgot = engine, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+    def forget(self) -> None:
+        self.forgot += 1
+
+
+def test_a_kiosk_engine_forgets_its_questions_when_a_conversation_ends(engine: Any, tmp_path: Path):
+    clock, counted = Clock(), Forgetting(engine)
+    chat = controller(counted, tmp_path, kiosk=True, idle_seconds=60, clock=clock)
+    conv = chat.respond("What is betacel?", None)
+    assert counted.forgot == 0 and not chat.idle_reset(conv, [1])
+    clock.now += 60
+    assert chat.idle_reset(conv, [1]) and counted.forgot == 1  # the visitor left: the page is cleared
+    chat.respond("What is alphamab?", conv)  # the next visitor's question on the expired conversation
+    assert counted.forgot == 2
+    chat.end()  # "New conversation"
+    assert counted.forgot == 3
+    desk = Forgetting(engine)
+    desk_chat = controller(desk, tmp_path, idle_seconds=10, clock=clock)
+    desk_chat.respond("What is betacel?", None)
+    desk_chat.end()
+    assert desk.forgot == 0  # a desktop's engine serves many at once and keeps its caches
+
+
 def test_desktop_conversations_never_expire(engine: Any, tmp_path: Path):
     clock = Clock()
     chat = controller(engine, tmp_path, idle_seconds=10, clock=clock)

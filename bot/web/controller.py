@@ -65,6 +65,13 @@ class ChatController:
     def expired(self, conv: Conversation | None) -> bool:
         return self.kiosk and conv is not None and self.clock() - conv.last_active >= self.idle
 
+    def end(self) -> None:
+        """A conversation has ended (the visitor left, or pressed "New conversation"): a kiosk's engine
+        drops what it keeps of the questions it answered (``Engine.forget``)."""
+        forget = getattr(self.engine, "forget", None)
+        if self.kiosk and forget is not None:
+            forget()
+
 
     def show(self, message: object, conv: Conversation | None) -> Conversation | None:
         """Put the question in the conversation at once, followed by a "searching" row. None: nothing to ask."""
@@ -72,6 +79,8 @@ class ChatController:
         if not text.strip():
             return None
         if conv is None or self.expired(conv):  # a kiosk's next visitor never continues the last one's chat
+            if conv is not None:
+                self.end()
             conv = self.new()
         # The answer path cuts a long question itself and says so in the answer's notes; the page shows
         # the part that is kept (the box's own limit is the same, so only API callers meet this).
@@ -114,7 +123,10 @@ class ChatController:
 
     def idle_reset(self, conv: Conversation | None, shown: list[Any] | None) -> bool:
         """Whether the page must be cleared: the visitor left, or Gradio dropped a state the page still shows."""
-        return self.expired(conv) or (conv is None and bool(shown))
+        if self.expired(conv) or (conv is None and bool(shown)):
+            self.end()
+            return True
+        return False
 
     # ------------------------------------------------------------------ feedback and API
 

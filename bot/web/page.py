@@ -137,6 +137,7 @@ def build_app(
         return "", list(done.history), done
 
     def new_conversation() -> tuple[Any, Any, Any]:
+        chat.end()
         return "", [], None
 
     def idle_check(conv: Conversation | None, shown: list[Any] | None) -> tuple[Any, Any, Any]:
