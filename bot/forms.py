@@ -17,7 +17,7 @@ from bot.leads import keep_fitting, says_for
 from bot.paragraphs import qualifiers
 from bot.params import Params
 from bot.question import Analysis, rules
-from bot.text import asks, fold
+from bot.text import asks, fold, without_references
 
 BlockKind = Literal["lead", "quote", "items", "related", "compare", "note"]
 
@@ -217,11 +217,11 @@ class Forms:
         """Those of ``pool`` stating what ``need`` asks beyond what the question says itself. "Why was it
         withdrawn?": "marketing has been discontinued" restates the question's premise, not its reason."""
         if analysis.qtype not in ("cause", "shortfall"):
-            return [e for e in pool if need.search(e.text)]
+            return [e for e in pool if need.search(without_references(e.text))]
         said = self.scorer.stems(analysis.text) | {
             st for m in analysis.mentions for s in self.glossary.surfaces(m.term) for st in self.scorer.stems(s)}
         # (a reason said in small words only, "because", "only a few", is never the question's own)
-        return [e for e in pool if any(not ((st := self.scorer.stems(m.group(0))) and st <= said) for m in need.finditer(e.text))]
+        return [e for e in pool if any(not ((st := self.scorer.stems(m.group(0))) and st <= said) for m in need.finditer(without_references(e.text)))]
 
     def speaks_for(self, ev: Evidence, terms: list[str]) -> bool:
         """Does ``ev`` introduce a list whose items name any of ``terms``? "Other agents have been

@@ -14,6 +14,8 @@ from bot.text import CONTRACTIONS, STOPWORDS, fold
 
 _ONE_WORD = re.compile(r"[a-z0-9]+")
 WHAT_LIKE = re.compile(r"\b(what(?:'s|s| is| are| was| were| will)\b[^?.!]{1,60}?)\s+like\s*([?.!]|$)", re.IGNORECASE)
+# "curable", "treatable": an adjective of what can be done, whose verb the text writes ("cure", "treat").
+_ABLE = re.compile(r"([a-z]{3,}?)(?:a|i)ble")
 FAMILY_PREFIX = 5  # letters two words of one family share ("testi"cle, "testi"s; not "test"s)
 
 
@@ -145,7 +147,7 @@ class QueryProcessor:
                 return self.chat[low]
             if low in self.known or low in STOPWORDS or low in CONTRACTIONS:
                 return w
-            fixed = self._correct(low)
+            fixed = _able_base(low, self._corpus_words) or self._correct(low)
             if fixed:
                 corrections[low] = fixed
                 return fixed
@@ -166,7 +168,10 @@ class QueryProcessor:
         terms = list(dict.fromkeys(m.term for m in mentions))
         folded = fold(corrected)
         extra = [t for t in terms if t not in folded]
-        expanded = corrected + (" " + " ".join(extra) if extra else "")
+        # A word of the question's own ("curable", a word of its type) whose verb the text writes: searched too.
+        said = set(_ONE_WORD.findall(folded))
+        made = [b for w in dict.fromkeys(_ONE_WORD.findall(folded)) if (b := _able_base(w, self._corpus_words)) and b not in said]
+        expanded = corrected + (" " + " ".join(extra + made) if extra or made else "")
         # Only for a term spelled out: "brain" is a word of its own, and asking for "CNS" too drifts from it.
         spelled = dict.fromkeys(m.term for m in mentions if fold(m.surface) == m.term)
         short = [a for t in spelled for a in self._abbreviations(t) if a not in folded]
@@ -313,4 +318,16 @@ def _zipf(word: str) -> float:
     from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
     return float(zipf_frequency(word, "en"))
+
+
+def _able_base(word: str, corpus: dict[str, int]) -> str | None:
+    """The word the corpus writes that an unknown "-able"/"-ible" ``word`` is made from ("curable": "cure",
+    "treatable": "treat", "transplantable": "transplant"); None when it writes none. The stemmer keeps
+    such a word whole ("curabl"), so it would match no sentence, and a question would be refused for it."""
+    m = _ABLE.fullmatch(word)
+    if m is None:
+        return None
+    base = m.group(1)
+    doubled = base[:-1] if len(base) > 3 and base[-1] == base[-2] else None  # ("controllable": "control")
+    return next((b for b in (base, base + "e", doubled) if b and b in corpus), None)
 

@@ -14,6 +14,8 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*[+]?")
 # A message's sentences, each with the punctuation that ends it (the last may have none).
 SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
+# A reference to the text's sources ("... with significant toxicity (2).", "(3, 4)"): no figure it states.
+REFERENCE = re.compile(r"\s*\(\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\)")
 
 
 def clean_question(text: str, limit: int) -> tuple[str, bool]:
@@ -282,3 +284,9 @@ def written_forms(words: Iterable[str], text: str) -> dict[str, str]:
 
 
 _WORD_RUN = re.compile(r"[\w-]+")
+
+
+def without_references(text: str) -> str:
+    """``text`` without its references to sources: "(2)" states no age, count or dose."""
+    return REFERENCE.sub("", text) if "(" in text else text
+

@@ -323,3 +323,19 @@ def test_the_keyword_search_reads_the_keywords_or_else_the_expanded_text(qp: Que
     q = qp.process("intrathecal methotrexate for the brain")
     assert q.keyword_text == q.keywords and q.keywords.startswith(q.expanded)
     assert replace(q, keywords="").keyword_text == q.expanded
+
+
+def test_an_able_word_is_read_by_the_verb_the_corpus_writes() -> None:
+    vocab = {"cure": 2, "treat": 3, "transplant": 4, "control": 1, "relapse": 5, "table": 1}
+    qp = QueryProcessor(vocab, Glossary())
+    # A word the corpus never writes, made from one it does: read as that word (and said so, as a correction).
+    q = qp.process("Is relapse treatable?")
+    assert q.corrected == "Is relapse treat?" and q.corrections == {"treatable": "treat"} and not q.unknown
+    assert qp.process("is it transplantable").corrected == "is it transplant"
+    assert qp.process("is it controllable").corrected == "is it control"
+    # A word the reader knows as it is (here, the corpus writes it) stays; the verb is searched beside it.
+    known = QueryProcessor(vocab | {"curable": 1}, Glossary()).process("Is relapse curable?")
+    assert known.corrected == "Is relapse curable?" and known.expanded.split()[-1] == "cure"
+    # No verb the corpus writes, or no "-able" word at all: nothing read into it.
+    assert qp.process("is it durable").corrections == {} and "durable" in qp.process("is it durable").unknown
+    assert qp.process("the table").expanded == "the table"

@@ -24,3 +24,27 @@ def test_joined_names_one_two_or_several_as_a_phrase() -> None:
     assert joined(["a"]) == "a"
     assert joined(["a", "b"]) == "a and b"
     assert joined(["a", "b", "c"], "or") == "a, b or c"
+
+
+def test_references_to_sources_are_no_figures_of_the_text() -> None:
+    from bot.text import without_references
+
+    assert without_references("induce remission, albeit with significant toxicity (2).") == (
+        "induce remission, albeit with significant toxicity.")
+    assert without_references("higher remission rates (3, 4) after 1 to 2 cycles (5\u20137)") == (
+        "higher remission rates after 1 to 2 cycles")
+    # A parenthesis that says something stays: "(1 to 2 cycles)", "(ie, the approvals ...)".
+    assert without_references("after (1 to 2 cycles) of it (ie, response)") == "after (1 to 2 cycles) of it (ie, response)"
+
+
+def test_a_sentence_stating_a_figure_only_in_its_reference_states_none(engine) -> None:  # noqa: ANN001
+    import re
+
+    from bot.evidence import Evidence
+    from bot.question import Analysis
+
+    need = re.compile(r"\b(age|years?|\d+)\b")
+    cited = Evidence(0, 0, 0, 1, 0, "prose", "CAR-T cells induce remission with significant toxicity (2).")
+    aged = Evidence(1, 0, 0, 1, 0, "prose", "It is for patients up to 25 years of age (5).")
+    asked = Analysis("Is there an age limit for CAR-T?", "age", ["age"], True, [])
+    assert engine.answerer.forms.stating(need, [cited, aged], asked) == [aged]
