@@ -32,12 +32,12 @@ from bot.lacking import Lacking
 from bot.language import is_english
 from bot.models import Answer
 from bot.overview import Overview
+from bot.pages import pages_beside
 from bot.params import Params
 from bot.query import Query, QueryProcessor
 from bot.query_vectors import QueryVectors
 from bot.question import Analysis, analyse, rules, without_fillers
 from bot.retrieval import Candidate, HybridRetriever
-from bot.siblings import aspects
 from bot.text import clean_question, content_words, fold
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -131,9 +131,9 @@ class Answerer:
                 for r in self.scorer.document_rows(doc):
                     rows.setdefault(r, floor)
         if rows and self.params.sibling_docs and len(self.data.documents) > 1:
-            # The page on the aspect asked beside a found page on another aspect of the same topic.
+            # Pages beside those found: on the aspect asked, or named more fully by the question (bot/pages.py).
             found = [int(self.data.chunk_doc[c.row]) for c in cands]
-            for doc in self.scorer.siblings.asked_siblings(found, aspects().asked(u.analysis.text), int(self.params.sibling_docs)):
+            for doc in pages_beside(u.analysis.text, found, self.scorer.siblings, int(self.params.sibling_docs)):
                 for r in self.scorer.document_rows(doc):
                     rows.setdefault(r, floor)
         members = self._chosen_among(u.analysis)

@@ -9,7 +9,7 @@ from bot.evidence import Evidence
 from bot.forms import Forms
 from bot.params import Params
 from bot.question import Analysis
-from bot.siblings import aspects, question_stems, said_title, title_terms
+from bot.siblings import Siblings, aspects, question_stems, said_title, title_terms
 
 
 def dedicated(analysis: Analysis, pool: list[Evidence], forms: Forms) -> list[Evidence]:
@@ -67,6 +67,25 @@ def on_topic(
     return None
 
 
+def _fuller(question: str, docs: list[int], siblings: Siblings) -> dict[int, int]:
+    """Of ``docs`` (the first is the best's), those whose page the question names more fully than the
+    first's, each with how many title terms it names (see ``fullest_named``), in ``docs``' order."""
+    own = siblings.aspect(docs[0])
+    if own is None:
+        return {}
+    asked, said = aspects().asked(question), question_stems(question)
+    named: dict[int, frozenset[str] | None] = {}  # a page's title terms, when the question says its title in full
+    for d in docs:
+        if d not in named:
+            aspect, title = siblings.aspect(d), siblings.topic(d)
+            on_aspect = aspect is not None and (aspect in asked or aspect == own)
+            named[d] = title_terms(title) if on_aspect and said_title(question, title, said) else None
+    mine = named[docs[0]]
+    # (a designator of a title said in full is said as written: said_title checks it)
+    return {d: len(terms) for d, terms in named.items() if terms is not None and (
+        mine is None or (mine < terms and all(" " in t or t in said for t in terms - mine)))}
+
+
 def fullest_named(ranked: list[Evidence], params: Params, forms: Forms, question: str) -> list[Evidence]:
     """``ranked`` with the sentences of the page the question names most fully by its title first, when
     one comes within ``named_window`` of the best sentence and names more than the best's page.
@@ -81,28 +100,19 @@ def fullest_named(ranked: list[Evidence], params: Params, forms: Forms, question
     on the aspect asked or the best sentence's own."""
     if params.named_window <= 0 or not ranked or not question:
         return ranked
-    siblings = forms.scorer.siblings
-    best = ranked[0]
-    own = siblings.aspect(best.doc)
-    if own is None:
+    floor = ranked[0].score - params.named_window
+    fuller = _fuller(question, [e.doc for e in ranked if e.score >= floor], forms.scorer.siblings)
+    if not fuller:
         return ranked
-    asked, said = aspects().asked(question), question_stems(question)
-    floor = best.score - params.named_window
-    named: dict[int, frozenset[str] | None] = {}  # a page's title terms, when the question says its title in full
-    for e in ranked:
-        if e.doc in named or e.score < floor:
-            continue
-        aspect, title = siblings.aspect(e.doc), siblings.topic(e.doc)
-        on_aspect = aspect is not None and (aspect in asked or aspect == own)
-        named[e.doc] = title_terms(title) if on_aspect and said_title(question, title, said) else None
-    mine, written = named[best.doc], frozenset(said)
-
-    def fuller(terms: frozenset[str] | None) -> bool:
-        # (a designator of a title said in full is said as written: said_title checks it)
-        return terms is not None and (mine is None or (mine < terms and all(" " in t or t in written for t in terms - mine)))
-
-    leads = [d for d, terms in named.items() if fuller(terms)]
-    if not leads:
-        return ranked
-    lead = max(leads, key=lambda d: len(named[d] or ()))  # (the first of the fullest, in ranked order)
+    lead = max(fuller, key=lambda d: fuller[d])  # (the first of the fullest, in ranked order)
     return [e for e in ranked if e.doc == lead] + [e for e in ranked if e.doc != lead]
+
+
+def pages_beside(question: str, found: list[int], siblings: Siblings, k: int) -> list[int]:
+    """Pages to score beside the documents ``found`` (the candidates' documents, search's order): the page
+    on the aspect asked beside one of the first ``k`` on another aspect of its topic, and a found page the
+    question names more fully than the first, though its chunks ranked below the cut ("Neuronal ceroid
+    lipofuscinosis 5", behind the group page's many chunks)."""
+    docs = list(dict.fromkeys(found))
+    fuller = [d for d in _fuller(question, docs, siblings) if d != docs[0]] if docs else []
+    return siblings.asked_siblings(found, aspects().asked(question), k) + fuller

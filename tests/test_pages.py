@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bot.evidence import Evidence
-from bot.pages import fullest_named
+from bot.pages import fullest_named, pages_beside
 
 # A condition, its numbered types and a namesake, each split by aspect as health sites (and MedQuAD) do.
 PAGES = [
@@ -103,3 +103,16 @@ def test_a_designator_said_as_written_names_the_type_page_more_fully(tmp_path: P
     engine = _engine(tmp_path, fake_embedder, 0.1)
     assert _lead(engine, "What is osteogenesis imperfecta type I?", [("oi", 1.1), ("oi1", 1.05)]) == "oi1"
     assert _lead(engine, "What is osteogenesis imperfecta?", [("oi1", 1.1), ("oi", 1.05)]) == "oi"
+
+
+def test_a_found_page_the_question_names_more_fully_is_scored_beside_the_cut(tmp_path: Path, fake_embedder) -> None:  # noqa: ANN001
+    engine = _engine(tmp_path, fake_embedder, 0.1)
+    docs = {d.id: i for i, d in enumerate(engine.data.documents)}
+    siblings = engine.answerer.scorer.siblings
+    q = "What are the symptoms of myotonic dystrophy type 1?"
+    # Search's candidates: the group page first (its chunks), the type's page further down.
+    found = [docs["md-symptoms"], docs["md-symptoms"], docs["hp-treat"], docs["md1-symptoms"]]
+    assert pages_beside(q, found, siblings, 1) == [docs["md1-symptoms"]]
+    # Named no more fully than the first, or the first itself: nothing beside.
+    assert pages_beside("What are the symptoms of myotonic dystrophy?", found, siblings, 1) == []
+    assert pages_beside(q, [docs["md1-symptoms"], docs["md-symptoms"]], siblings, 1) == []
