@@ -17,7 +17,6 @@ from bot.breadth_words import (
     COMPARED,
     DENIED,
     DESCRIBE,
-    DRUGS,
     EACH,
     EACH_SITE,
     EACH_STATES,
@@ -54,7 +53,6 @@ from bot.zipf import zipf_frequency
 
 TREATMENT_KINDS = frozenset({"drug", "therapy", "procedure"})
 SUBJECT_KINDS = TREATMENT_KINDS | {"site"}
-THERE = re.compile(r"\bthere\b", re.IGNORECASE)  # ("which drugs are there?": all of them)
 # Question types that ask for one attribute of a treatment, not for the treatments.
 ATTRIBUTE_TYPES = frozenset({"side_effects", "toxicity_management", "age", "indication", "mechanism", "target", "dose", "frequency",
                              "duration", "duration_count", "diagnosis", "prognosis"})
@@ -174,8 +172,6 @@ class Breadth:
             return True
         # "options for relapsed T-ALL": the options, whatever the question's type words.
         if not analysis.focus and OPTIONS_HEAD.search(analysis.text):
-            return True
-        if self.drugs_listed(analysis):  # ("which drugs are mentioned?": every drug the text describes)
             return True
         # "relapsed ALL tx", "kid relapsed, choices", "latest treatments?": a few words naming no treatment and
         # asking no attribute, with a word for the options: the options, as a message typed in haste asks.
@@ -337,15 +333,6 @@ class Breadth:
         # (not one said of a member it names: "the car-t drug tisagenlecleucel" is about tisagenlecleucel)
         return any(self.glossary.narrower(t) for t in self.named(analysis))
 
-    def drugs_listed(self, analysis: Analysis) -> bool:
-        """Asks for a list of all the drugs (agents, medicines) the text gives ("which drugs are mentioned?",
-        "what meds are there?"), naming none and no class of them; not those of some property ("which drugs
-        were approved on response rates alone?")."""
-        listing = analysis.qtype == "list" or (analysis.qtype == "overview" and "list" in analysis.types)
-        text = analysis.text[asking_start(analysis.text):]
-        return (listing and not analysis.focus and bool(DRUGS.search(text))
-                and bool(WHOLE_TEXT.search(text) or THERE.search(text)))
-
     def options(self, analysis: Analysis, exclude: set[str]) -> bool:
         """Asks for the choices: options words, and no single treatment to tell about (several named is a tour)."""
         named = self.named(analysis)
@@ -354,7 +341,7 @@ class Breadth:
         asks = (bool(OPTIONS.search(fold(analysis.text)))
                 or (bool(exclude) and bool(OTHER.search(analysis.text) or REST.search(analysis.text) or self.besides_asked(analysis) in exclude))
                 or indicated_for_conditions(analysis) or bool(ANYTHING_NEW.search(analysis.text))
-                or self.compares_options(analysis) or self.drugs_listed(analysis))
+                or self.compares_options(analysis))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))
 
 

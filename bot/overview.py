@@ -272,8 +272,6 @@ class Overview:
                 # A list's items are options of their own: each one fitting the asker's disease or line of
                 # therapy ("T-ALL, after two regimens": nelarabine and clofarabine), which its items state.
                 keep = fits
-            if drugs and not cues and not analysis.conditions:  # ("which drugs are there?": each drug a list names)
-                keep += [e for e in ranked if e.kind == "item" and all(e is not k for k in keep)]
             if len(classes) >= 2:
                 # A tour of several named treatments: a paragraph that speaks of two of them ("Antibodies,
                 # such as blinatumomab ... CAR-T cells ...") gives each its own sentence.
