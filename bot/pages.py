@@ -113,6 +113,6 @@ def pages_beside(question: str, found: list[int], siblings: Siblings, k: int) ->
     on the aspect asked beside one of the first ``k`` on another aspect of its topic, and a found page the
     question names more fully than the first, though its chunks ranked below the cut ("Neuronal ceroid
     lipofuscinosis 5", behind the group page's many chunks)."""
-    docs = list(dict.fromkeys(found))
-    fuller = [d for d in _fuller(question, docs, siblings) if d != docs[0]] if docs else []
+    docs = list(dict.fromkeys(found))  # (the first is never fuller than itself)
+    fuller = list(_fuller(question, docs, siblings)) if docs else []
     return siblings.asked_siblings(found, aspects().asked(question), k) + fuller

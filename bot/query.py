@@ -169,8 +169,8 @@ class QueryProcessor:
         folded = fold(corrected)
         extra = [t for t in terms if t not in folded]
         # A word of the question's own ("curable", a word of its type) whose verb the text writes: searched too.
-        said = set(_ONE_WORD.findall(folded))
-        made = [b for w in dict.fromkeys(_ONE_WORD.findall(folded)) if (b := _able_base(w, self._corpus_words)) and b not in said]
+        said = dict.fromkeys(_ONE_WORD.findall(folded))
+        made = [b for w in said if (b := _able_base(w, self._corpus_words)) and b not in said]
         expanded = corrected + (" " + " ".join(extra + made) if extra or made else "")
         # Only for a term spelled out: "brain" is a word of its own, and asking for "CNS" too drifts from it.
         spelled = dict.fromkeys(m.term for m in mentions if fold(m.surface) == m.term)

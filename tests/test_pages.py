@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from pages import engine_over
 
 from bot.evidence import Evidence
 from bot.pages import fullest_named, pages_beside
@@ -37,13 +38,9 @@ PAGES = [
 
 
 def _engine(tmp_path: Path, fake_embedder, window: float):  # noqa: ANN001, ANN202
-    import bot
     from scripts.fit_scale import with_values
 
-    path = tmp_path / "pages.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in PAGES), encoding="utf-8")
-    engine = bot.load(corpus=path, index=tmp_path / "index", embedder=fake_embedder)
-    return with_values(engine, {"named_window": window})
+    return with_values(engine_over(tmp_path, fake_embedder, PAGES), {"named_window": window})
 
 
 def _ranked(engine, scored: list[tuple[str, float]]) -> list[Evidence]:  # noqa: ANN001
@@ -85,7 +82,9 @@ def test_untitled_pages_and_the_rule_off_keep_search_order(tmp_path: Path, fake_
     on = _engine(tmp_path, fake_embedder, 0.1)
     # A best sentence from a page whose record gives no aspect is what it is: nothing to weigh.
     assert _lead(on, q, [("plain", 1.2), ("md1-symptoms", 1.15)]) == "plain"
-    off = _engine(tmp_path, fake_embedder, 0.0)
+    from scripts.fit_scale import with_values
+
+    off = with_values(on, {"named_window": 0.0})
     assert _lead(off, q, [("md-symptoms", 1.2), ("md1-symptoms", 1.15)]) == "md-symptoms"
 
 
