@@ -197,9 +197,9 @@ class Answerer:
         if not [w for w in words if w not in q.unknown] and not q.terms and not overview:
             return self.composer.abstain(frame, "I could not match your question to anything in the text.")
 
-        # Read while the question's vector is computed (bot/query_vectors.py): neither needs it.
-        self.scorer.asked(analysis, scored_text(q.expanded))
-        self.retriever.bm25_all(q.keyword_text)
+        # Read while the vector is computed (bot/query_vectors.py): the keyword search, then its chunks' sentences.
+        top = self.retriever.bm25_scores(q.keyword_text, self.retriever.depth)[0].tolist()
+        self.scorer.read_ahead(analysis, scored_text(q.expanded), top, lambda: self.vectors.ready(q.corrected, q.added))
         qvec = self.vectors.get(q.corrected, q.added)
         cands = self.candidates(q, qvec)
         # A follow-up ("Who are the donors?" after asking about transplant) continues the document the

@@ -22,6 +22,16 @@ class Embedder(Protocol):
         ...
 
 
+class Begun(Protocol):
+    """A question's pass begun ahead (``begin_with_terms``): called, its vector (waiting for it)."""
+
+    def __call__(self) -> np.ndarray: ...
+
+    def ready(self) -> bool:
+        """Whether the vector is computed (a call would not wait)."""
+        ...
+
+
 def encode_question(embedder: Embedder, text: str, terms: list[str]) -> np.ndarray:
     """The vector of a question with the glossary's names for what it names appended (``Query.expanded``):
     composed by the embedder when it can (``encode_with_terms``: no second pass over the names), else

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,7 @@ from bot import conditions
 from bot.answerer import Answerer
 from bot.chunking import Chunker
 from bot.dialogue import Session
-from bot.embedding import Embedder, make_embedder
+from bot.embedding import Begun, Embedder, make_embedder
 from bot.errors import IndexStateError
 from bot.glossary import Glossary
 from bot.index_store import (
@@ -78,7 +77,7 @@ class _LockedEmbedder:
                 return compose(text, terms)
         return self.encode([" ".join([text, *terms])])[0]
 
-    def begin_with_terms(self, text: str, terms: list[str]) -> Callable[[], np.ndarray] | None:
+    def begin_with_terms(self, text: str, terms: list[str]) -> Begun | None:
         """The backend's ``begin_with_terms`` (a pass started now, waited for later), or None."""
         with self._lock:
             begin = getattr(self.inner, "begin_with_terms", None)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,6 +16,8 @@ from bot.glossary import Glossary, Mention
 from bot.index_store import IndexData
 from bot.params import Params
 from bot.question import SUBJECT_KINDS, Analysis
+from bot.reading import Reading
+from bot.reading import key as reading_key
 from bot.retrieval import Candidate
 from bot.siblings import Siblings
 from bot.stemming import Stems, stem
@@ -264,130 +265,85 @@ class EvidenceScorer:
         """The question as scoring ``expanded`` reads it (bot/asked.py): the last one kept, if it is the same."""
         return self.kept.get(analysis, expanded, self.stems, self._stem, self.known_stems, self.params.unknown_word_floor)
 
+    def reading(self, analysis: Analysis, expanded: str) -> Reading:
+        """The question's reading of sentences (bot/reading.py): the last one kept, if it is the same."""
+        a = self.asked(analysis, expanded)
+        return self.kept.reading(reading_key(analysis, a), lambda: Reading(self, analysis, a))
+
+    def read_ahead(self, analysis: Analysis, expanded: str, chunks: Iterable[int], ready: Callable[[], bool]) -> None:
+        """Read the question, then the sentences of ``chunks`` in order until ``ready()``: the work done
+        while the question's vector is computed, which none of it needs."""
+        data, reading = self.data, self.reading(analysis, expanded)
+        order = list(chunks)
+        if order:  # then the rest of the first one's document (a rare word's passage: its neighbours)
+            col = data.chunk_doc
+            doc = col[order[0]]
+            lo, hi = int(np.searchsorted(col, doc, side="left")), int(np.searchsorted(col, doc, side="right"))
+            order += sorted(set(range(lo, hi)) - set(order))
+        for c in order:
+            if not reading.ahead(range(int(data.chunk_first_sentence[c]), int(data.chunk_end_sentence[c])), ready):
+                return
+
+    def cue_hits(self, cue: re.Pattern[str]) -> dict[int, bool]:
+        hits = self._cue_hits.setdefault(cue, {})
+        if len(hits) > 100_000:  # bounded as the other per-row tables are
+            hits.clear()
+        return hits
+
     def score(self, analysis: Analysis, expanded: str, qvec: np.ndarray, rows: dict[int, float]) -> list[Evidence]:
         if not rows:
             return []
         order = sorted(rows)
         vecs = np.asarray(self.data.sentence_vectors[order], dtype=np.float32)
-        dense = vecs @ qvec
-        a = self.asked(analysis, expanded)
-        q_stems, subject, surface, subject_total, unknown, match = a.q_stems, a.subject, a.surface, a.subject_total, a.unknown, a.match
-        n = len(order)
+        dense_of = (vecs @ qvec).tolist()  # the same floats as float(dense[i]), in one call
+        reading = self.reading(analysis, expanded)
+        reads = reading.rows(order)
+        a, p = reading.asked, self.params
+        q_stems, n = a.q_stems, len(order)
+        # The words' weights: their rarity among these candidates.
         df: dict[str, int] = {}
-        for r in order:
-            for w in self._row_stems(r) & q_stems:
+        for x in reads:
+            for w in x.hits:
                 df[w] = df.get(w, 0) + 1
         idf = {w: math.log(1 + n / (1 + df.get(w, 0))) + 0.1 for w in q_stems}
-        idf = {w: v * (self.params.generic_weight if w in self.generic else 1.0) for w, v in idf.items()}
+        idf = {w: v * (p.generic_weight if w in self.generic else 1.0) for w, v in idf.items()}
         total = sum(idf.values()) or 1.0
-        focus = set(analysis.focus)
-        terms = {m.term for m in analysis.mentions}
-        subject_focus = {f for f in focus if self.glossary.kind(f) in SUBJECT_KINDS}
-        cue, p = analysis.cue, self.params
         # The question's stems with their weights, in one order: every sum below adds in that order.
         q_idf = [(w, idf[w]) for w in q_stems]
-        required = set(analysis.required)
-        cost = p.unknown_word_cost
-        # "approved without proven benefit?": read when a sentence is qualified (most are not).
-        keep_qualified: bool | None = None
-        # Paragraph and title features are the same for every sentence of a paragraph / document.
-        per_block: dict[int, tuple[float, float, frozenset[str]]] = {}
-        per_doc: dict[int, tuple[float, bool, float, bool, AbstractSet[str], AbstractSet[str], float]] = {}
-        docs = {self._row_fields(r)[0] for r in order}
+        context: dict[int, tuple[float, float]] = {}  # per paragraph
+        per_doc: dict[int, tuple[float, bool, float]] = {}
+        docs = {x.doc for x in reads}
         asked, extras, dedicated = self.siblings.weigh(expanded, analysis.text, docs, bool(p.p_title_extra))
-        comparison, conds, yes_no = analysis.qtype == "comparison", analysis.conditions, analysis.yes_no and bool(focus)
-        static = self._static
-        cue_hits = self._cue_hits.setdefault(cue, {}) if cue else {}
-        if len(cue_hits) > 100_000:  # bounded as the other per-row tables are
-            cue_hits.clear()
-        has_conds = bool(conds)
-        aside, broader = set(analysis.excluded), self.glossary.broader  # ("one like X": a member of X's class is on topic)
         cap = self.missing_cap
-        dense_of = dense.tolist()  # the same floats as float(dense[i]), in one call
         out: list[Evidence] = []
         feats: list[float] = []  # every sentence's features (Evidence.features), in one flat list
-        for i, r in enumerate(order):
-            d, start, end, block, kind, text, st, first, own, subjects, named_here, short, stated, qualified = static(r)
-            ev = Evidence(r, d, start, end, block, kind, text)
-            ev.dense = dense_of[i]
-            here = match(st)
-            ev.lexical = sum([v for w, v in q_idf if w in here]) / total
-            if first not in per_block:
-                ctx = self._context_stems(d, first)
-                in_ctx = match(ctx)
-                # Matched as a sentence's own words are: "treated" is said by "treatment".
-                per_block[first] = (
-                    sum(idf[w] for w in q_stems if w in in_ctx) / total,
-                    sum(wt for w, wt in subject if w not in in_ctx) / subject_total,
-                    frozenset(w for w, _ in subject if w not in in_ctx),
-                )
-            ev.context, ev.unnamed_context, ctx_absent = per_block[first]
+        for x, dense in zip(reads, dense_of, strict=True):
+            d, first = x.doc, x.first
+            if first not in context:
+                in_ctx, unnamed_context, _ = reading.block(d, first)
+                context[first] = (sum(idf[w] for w in q_stems if w in in_ctx) / total, unnamed_context)
+            in_context, unnamed_context = context[first]
             if d not in per_doc:
-                in_doc_title = match(self._title_stems(d))
-                # In a corpus of many documents a word another document uses is still one this document
-                # never says: it costs as a word unknown to the corpus does in a corpus of one.
-                used = match(self.siblings.stems(d))
-                lacks = unknown | {w for w, _ in subject if w not in used}
+                in_doc_title = reading.document(d)[0]
                 per_doc[d] = (
                     sum(idf[w] for w in q_stems if w in in_doc_title) / total,
                     # "What are the treatments for X?" is not answered by X's page on symptoms.
                     self.siblings.other_aspect(d, asked, dedicated),
                     extras.get(d, 0.0),
-                    # A document that never names what the question is about cannot answer it.
-                    not (focus & self._doc_terms(d)) if focus else (bool(terms) and not (terms & self._doc_terms(d))),
-                    in_doc_title,
-                    lacks,
-                    # The question's whole subject, weighed as its missing part is: the share it leaves unanswered.
-                    sum(wt * (cost if w in lacks else 1.0) for w, wt in subject),
                 )
-            ev.title, ev.other_aspect, ev.title_extra, ev.off_document, in_title, unknown_here, weighed_here = per_doc[d]
-            ev.own, ev.subjects = list(own), list(subjects)
-            mentioned = named_here.union(subjects)
-            if own and own[0] in aside:  # ("one like tisagenlecleucel": not tisagenlecleucel itself)
-                ev.entity = 0.0
-            elif comparison:  # each side may be quoted on its own; both at once is best
-                ev.entity = (1.0 if focus & mentioned else 0.0) + (p.comparison_both_bonus if focus <= mentioned else 0.0)
-            else:
-                ev.entity = len(focus & mentioned) / len(focus) if focus else 0.0
-            wrong = 0.0
-            if subject_focus and subject_focus.isdisjoint(subjects) and not (aside and any(subject_focus & set(broader(t)) for t in subjects)):
-                wrong = 1.0 if own else (p.wrong_topic_only if subjects else 0.0)
-            if required and not required <= named_here:
-                wrong = max(wrong, 1.0)
-            if cue:
-                hit = cue_hits.get(r)
-                ev.cue = cue_hits[r] = bool(cue.search(text)) if hit is None else hit
-            ev.chunk_score = rows[r]
-            ev.wrong = wrong
-            # A bare list item ("Blinatumomab") names a thing but says nothing about it.
-            ev.short = short
-            # A technical word of the question the sentence never names: likely a look-alike passage.
-            # Each costs by its rarity, double when the whole corpus lacks it: one such word is enough.
-            # A word of the document's title is its topic ("leukemia"): every sentence speaks of it.
-            absent = [(w, wt) for w, wt in subject if w not in here and w not in in_title]
-            if absent:
-                missing = sum(wt * (cost if w in unknown_here else 1.0) for w, wt in absent)
-                ev.missing = [surface[w] for w, _ in sorted(absent, key=lambda x: -x[1])]
-                gone = [(w, wt) for w, wt in absent if w in ctx_absent]
-                ev.missing_context = [surface[w] for w, _ in sorted(gone, key=lambda x: -x[1])]
-                ev.missing_context_weight = sum(wt * (cost if w in unknown_here else 1.0) for w, wt in gone)
-            else:
-                missing = 0
-            ev.unnamed = missing / subject_total
-            ev.missing_weight = missing
-            ev.missing_share = ev.missing_context_weight / weighed_here if weighed_here else 0.0
-            if qualified and keep_qualified is None:
-                keep_qualified = not conditions.asks_qualified(analysis.text)
-            ev.qualified = qualified and bool(keep_qualified)
-            ev.condition = conditions.share(stated, conds) if has_conds else 0.0
-            if yes_no:
-                # "Is it approved for children?": the sentence stating its condition answers, fit or not (not "is there any for Ph+?").
-                ev.condition = abs(ev.condition)
+            title, other_aspect, title_extra = per_doc[d]
+            here = x.here
+            ev = Evidence(
+                x.row, d, x.start, x.end, x.block, x.kind, x.text, 0.0, dense,
+                sum([v for w, v in q_idf if w in here]) / total, x.entity, x.cue, rows[x.row], in_context, title,
+                x.unnamed, unnamed_context, x.missing_weight, list(x.missing), list(x.missing_context),
+                x.missing_context_weight, x.missing_share, x.condition, x.qualified, x.wrong, x.off_document, x.short,
+                other_aspect, title_extra, list(x.subjects), list(x.own),
+            )
             out.append(ev)
             feats += ev.features(cap)
         # One product for all candidates: a dot per sentence cost more in numpy's call overhead than in sums.
-        x = np.array(feats, dtype=np.float64).reshape(len(out), len(FEATURES))
-        scores = x @ self.weights + p.bias
+        scores = np.array(feats, dtype=np.float64).reshape(len(out), len(FEATURES)) @ self.weights + p.bias
         for ev, sc in zip(out, scores.tolist(), strict=True):
             ev.score = sc
         out.sort(key=lambda e: (-e.score, e.row))

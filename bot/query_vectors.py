@@ -11,11 +11,10 @@ before retrieval) is dropped; the ``keep`` newest are held (other sessions' ques
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import numpy as np
 
-from bot.embedding import Embedder, encode_question
+from bot.embedding import Begun, Embedder, encode_question
 
 
 class QueryVectors:
@@ -25,7 +24,7 @@ class QueryVectors:
         self.embedder = embedder
         self.ahead = ahead  # False: every vector is computed when asked for
         self.keep = keep
-        self._pending: dict[tuple[str, tuple[str, ...]], Callable[[], np.ndarray]] = {}
+        self._pending: dict[tuple[str, tuple[str, ...]], Begun] = {}
         self._lock = threading.Lock()
 
     def start(self, text: str, terms: list[str]) -> None:
@@ -49,6 +48,12 @@ class QueryVectors:
         """Drop every begun vector (their questions' texts with them)."""
         with self._lock:
             self._pending.clear()
+
+    def ready(self, text: str, terms: list[str]) -> bool:
+        """Whether ``get`` would return at once: no pass begun for it, or its pass finished."""
+        with self._lock:
+            wait = self._pending.get((text, tuple(terms)))
+        return wait is None or wait.ready()
 
     def get(self, text: str, terms: list[str]) -> np.ndarray:
         """The vector: the begun one when there is one, else computed now."""

@@ -261,6 +261,18 @@ def test_a_begun_question_gives_the_same_vector_as_one_encoded_now() -> None:
 
 
 @pytest.mark.model
+def test_a_begun_pass_says_when_it_is_ready_without_waiting_for_it() -> None:
+    emb = OnnxEmbedder(Settings().model_cache, quantize=True, threads=2)
+    begun = emb.begin_with_terms("what is nelarabine", [])
+    assert begun is not None
+    polls = 0
+    while not begun.ready():  # its callback needs Python's lock, which ``ready`` hands over now and then
+        polls += 1
+        assert polls < 10_000_000, "a finished pass was never seen ready"
+    assert begun.ready() and np.array_equal(begun(), emb.encode_query("what is nelarabine"))
+
+
+@pytest.mark.model
 def test_a_process_exits_cleanly_with_a_pass_begun_and_never_waited_for(tmp_path: Path) -> None:
     # Left running at exit, onnxruntime's thread called back into a finalising Python, which aborted
     # the process ("FATAL: exception not rethrown", exit code 134): the passes are waited for at exit.

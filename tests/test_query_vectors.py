@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
 
@@ -11,28 +9,43 @@ from bot.query_vectors import QueryVectors
 from tests.conftest import FakeEmbedder
 
 
-class BeginningEmbedder(FakeEmbedder):
-    """A backend that can begin a vector: records what was begun and what was waited for."""
+class Begun:
+    """A pass begun by the fake: ``done`` says whether it has finished."""
 
-    def __init__(self, refuse: bool = False, fail: bool = False) -> None:
+    def __init__(self, owner: BeginningEmbedder, text: str, vec: np.ndarray) -> None:
+        self.owner, self.text, self.vec = owner, text, vec
+        self.done = owner.finish_at_once
+
+    def ready(self) -> bool:
+        self.owner.polled += 1
+        if self.owner.polled >= self.owner.finish_after_polls:
+            self.done = True
+        return self.done
+
+    def __call__(self) -> np.ndarray:
+        self.owner.waited.append(self.text)
+        return self.vec
+
+
+class BeginningEmbedder(FakeEmbedder):
+    """A backend that can begin a vector: records what was begun and what was waited for. Its passes
+    finish at once, or when they have been polled ``finish_after_polls`` times."""
+
+    def __init__(self, refuse: bool = False, fail: bool = False, finish_at_once: bool = True,
+                 finish_after_polls: int = 1 << 30) -> None:
         super().__init__()
         self.begun: list[tuple[str, list[str]]] = []
         self.waited: list[str] = []
         self.refuse, self.fail = refuse, fail
+        self.finish_at_once, self.finish_after_polls, self.polled = finish_at_once, finish_after_polls, 0
 
-    def begin_with_terms(self, text: str, terms: list[str]) -> Callable[[], np.ndarray] | None:
+    def begin_with_terms(self, text: str, terms: list[str]) -> Begun | None:
         if self.fail:
             raise RuntimeError("no session")
         if self.refuse:
             return None
         self.begun.append((text, terms))
-        vec = FakeEmbedder().encode([" ".join([text, *terms])])[0]
-
-        def wait() -> np.ndarray:
-            self.waited.append(text)
-            return vec
-
-        return wait
+        return Begun(self, text, FakeEmbedder().encode([" ".join([text, *terms])])[0])
 
 
 def joined(text: str, terms: list[str]) -> np.ndarray:
@@ -110,3 +123,34 @@ def test_an_answer_waits_for_the_vector_begun_when_its_question_was_read(corpus_
     engine = bot.load(corpus=corpus_dir, index=tmp_path / "index", embedder=off, settings=Settings(query_ahead=False))
     same = engine.session().ask("What is alphamab?")
     assert off.begun == [] and off.calls == 1 and same.answer == answer.answer
+
+
+def test_ready_says_whether_get_would_wait() -> None:
+    emb = BeginningEmbedder(finish_at_once=False, finish_after_polls=2)
+    vectors = QueryVectors(emb)
+    assert vectors.ready("what is ALL", [])  # nothing begun: computed when asked, nothing to wait for
+    vectors.start("what is ALL", [])
+    assert not vectors.ready("what is ALL", [])
+    assert vectors.ready("what is ALL", [])  # its pass finished (the second poll)
+    assert not emb.waited  # asking whether it is ready never waits
+
+
+
+def test_the_answer_is_the_same_whether_its_vector_was_ready_at_once_or_late(corpus_dir, tmp_path) -> None:  # noqa: ANN001
+    """A late vector leaves time to read sentences ahead (bot/reading.py); what is read ahead is what would
+    have been read after, so every answer is the same."""
+    import bot
+
+    questions = ["What is alphamab?", "Which drugs are there?", "What are the side effects of betacel?", "pizza?"]
+
+    def seen(emb: BeginningEmbedder, index: str) -> list[tuple[object, ...]]:
+        engine = bot.load(corpus=corpus_dir, index=tmp_path / index, embedder=emb)
+        out = []
+        for q in questions:
+            a = engine.session().ask(q)
+            out.append((a.answer, a.abstained, a.confidence, [(c.quote, c.score) for c in a.citations]))
+        return out
+
+    late = BeginningEmbedder(finish_at_once=False)
+    assert seen(BeginningEmbedder(), "at-once") == seen(late, "late")
+    assert late.polled > 0  # the late one was asked whether it was ready while sentences were read
