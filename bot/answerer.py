@@ -199,6 +199,7 @@ class Answerer:
 
         # Read while the vector is computed (bot/query_vectors.py): the keyword search, then its chunks' sentences.
         top = self.retriever.bm25_scores(q.keyword_text, self.retriever.depth)[0].tolist()
+        self.lacking.lacked(q, analysis)  # (what the question names that the text never says)
         self.scorer.read_ahead(analysis, scored_text(q.expanded), top, lambda: self.vectors.ready(q.corrected, q.added))
         qvec = self.vectors.get(q.corrected, q.added)
         cands = self.candidates(q, qvec)
@@ -233,7 +234,7 @@ class Answerer:
             return self.composer.abstain(frame, ADVICE, near, status="advice")
         if other := self.lacking.other_condition(analysis):
             return self.composer.abstain(frame, f"The text does not discuss {other}.", near, missing=[other])
-        names = self.lacking.names(q, analysis) or self.lacking.head(analysis)
+        names = self.lacking.lacked(q, analysis)
         if names:
             # A rare word the corpus lacks, in a question about nothing the corpus covers, or what a short
             # question asks for in a setting the corpus covers ("diet tips for pts on salvage chemo"): not in the text.
@@ -288,10 +289,8 @@ class Answerer:
         of its terms), in a corpus small enough to read once; None when no document names any."""
         if not hasattr(self, "_main_doc"):
             docs = self.data.documents
-            if len(docs) == 1:
-                self._main_doc: int | None = 0
-            elif len(docs) > self.params.main_document_max_docs:
-                self._main_doc = None
+            if len(docs) == 1 or len(docs) > self.params.main_document_max_docs:
+                self._main_doc: int | None = 0 if len(docs) == 1 else None
             else:
                 counts = [len(self.scorer.document_terms(d)) for d in range(len(docs))]
                 best = max(range(len(docs)), key=lambda d: (counts[d], -d))

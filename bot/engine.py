@@ -137,6 +137,7 @@ class Engine:
         a.vectors.clear()
         a.retriever.forget()
         a.scorer.kept.forget()
+        a.lacking.forget()
         a.queries.forget()
         conditions.forget()
 

@@ -119,3 +119,19 @@ def test_how_the_asker_studies_is_no_subject_the_text_lacks(engine, question: st
     a = engine.answerer
     u = a.understand(question)
     assert not a.lacking.names(u.query, u.analysis)
+
+
+
+def test_what_the_text_lacks_is_read_once_per_question_and_again_when_the_question_changes(engine) -> None:  # noqa: ANN001
+    lacking = engine.answerer.lacking
+    calls: list[str] = []
+    real = lacking.names
+    lacking.names = lambda q, analysis: calls.append(analysis.text) or real(q, analysis)  # type: ignore[method-assign]
+    u = engine.answerer.understand("diet tips for patients on alphamab")
+    assert lacking.lacked(u.query, u.analysis) == ["diet", "tips"] == lacking.head(u.analysis)
+    assert lacking.lacked(u.query, u.analysis) == ["diet", "tips"] and len(calls) == 1  # kept, not read again
+    u.analysis.focus = []  # (a question changed since: read again)
+    lacking.lacked(u.query, u.analysis)
+    assert len(calls) == 2
+    other = engine.answerer.understand("what is tocilizumab")
+    assert lacking.lacked(other.query, other.analysis) == real(other.query, other.analysis) == ["tocilizumab"]
