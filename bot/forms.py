@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.breadth import TREATMENT_KINDS
+from bot.breadth_words import ASK_CLAUSE
 from bot.evidence import Evidence, EvidenceScorer
 from bot.glossary import Glossary
 from bot.leads import keep_fitting, says_for
@@ -73,6 +74,12 @@ def answering(ranked: list[Evidence], best: Evidence, analysis: Analysis | None 
 OUTCOME_TYPES = frozenset({"prognosis", "percentage", "percent_figure", "life_expectancy"})
 
 
+def only_whether(analysis: Analysis) -> bool:
+    """A yes/no question and nothing further: one sentence settles it. "Is a transplant an option? Who
+    can be the donor?" asks further, and its answer is that of the ask after it."""
+    return analysis.yes_no and not any(m.start(1) > 0 for m in ASK_CLAUSE.finditer(analysis.text))
+
+
 class Forms:
     def __init__(self, scorer: EvidenceScorer, glossary: Glossary, params: Params) -> None:
         self.scorer = scorer
@@ -110,7 +117,7 @@ class Forms:
                 and (cue is None or cue.search(ev.text))
                 and (analysis.need is None or analysis.need.search(ev.text))
                 and analysis.qtype not in _ONE_SENTENCE
-                and not analysis.yes_no
+                and not only_whether(analysis)
             ):
                 chosen.append(ev)
         if not topic:  # (a topic asks no further part)
@@ -162,7 +169,7 @@ class Forms:
 
     def _complements(self, analysis: Analysis, ranked: list[Evidence], chosen: list[Evidence]) -> list[Evidence]:
         p = self.params
-        if analysis.yes_no or analysis.qtype == "comparison":
+        if only_whether(analysis) or analysis.qtype == "comparison":
             return []
         parts = self._parts(analysis)
         if len(parts) < 2:

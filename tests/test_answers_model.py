@@ -249,3 +249,19 @@ def test_an_attribute_of_their_after_agents_picked_by_a_mark_asks_of_each_agent(
     asked = follow.searched_for.lower()
     assert all(t in asked for t in ("blinatumomab", "tisagenlecleucel", "brexucabtagene")), asked
     assert not follow.abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is bone marrow transplant an option after relapse? who can be the donor",
+     "Is transplant possible after relapse, and who can donate?"],
+)
+def test_a_yes_no_question_followed_by_another_ask_answers_both(real_engine, question: str) -> None:  # noqa: ANN001
+    quotes = [c.quote for c in real_engine.session().ask(question).citations]
+    assert quotes[:2] == [
+        "Stem cell transplantation following reinduction chemotherapy or immunotherapy offers the greatest hope of "
+        "long-term remission or cure if an HLA-matched sibling is available.",
+        "Cells from other relatives or from matched, unrelated donors are sometimes used.",
+    ], quotes
+    # Whether alone, one sentence settles it.
+    assert len(real_engine.session().ask("Is blinatumomab approved for children?").citations) == 1
