@@ -24,6 +24,7 @@ from bot.breadth_words import (
     MANAGED,
     MAPPING,
     MARK_KINDS,
+    MEANING,
     NOT_BROAD,
     OPTIONS,
     OPTIONS_HEAD,
@@ -341,7 +342,9 @@ class Breadth:
         asks = (bool(OPTIONS.search(fold(analysis.text)))
                 or (bool(exclude) and bool(OTHER.search(analysis.text) or REST.search(analysis.text) or self.besides_asked(analysis) in exclude))
                 or indicated_for_conditions(analysis) or bool(ANYTHING_NEW.search(analysis.text))
-                or self.compares_options(analysis))
+                or self.compares_options(analysis)
+                # "What happens when ALL relapses?", about nothing in particular: what it means, then what is done.
+                or (bool(MEANING.search(analysis.text)) and self.about_everything(analysis)))
         return asks and (len(specific) != 1 or len(named) > 1 or bool(exclude))
 
 

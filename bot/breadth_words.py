@@ -8,7 +8,8 @@ import re
 # Asks what the situation means as well as what can be done ("explain what that means and what happens next").
 MEANING = re.compile(
     # ("meaning" asked for, not a gloss: "refractory ALL, meaning disease that didn't respond")
-    r"\b(what (that|this|it) means?|what does (that|this|it) mean|the meaning|meaning of|meaning(?=\s*(?:[?.!]|$))|how serious|how bad|what is happening|what's happening)\b",
+    # (and what happens when it happens: "what happens when ALL relapses?")
+    r"\b(what (that|this|it) means?|what does (that|this|it) mean|the meaning|meaning of|meaning(?=\s*(?:[?.!]|$))|how serious|how bad|what is happening|what's happening|what happens (?:when|if))\b",
     re.IGNORECASE,
 )
 # "what's left": the options not yet tried, asked as a phrase.

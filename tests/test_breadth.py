@@ -390,3 +390,12 @@ def test_treatments_named_as_guesses_before_asking_for_more_are_not_what_is_aske
     # named without asking for more, or after it, they are what is asked about
     assert b.named(_analysis(engine, "what are the options now? alphamab again or a transplant?"))
     assert b.named(_analysis(engine, "anything new? or is it alphamab again?")) == ["alphamab"]
+
+
+def test_what_happens_when_it_comes_back_asks_what_it_means_then_the_options(engine) -> None:  # noqa: ANN001
+    b = engine.answerer.overviews.breadth
+    for question in ("What happens when the disease relapses?", "what happens if it comes back?"):
+        assert b.options(_analysis(engine, question), set()), question
+    # About something in particular, it asks about that, not for the options.
+    assert not b.options(_analysis(engine, "what happens when a patient gets cytokine release syndrome?"), set())
+    assert not b.options(_analysis(engine, "what happens if alphamab is stopped?"), set())
