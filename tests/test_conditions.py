@@ -379,3 +379,18 @@ def test_an_age_group_said_as_the_over_65s_or_the_under_18s() -> None:
     assert read("is it for the over-65s", True).age == (65.0, 200.0)
     assert read("what about the under-18s?", True).age == (0.0, 18.0)
     assert read("a drug from the 1960s", True).age is None
+
+
+@pytest.mark.parametrize(
+    ("question", "donor"),
+    [
+        ("my sister's leukemia came back in her bone marrow. is that really bad??", set()),  # she is the patient
+        ("My brother relapsed with B-cell ALL, what now?", set()),
+        ("my sister, 12, has ALL and relapsed", set()),
+        ("does it have to be my sister as the donor?", {"sibling"}),
+        ("My brother has B-cell ALL and my sister could donate", {"sibling"}),  # the patient, then a donor
+        ("could my brother's marrow be used?", {"sibling"}),
+    ],
+)
+def test_a_relative_who_is_the_patient_is_no_donor(question: str, donor: set[str]) -> None:
+    assert set(conditions.read(question, True).donor) == donor
