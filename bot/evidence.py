@@ -226,6 +226,9 @@ class EvidenceScorer:
     def row_stems(self, row: int) -> Stems:
         return self._row_stems(row)
 
+    def title_stems(self, doc: int) -> Stems:
+        return self._title_stems(doc)
+
     def document_terms(self, doc: int) -> frozenset[str]:
         """The glossary terms document ``doc`` names anywhere (title or text)."""
         return self._doc_terms(doc)

@@ -171,10 +171,15 @@ class Forms:
         p = self.params
         if only_whether(analysis) or analysis.qtype == "comparison":
             return []
+        best = chosen[0]
         parts = self._parts(analysis)
+        if any(kind == "word" for kind, _ in parts):
+            # A word of the document's title is its topic ("acute lymphoblastic" in "relapsed ALL"): every
+            # sentence of it speaks of it, so it is no part a further sentence must answer.
+            title = self.scorer.title_stems(best.doc)
+            parts = [x for x in parts if not (x[0] == "word" and x[1] in title)]
         if len(parts) < 2:
             return []
-        best = chosen[0]
         open_parts = [x for x in parts if not any(self._answers_part(e, x) for e in chosen)]
         extra: list[Evidence] = []
         pool = [e for e in ranked if e.doc == best.doc and e not in chosen and len(e.text) >= 40]

@@ -265,3 +265,11 @@ def test_a_yes_no_question_followed_by_another_ask_answers_both(real_engine, que
     ], quotes
     # Whether alone, one sentence settles it.
     assert len(real_engine.session().ask("Is blinatumomab approved for children?").citations) == 1
+
+
+def test_a_word_of_the_documents_title_asks_for_no_further_sentence(real_engine) -> None:  # noqa: ANN001
+    # "ALL" reads as "acute lymphoblastic leukemia", the title's words: every sentence speaks of it, so no
+    # sentence joins the answer for saying it ("New immunotherapy approaches ... in relapsed/refractory ALL.").
+    answer = real_engine.session().ask("what type of relapse is the most ominous in ALL")
+    quoted = [c.quote for p in answer.parts if p.kind != "related" for c in (answer.citations[i - 1] for i in p.cites)]
+    assert quoted == ["Bone marrow relapse is particularly ominous."], answer.answer

@@ -29,3 +29,4 @@ def test_a_yes_no_question_followed_by_an_ask_gets_the_sentence_answering_it(eng
     assert len(alone.citations) == 1, alone.answer
     quotes = [c.quote for c in both.citations]
     assert "Betacel may cause hepatotoxicity, including veno-occlusive disease." in quotes, both.answer
+
