@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from bot.evidence import EvidenceScorer
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # (not frozen: a frozen dataclass sets each of its 25 fields through a call)
 class Read:
     """One sentence as the question reads it (the fields of ``Evidence`` that no other candidate moves)."""
 
