@@ -229,6 +229,15 @@ class EvidenceScorer:
     def title_stems(self, doc: int) -> Stems:
         return self._title_stems(doc)
 
+    def context_stems(self, doc: int, first_row: int) -> frozenset[str]:
+        """Stems of the paragraph starting at ``first_row`` and of its document's title."""
+        return self._context_stems(doc, first_row)
+
+    def static(self, row: int) -> tuple[int, int, int, int, str, str, Stems, int, tuple[str, ...], tuple[str, ...],
+                                          frozenset[str], bool, conditions.Conditions, bool]:
+        """What the scorer reads of a sentence whatever the question (``_row_static``), read once."""
+        return self._static(row)
+
     def document_terms(self, doc: int) -> frozenset[str]:
         """The glossary terms document ``doc`` names anywhere (title or text)."""
         return self._doc_terms(doc)

@@ -106,7 +106,7 @@ class Reading:
         got = self.blocks.get(first)
         if got is None:
             a = self.asked
-            in_ctx = a.match(self._scorer._context_stems(doc, first))  # matched as a sentence's own words are
+            in_ctx = a.match(self._scorer.context_stems(doc, first))  # matched as a sentence's own words are
             got = self.blocks[first] = (
                 in_ctx, sum(wt for w, wt in a.subject if w not in in_ctx) / a.subject_total,
                 frozenset(w for w, _ in a.subject if w not in in_ctx),
@@ -126,7 +126,7 @@ class Reading:
             cost = s.params.unknown_word_cost
             terms = s.document_terms(doc)
             got = self._docs[doc] = (
-                a.match(s._title_stems(doc)), lacks,
+                a.match(s.title_stems(doc)), lacks,
                 # The question's whole subject, weighed as its missing part is: the share it leaves unanswered.
                 sum(wt * (cost if w in lacks else 1.0) for w, wt in a.subject),
                 # A document that never names what the question is about cannot answer it.
@@ -136,7 +136,7 @@ class Reading:
 
     def _read(self, r: int) -> Read:
         s, a, p = self._scorer, self.asked, self._scorer.params
-        d, start, end, block, kind, text, st, first, own, subjects, named_here, short, stated, qualified = s._static(r)
+        d, start, end, block, kind, text, st, first, own, subjects, named_here, short, stated, qualified = s.static(r)
         here = a.match(st)
         focus, aside = self.focus, self.aside
         mentioned = named_here.union(subjects)
