@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Set
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING
 
+from bot.last import Last
 from bot.question import SYMPTOMS_WHEN, Analysis
 from bot.stemming import Matcher
 from bot.text import written_forms
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from bot.reading import Reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,7 @@ class Kept:
 
     def __init__(self) -> None:
         self.last: Asked | None = None
-        self.last_reading: tuple[tuple[object, ...], Any] | None = None  # (its key, bot/reading.py's Reading)
+        self.readings: Last[Reading] = Last()  # the question's reading of sentences (bot/reading.py)
 
     def get(
         self, analysis: Analysis, expanded: str, stems: Callable[[str], set[str]], stem: Callable[[str], str],
@@ -80,14 +82,6 @@ class Kept:
             last = self.last = read(analysis, expanded, stems, stem, known_stems, unknown_word_floor)
         return last
 
-    def reading(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
-        """The last question's reading of sentences when ``key`` is its key, else ``make()``'s, kept."""
-        last = self.last_reading  # read once: another thread may replace it
-        if last is not None and last[0] == key:
-            return cast(T, last[1])
-        made = make()
-        self.last_reading = (key, made)
-        return made
-
     def forget(self) -> None:
-        self.last = self.last_reading = None
+        self.last = None
+        self.readings.forget()

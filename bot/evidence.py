@@ -280,7 +280,7 @@ class EvidenceScorer:
     def reading(self, analysis: Analysis, expanded: str) -> Reading:
         """The question's reading of sentences (bot/reading.py): the last one kept, if it is the same."""
         a = self.asked(analysis, expanded)
-        return self.kept.reading(reading_key(analysis, a), lambda: Reading(self, analysis, a))
+        return self.kept.readings.get(reading_key(analysis, a), lambda: Reading(self, analysis, a))
 
     def read_ahead(self, analysis: Analysis, expanded: str, chunks: Iterable[int], ready: Callable[[], bool]) -> None:
         """Read the question, then the sentences of ``chunks`` in order until ``ready()``: the work done

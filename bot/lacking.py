@@ -9,6 +9,7 @@ from functools import cached_property
 from bot.breadth_words import OPTIONS
 from bot.decision import is_long
 from bot.evidence import EvidenceScorer
+from bot.last import Last
 from bot.params import Params
 from bot.query import Query
 from bot.question import Analysis, matching_types, rules, type_vocabulary
@@ -26,21 +27,18 @@ class Lacking:
     def __init__(self, scorer: EvidenceScorer, params: Params) -> None:
         self.scorer = scorer
         self.params = params
-        self._last: tuple[tuple[object, ...], tuple[str, ...]] | None = None  # see ``lacked``
+        self._last: Last[tuple[str, ...]] = Last()  # see ``lacked``
 
     def lacked(self, q: Query, analysis: Analysis) -> list[str]:
         """``names``, else ``head``: what the question asks about that the corpus never says. The last
         question's is kept: an answer reads it while the question's vector is computed, and uses it after."""
         key = (analysis.text, analysis.qtype, tuple(analysis.focus), tuple(q.unknown), tuple(analysis.subject.items()),
                tuple((m.term, m.start, m.kind) for m in analysis.mentions))
-        last = self._last  # read once: another thread may replace it
-        if last is None or last[0] != key:
-            last = self._last = (key, tuple(self.names(q, analysis) or self.head(analysis)))
-        return list(last[1])
+        return list(self._last.get(key, lambda: tuple(self.names(q, analysis) or self.head(analysis))))
 
     def forget(self) -> None:
         """Drop the last question's reading (its words)."""
-        self._last = None
+        self._last.forget()
 
     @cached_property
     def _glossary_stems(self) -> frozenset[str]:

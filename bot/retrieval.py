@@ -8,6 +8,7 @@ import numpy as np
 
 from bot.embedding import Embedder
 from bot.index_store import IndexData
+from bot.last import Last
 from bot.models import Hit
 
 RRF_K = 60
@@ -65,10 +66,12 @@ class HybridRetriever:
         # documents, search's own order of the same query (bot/decision.py's topic check); one scan serves both.
         self._last_dense: tuple[bytes, int, tuple[np.ndarray, np.ndarray]] | None = None
         self._last_bm25: tuple[str, np.ndarray | None] | None = None
+        self._last_top: Last[tuple[np.ndarray, np.ndarray]] = Last()  # see ``bm25_scores``
 
     def forget(self) -> None:
         """Drop the last scans (the last question's text and vector)."""
         self._last_bm25 = self._last_dense = None
+        self._last_top.forget()
 
     def bm25_all(self, text: str) -> np.ndarray | None:
         """The BM25 score of every chunk (None when no query word is in the index); read-only.
@@ -103,17 +106,23 @@ class HybridRetriever:
         self._last_dense = (key, depth, found)
         return found
 
-    def bm25_scores(
-        self, text: str, depth: int, scores: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        scores = self.bm25_all(text) if scores is None else scores
+    def bm25_scores(self, text: str, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """The keyword list: the first ``depth`` chunks with a score, best first, and their scores (read-only).
+        The last text's are kept: an answer reads them before the wait for its vector, then ranks with them."""
+        return self._last_top.get((text, depth), lambda: self._top(self.bm25_all(text), depth))
+
+    @staticmethod
+    def _top(scores: np.ndarray | None, depth: int) -> tuple[np.ndarray, np.ndarray]:
         if scores is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         depth = min(depth, len(scores))
         top = np.argpartition(-scores, depth - 1)[:depth]
         top = top[np.argsort(-scores[top], kind="stable")]
         top = top[scores[top] > 0]
-        return top, scores[top]
+        found = top, scores[top]
+        for a in found:
+            a.flags.writeable = False  # shared by the calls that find them kept
+        return found
 
     def search(
         self, text: str, k: int = 5, qvec: np.ndarray | None = None, mode: str = "hybrid", fusion: str | None = None
@@ -156,7 +165,7 @@ class HybridRetriever:
             # The first list's shares, 0.0 + 1/(k + rank) as before: the same floats, made in one pass.
             fused = dict(zip(dense_of, _shares(len(dense_of)), strict=False))
         if mode in ("hybrid", "bm25"):
-            rows, scores = self.bm25_scores(text, depth, all_bm25)
+            rows, scores = self.bm25_scores(text, depth)
             bm25_of = dict(zip(rows.tolist(), scores.tolist(), strict=True))
             get = fused.get
             for r, share in zip(bm25_of, _shares(len(bm25_of)), strict=False):

@@ -81,11 +81,11 @@ def test_forgetting_drops_what_the_engine_keeps_of_questions_and_changes_no_answ
     a.vectors._pending[("another visitor's question", ())] = lambda: np.zeros(8)  # (a begun vector, as a server has)
     assert a.retriever._last_bm25 is not None and a.retriever._last_dense is not None
     assert a.scorer.kept.last is not None and a.queries._correct.cache_info().currsize > 0
-    assert a.scorer.kept.last_reading is not None and a.lacking._last is not None
+    assert a.scorer.kept.readings.held and a.lacking._last.held and a.retriever._last_top.held
     assert conditions.read.cache_info().currsize > 0
     engine.forget()
     assert a.retriever._last_bm25 is None and a.retriever._last_dense is None and a.scorer.kept.last is None
-    assert a.scorer.kept.last_reading is None and a.lacking._last is None
+    assert not (a.scorer.kept.readings.held or a.lacking._last.held or a.retriever._last_top.held)
     assert a.queries._correct.cache_info().currsize == 0 and conditions.read.cache_info().currsize == 0
     assert not a.vectors._pending
     assert engine.session().ask(question).answer == before.answer

@@ -69,4 +69,4 @@ def test_a_changed_focus_is_read_again(corpus_dir, tmp_path) -> None:  # noqa: A
     u.analysis.focus = ["betacel"]  # (a class narrowed to one member, bot/answerer.py)
     assert s.reading(u.analysis, expanded) is not first
     engine.forget()
-    assert s.kept.last_reading is None
+    assert not s.kept.readings.held

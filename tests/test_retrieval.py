@@ -176,7 +176,13 @@ def test_the_last_keyword_scores_are_kept_read_only_and_found_again_for_their_te
         assert retriever.bm25_all("qqqzzz") is None  # no word of the index: nothing scored
         # Ranking with the kept scores gives what ranking from scratch gives.
         kept = retriever.rank("alphamab headache", k=3)
-        retriever._last_bm25 = None
+        retriever.forget()  # (the kept scores, their keyword list and the dense scan)
         assert [(c.row, c.score) for c in retriever.rank("alphamab headache", k=3)] == [(c.row, c.score) for c in kept]
+        # The keyword list is kept too: read before the wait for the vector, ranked with after.
+        rows, scores = retriever.bm25_scores("alphamab headache", 50)
+        assert retriever.bm25_scores("alphamab headache", 50)[0] is rows and len(calls) == 4
+        with pytest.raises(ValueError):
+            rows[0] = 0  # shared by every call that finds it kept
+        assert retriever.bm25_scores("alphamab headache", 2)[0].tolist() == rows[:2].tolist()
     finally:
         engine.data.bm25.get_scores = real
