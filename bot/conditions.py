@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.paths import DATA
 from bot.prefilter import Guarded
+from bot.spelled import as_digits
 
 ADULT_AGE = 18
 
@@ -151,28 +152,6 @@ def asks_qualified(question: str) -> bool:
     return bool(pattern and pattern.search(question))
 
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SPELLED = re.compile(
-    # (not "one of them": "one" is an age only as "one year old")
-    rf"\b(?:({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS[1:10])}))?|({'|'.join(_UNITS[2:])}|one(?=[- ]years?\b)))\b(?!\s+of\b)",
-    re.IGNORECASE,
-)
-
-
-def is_number_word(word: str) -> bool:
-    """"sixteen", "seventy-two": an amount or an age in words, never what a question is about."""
-    return bool(_SPELLED.fullmatch(word)) or word.lower() == "one"
-
-
-def _spelled_digits(m: re.Match[str]) -> str:
-    """An age written in words, as digits: "seventy-two" -> "72"."""
-    if m.group(3):
-        return str(_UNITS.index(m.group(3).lower()))
-    return str(_TENS[m.group(1).lower()] + (_UNITS.index(m.group(2).lower()) if m.group(2) else 0))
-
-
 def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[str]]:
     r = _rules()
     lo: float | None = None
@@ -191,7 +170,7 @@ def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[st
             lo, hi = float(m.group(1)), 200.0 if hi is None else hi
             labels.append(f"over {m.group(1)} years")
     if question:
-        spelled = _SPELLED.sub(_spelled_digits, text)  # "my daughter is fifteen", "he's seventy-two"
+        spelled = as_digits(text)  # "my daughter is fifteen", "he's seventy-two"
         for p in r.person_age:
             for m in p.finditer(spelled):
                 age = float(m.group(1))
@@ -219,13 +198,27 @@ def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[st
     return ((lo, hi) if lo is not None and hi is not None else None), labels
 
 
+def _asked(kinds: dict[str, Any], text: str, question: bool) -> frozenset[str]:
+    """The values of one condition ``text`` states; of a question stating two ("most of what I read is about
+    B-cell. What's out there for T-cell?"), the one its last asking sentence states, when that states one."""
+    found = frozenset(k for k, p in kinds.items() if p.search(text))
+    if question and len(found) > 1 and len(asks := ASKING.findall(text)) > 0 and len(asks[-1]) < len(text.strip()):
+        own = frozenset(k for k, p in kinds.items() if p.search(asks[-1]))
+        return own if len(own) == 1 else found
+    return found
+
+
+# A message's sentences that ask ("... about B-cell. What's out there for T-cell?").
+ASKING = re.compile(r"[^.!?]*\?")
+
+
 @lru_cache(maxsize=4)  # a turn reads its question in the dialogue and in its analysis: ~40 patterns, once (few slots)
 def read(text: str, question: bool = False) -> Conditions:
     """The conditions ``text`` states (a sentence) or asks about (``question=True``). (Conditions are frozen.)"""
     r = _rules()
     age, labels = _age(text, question)
-    lineage = frozenset(k for k, p in r.lineage.items() if p.search(text))
-    ph = frozenset(k for k, p in r.ph.items() if p.search(text))
+    lineage = _asked(r.lineage, text, question)
+    ph = _asked(r.ph, text, question)
     line_m = r.line.search(text)
     line = 2 if line_m else None
     donor: set[str] = set()

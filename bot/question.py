@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
-from bot.conditions import Conditions, age_spans, dimension_words, is_number_word, read, spans_of
+from bot.conditions import Conditions, age_spans, dimension_words, read, spans_of
 from bot.glossary import Glossary, Mention
 from bot.paths import DATA
 from bot.prefilter import may_match
+from bot.spelled import is_number_word
 from bot.story import asking_start, named_people, story_only, told_of_treatments
 from bot.text import content_words, fold
 
@@ -85,9 +86,7 @@ class QuestionRules:
 
     def __post_init__(self) -> None:
         # Looked up by name several times an answer: a dict, not a scan of the list (the first of a name wins).
-        self._by_name: dict[str, QuestionType] = {}
-        for t in self.types:
-            self._by_name.setdefault(t.name, t)
+        self._by_name: dict[str, QuestionType] = {t.name: t for t in reversed(self.types)}
 
     def get(self, name: str) -> QuestionType | None:
         return self._by_name.get(name)

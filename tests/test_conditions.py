@@ -394,3 +394,18 @@ def test_an_age_group_said_as_the_over_65s_or_the_under_18s() -> None:
 )
 def test_a_relative_who_is_the_patient_is_no_donor(question: str, donor: set[str]) -> None:
     assert set(conditions.read(question, True).donor) == donor
+
+
+@pytest.mark.parametrize(("text", "lineage"), [
+    # The story names the other kind; the question asks of one.
+    ("Most of what I read online is about B-cell. What's out there for T-cell?", {"T"}),
+    # Both asked in the asking sentence, or no sentence of the story apart: both stay.
+    ("B-cell ALL. What differs for B-cell and T-cell?", {"B", "T"}),
+    ("B-cell vs T-cell relapse: which drugs?", {"B", "T"}),
+])
+def test_of_two_lineages_stated_the_asking_sentences_counts(text: str, lineage: set[str]) -> None:
+    assert read(text, question=True).lineage == frozenset(lineage)
+
+
+def test_of_two_ph_states_the_asking_sentences_counts() -> None:
+    assert read("The leaflet was about Ph+. What is there for Ph-negative disease?", question=True).ph == frozenset({"-"})

@@ -383,6 +383,9 @@ def test_a_choice_between_alternatives_is_not_a_yes_no_question(engine) -> None:
     assert not yes_no("Can you break down the fixture drugs, how they work and who they're meant for?")
     assert not yes_no("could you please explain alphamab")
     assert yes_no("Can you give alphamab to children?")
+    # "Would X work for ...?" asks whether, as "does X work" does; "would you ..." asks for something.
+    assert yes_no("would alphamab work for T-cell ALL?")
+    assert not yes_no("would you describe alphamab")
 
 
 def test_a_clause_describing_what_is_named_does_not_ask_for_that_attribute(engine) -> None:
