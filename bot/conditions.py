@@ -16,6 +16,7 @@ from typing import Any
 from bot.paths import DATA
 from bot.prefilter import Guarded
 from bot.spelled import as_digits
+from bot.text import asking_sentences
 
 ADULT_AGE = 18
 
@@ -202,14 +203,11 @@ def _asked(kinds: dict[str, Any], text: str, question: bool) -> frozenset[str]:
     """The values of one condition ``text`` states; of a question stating two ("most of what I read is about
     B-cell. What's out there for T-cell?"), the one its last asking sentence states, when that states one."""
     found = frozenset(k for k, p in kinds.items() if p.search(text))
-    if question and len(found) > 1 and len(asks := ASKING.findall(text)) > 0 and len(asks[-1]) < len(text.strip()):
-        own = frozenset(k for k, p in kinds.items() if p.search(asks[-1]))
+    # ("B- vs. T-cell?" is one sentence, not one cut at "vs.")
+    if question and len(found) > 1 and (asking := asking_sentences(re.sub(r"\b(vs|cf|e\.g|i\.e)\.", r"\1", text, flags=re.I))):
+        own = frozenset(k for k, p in kinds.items() if p.search(asking[-1]))
         return own if len(own) == 1 else found
     return found
-
-
-# A message's sentences that ask ("... about B-cell. What's out there for T-cell?").
-ASKING = re.compile(r"[^.!?]*\?")
 
 
 @lru_cache(maxsize=4)  # a turn reads its question in the dialogue and in its analysis: ~40 patterns, once (few slots)

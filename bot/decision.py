@@ -17,7 +17,7 @@ from bot.params import Params
 from bot.question import Analysis, rules, states_span
 from bot.siblings import names_another
 from bot.story import REFERS_BACK
-from bot.text import SENTENCE, asks, content_words, fold, joined
+from bot.text import SENTENCE, asking_sentences, asks, content_words, fold, joined
 
 
 @dataclass
@@ -319,11 +319,14 @@ def _decide(
     if best.missing_context_weight >= params.concept_partial and best.missing_context:
         # Most of the question is answered: quote it, and say which part the text does not discuss.
         missing = best.missing_context
-        if long:  # The words a long message's question asks about ("... What does it do to the DNA?"): the story
-            # around it is answered, the question is not; the story's own words ("her knees") are no part of it.
-            if asked := _asked_words(asking, missing):
-                return Decision("abstain", f"The text does not discuss {quoted(asked)}.", best, asked)
-            asked_words = {x.lower() for x in content_words(asking)}
+        # The words a long message's question asks about ("... What does it do to the DNA?"): the story around it
+        # is answered, the question is not; the story's own words ("her knees") are no part of it.
+        if long and (asked := _asked_words(asking, missing)):
+            return Decision("abstain", f"The text does not discuss {quoted(asked)}.", best, asked)
+        # Of any message that asks and tells, only what it asks ("... my options? everyone keeps mentioning CAR-T":
+        # not "keeps").
+        if (asked_part := asking_sentences(analysis.text)) or long:
+            asked_words = {x.lower() for x in content_words(" ".join(asked_part) or asking)}
             missing = [w for w in missing if w.lower() in asked_words]
         return Decision("partial", f"The text does not say anything about {quoted(missing)}.", best, missing) if missing else Decision("answer", "", best)
     if unmet:

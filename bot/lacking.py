@@ -13,7 +13,8 @@ from bot.last import Last
 from bot.params import Params
 from bot.query import Query
 from bot.question import Analysis, matching_types, rules, type_vocabulary
-from bot.text import CONTRACTIONS, STOPWORDS, WORD, fold, written_forms
+from bot.story import REFERS_BACK
+from bot.text import CONTRACTIONS, STOPWORDS, WORD, asking_sentences, fold, written_forms
 from bot.zipf import zipf_frequency  # precomputed for corpus words, else wordfreq
 
 # The words that lead into what is asked for: "what", "is there an", "tell me about the".
@@ -89,9 +90,14 @@ class Lacking:
         # Words that only say what kind of question it is ("dosage") are not its subject.
         asked = rules().get(analysis.qtype)
         setting = rules().setting_words(analysis.text)  # ("for my pharmacology exam")
+        # Of a message that asks and tells, what it asks ("... what treatment might she get? I want to talk to
+        # the class about it sensibly": "sensibly" is no subject), unless the asking refers back to the telling
+        # ("He was given tocilizumab. Is that normal?").
+        asking = asking_sentences(analysis.text)
+        said = set(WORD.findall(fold(" ".join(asking)))) if asking and not REFERS_BACK.search(" ".join(asking)) else None
         rare = [
             w for w in q.unknown
-            if len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
+            if (said is None or w in said) and len(w) >= 5 and zipf(w, "en") < p.rare_zipf and not (asked and asked.ask.search(w))
             and not self._known_compound(w)
             and not rules().is_asker(w) and w not in setting  # who asks or tells ("the hematologist said")
         ]

@@ -41,6 +41,14 @@ def asks(sentence: str) -> bool:
     return sentence.rstrip().endswith("?")
 
 
+def asking_sentences(text: str) -> list[str]:
+    """The sentences of a message that ask, when others only tell ("Most of what I read is about B-cell.
+    What's out there for T-cell?"); none when every sentence asks or none does."""
+    parts = [m.group() for m in SENTENCE.finditer(text) if any(ch.isalnum() for ch in m.group())]  # (not "??")
+    asking = [x for x in parts if asks(x)]
+    return asking if len(asking) < len(parts) else []
+
+
 def fold(text: str) -> str:
     """Lower-case, Unicode-normalised, dashes unified: the form used for matching."""
     if text.isascii():  # NFKC leaves ASCII as it is, and the dashes below are not ASCII

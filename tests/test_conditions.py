@@ -402,6 +402,7 @@ def test_a_relative_who_is_the_patient_is_no_donor(question: str, donor: set[str
     # Both asked in the asking sentence, or no sentence of the story apart: both stay.
     ("B-cell ALL. What differs for B-cell and T-cell?", {"B", "T"}),
     ("B-cell vs T-cell relapse: which drugs?", {"B", "T"}),
+    ("Which drugs for B-cell vs. T-cell ALL?", {"B", "T"}),
 ])
 def test_of_two_lineages_stated_the_asking_sentences_counts(text: str, lineage: set[str]) -> None:
     assert read(text, question=True).lineage == frozenset(lineage)
@@ -409,3 +410,4 @@ def test_of_two_lineages_stated_the_asking_sentences_counts(text: str, lineage: 
 
 def test_of_two_ph_states_the_asking_sentences_counts() -> None:
     assert read("The leaflet was about Ph+. What is there for Ph-negative disease?", question=True).ph == frozenset({"-"})
+    assert read("Ph+ vs. Ph- ALL?", question=True).ph == frozenset({"+", "-"})

@@ -654,3 +654,17 @@ def test_a_disease_the_text_never_names_is_not_answered_for_even_in_a_long_messa
     # the disease the text is about is no such disease
     ours = Analysis("do they use the same drugs for ALL", "definition", ["definition"], False, [], mentions=mentions[1:])
     assert decide(ours, [ev], p, forms).status != "abstain"
+
+
+def test_a_partial_answer_names_only_words_a_short_message_asks_not_those_it_tells() -> None:
+    p = default_params().with_values(concept_abstain=99.0)
+    ev = _evidence(p.abstain_below + 0.1)
+    ev.missing_context, ev.missing_context_weight = ["evening", "appreciate"], p.concept_partial + 0.1
+    text = "Is prednisone tapered in the evening? I would appreciate it."
+    told = Analysis(text, "definition", ["definition"], False, [])
+    assert not is_long(told, p)
+    decision = decide(told, [ev], p, _forms())
+    assert decision.status == "partial" and decision.missing == ["evening"]
+    # Said in the asking sentence, the word is named.
+    asked = Analysis("Is prednisone tapered in the evening, appreciate?", "definition", ["definition"], False, [])
+    assert decide(asked, [ev], p, _forms()).missing == ["evening", "appreciate"]

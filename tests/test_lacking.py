@@ -135,3 +135,11 @@ def test_what_the_text_lacks_is_read_once_per_question_and_again_when_the_questi
     assert len(calls) == 2
     other = engine.answerer.understand("what is tocilizumab")
     assert lacking.lacked(other.query, other.analysis) == real(other.query, other.analysis) == ["tocilizumab"]
+
+
+def test_a_rare_word_in_what_a_message_tells_is_no_subject_it_asks_about(engine) -> None:
+    a = engine.answerer
+    told = a.understand("What treatments might she get now? I want to talk to the class about it sensibly.")
+    assert not a.lacking.names(told.query, told.analysis)
+    asked = a.understand("What treatments might she get now, sensibly?")
+    assert a.lacking.names(asked.query, asked.analysis) == ["sensibly"]

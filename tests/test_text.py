@@ -1,6 +1,6 @@
 """Words of a question (bot/text.py)."""
 
-from bot.text import content_words
+from bot.text import asking_sentences, content_words
 
 
 def test_sentence_adverbs_and_possessives_are_not_what_a_question_is_about() -> None:
@@ -48,3 +48,10 @@ def test_a_sentence_stating_a_figure_only_in_its_reference_states_none(engine) -
     aged = Evidence(1, 0, 0, 1, 0, "prose", "It is for patients up to 25 years of age (5).")
     asked = Analysis("Is there an age limit for CAR-T?", "age", ["age"], True, [])
     assert engine.answerer.forms.stating(need, [cited, aged], asked) == [aged]
+
+
+def test_the_sentences_that_ask_of_a_message_that_also_tells() -> None:
+    assert asking_sentences("My son relapsed. What now? I want to understand.") == [" What now?"]
+    assert asking_sentences("What now? And then?") == []  # every sentence asks
+    assert asking_sentences("Tell me about relapse.") == []  # none does
+    assert asking_sentences("?? ;;; asdfgh qwe !!!") == []  # marks alone are no sentence
