@@ -16,7 +16,7 @@ from typing import Any
 from bot.paths import DATA
 from bot.prefilter import Guarded
 from bot.spelled import as_digits
-from bot.text import asking_sentences
+from bot.text import SENTENCE, asking_sentences
 
 ADULT_AGE = 18
 
@@ -200,12 +200,17 @@ def _age(text: str, question: bool) -> tuple[tuple[float, float] | None, list[st
 
 
 def _asked(kinds: dict[str, Any], text: str, question: bool) -> frozenset[str]:
-    """The values of one condition ``text`` states; of a question stating two ("most of what I read is about
-    B-cell. What's out there for T-cell?"), the one its last asking sentence states, when that states one."""
+    """The values of one condition ``text`` states; of a message that tells and asks and states two ("most of
+    what I read is about B-cell. What's out there for T-cell?"), the one its last asking sentence states, else,
+    when that states none, the first the story states alone ("He has T-cell ALL. Everything I read is about
+    B-cell. Is there anything for his type?")."""
     found = frozenset(k for k, p in kinds.items() if p.search(text))
-    # ("B- vs. T-cell?" is one sentence, not one cut at "vs.")
-    if question and len(found) > 1 and (asking := asking_sentences(re.sub(r"\b(vs|cf|e\.g|i\.e)\.", r"\1", text, flags=re.I))):
-        own = frozenset(k for k, p in kinds.items() if p.search(asking[-1]))
+    text = re.sub(r"\b(vs|cf|e\.g|i\.e)\.", r"\1", text, flags=re.I)  # ("B- vs. T-cell?" is one sentence)
+    if question and len(found) > 1 and (asking := asking_sentences(text)):
+        def said(part: str) -> frozenset[str]:
+            return frozenset(k for k, p in kinds.items() if p.search(part))
+
+        own = said(asking[-1]) or next((v for m in SENTENCE.finditer(text) if (v := said(m.group()))), found)
         return own if len(own) == 1 else found
     return found
 

@@ -399,6 +399,9 @@ def test_a_relative_who_is_the_patient_is_no_donor(question: str, donor: set[str
 @pytest.mark.parametrize(("text", "lineage"), [
     # The story names the other kind; the question asks of one.
     ("Most of what I read online is about B-cell. What's out there for T-cell?", {"T"}),
+    # The question names none: the story's first statement of one is the patient's.
+    ("He has T-cell ALL. Everything I read is about the B-cell kind. Is there anything for his type?", {"T"}),
+    ("B-cell and T-cell differ. Which is worse?", {"B", "T"}),
     # Both asked in the asking sentence, or no sentence of the story apart: both stay.
     ("B-cell ALL. What differs for B-cell and T-cell?", {"B", "T"}),
     ("B-cell vs T-cell relapse: which drugs?", {"B", "T"}),
